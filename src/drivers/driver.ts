@@ -1,0 +1,140 @@
+/**
+ * The boundary between the executor and the technology that runs containers or processes.
+ * Only our own types cross it: no dockerode or zx type appears here.
+ */
+import type { EnvValueSpec, ImageSpec, MountSpec, ReadyProbeSpec } from '../dsl/plan.js';
+
+export type DriverKind = 'docker' | 'local';
+
+export interface DriverInfo {
+  readonly kind: DriverKind;
+  /** e.g. `Docker Engine 20.10.24 (API 1.41)` or `local processes (node v20.20.2)`. */
+  readonly engine: string;
+}
+
+/** Identity of one run: every resource it creates carries these labels. */
+export interface RunIdentity {
+  readonly runId: string;
+  readonly plan: string;
+  /** `testplan.run`, `testplan.plan`, `testplan.pid`, `testplan.host`. */
+  readonly labels: Readonly<Record<string, string>>;
+  /** Output folder of the run (absolute). */
+  readonly outDir: string;
+}
+
+export interface StepContext {
+  readonly run: RunIdentity;
+  readonly signal: AbortSignal;
+  /** One line of output (no trailing newline). */
+  readonly onLog: (line: string, stream: 'stdout' | 'stderr') => void;
+}
+
+/** A resolved image a container can start from. */
+export interface ImageHandle {
+  readonly name: string;
+  /** Engine reference: an image id or a tag. */
+  readonly ref: string;
+  readonly cached: boolean;
+}
+
+export interface StartServiceRequest {
+  readonly name: string;
+  readonly image: ImageHandle;
+  readonly command?: readonly string[];
+  /** Secrets revealed: the driver passes them to the container and never logs them. */
+  readonly env: Readonly<Record<string, string>>;
+  readonly ports: readonly number[];
+  /** Join the run's shared network namespace (services on localhost). */
+  readonly sharedNamespace: boolean;
+  readonly local?: { readonly command: string; readonly env: Readonly<Record<string, string>> };
+}
+
+export interface ServiceHandle {
+  readonly name: string;
+  readonly id: string;
+  /** What phases use for `${name.host}`: the network alias under Docker, 127.0.0.1 locally. */
+  readonly host: string;
+  /** What phases use for `${name.port}`: container port under Docker, the free host port locally. */
+  readonly port?: number;
+  /** Container port → host port where published (for people debugging with --keep). */
+  readonly published: Readonly<Record<number, number>>;
+}
+
+export type ReadyOutcome =
+  | { readonly ready: true; readonly elapsedMs: number; readonly probes: number }
+  | {
+      readonly ready: false;
+      readonly reason: 'timeout' | 'exited' | 'retries' | 'aborted';
+      readonly elapsedMs: number;
+      readonly probes: number;
+      readonly lastProbeOutput: string;
+      readonly logTail: readonly string[];
+      readonly exitCode?: number;
+    };
+
+export interface RunPhaseRequest {
+  readonly name: string;
+  /** `phase` or `check`: what the container is for (label only). */
+  readonly role: 'phase' | 'check';
+  readonly attempt: number;
+  readonly image: ImageHandle;
+  readonly command: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+  readonly workdir?: string;
+  readonly mounts: readonly MountSpec[];
+  readonly sharedNamespace: boolean;
+  readonly timeoutMs?: number;
+  readonly local?: { readonly run?: string; readonly workdir?: string };
+}
+
+export interface PhaseOutcome {
+  readonly exitCode: number | null;
+  readonly timedOut: boolean;
+  readonly aborted: boolean;
+  readonly durationMs: number;
+  readonly logTail: readonly string[];
+  /** Handle to copy files out of what the phase left behind; release it with `releasePhase`. */
+  readonly handle: PhaseHandle;
+}
+
+export interface PhaseHandle {
+  readonly id: string;
+  readonly name: string;
+}
+
+export interface CollectedFile {
+  /** Path inside the container (as asked). */
+  readonly source: string;
+  /** Absolute path on the host, or undefined when the source did not exist. */
+  readonly path?: string;
+  readonly error?: string;
+}
+
+export interface PruneReport {
+  readonly containers: number;
+  readonly networks: number;
+  readonly volumes: number;
+}
+
+export interface Driver {
+  readonly kind: DriverKind;
+  /** Throws `InfrastructureError` when the engine does not answer. */
+  describe(): Promise<DriverInfo>;
+  prepareImage(spec: ImageSpec, ctx: StepContext): Promise<ImageHandle>;
+  /** An external reference used directly by a service or phase (pull policy `missing`). */
+  resolveImageRef(ref: string, ctx: StepContext): Promise<ImageHandle>;
+  createNetwork(run: RunIdentity): Promise<void>;
+  startService(req: StartServiceRequest, ctx: StepContext): Promise<ServiceHandle>;
+  waitReady(service: ServiceHandle, probe: ReadyProbeSpec, ctx: StepContext): Promise<ReadyOutcome>;
+  runPhase(req: RunPhaseRequest, ctx: StepContext): Promise<PhaseOutcome>;
+  /** Copies paths out of a finished phase into `destDir`; missing paths are reported, not thrown. */
+  collect(phase: PhaseHandle, paths: readonly string[], destDir: string): Promise<readonly CollectedFile[]>;
+  releasePhase(phase: PhaseHandle): Promise<void>;
+  serviceLogTail(service: ServiceHandle, lines: number): Promise<readonly string[]>;
+  stopService(service: ServiceHandle): Promise<void>;
+  removeNetwork(run: RunIdentity): Promise<void>;
+  /** Removes everything labelled with this run id (containers, networks, volumes). Never throws. */
+  cleanupRun(run: RunIdentity): Promise<PruneReport>;
+  /** Removes what runs whose runner process is gone left behind; `plan` narrows to one plan. */
+  prune(filter: { readonly plan?: string; readonly all?: boolean }): Promise<PruneReport>;
+}

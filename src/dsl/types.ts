@@ -1,0 +1,148 @@
+/**
+ * What users write: the plan file's shape. The generic parameters are the names the plan
+ * defines (image, service, phase keys); every reference position is `NoInfer<…>` so that a
+ * typo is a compile error ("Did you mean …?") instead of a newly inferred name.
+ */
+
+/** `250ms`, `30s`, `5m`, `1h`. */
+export type Duration = `${number}${'ms' | 's' | 'm' | 'h'}`;
+
+/** A secret value: never printed, never stored. Write it with `secret('…')` or `secretFromEnv('NAME')`. */
+export type SecretInput = { readonly secret: string } | { readonly secretFromEnv: string };
+export type EnvValue = string | number | boolean | SecretInput;
+export type EnvInput = Readonly<Record<string, EnvValue>>;
+
+/** A docker reference that is not one of the plan's images: it must carry a tag or digest (`redis:7`). */
+export type ExternalImageRef = `${string}:${string}` | `${string}@${string}`;
+export type ImageRef<I extends string> = NoInfer<I> | ExternalImageRef;
+
+export interface BuildImageInput {
+  readonly build: {
+    readonly context: string;
+    readonly dockerfile?: string;
+    readonly target?: string;
+    readonly args?: Readonly<Record<string, string>>;
+  };
+}
+export interface ExistingImageInput {
+  readonly ref: string;
+  readonly pull?: 'never' | 'missing' | 'always';
+}
+export type ImageInput = BuildImageInput | ExistingImageInput;
+
+export interface ProbeTiming {
+  /** First poll interval; polling backs off from here. Default `50ms`. */
+  readonly interval?: Duration;
+  /** Give up after this long. Default `60s`. */
+  readonly timeout?: Duration;
+  /** Give up after this many failed probes (default: no limit but the timeout). */
+  readonly retries?: number;
+}
+export type ReadyProbeInput = ProbeTiming &
+  (
+    | { readonly exec: string | readonly string[]; /** regex the probe's output must match */ readonly expect?: string }
+    | { readonly tcp: { readonly port: number } }
+    | { readonly http: { readonly port: number; readonly path?: string; readonly status?: number } }
+    | { readonly log: string | { readonly pattern: string; readonly times?: number } }
+    | { readonly preset: 'postgres'; readonly user?: string; readonly database?: string; readonly port?: number }
+    | { readonly preset: 'redis'; readonly port?: number }
+  );
+
+export interface ServiceInput<I extends string, S extends string> {
+  readonly image: ImageRef<I>;
+  readonly command?: string | readonly string[];
+  readonly env?: EnvInput;
+  /** Container ports; the first is `${name.port}`. Never published on fixed host ports. */
+  readonly ports?: readonly number[];
+  readonly ready?: ReadyProbeInput;
+  readonly dependsOn?: readonly NoInfer<S>[];
+  readonly profiles?: readonly string[];
+  /** How to run this service without Docker (`--driver local`). `${port}` is a free host port. */
+  readonly local?: { readonly command: string; readonly env?: EnvInput };
+}
+
+export interface MountInput {
+  readonly source: string;
+  readonly target: string;
+  readonly readOnly?: boolean;
+}
+
+export type ResultsInput = { readonly junit: string } | { readonly tap: string };
+export type CoverageFormat = 'lcov' | 'cobertura' | 'istanbul-summary' | 'istanbul-final';
+export interface CoverageInput {
+  readonly format: CoverageFormat;
+  readonly path: string;
+  /** Container path prefix → repo path prefix, e.g. `{ '/app/': '' }`. */
+  readonly pathMap?: Readonly<Record<string, string>>;
+}
+
+export interface PhaseInput<I extends string, S extends string, P extends string> {
+  readonly image: ImageRef<I>;
+  readonly run: string | readonly string[];
+  readonly env?: EnvInput;
+  readonly workdir?: string;
+  readonly mounts?: readonly MountInput[];
+  readonly services?: readonly NoInfer<S>[];
+  /** Reach the services on `localhost` (one shared network namespace, like a pod). */
+  readonly localhost?: boolean;
+  readonly needs?: readonly NoInfer<P>[];
+  readonly timeout?: Duration;
+  readonly retries?: number;
+  readonly results?: ResultsInput;
+  readonly coverage?: CoverageInput;
+  /** Container paths copied out into the run's output folder, also when the phase failed. */
+  readonly artifacts?: readonly string[];
+  readonly profiles?: readonly string[];
+  /** How to run this phase without Docker (`--driver local`); defaults to `run` in the plan's folder. */
+  readonly local?: { readonly run?: string; readonly workdir?: string };
+}
+
+export interface CoverageThresholds {
+  readonly lines?: number;
+  readonly branches?: number;
+  readonly functions?: number;
+  readonly statements?: number;
+}
+
+export interface CommandCheckInput<I extends string> {
+  readonly image: ImageRef<I>;
+  readonly run: string | readonly string[];
+  readonly env?: EnvInput;
+  readonly timeout?: Duration;
+}
+
+export interface GatesInput<I extends string, P extends string> {
+  /** Thresholds over coverage merged from every phase that reports it; `phases` sets per-phase ones. */
+  readonly coverage?: CoverageThresholds & { readonly phases?: Partial<Record<NoInfer<P>, CoverageThresholds>> };
+  readonly tests?: { readonly failed?: number; readonly minExecuted?: number };
+  readonly duration?: { readonly max?: Duration; readonly phases?: Partial<Record<NoInfer<P>, Duration>> };
+  /** Custom gates: a command that passes when it exits 0. */
+  readonly commands?: Readonly<Record<string, CommandCheckInput<I>>>;
+}
+
+export type TestPatternInput = string | RegExp;
+
+export interface CriterionInput<I extends string, P extends string> {
+  readonly id: string;
+  readonly requirement: string;
+  readonly kind?: 'functional' | 'non-functional';
+  /** Every listed kind of evidence must pass; with none that matched, the criterion is unverified. */
+  readonly verifiedBy: {
+    readonly phases?: readonly NoInfer<P>[];
+    /** Matches test names (`suite > name`) and files. */
+    readonly tests?: TestPatternInput;
+    /** Gate names: `coverage`, `tests`, `duration` or a key of `gates.commands`. */
+    readonly gates?: readonly string[];
+    readonly command?: CommandCheckInput<I>;
+  };
+}
+
+export interface PlanInput<I extends string = string, S extends string = string, P extends string = string> {
+  readonly name: string;
+  readonly description?: string;
+  readonly images?: Readonly<Record<I, ImageInput>>;
+  readonly services?: Readonly<Record<S, ServiceInput<I, S>>>;
+  readonly phases: Readonly<Record<P, PhaseInput<I, S, P>>>;
+  readonly gates?: GatesInput<I, P>;
+  readonly acceptance?: readonly CriterionInput<I, P>[];
+}

@@ -1,0 +1,88 @@
+/** Evidence a run collected, normalised across tools. Pure data (serialised into results.json). */
+
+export type TestStatus = 'passed' | 'failed' | 'error' | 'skipped';
+
+export interface TestCase {
+  readonly suite: string;
+  readonly name: string;
+  readonly file?: string;
+  readonly status: TestStatus;
+  readonly durationMs: number;
+  /** Failure or skip message (first line), and details (stack, output) when the tool gave them. */
+  readonly message?: string;
+  readonly details?: string;
+}
+
+export interface TestCounts {
+  readonly total: number;
+  readonly passed: number;
+  readonly failed: number;
+  readonly errored: number;
+  readonly skipped: number;
+}
+
+export interface TestReport {
+  readonly format: 'junit' | 'tap';
+  readonly cases: readonly TestCase[];
+  readonly counts: TestCounts;
+}
+
+export type CoverageMetric = 'lines' | 'branches' | 'functions' | 'statements';
+
+export interface MetricTotals {
+  readonly covered: number;
+  readonly total: number;
+}
+
+/** Per-file coverage with line and branch detail, so that phases merge by line, never by average. */
+export interface FileCoverage {
+  readonly path: string;
+  /** line number → hit count */
+  readonly lines: Readonly<Record<number, number>>;
+  /** `line:index` → taken count */
+  readonly branches: Readonly<Record<string, number>>;
+  /** function name (or `name@line`) → call count */
+  readonly functions: Readonly<Record<string, number>>;
+  /** Statement totals when the format has them (istanbul); otherwise statements = lines. */
+  readonly statements?: MetricTotals;
+}
+
+export interface CoverageReport {
+  readonly format: string;
+  readonly files: readonly FileCoverage[];
+}
+
+export type CoverageSummary = Readonly<Record<CoverageMetric, MetricTotals & { readonly pct: number | null }>>;
+
+/** A parser or reader that could not produce evidence: never a crash, never a pass. */
+export interface EvidenceError {
+  readonly file: string;
+  readonly phase?: string;
+  readonly message: string;
+}
+
+export type GateStatus = 'pass' | 'fail' | 'error';
+
+export interface GateResult {
+  /** Group: `coverage`, `tests`, `duration` or a command gate name. Front matter reports per group. */
+  readonly gate: string;
+  /** Row name, e.g. `coverage.lines`, `coverage[unit].branches`, `tests.failed`, `duration[integration]`. */
+  readonly name: string;
+  /** Human text: `≥ 80%`, `≤ 0`, `≤ 5m`, `exit 0`. */
+  readonly threshold: string;
+  /** Human text: `83.4%`, `2`, `4m 12s`, `exit 1`; `n/a` when there was no evidence. */
+  readonly actual: string;
+  readonly status: GateStatus;
+  readonly message?: string;
+}
+
+export type CriterionStatus = 'pass' | 'fail' | 'unverified' | 'error';
+
+export interface CriterionResult {
+  readonly id: string;
+  readonly requirement: string;
+  readonly kind: 'functional' | 'non-functional';
+  readonly status: CriterionStatus;
+  /** One line per piece of evidence: `phase integration passed`, `tests/test_upload.py::test_upload passed`, … */
+  readonly evidence: readonly string[];
+}

@@ -1,0 +1,2 @@
+export { defineTestPlan, secret, secretFromEnv } from './dsl/define.js';
+export type * from './dsl/types.js';
