@@ -1,0 +1,33 @@
+/**
+ * Docker-dependent tests call `requireEngine(t)` first. In CI (CI=true) an engine that does not
+ * answer is a failure; elsewhere the test skips with one line saying how to enable it.
+ */
+import { execFileSync } from 'node:child_process';
+
+let answered: boolean | undefined;
+
+export function engineAnswers(): boolean {
+  if (answered === undefined) {
+    try {
+      execFileSync('docker', ['info', '--format', '{{.ServerVersion}}'], { stdio: 'ignore', timeout: 10_000 });
+      answered = true;
+    } catch {
+      answered = false;
+    }
+  }
+  return answered;
+}
+
+export const ENGINE_SKIP_REASON =
+  'no Docker engine answers: run `bash scripts/docker-engine.sh` (or start Docker) to run the engine tests';
+
+/** Returns true when the test may go on against the real engine. */
+export function requireEngine(t: { skip: (msg?: string) => void; fail: (msg?: string) => void }): boolean {
+  if (engineAnswers()) return true;
+  if (process.env.CI === 'true') {
+    t.fail(`CI=true but ${ENGINE_SKIP_REASON}`);
+    return false;
+  }
+  t.skip(ENGINE_SKIP_REASON);
+  return false;
+}
