@@ -1,0 +1,97 @@
+/** Validated plan → step graph. Pure: no I/O, same input gives the same graph. */
+import type { TestPlan } from '../dsl/plan.js';
+import { GRAPH_VERSION, type Step, type StepGraph } from './graph.js';
+import { selectForRun, type SelectOptions } from './select.js';
+
+export const stepId = {
+  build: (image: string) => `build-image:${image}`,
+  network: 'create-network',
+  start: (service: string) => `start-service:${service}`,
+  ready: (service: string) => `wait-ready:${service}`,
+  phase: (phase: string) => `run-phase:${phase}`,
+  collect: (phase: string) => `collect-artifacts:${phase}`,
+  check: (check: string) => `run-check:${check}`,
+  stop: (service: string) => `stop-service:${service}`,
+  removeNetwork: 'remove-network',
+} as const;
+
+export function compilePlan(plan: TestPlan, options: SelectOptions = {}): StepGraph {
+  const selection = selectForRun(plan, options);
+  const steps: Step[] = [];
+  const imageNeeds = (use: { kind: string; name?: string }): string[] =>
+    use.kind === 'plan' && use.name ? [stepId.build(use.name)] : [];
+  /** A service counts as up once its readiness probe passed (or it started, when it has none). */
+  const upStep = (service: string): string => (plan.services[service]!.ready ? stepId.ready(service) : stepId.start(service));
+
+  for (const image of selection.images) steps.push({ id: stepId.build(image), kind: 'build-image', image, needs: [] });
+  steps.push({ id: stepId.network, kind: 'create-network', needs: [] });
+
+  for (const name of selection.services) {
+    const service = plan.services[name]!;
+    steps.push({
+      id: stepId.start(name),
+      kind: 'start-service',
+      service: name,
+      needs: [stepId.network, ...imageNeeds(service.image), ...service.dependsOn.map(upStep)],
+    });
+    if (service.ready) steps.push({ id: stepId.ready(name), kind: 'wait-ready', service: name, needs: [stepId.start(name)] });
+  }
+
+  for (const name of selection.phases) {
+    const phase = plan.phases[name]!;
+    steps.push({
+      id: stepId.phase(name),
+      kind: 'run-phase',
+      phase: name,
+      needs: [stepId.network, ...imageNeeds(phase.image), ...phase.services.map(upStep), ...phase.needs.map(stepId.phase)],
+    });
+    steps.push({ id: stepId.collect(name), kind: 'collect-artifacts', phase: name, needs: [stepId.phase(name)] });
+  }
+
+  const allCollected = selection.phases.map(stepId.collect);
+  for (const name of selection.checks) {
+    steps.push({
+      id: stepId.check(name),
+      kind: 'run-check',
+      check: name,
+      needs: [stepId.network, ...imageNeeds(plan.checks[name]!.image), ...allCollected],
+    });
+  }
+
+  // Teardown in reverse dependency order: a service stops after every phase using it and every service depending on it.
+  for (const name of [...selection.services].reverse()) {
+    const users = selection.phases.filter((p) => plan.phases[p]!.services.includes(name)).map(stepId.collect);
+    const dependents = selection.services.filter((s) => plan.services[s]!.dependsOn.includes(name)).map(stepId.stop);
+    steps.push({ id: stepId.stop(name), kind: 'stop-service', service: name, needs: [upStep(name), ...users, ...dependents] });
+  }
+  steps.push({
+    id: stepId.removeNetwork,
+    kind: 'remove-network',
+    needs: [...allCollected, ...selection.checks.map(stepId.check), ...selection.services.map(stepId.stop)],
+  });
+
+  return {
+    version: GRAPH_VERSION,
+    plan: plan.name,
+    phases: selection.phases,
+    services: selection.services,
+    images: selection.images,
+    profiles: selection.profiles,
+    sharedNamespace: selection.phases.some((p) => plan.phases[p]!.localhost),
+    steps: topologicalOrder(steps),
+  };
+}
+
+/** Stable topological order (Kahn, ties in insertion order). Validation has already rejected cycles. */
+function topologicalOrder(steps: readonly Step[]): Step[] {
+  const remaining = new Map(steps.map((s) => [s.id, new Set(s.needs)]));
+  const ordered: Step[] = [];
+  while (ordered.length < steps.length) {
+    const next = steps.find((s) => remaining.get(s.id)?.size === 0);
+    if (!next) throw new Error(`BUG: cycle in the step graph of ${steps[0]?.id ?? 'an empty plan'}; validation should have caught it`);
+    ordered.push(next);
+    remaining.delete(next.id);
+    for (const needs of remaining.values()) needs.delete(next.id);
+  }
+  return ordered;
+}

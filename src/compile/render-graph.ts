@@ -1,0 +1,47 @@
+/** `plan graph` output formats. */
+import type { Step, StepGraph } from './graph.js';
+
+export type GraphFormat = 'text' | 'mermaid' | 'json';
+
+/** Steps grouped in waves: every step of a wave can start once the previous waves are done. */
+export function waves(graph: StepGraph): Step[][] {
+  const level = new Map<string, number>();
+  const out: Step[][] = [];
+  for (const step of graph.steps) {
+    const l = Math.max(-1, ...step.needs.map((n) => level.get(n) ?? -1)) + 1;
+    level.set(step.id, l);
+    (out[l] ??= []).push(step);
+  }
+  return out;
+}
+
+function renderText(graph: StepGraph): string {
+  const lines = [
+    `plan ${graph.plan}: ${graph.phases.length} phase(s), ${graph.services.length} service(s), ${graph.images.length} image(s) to build` +
+      (graph.profiles.length ? `, profiles ${graph.profiles.join(', ')}` : ''),
+  ];
+  waves(graph).forEach((wave, i) => {
+    lines.push(`wave ${i + 1}`);
+    for (const step of wave) lines.push(`  ${step.id}${step.needs.length ? `  ← ${step.needs.join(', ')}` : ''}`);
+  });
+  return lines.join('\n') + '\n';
+}
+
+function renderMermaid(graph: StepGraph): string {
+  const node = new Map(graph.steps.map((s, i) => [s.id, `s${i}`]));
+  const lines = ['flowchart TD'];
+  for (const step of graph.steps) lines.push(`  ${node.get(step.id)}["${step.id}"]`);
+  for (const step of graph.steps) for (const need of step.needs) lines.push(`  ${node.get(need)} --> ${node.get(step.id)}`);
+  return lines.join('\n') + '\n';
+}
+
+export function renderGraph(graph: StepGraph, format: GraphFormat): string {
+  switch (format) {
+    case 'text':
+      return renderText(graph);
+    case 'mermaid':
+      return renderMermaid(graph);
+    case 'json':
+      return JSON.stringify(graph, null, 2) + '\n';
+  }
+}
