@@ -1,0 +1,83 @@
+/** The report's tables: acceptance criteria, non-functional requirements, gates, phases, services. */
+import type { CriterionResult } from '../../evidence/types.js';
+import { formatDuration } from '../format-duration.js';
+import type { PhaseResult, RunResults, ServiceResult } from '../results.js';
+import { cell, cellLines, table } from './escape.js';
+import { mark } from './status-marks.js';
+import { formatPct } from './summary.js';
+
+export function acceptanceSection(results: RunResults): string {
+  const functional = results.acceptance.filter((c) => c.kind === 'functional');
+  const body = functional.length > 0 ? criteriaTable(functional) : '_The plan declares no functional acceptance criteria._';
+  return `## Acceptance criteria\n\n${body}`;
+}
+
+export function nonFunctionalSection(results: RunResults): string {
+  const nfr = results.acceptance.filter((c) => c.kind === 'non-functional');
+  const body = nfr.length > 0 ? criteriaTable(nfr) : '_The plan declares no non-functional requirements._';
+  return `## Non-functional requirements\n\n${body}`;
+}
+
+function criteriaTable(criteria: readonly CriterionResult[]): string {
+  return table(
+    ['ID', 'Requirement', 'Status', 'Evidence'],
+    criteria.map((c) => [
+      cell(c.id),
+      cell(c.requirement),
+      mark(c.status),
+      c.evidence.length > 0 ? cellLines(c.evidence) : 'no matching evidence',
+    ]),
+  );
+}
+
+export function gatesSection(results: RunResults): string {
+  if (results.gates.length === 0) return '## Quality gates\n\n_The plan declares no quality gates._';
+  const rows = results.gates.map((g) => [
+    cell(g.name),
+    cell(g.threshold),
+    cell(g.actual),
+    g.message ? `${mark(g.status)} — ${cell(g.message)}` : mark(g.status),
+  ]);
+  return `## Quality gates\n\n${table(['Gate', 'Threshold', 'Actual', 'Status'], rows)}`;
+}
+
+export function phasesSection(results: RunResults): string {
+  if (results.phases.length === 0) return '## Phases\n\n_No phase ran._';
+  const rows = results.phases.map((p) => [
+    cell(p.name),
+    cell(p.image),
+    countCell(p, (c) => c.passed),
+    countCell(p, (c) => c.failed + c.errored),
+    countCell(p, (c) => c.skipped),
+    p.coverage ? `${formatPct(p.coverage.lines.pct)} lines` : '—',
+    formatDuration(p.durationMs),
+    phaseStatus(p),
+  ]);
+  const header = ['Phase', 'Image', 'Passed', 'Failed', 'Skipped', 'Coverage', 'Duration', 'Status'];
+  return `## Phases\n\n${table(header, rows)}`;
+}
+
+function countCell(phase: PhaseResult, pick: (c: NonNullable<PhaseResult['counts']>) => number): string {
+  return phase.counts ? String(pick(phase.counts)) : '—';
+}
+
+function phaseStatus(phase: PhaseResult): string {
+  const notes: string[] = [];
+  const last = phase.attempts[phase.attempts.length - 1];
+  if (phase.attempts.length > 1) notes.push(`after ${phase.attempts.length} attempts`);
+  if (last?.timedOut) notes.push('timed out');
+  else if (last && last.exitCode !== null && last.exitCode !== 0) notes.push(`exit ${last.exitCode}`);
+  return notes.length > 0 ? `${mark(phase.status)} (${notes.join(', ')})` : mark(phase.status);
+}
+
+export function servicesSection(results: RunResults): string | undefined {
+  if (results.services.length === 0) return undefined;
+  const rows = results.services.map((s: ServiceResult) => [
+    cell(s.name),
+    cell(s.image),
+    s.readyMs === undefined ? '—' : formatDuration(s.readyMs),
+    s.probes === undefined ? '—' : String(s.probes),
+    mark(s.status),
+  ]);
+  return `## Services\n\n${table(['Service', 'Image', 'Ready in', 'Probes', 'Status'], rows)}`;
+}
