@@ -1,0 +1,266 @@
+/** Maps each step of the graph to Driver calls and records what happened in the RunState. */
+import path from 'node:path';
+import type { Step } from '../compile/graph.js';
+import type { CommandCheckSpec, ImageUse, PhaseSpec, TestPlan } from '../dsl/plan.js';
+import { redact } from '../dsl/secret.js';
+import type { Driver, ImageHandle, RunIdentity, ServiceHandle, StepContext } from '../drivers/driver.js';
+import { InfrastructureError } from '../errors.js';
+import type { EventSink } from './events.js';
+import { resolveCommand, resolveEnv } from './resolve-env.js';
+import type { PhaseState, RunState, ServiceState } from './run-state.js';
+import type { StepOutcome, StepRunner } from './scheduler.js';
+
+const SERVICE_LOG_TAIL = 50;
+
+export function phaseOutputDir(outDir: string, phase: string): string {
+  return path.join(outDir, 'phases', phase);
+}
+
+/** The container paths a phase's evidence and artifacts live at. */
+export function phaseCollectPaths(phase: PhaseSpec): string[] {
+  return [
+    ...(phase.results ? [phase.results.path] : []),
+    ...(phase.coverage ? [phase.coverage.path] : []),
+    ...phase.artifacts,
+  ];
+}
+
+export class PlanStepRunner implements StepRunner {
+  private readonly refImages = new Map<string, Promise<ImageHandle>>();
+
+  constructor(
+    private readonly plan: TestPlan,
+    private readonly driver: Driver,
+    private readonly identity: RunIdentity,
+    private readonly state: RunState,
+    private readonly onEvent: EventSink,
+    private readonly sharedNamespace: boolean,
+  ) {}
+
+  hasWork(step: Step): boolean {
+    switch (step.kind) {
+      case 'collect-artifacts':
+        return this.state.phases.get(step.phase)?.handle !== undefined;
+      case 'stop-service':
+        return this.state.services.get(step.service)?.handle !== undefined;
+      case 'remove-network':
+        return this.state.networkCreated;
+      default:
+        return true;
+    }
+  }
+
+  async run(step: Step, signal: AbortSignal): Promise<StepOutcome> {
+    try {
+      return await this.dispatch(step, signal);
+    } catch (error) {
+      // Whatever a driver throws is the engine or the host failing us: an infrastructure error (exit 3).
+      const known = error instanceof InfrastructureError;
+      const message = known ? error.message : `${step.id}: ${error instanceof Error ? error.message : String(error)}`;
+      if (!signal.aborted) this.state.infraError ??= { code: known ? error.code : 'DRIVER_ERROR', message };
+      return { status: 'failed', message };
+    }
+  }
+
+  private dispatch(step: Step, signal: AbortSignal): Promise<StepOutcome> {
+    switch (step.kind) {
+      case 'build-image':
+        return this.buildImage(step.image, signal);
+      case 'create-network':
+        return this.createNetwork();
+      case 'start-service':
+        return this.startService(step.service, signal);
+      case 'wait-ready':
+        return this.waitReady(step.service, signal);
+      case 'run-phase':
+        return this.runPhase(step.phase, signal);
+      case 'collect-artifacts':
+        return this.collect(step.phase);
+      case 'run-check':
+        return this.runCheck(step.check, signal);
+      case 'stop-service':
+        return this.stopService(step.service);
+      case 'remove-network':
+        return this.removeNetwork();
+    }
+  }
+
+  private context(source: string, signal: AbortSignal): StepContext {
+    return {
+      run: this.identity,
+      signal,
+      onLog: (line, stream) => this.onEvent({ kind: 'log', source, line: redact(line, this.plan.secrets), stream }),
+    };
+  }
+
+  private async image(use: ImageUse, signal: AbortSignal): Promise<ImageHandle> {
+    if (use.kind === 'plan') {
+      const handle = this.state.images.get(use.name);
+      if (!handle) throw new Error(`BUG: image ${use.name} used before its build step`);
+      return handle;
+    }
+    let pending = this.refImages.get(use.ref);
+    if (!pending) {
+      pending = this.driver.resolveImageRef(use.ref, this.context(use.ref, signal));
+      this.refImages.set(use.ref, pending);
+    }
+    return pending;
+  }
+
+  private get serviceHandles(): Map<string, ServiceHandle> {
+    const handles = new Map<string, ServiceHandle>();
+    for (const [name, s] of this.state.services) if (s.handle) handles.set(name, s.handle);
+    return handles;
+  }
+
+  private async buildImage(name: string, signal: AbortSignal): Promise<StepOutcome> {
+    const handle = await this.driver.prepareImage(this.plan.images[name]!, this.context(`image ${name}`, signal));
+    this.state.images.set(name, handle);
+    return { status: 'passed', ...(handle.cached ? { message: 'cached' } : {}) };
+  }
+
+  private async createNetwork(): Promise<StepOutcome> {
+    await this.driver.createNetwork(this.identity);
+    this.state.networkCreated = true;
+    return { status: 'passed' };
+  }
+
+  private async startService(name: string, signal: AbortSignal): Promise<StepOutcome> {
+    const spec = this.plan.services[name]!;
+    const state: ServiceState = { logTail: [] };
+    this.state.services.set(name, state);
+    const handles = this.serviceHandles;
+    const image = await this.image(spec.image, signal);
+    state.handle = await this.driver.startService(
+      {
+        name,
+        image,
+        ...(spec.command ? { command: resolveCommand(spec.command, handles) } : {}),
+        env: resolveEnv(spec.env, handles),
+        ports: spec.ports,
+        sharedNamespace: this.sharedNamespace,
+        ...(spec.local ? { local: { command: spec.local.command, env: resolveEnv(spec.local.env, handles) } } : {}),
+      },
+      this.context(name, signal),
+    );
+    return { status: 'passed' };
+  }
+
+  private async waitReady(name: string, signal: AbortSignal): Promise<StepOutcome> {
+    const spec = this.plan.services[name]!;
+    const state = this.state.services.get(name)!;
+    const outcome = await this.driver.waitReady(state.handle!, spec.ready!, this.context(name, signal));
+    state.ready = outcome;
+    if (outcome.ready) return { status: 'passed', message: `ready in ${outcome.elapsedMs} ms` };
+    state.logTail = outcome.logTail.map((line) => redact(line, this.plan.secrets));
+    if (outcome.reason === 'aborted') return { status: 'failed', message: 'cancelled' };
+    const why =
+      outcome.reason === 'exited'
+        ? `its container exited (code ${outcome.exitCode ?? 'unknown'}) before it became ready`
+        : `it did not become ready within ${outcome.elapsedMs} ms (${outcome.probes} probes)`;
+    const probe = outcome.lastProbeOutput ? ` Last probe output: ${redact(outcome.lastProbeOutput.trim(), this.plan.secrets)}.` : '';
+    const message = `service ${name}: ${why}.${probe} Check services.${name}.ready and the service log in the report.`;
+    this.state.infraError ??= { code: 'SERVICE_NOT_READY', message };
+    return { status: 'failed', message };
+  }
+
+  private async runPhase(name: string, signal: AbortSignal): Promise<StepOutcome> {
+    const spec = this.plan.phases[name]!;
+    const state = { attempts: [], collected: [] } as PhaseState;
+    this.state.phases.set(name, state);
+    const handles = this.serviceHandles;
+    const image = await this.image(spec.image, signal);
+    for (let attempt = 1; attempt <= spec.retries + 1; attempt++) {
+      if (state.handle) await this.driver.releasePhase(state.handle);
+      const outcome = await this.driver.runPhase(
+        {
+          name,
+          role: 'phase',
+          attempt,
+          image,
+          command: resolveCommand(spec.command, handles),
+          env: resolveEnv(spec.env, handles),
+          ...(spec.workdir ? { workdir: spec.workdir } : {}),
+          mounts: spec.mounts,
+          sharedNamespace: spec.localhost,
+          ...(spec.timeoutMs ? { timeoutMs: spec.timeoutMs } : {}),
+          ...(spec.local ? { local: spec.local } : {}),
+        },
+        this.context(name, signal),
+      );
+      state.handle = outcome.handle;
+      state.attempts.push({
+        attempt,
+        exitCode: outcome.exitCode,
+        timedOut: outcome.timedOut,
+        aborted: outcome.aborted,
+        durationMs: outcome.durationMs,
+        logTail: outcome.logTail.map((line) => redact(line, this.plan.secrets)),
+      });
+      this.onEvent({ kind: 'phase-attempt', phase: name, attempt, exitCode: outcome.exitCode, timedOut: outcome.timedOut });
+      if (outcome.exitCode === 0 && !outcome.timedOut) return { status: 'passed' };
+      if (outcome.aborted || signal.aborted) return { status: 'failed', message: 'cancelled' };
+    }
+    const last = state.attempts.at(-1)!;
+    const why = last.timedOut ? `timed out after ${spec.timeoutMs} ms` : `exited with code ${last.exitCode}`;
+    return { status: 'failed', message: `${why}${state.attempts.length > 1 ? ` (attempt ${state.attempts.length})` : ''}` };
+  }
+
+  private async collect(name: string): Promise<StepOutcome> {
+    const state = this.state.phases.get(name)!;
+    const handle = state.handle!;
+    try {
+      state.collected = await this.driver.collect(handle, phaseCollectPaths(this.plan.phases[name]!), phaseOutputDir(this.identity.outDir, name));
+    } finally {
+      delete state.handle;
+      await this.driver.releasePhase(handle);
+    }
+    const missing = state.collected.filter((f) => !f.path);
+    return missing.length
+      ? { status: 'passed', message: `not found: ${missing.map((f) => f.source).join(', ')}` }
+      : { status: 'passed' };
+  }
+
+  private async runCheck(name: string, signal: AbortSignal): Promise<StepOutcome> {
+    const spec: CommandCheckSpec = this.plan.checks[name]!;
+    const handles = this.serviceHandles;
+    const image = await this.image(spec.image, signal);
+    const outcome = await this.driver.runPhase(
+      {
+        name,
+        role: 'check',
+        attempt: 1,
+        image,
+        command: resolveCommand(spec.command, handles),
+        env: resolveEnv(spec.env, handles),
+        mounts: [],
+        sharedNamespace: false,
+        ...(spec.timeoutMs ? { timeoutMs: spec.timeoutMs } : {}),
+      },
+      this.context(name, signal),
+    );
+    await this.driver.releasePhase(outcome.handle);
+    this.state.checks.set(name, {
+      exitCode: outcome.exitCode,
+      timedOut: outcome.timedOut,
+      logTail: outcome.logTail.map((line) => redact(line, this.plan.secrets)),
+    });
+    return outcome.exitCode === 0 ? { status: 'passed' } : { status: 'failed', message: `exited with code ${outcome.exitCode}` };
+  }
+
+  private async stopService(name: string): Promise<StepOutcome> {
+    const state = this.state.services.get(name)!;
+    const handle = state.handle!;
+    if (state.logTail.length === 0) {
+      state.logTail = (await this.driver.serviceLogTail(handle, SERVICE_LOG_TAIL).catch(() => [])).map((l) => redact(l, this.plan.secrets));
+    }
+    await this.driver.stopService(handle);
+    return { status: 'passed' };
+  }
+
+  private async removeNetwork(): Promise<StepOutcome> {
+    await this.driver.removeNetwork(this.identity);
+    this.state.networkCreated = false;
+    return { status: 'passed' };
+  }
+}

@@ -1,0 +1,47 @@
+/** What the executor learned while running the steps; the results builder reads it. */
+import type { CollectedFile, ImageHandle, PhaseHandle, ReadyOutcome, ServiceHandle } from '../drivers/driver.js';
+
+export interface AttemptRecord {
+  readonly attempt: number;
+  readonly exitCode: number | null;
+  readonly timedOut: boolean;
+  readonly aborted: boolean;
+  readonly durationMs: number;
+  readonly logTail: readonly string[];
+}
+
+export interface PhaseState {
+  readonly attempts: AttemptRecord[];
+  /** The last attempt's container, kept until its files are collected. */
+  handle?: PhaseHandle;
+  collected: readonly CollectedFile[];
+  error?: string;
+}
+
+export interface ServiceState {
+  handle?: ServiceHandle;
+  ready?: ReadyOutcome;
+  logTail: readonly string[];
+  error?: string;
+}
+
+export interface CheckState {
+  exitCode: number | null;
+  timedOut: boolean;
+  logTail: readonly string[];
+  error?: string;
+}
+
+export interface RunState {
+  readonly images: Map<string, ImageHandle>;
+  readonly services: Map<string, ServiceState>;
+  readonly phases: Map<string, PhaseState>;
+  readonly checks: Map<string, CheckState>;
+  networkCreated: boolean;
+  /** The first infrastructure failure (exit 3), if any. */
+  infraError?: { readonly code: string; readonly message: string };
+}
+
+export function emptyRunState(): RunState {
+  return { images: new Map(), services: new Map(), phases: new Map(), checks: new Map(), networkCreated: false };
+}

@@ -1,0 +1,125 @@
+/**
+ * Runs a step graph: a step starts when everything it needs has finished. Work steps run only when
+ * their needs passed and count against `concurrency`; teardown steps run whenever their needs are
+ * done (in any state) so that cleanup happens on failure, timeout and cancellation too.
+ */
+import type { Step, StepGraph, StepKind } from '../compile/graph.js';
+import type { EventSink, StepStatus } from './events.js';
+
+export interface StepOutcome {
+  readonly status: 'passed' | 'failed';
+  readonly message?: string;
+}
+
+export interface StepRunner {
+  run(step: Step, signal: AbortSignal): Promise<StepOutcome>;
+  /** Teardown steps only: whether there is anything to tear down (e.g. the service was started). */
+  hasWork(step: Step): boolean;
+}
+
+export interface ScheduleOptions {
+  readonly concurrency: number;
+  readonly failFast: boolean;
+  readonly signal: AbortSignal;
+  readonly onEvent: EventSink;
+  readonly now?: () => number;
+  /** With `--keep`, teardown steps are skipped so everything stays up for debugging. */
+  readonly keep?: boolean;
+}
+
+export interface StepRecord {
+  readonly step: Step;
+  status: 'pending' | 'running' | StepStatus;
+  startedAt?: number;
+  finishedAt?: number;
+  message?: string;
+}
+
+const TEARDOWN: ReadonlySet<StepKind> = new Set(['collect-artifacts', 'stop-service', 'remove-network']);
+const LIMITED: ReadonlySet<StepKind> = new Set(['build-image', 'run-phase', 'run-check']);
+
+export const isTeardown = (step: Step): boolean => TEARDOWN.has(step.kind);
+
+export async function schedule(graph: StepGraph, runner: StepRunner, options: ScheduleOptions): Promise<StepRecord[]> {
+  const now = options.now ?? Date.now;
+  const records = new Map<string, StepRecord>(graph.steps.map((step) => [step.id, { step, status: 'pending' }]));
+  const stopWork = new AbortController();
+  const abortWork = (): void => stopWork.abort();
+  options.signal.addEventListener('abort', abortWork, { once: true });
+  if (options.signal.aborted) abortWork();
+  const workSignal = stopWork.signal;
+  const inFlight = new Set<Promise<void>>();
+  let limitedRunning = 0;
+
+  const finish = (record: StepRecord, status: StepStatus, message?: string): void => {
+    record.status = status;
+    record.finishedAt = now();
+    if (message) record.message = message;
+    options.onEvent({
+      kind: 'step-finished',
+      step: record.step,
+      status,
+      at: record.finishedAt,
+      durationMs: record.startedAt === undefined ? 0 : record.finishedAt - record.startedAt,
+      ...(message ? { message } : {}),
+    });
+  };
+
+  const start = (record: StepRecord): void => {
+    const { step } = record;
+    const limited = LIMITED.has(step.kind);
+    if (limited) limitedRunning++;
+    record.status = 'running';
+    record.startedAt = now();
+    options.onEvent({ kind: 'step-started', step, at: record.startedAt });
+    const signal = isTeardown(step) ? new AbortController().signal : workSignal;
+    const task = Promise.resolve()
+      .then(() => runner.run(step, signal))
+      .catch((error: unknown): StepOutcome => ({ status: 'failed', message: error instanceof Error ? error.message : String(error) }))
+      .then((outcome) => {
+        if (limited) limitedRunning--;
+        const cancelled = outcome.status === 'failed' && workSignal.aborted && !isTeardown(step);
+        finish(record, cancelled ? 'cancelled' : outcome.status, outcome.message);
+        if (outcome.status === 'failed' && options.failFast && !isTeardown(step)) abortWork();
+      })
+      .finally(() => inFlight.delete(task));
+    inFlight.add(task);
+  };
+
+  /** Decides every step that can be decided now; returns whether anything changed. */
+  const advance = (): boolean => {
+    let changed = false;
+    for (const record of records.values()) {
+      if (record.status !== 'pending') continue;
+      const needs = record.step.needs.map((id) => records.get(id)!);
+      if (needs.some((n) => n.status === 'pending' || n.status === 'running')) continue;
+      if (isTeardown(record.step)) {
+        if (options.keep) finish(record, 'skipped', 'kept running (--keep)');
+        else if (runner.hasWork(record.step)) start(record);
+        else finish(record, 'skipped');
+      } else if (workSignal.aborted) {
+        finish(record, 'cancelled');
+      } else if (needs.some((n) => n.status !== 'passed')) {
+        const blocker = needs.find((n) => n.status !== 'passed')!;
+        finish(record, 'skipped', `${blocker.step.id} ${blocker.status}`);
+      } else if (LIMITED.has(record.step.kind) && limitedRunning >= options.concurrency) {
+        continue;
+      } else {
+        start(record);
+      }
+      changed = true;
+    }
+    return changed;
+  };
+
+  try {
+    for (;;) {
+      while (advance());
+      if (inFlight.size === 0) break;
+      await Promise.race(inFlight);
+    }
+  } finally {
+    options.signal.removeEventListener('abort', abortWork);
+  }
+  return [...records.values()];
+}

@@ -1,0 +1,124 @@
+/** An in-memory Driver that records calls, for unit tests of the scheduler. Never used in engine tests. */
+import type {
+  CollectedFile,
+  Driver,
+  ImageHandle,
+  PhaseHandle,
+  PhaseOutcome,
+  PruneReport,
+  ReadyOutcome,
+  RunIdentity,
+  RunPhaseRequest,
+  ServiceHandle,
+  StartServiceRequest,
+  StepContext,
+} from '../../src/drivers/driver.js';
+import type { ImageSpec, ReadyProbeSpec } from '../../src/dsl/plan.js';
+import { InfrastructureError } from '../../src/errors.js';
+
+export interface FakeBehaviour {
+  /** Exit codes per attempt (last one repeats); default 0. */
+  exitCodes?: Record<string, number[]>;
+  /** How long each phase runs, in ms; default 5. */
+  durations?: Record<string, number>;
+  timedOut?: Record<string, boolean>;
+  notReady?: string[];
+  failBuild?: string[];
+  logs?: Record<string, string[]>;
+}
+
+const sleep = (ms: number, signal: AbortSignal): Promise<boolean> =>
+  new Promise((resolve) => {
+    if (signal.aborted) return resolve(false);
+    const timer = setTimeout(() => resolve(true), ms);
+    signal.addEventListener('abort', () => (clearTimeout(timer), resolve(false)), { once: true });
+  });
+
+export class FakeDriver implements Driver {
+  readonly kind = 'docker' as const;
+  readonly calls: string[] = [];
+  readonly requests: RunPhaseRequest[] = [];
+  readonly serviceRequests: StartServiceRequest[] = [];
+  /** Phases running at once, sampled at every start. */
+  maxConcurrent = 0;
+  private running = 0;
+  private attempts = new Map<string, number>();
+  cleanedUp: string[] = [];
+
+  constructor(private readonly behaviour: FakeBehaviour = {}) {}
+
+  async describe() {
+    return { kind: 'docker' as const, engine: 'Fake Engine 1.0' };
+  }
+  async prepareImage(spec: ImageSpec, _ctx: StepContext): Promise<ImageHandle> {
+    this.calls.push(`build ${spec.name}`);
+    if (this.behaviour.failBuild?.includes(spec.name)) {
+      throw new InfrastructureError('IMAGE_BUILD_FAILED', `image ${spec.name}: build failed at step 2/3`);
+    }
+    return { name: spec.name, ref: `sha256:${spec.name}`, cached: false };
+  }
+  async resolveImageRef(ref: string): Promise<ImageHandle> {
+    this.calls.push(`resolve ${ref}`);
+    return { name: ref, ref, cached: true };
+  }
+  async createNetwork(): Promise<void> {
+    this.calls.push('network create');
+  }
+  async startService(req: StartServiceRequest): Promise<ServiceHandle> {
+    this.calls.push(`start ${req.name}`);
+    this.serviceRequests.push(req);
+    return { name: req.name, id: `svc-${req.name}`, host: req.name, port: req.ports[0] ?? 0, published: {} };
+  }
+  async waitReady(service: ServiceHandle, _probe: ReadyProbeSpec, ctx: StepContext): Promise<ReadyOutcome> {
+    this.calls.push(`ready ${service.name}`);
+    if (this.behaviour.notReady?.includes(service.name)) {
+      return { ready: false, reason: 'timeout', elapsedMs: 1000, probes: 20, lastProbeOutput: 'connection refused', logTail: ['booting…'] };
+    }
+    if (!(await sleep(1, ctx.signal))) return { ready: false, reason: 'aborted', elapsedMs: 1, probes: 1, lastProbeOutput: '', logTail: [] };
+    return { ready: true, elapsedMs: 12, probes: 2 };
+  }
+  async runPhase(req: RunPhaseRequest, ctx: StepContext): Promise<PhaseOutcome> {
+    const n = (this.attempts.get(req.name) ?? 0) + 1;
+    this.attempts.set(req.name, n);
+    this.calls.push(`run ${req.name}#${n}`);
+    this.requests.push(req);
+    this.running++;
+    this.maxConcurrent = Math.max(this.maxConcurrent, this.running);
+    for (const line of this.behaviour.logs?.[req.name] ?? []) ctx.onLog(line, 'stdout');
+    const finished = await sleep(this.behaviour.durations?.[req.name] ?? 5, ctx.signal);
+    this.running--;
+    const codes = this.behaviour.exitCodes?.[req.name] ?? [0];
+    const exitCode = finished ? (codes[Math.min(n, codes.length) - 1] ?? 0) : 137;
+    return {
+      exitCode,
+      timedOut: this.behaviour.timedOut?.[req.name] ?? false,
+      aborted: !finished,
+      durationMs: 5,
+      logTail: this.behaviour.logs?.[req.name] ?? [],
+      handle: { id: `${req.name}#${n}`, name: req.name },
+    };
+  }
+  async collect(phase: PhaseHandle, paths: readonly string[], destDir: string): Promise<readonly CollectedFile[]> {
+    this.calls.push(`collect ${phase.id}`);
+    return paths.map((source) => ({ source, path: `${destDir}/${source.split('/').pop()}` }));
+  }
+  async releasePhase(phase: PhaseHandle): Promise<void> {
+    this.calls.push(`release ${phase.id}`);
+  }
+  async serviceLogTail(): Promise<readonly string[]> {
+    return ['service log line'];
+  }
+  async stopService(service: ServiceHandle): Promise<void> {
+    this.calls.push(`stop ${service.name}`);
+  }
+  async removeNetwork(): Promise<void> {
+    this.calls.push('network remove');
+  }
+  async cleanupRun(run: RunIdentity): Promise<PruneReport> {
+    this.cleanedUp.push(run.runId);
+    return { containers: 0, networks: 0, volumes: 0 };
+  }
+  async prune(): Promise<PruneReport> {
+    return { containers: 0, networks: 0, volumes: 0 };
+  }
+}
