@@ -1,0 +1,64 @@
+import type { Clock } from './clock.js';
+import { LineTail } from './line-tail.js';
+import type { HostProcess, LaunchProcess, SignalGroup } from './host-process.js';
+
+export interface ShortCommandResult {
+  readonly exitCode: number | null;
+  readonly output: string;
+  readonly timedOut: boolean;
+}
+
+/** Runs a probe command to completion (or kills its group after `timeoutMs`); keeps its last lines. */
+export type RunShortCommand = (
+  script: string,
+  opts: { readonly cwd: string; readonly env: Readonly<Record<string, string | undefined>>; readonly timeoutMs: number },
+) => Promise<ShortCommandResult>;
+
+export interface ShortCommandDeps {
+  readonly launch: LaunchProcess;
+  readonly signal: SignalGroup;
+  readonly clock: Clock;
+  /** Registers the process so the runner's exit kills it; returns the way to forget it. */
+  readonly track: (proc: HostProcess) => () => void;
+}
+
+export function shortCommandRunner(deps: ShortCommandDeps): RunShortCommand {
+  return async (script, opts) => {
+    const output = new LineTail(40);
+    let pending = '';
+    const proc = deps.launch({
+      script,
+      cwd: opts.cwd,
+      env: opts.env,
+      onOutput: (chunk) => {
+        pending += String(chunk);
+        const lines = pending.split('\n');
+        pending = lines.pop() ?? '';
+        for (const line of lines) output.push(line);
+      },
+    });
+    const forget = deps.track(proc);
+    const stop = new AbortController();
+    let timedOut = false;
+    const exit = await Promise.race([
+      proc.exited,
+      deps.clock.sleep(opts.timeoutMs, stop.signal).then(() => {
+        // `sleep` also resolves when `stop` aborts it after the process won the race.
+        if (!stop.signal.aborted) timedOut = true;
+        return undefined;
+      }),
+    ]);
+    stop.abort();
+    // A probe has nothing worth a grace period: whatever it left running goes at once.
+    deps.signal(proc.pid, 'SIGKILL');
+    const final = exit ?? (await proc.exited);
+    await proc.drained;
+    forget();
+    if (pending) output.push(pending);
+    return {
+      exitCode: timedOut ? null : final.exitCode,
+      output: [...output.last(), ...(final.startError ? [final.startError] : [])].join('\n'),
+      timedOut,
+    };
+  };
+}
