@@ -1,0 +1,76 @@
+/** Builds a plan image from its context with the engine's (classic) builder and layer cache. */
+import type Dockerode from 'dockerode';
+import type { Readable } from 'node:stream';
+import { InfrastructureError } from '../../errors.js';
+import type { ImageSpec } from '../../dsl/plan.js';
+import type { ImageHandle, StepContext } from '../driver.js';
+import { packBuildContext } from './build-context.js';
+import { readJsonStream } from './json-stream.js';
+import { LineSplitter, TailBuffer } from './log-lines.js';
+
+type BuildSpec = Extract<ImageSpec, { kind: 'build' }>;
+
+/**
+ * `testplan/<plan>-<image>:latest`. Concurrent runs of one plan may retag it; they never depend on
+ * the tag: the handle's ref is the image id the build produced.
+ */
+export function imageTag(plan: string, image: string): string {
+  const repo = `${plan}-${image}`.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+/, '');
+  return `testplan/${repo || 'image'}:latest`;
+}
+
+export async function buildImage(docker: Dockerode, spec: BuildSpec, ctx: StepContext): Promise<ImageHandle> {
+  const context = await packBuildContext(spec.context, spec.dockerfile);
+  const options = {
+    t: imageTag(ctx.run.plan, spec.name),
+    dockerfile: spec.dockerfile,
+    buildargs: spec.args,
+    labels: { 'testplan.plan': ctx.run.plan, 'testplan.image': spec.name },
+    rm: true,
+    forcerm: true,
+    abortSignal: ctx.signal,
+    ...(spec.target ? { target: spec.target } : {}),
+  };
+  let stream: Readable;
+  try {
+    stream = (await docker.buildImage(context, options)) as unknown as Readable;
+  } catch (cause) {
+    throw buildFailed(spec, [cause instanceof Error ? cause.message : String(cause)], cause);
+  }
+
+  let imageId: string | undefined;
+  let ranAStep = false;
+  let error: string | undefined;
+  let stepLines = new TailBuffer(30);
+  const lines = new LineSplitter((line) => {
+    if (/^Step \d+\/\d+ :/.test(line)) stepLines = new TailBuffer(30);
+    if (/^ ---> Running in /.test(line)) ranAStep = true;
+    stepLines.add(line);
+    ctx.onLog(line, 'stdout');
+  });
+  await readJsonStream(stream, (m) => {
+    if (m.stream) lines.push(m.stream);
+    if (m.aux?.ID) imageId = m.aux.ID;
+    if (m.error) error = m.errorDetail?.message ?? m.error;
+  }).catch((cause: unknown) => {
+    error = `the build stream broke: ${cause instanceof Error ? cause.message : String(cause)}`;
+  });
+  lines.flush();
+
+  if (error !== undefined || imageId === undefined) {
+    const tail = stepLines.snapshot();
+    throw buildFailed(spec, [...tail, error ?? 'the engine reported no image id'], undefined);
+  }
+  return { name: spec.name, ref: imageId, cached: !ranAStep };
+}
+
+function buildFailed(spec: BuildSpec, lastLines: readonly string[], cause: unknown): InfrastructureError {
+  const where = `${spec.context} (dockerfile ${spec.dockerfile}${spec.target ? `, target ${spec.target}` : ''})`;
+  return new InfrastructureError(
+    'IMAGE_BUILD_FAILED',
+    `Image "${spec.name}" failed to build from ${where}:\n` +
+      lastLines.map((l) => `  | ${l}`).join('\n') +
+      `\nFix the Dockerfile step above (reproduce with \`docker build ${spec.target ? `--target ${spec.target} ` : ''}-f ${spec.dockerfile} ${spec.context}\`).`,
+    { cause },
+  );
+}

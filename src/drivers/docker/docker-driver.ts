@@ -1,0 +1,242 @@
+/** The Driver on a Docker Engine, through dockerode. Only our own types cross its methods. */
+import type Dockerode from 'dockerode';
+import { hostname } from 'node:os';
+import type { ImageSpec, ReadyProbeSpec } from '../../dsl/plan.js';
+import type {
+  CollectedFile,
+  Driver,
+  DriverInfo,
+  ImageHandle,
+  PhaseHandle,
+  PhaseOutcome,
+  PruneReport,
+  ReadyOutcome,
+  RunIdentity,
+  RunPhaseRequest,
+  ServiceHandle,
+  StartServiceRequest,
+  StepContext,
+} from '../driver.js';
+import { copyOut } from './archive.js';
+import { buildImage } from './build-image.js';
+import { realClock, type Clock } from './clock.js';
+import { createDockerClient, engineUnreachable } from './connect.js';
+import { LABEL, networkName } from './labels.js';
+import { demuxLines } from './log-lines.js';
+import { createRunNetwork, removeRunNetwork } from './network.js';
+import { runPhaseContainer } from './phase-container.js';
+import { waitUntilReady } from './probes/wait-ready.js';
+import { processIsAlive, pruneRuns, removeLabelled } from './prune.js';
+import { resolveImage, statusOf } from './pull-image.js';
+import { startServiceContainer, type StartedService } from './service-container.js';
+
+export interface DockerDriverDeps {
+  /** A client; default: connect as the Docker CLI does (DOCKER_HOST or the default socket). */
+  readonly docker?: Dockerode;
+  /** How the engine was reached, for messages; default derived from `env`. */
+  readonly endpoint?: string;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly clock?: Clock;
+  readonly hostname?: string;
+  readonly isAlive?: (pid: number) => boolean;
+  /** How long `describe()` waits for the engine to answer. */
+  readonly connectTimeoutMs?: number;
+}
+
+/** Seconds a service gets to stop before it is killed: test services need no graceful shutdown. */
+const SERVICE_STOP_SECONDS = 1;
+
+interface RunState {
+  /** The first service started with `sharedNamespace`: later ones and phases join its namespace. */
+  namespaceOwner?: Promise<StartedService>;
+}
+
+export class DockerDriver implements Driver {
+  readonly kind = 'docker' as const;
+  private readonly docker: Dockerode;
+  private readonly endpoint: string;
+  private readonly clock: Clock;
+  private readonly hostname: string;
+  private readonly isAlive: (pid: number) => boolean;
+  private readonly connectTimeoutMs: number;
+  private readonly runs = new Map<string, RunState>();
+  private readonly serviceIps = new Map<string, string | undefined>();
+  private readonly imageVolumes = new Map<string, Promise<string[]>>();
+
+  constructor(deps: DockerDriverDeps = {}) {
+    if (deps.docker) {
+      this.docker = deps.docker;
+      this.endpoint = deps.endpoint ?? 'the configured engine';
+    } else {
+      const client = createDockerClient(deps.env ?? process.env);
+      this.docker = client.docker;
+      this.endpoint = deps.endpoint ?? client.endpoint;
+    }
+    this.clock = deps.clock ?? realClock;
+    this.hostname = deps.hostname ?? hostname();
+    this.isAlive = deps.isAlive ?? processIsAlive;
+    this.connectTimeoutMs = deps.connectTimeoutMs ?? 5000;
+  }
+
+  async describe(): Promise<DriverInfo> {
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(new Error(`no answer within ${this.connectTimeoutMs} ms`)), this.connectTimeoutMs);
+    try {
+      // dockerode passes `abortSignal` through to the request; its typings omit the options form.
+      const version = this.docker.version as unknown as (o: { abortSignal: AbortSignal }) => Promise<Dockerode.DockerVersion>;
+      const v = await version.call(this.docker, { abortSignal: abort.signal });
+      return { kind: 'docker', engine: `Docker Engine ${v.Version} (API ${v.ApiVersion})` };
+    } catch (cause) {
+      throw engineUnreachable(this.endpoint, abort.signal.aborted ? abort.signal.reason : cause);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  prepareImage(spec: ImageSpec, ctx: StepContext): Promise<ImageHandle> {
+    if (spec.kind === 'build') return buildImage(this.docker, spec, ctx);
+    return resolveImage(this.docker, spec.name, spec.ref, spec.pull, ctx);
+  }
+
+  resolveImageRef(ref: string, ctx: StepContext): Promise<ImageHandle> {
+    return resolveImage(this.docker, ref, ref, 'missing', ctx);
+  }
+
+  async createNetwork(run: RunIdentity): Promise<void> {
+    await createRunNetwork(this.docker, run);
+    this.runs.set(run.runId, {});
+  }
+
+  async startService(req: StartServiceRequest, ctx: StepContext): Promise<ServiceHandle> {
+    const state = this.runState(ctx.run.runId);
+    const volumes = await this.volumesOf(req.image.ref);
+    const start = (owner?: StartedService) =>
+      startServiceContainer(this.docker, ctx.run, req, {
+        network: networkName(ctx.run.runId),
+        imageVolumes: volumes,
+        ...(owner ? { namespaceOwner: owner.handle.id } : {}),
+      });
+    if (!req.sharedNamespace) return this.remember(await start());
+    if (!state.namespaceOwner) {
+      const owning = start();
+      state.namespaceOwner = owning;
+      owning.catch(() => {
+        if (state.namespaceOwner === owning) delete state.namespaceOwner;
+      });
+      return this.remember(await owning);
+    }
+    const owner = await state.namespaceOwner;
+    const started = await start(owner);
+    return this.remember({ handle: started.handle, ...(owner.ip ? { ip: owner.ip } : {}) });
+  }
+
+  waitReady(service: ServiceHandle, probe: ReadyProbeSpec, ctx: StepContext): Promise<ReadyOutcome> {
+    const ip = this.serviceIps.get(service.id);
+    return waitUntilReady(
+      { docker: this.docker, clock: this.clock, logTail: (n) => this.serviceLogTail(service, n) },
+      { containerId: service.id, ...(ip ? { ip } : {}) },
+      probe,
+      ctx.signal,
+    );
+  }
+
+  async runPhase(req: RunPhaseRequest, ctx: StepContext): Promise<PhaseOutcome> {
+    const [volumes, owner] = await Promise.all([this.volumesOf(req.image.ref), this.namespaceOwnerOf(ctx.run.runId, req)]);
+    return runPhaseContainer(this.docker, this.clock, ctx.run, req, ctx, {
+      network: networkName(ctx.run.runId),
+      imageVolumes: volumes,
+      ...(owner ? { namespaceOwner: owner } : {}),
+    });
+  }
+
+  collect(phase: PhaseHandle, paths: readonly string[], destDir: string): Promise<readonly CollectedFile[]> {
+    return copyOut(this.docker, phase.id, paths, destDir);
+  }
+
+  async releasePhase(phase: PhaseHandle): Promise<void> {
+    await this.removeContainer(phase.id);
+  }
+
+  async serviceLogTail(service: ServiceHandle, lines: number): Promise<readonly string[]> {
+    const raw = (await this.docker
+      .getContainer(service.id)
+      .logs({ stdout: true, stderr: true, follow: false, tail: lines })) as unknown as Buffer;
+    const out: string[] = [];
+    const split = demuxLines((line) => out.push(line));
+    split.push(Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw)));
+    split.flush();
+    return out.slice(-lines);
+  }
+
+  async stopService(service: ServiceHandle): Promise<void> {
+    await this.docker
+      .getContainer(service.id)
+      .stop({ t: SERVICE_STOP_SECONDS })
+      .catch((err: unknown) => {
+        if (statusOf(err) !== 304 && statusOf(err) !== 404) throw err;
+      });
+    await this.removeContainer(service.id);
+    this.serviceIps.delete(service.id);
+  }
+
+  async removeNetwork(run: RunIdentity): Promise<void> {
+    await removeRunNetwork(this.docker, run);
+    this.runs.delete(run.runId);
+  }
+
+  async cleanupRun(run: RunIdentity): Promise<PruneReport> {
+    this.runs.delete(run.runId);
+    try {
+      return await removeLabelled(this.docker, { [LABEL.run]: run.runId });
+    } catch {
+      return { containers: 0, networks: 0, volumes: 0 };
+    }
+  }
+
+  prune(filter: { readonly plan?: string; readonly all?: boolean }): Promise<PruneReport> {
+    return pruneRuns(this.docker, filter, { hostname: this.hostname, isAlive: this.isAlive });
+  }
+
+  private runState(runId: string): RunState {
+    let state = this.runs.get(runId);
+    if (!state) {
+      state = {};
+      this.runs.set(runId, state);
+    }
+    return state;
+  }
+
+  private remember(started: StartedService): ServiceHandle {
+    this.serviceIps.set(started.handle.id, started.ip);
+    return started.handle;
+  }
+
+  private async namespaceOwnerOf(runId: string, req: RunPhaseRequest): Promise<string | undefined> {
+    const owning = req.sharedNamespace ? this.runs.get(runId)?.namespaceOwner : undefined;
+    if (!owning) return undefined;
+    return (await owning).handle.id;
+  }
+
+  /** The image's declared VOLUMEs (one inspect per image and driver). */
+  private volumesOf(ref: string): Promise<string[]> {
+    let volumes = this.imageVolumes.get(ref);
+    if (!volumes) {
+      volumes = this.docker
+        .getImage(ref)
+        .inspect()
+        .then((info) => Object.keys(info.Config?.Volumes ?? {}));
+      volumes.catch(() => this.imageVolumes.delete(ref));
+      this.imageVolumes.set(ref, volumes);
+    }
+    return volumes;
+  }
+
+  private async removeContainer(id: string): Promise<void> {
+    await this.docker
+      .getContainer(id)
+      .remove({ force: true, v: true })
+      .catch((err: unknown) => {
+        if (statusOf(err) !== 404 && statusOf(err) !== 409) throw err;
+      });
+  }
+}

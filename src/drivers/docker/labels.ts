@@ -1,0 +1,37 @@
+/** Labels on everything the driver creates, so a run's resources can be found and removed by label. */
+import type { RunIdentity } from '../driver.js';
+
+export const LABEL = {
+  run: 'testplan.run',
+  plan: 'testplan.plan',
+  pid: 'testplan.pid',
+  host: 'testplan.host',
+  role: 'testplan.role',
+  name: 'testplan.name',
+} as const;
+
+export type ResourceRole = 'service' | 'phase' | 'check' | 'network';
+
+export function runLabels(run: RunIdentity): Record<string, string> {
+  return { ...run.labels, [LABEL.run]: run.runId, [LABEL.plan]: run.plan };
+}
+
+export function resourceLabels(run: RunIdentity, role: ResourceRole, name: string): Record<string, string> {
+  return { ...runLabels(run), [LABEL.role]: role, [LABEL.name]: name };
+}
+
+/** Engine list filter (`{"label":["k=v"]}`) as the JSON string the API expects. */
+export function labelFilter(labels: Readonly<Record<string, string | undefined>>): string {
+  const label = Object.entries(labels).map(([k, v]) => (v === undefined ? k : `${k}=${v}`));
+  return JSON.stringify({ label });
+}
+
+/** Names safe for the engine: `[a-zA-Z0-9][a-zA-Z0-9_.-]*`. */
+export function safeName(s: string): string {
+  const cleaned = s.replace(/[^a-zA-Z0-9_.-]+/g, '-').replace(/^[^a-zA-Z0-9]+/, '');
+  return cleaned || 'x';
+}
+
+export function networkName(runId: string): string {
+  return `testplan-${safeName(runId)}`;
+}

@@ -1,0 +1,119 @@
+/**
+ * Runs a phase (or check) container to its end: output streamed line by line and tailed, killed
+ * on timeout or abort. The container is left for `collect` and removed by `releasePhase`.
+ */
+import type Dockerode from 'dockerode';
+import type { Readable } from 'node:stream';
+import { InfrastructureError } from '../../errors.js';
+import type { PhaseOutcome, RunIdentity, RunPhaseRequest, StepContext } from '../driver.js';
+import type { Clock } from './clock.js';
+import { containerName, envList, labelledVolumeMounts, networkPlacement } from './container-config.js';
+import { resourceLabels } from './labels.js';
+import { TailBuffer, demuxLines } from './log-lines.js';
+
+export const PHASE_LOG_TAIL = 200;
+/** After the container ended, how long to wait for the rest of its output to arrive. */
+const OUTPUT_DRAIN_MS = 2000;
+
+export interface PhaseContainerOptions {
+  readonly network: string;
+  readonly namespaceOwner?: string;
+  readonly imageVolumes: readonly string[];
+}
+
+export async function runPhaseContainer(
+  docker: Dockerode,
+  clock: Clock,
+  run: RunIdentity,
+  req: RunPhaseRequest,
+  ctx: StepContext,
+  opts: PhaseContainerOptions,
+): Promise<PhaseOutcome> {
+  const started = clock.now();
+  const labels = resourceLabels(run, req.role, req.name);
+  const joining = req.sharedNamespace ? opts.namespaceOwner : undefined;
+  const placement = networkPlacement(opts.network, [req.name], joining);
+  let container: Dockerode.Container;
+  try {
+    container = await docker.createContainer({
+      name: containerName(run.runId, req.role, req.name, req.attempt),
+      Image: req.image.ref,
+      Cmd: [...req.command],
+      Env: envList(req.env),
+      ...(req.workdir ? { WorkingDir: req.workdir } : {}),
+      Labels: labels,
+      HostConfig: {
+        NetworkMode: placement.NetworkMode,
+        Mounts: [
+          ...req.mounts.map((m) => ({ Type: 'bind' as const, Source: m.source, Target: m.target, ReadOnly: m.readOnly })),
+          ...labelledVolumeMounts(opts.imageVolumes, labels),
+        ],
+      },
+      ...(placement.NetworkingConfig ? { NetworkingConfig: placement.NetworkingConfig } : {}),
+    });
+  } catch (cause) {
+    throw startFailed(req, cause);
+  }
+  const handle = { id: container.id, name: req.name };
+
+  const tail = new TailBuffer(PHASE_LOG_TAIL);
+  const lines = demuxLines((line, stream) => {
+    tail.add(line);
+    ctx.onLog(line, stream);
+  });
+  let outputEnded: Promise<void> = Promise.resolve();
+  try {
+    const output = (await container.attach({ stream: true, stdout: true, stderr: true, logs: true })) as unknown as Readable;
+    outputEnded = new Promise<void>((resolve) => {
+      output.on('data', (d: Buffer) => lines.push(d));
+      output.on('end', resolve);
+      output.on('close', resolve);
+      output.on('error', () => resolve());
+    });
+    await container.start();
+  } catch (cause) {
+    await container.remove({ force: true, v: true }).catch(() => undefined);
+    throw startFailed(req, cause);
+  }
+
+  let timedOut = false;
+  let aborted = false;
+  const kill = () => container.kill().catch(() => undefined);
+  const onAbort = () => {
+    if (timedOut) return;
+    aborted = true;
+    void kill();
+  };
+  ctx.signal.addEventListener('abort', onAbort, { once: true });
+  if (ctx.signal.aborted) onAbort();
+  const timer =
+    req.timeoutMs !== undefined
+      ? setTimeout(() => {
+          if (aborted) return;
+          timedOut = true;
+          void kill();
+        }, Math.max(0, req.timeoutMs - (clock.now() - started)))
+      : undefined;
+
+  let exitCode: number | null = null;
+  try {
+    const result = (await container.wait({ condition: 'not-running' })) as { StatusCode?: number };
+    exitCode = typeof result.StatusCode === 'number' ? result.StatusCode : null;
+  } finally {
+    if (timer) clearTimeout(timer);
+    ctx.signal.removeEventListener('abort', onAbort);
+  }
+  await Promise.race([outputEnded, clock.sleep(OUTPUT_DRAIN_MS)]);
+  lines.flush();
+  return { exitCode, timedOut, aborted, durationMs: clock.now() - started, logTail: tail.snapshot(), handle };
+}
+
+function startFailed(req: RunPhaseRequest, cause: unknown): InfrastructureError {
+  const why = cause instanceof Error ? cause.message : String(cause);
+  return new InfrastructureError(
+    'PHASE_START_FAILED',
+    `${req.role === 'check' ? 'Check' : 'Phase'} "${req.name}" (image ${req.image.name}) could not start: ${why}. ` +
+      `Check its image, command, workdir and mounts.`,
+    { cause },
+  );
+}

@@ -1,0 +1,108 @@
+/**
+ * TCP and HTTP probes that reach the service on the run network, never through a published
+ * host port: docker-proxy accepts a connect on a published port even when nothing listens.
+ * First choice: connect to the container's address on the run network (routable from the
+ * engine's host on Linux). When that address is not routable from here (a remote engine), fall
+ * back to a client run inside the service container with exec.
+ */
+import type Dockerode from 'dockerode';
+import { request } from 'node:http';
+import { connect } from 'node:net';
+import { execProbe } from './exec-probe.js';
+import { describeError, type ProbeAttempt, type ProbeResult } from './probe-attempt.js';
+
+const UNROUTABLE = new Set(['EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'EADDRNOTAVAIL']);
+const CONNECT_TIMEOUT_MS = 1000;
+
+interface Target {
+  readonly docker: Dockerode;
+  readonly containerId: string;
+  /** The service's address on the run network, when known. */
+  readonly ip?: string;
+}
+
+export function tcpProbe(target: Target, port: number): ProbeAttempt {
+  const fallback = execProbe(target.docker, target.containerId, ['sh', '-c', tcpScript(port)]);
+  return withFallback(target.ip, fallback, (ip, signal) => tcpConnect(ip, port, signal));
+}
+
+export function httpProbe(target: Target, port: number, path: string, status?: number): ProbeAttempt {
+  const accept = (code: number) => (status !== undefined ? code === status : code >= 200 && code < 400);
+  const fallback = execProbe(target.docker, target.containerId, ['sh', '-c', httpScript(port, path)]);
+  return withFallback(target.ip, fallback, (ip, signal) => httpGet(ip, port, path, accept, signal));
+}
+
+function withFallback(
+  ip: string | undefined,
+  fallback: ProbeAttempt,
+  direct: (ip: string, signal: AbortSignal) => Promise<ProbeResult & { unroutable?: boolean }>,
+): ProbeAttempt {
+  let useFallback = ip === undefined;
+  return async (signal) => {
+    if (useFallback || ip === undefined) return fallback(signal);
+    const result = await direct(ip, signal);
+    if (!result.unroutable) return { ok: result.ok, output: result.output };
+    useFallback = true;
+    return fallback(signal);
+  };
+}
+
+function tcpConnect(ip: string, port: number, signal: AbortSignal): Promise<ProbeResult & { unroutable?: boolean }> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: ip, port, timeout: CONNECT_TIMEOUT_MS, signal });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve({ ok: true, output: `connected to ${ip}:${port}` });
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve({ ok: false, output: `connect to ${ip}:${port} timed out`, unroutable: true });
+    });
+    socket.once('error', (err: NodeJS.ErrnoException) => {
+      resolve({ ok: false, output: `connect to ${ip}:${port}: ${describeError(err)}`, unroutable: UNROUTABLE.has(err.code ?? '') });
+    });
+  });
+}
+
+function httpGet(
+  ip: string,
+  port: number,
+  path: string,
+  accept: (status: number) => boolean,
+  signal: AbortSignal,
+): Promise<ProbeResult & { unroutable?: boolean }> {
+  return new Promise((resolve) => {
+    const req = request({ host: ip, port, path, method: 'GET', timeout: CONNECT_TIMEOUT_MS, signal }, (res) => {
+      const code = res.statusCode ?? 0;
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => {
+        if (body.length < 500) body += d;
+      });
+      res.on('end', () => resolve({ ok: accept(code), output: `HTTP ${code} from http://${ip}:${port}${path}: ${body.trim()}` }));
+      res.on('error', (err) => resolve({ ok: false, output: describeError(err) }));
+    });
+    req.once('timeout', () => req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
+    req.once('error', (err: NodeJS.ErrnoException) => {
+      resolve({ ok: false, output: `GET http://${ip}:${port}${path}: ${describeError(err)}`, unroutable: UNROUTABLE.has(err.code ?? '') });
+    });
+    req.end();
+  });
+}
+
+function tcpScript(port: number): string {
+  return (
+    `if command -v nc >/dev/null 2>&1; then nc -z -w 1 127.0.0.1 ${port}; ` +
+    `elif command -v bash >/dev/null 2>&1; then bash -c 'exec 3<>/dev/tcp/127.0.0.1/${port}'; ` +
+    `else echo "tcp probe needs nc or bash in the service image; use an exec probe"; exit 2; fi`
+  );
+}
+
+function httpScript(port: number, path: string): string {
+  const url = `http://127.0.0.1:${port}${path}`;
+  return (
+    `if command -v curl >/dev/null 2>&1; then curl -fsS -o /dev/null '${url}'; ` +
+    `elif command -v wget >/dev/null 2>&1; then wget -q -O /dev/null '${url}'; ` +
+    `else echo "http probe needs curl or wget in the service image; use an exec probe"; exit 2; fi`
+  );
+}

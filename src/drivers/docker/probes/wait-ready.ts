@@ -1,0 +1,122 @@
+/**
+ * Polls a readiness probe fast (from the probe interval, backing off to MAX_INTERVAL_MS) until it
+ * passes, the timeout or the retries run out, the run is aborted, or the container exits; an
+ * exit is noticed at once through the engine's wait call, not by waiting out the timeout.
+ */
+import type Dockerode from 'dockerode';
+import type { ReadyProbeSpec } from '../../../dsl/plan.js';
+import type { ReadyOutcome } from '../../driver.js';
+import type { Clock } from '../clock.js';
+import { execProbe } from './exec-probe.js';
+import { watchLogFor } from './log-probe.js';
+import { httpProbe, tcpProbe } from './network-probes.js';
+import type { ProbeAttempt, ProbeResult } from './probe-attempt.js';
+
+export const MAX_INTERVAL_MS = 500;
+const BACKOFF = 1.5;
+
+export interface ReadyTarget {
+  readonly containerId: string;
+  /** Address on the run network (the namespace owner's when the service shares it). */
+  readonly ip?: string;
+}
+
+export interface WaitReadyDeps {
+  readonly docker: Dockerode;
+  readonly clock: Clock;
+  readonly logTail: (lines: number) => Promise<readonly string[]>;
+}
+
+type Interrupt = { readonly kind: 'exited'; readonly exitCode?: number } | { readonly kind: 'timeout' } | { readonly kind: 'aborted' };
+
+export async function waitUntilReady(
+  deps: WaitReadyDeps,
+  target: ReadyTarget,
+  probe: ReadyProbeSpec,
+  signal: AbortSignal,
+): Promise<ReadyOutcome> {
+  const { clock } = deps;
+  const started = clock.now();
+  const stop = new AbortController();
+  const linked = AbortSignal.any([signal, stop.signal]);
+  const interrupt = firstInterrupt(deps, target.containerId, probe.timeoutMs, signal, stop.signal);
+  let probes = 0;
+  let lastProbeOutput = '';
+
+  const fail = async (reason: 'timeout' | 'exited' | 'retries' | 'aborted', exitCode?: number): Promise<ReadyOutcome> => {
+    const elapsedMs = clock.now() - started;
+    const logTail = await deps.logTail(50).catch(() => [] as string[]);
+    return { ready: false, reason, elapsedMs, probes, lastProbeOutput, logTail, ...(exitCode !== undefined ? { exitCode } : {}) };
+  };
+  const failFor = (i: Interrupt) => fail(i.kind, i.kind === 'exited' ? i.exitCode : undefined);
+
+  try {
+    if (probe.kind === 'log') {
+      const watch = watchLogFor(deps.docker, target.containerId, probe.pattern, probe.times, linked).then((m) => ({ match: m }));
+      const r = await Promise.race([watch, interrupt]);
+      if ('kind' in r) return failFor(r);
+      probes = r.match.count;
+      lastProbeOutput = `${r.match.count}/${probe.times} lines matched /${probe.pattern}/; last line: ${r.match.lastLine}`;
+      if (r.match.matched) return { ready: true, elapsedMs: clock.now() - started, probes };
+      // The log stream ended: the container stopped; the wait call tells how.
+      return failFor(await interrupt);
+    }
+
+    const attempt = probeAttempt(deps.docker, target, probe);
+    let interval = Math.max(1, probe.intervalMs);
+    let failures = 0;
+    for (;;) {
+      const r: ProbeResult | Interrupt = await Promise.race([attempt(linked), interrupt]);
+      if ('kind' in r) return failFor(r);
+      probes++;
+      lastProbeOutput = r.output;
+      if (r.ok) return { ready: true, elapsedMs: clock.now() - started, probes };
+      failures++;
+      if (probe.retries !== undefined && probe.retries > 0 && failures >= probe.retries) return fail('retries');
+      const slept = await Promise.race([clock.sleep(interval, linked).then(() => undefined), interrupt]);
+      if (slept) return failFor(slept);
+      interval = Math.min(MAX_INTERVAL_MS, interval * BACKOFF);
+    }
+  } finally {
+    stop.abort();
+  }
+}
+
+function probeAttempt(docker: Dockerode, target: ReadyTarget, probe: Exclude<ReadyProbeSpec, { kind: 'log' }>): ProbeAttempt {
+  const t = { docker, containerId: target.containerId, ...(target.ip ? { ip: target.ip } : {}) };
+  switch (probe.kind) {
+    case 'exec':
+      return execProbe(docker, target.containerId, probe.command, probe.expect);
+    case 'tcp':
+      return tcpProbe(t, probe.port);
+    case 'http':
+      return httpProbe(t, probe.port, probe.path, probe.status);
+  }
+}
+
+/** Resolves with whatever ends the wait first: the container exiting, the timeout, or an abort. */
+function firstInterrupt(
+  deps: WaitReadyDeps,
+  containerId: string,
+  timeoutMs: number,
+  runSignal: AbortSignal,
+  stop: AbortSignal,
+): Promise<Interrupt> {
+  const exited = deps.docker
+    .getContainer(containerId)
+    .wait({ condition: 'not-running', abortSignal: stop })
+    .then(
+      (r: { StatusCode?: number }) => ({ kind: 'exited' as const, ...(typeof r.StatusCode === 'number' ? { exitCode: r.StatusCode } : {}) }),
+      () => new Promise<never>(() => undefined),
+    );
+  const timedOut = deps.clock.sleep(timeoutMs, stop).then(() =>
+    stop.aborted ? new Promise<never>(() => undefined) : { kind: 'timeout' as const },
+  );
+  const aborted = new Promise<Interrupt>((resolve) => {
+    if (runSignal.aborted) return resolve({ kind: 'aborted' });
+    const onAbort = () => resolve({ kind: 'aborted' });
+    runSignal.addEventListener('abort', onAbort, { once: true });
+    stop.addEventListener('abort', () => runSignal.removeEventListener('abort', onAbort), { once: true });
+  });
+  return Promise.race([exited, timedOut, aborted]);
+}
