@@ -19,7 +19,8 @@ export function testLabel(test: TestCase): string {
 }
 
 function phaseNeedsDetail(phase: PhaseResult): boolean {
-  return phase.status === 'failed' || phase.status === 'error' || phase.failures.length > 0 || phase.errors.length > 0;
+  const ok = phase.status === 'passed' || phase.status === 'skipped';
+  return !ok || phase.failures.length > 0 || phase.errors.length > 0;
 }
 
 /** Failed steps whose phase or service does not already explain them (image builds, networks, checks). */

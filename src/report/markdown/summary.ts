@@ -24,9 +24,9 @@ export function title(results: RunResults): string {
 
 /** Error and interrupted runs say so first, with the message; an overruled verdict says why. */
 export function banner(results: RunResults, outcome: Outcome): string | undefined {
-  const message = results.message ? `: ${oneLine(results.message)}` : '';
-  if (outcome.status === 'error') return `> **${mark('error')}: the run could not complete**${message}`;
-  if (outcome.status === 'interrupted') return `> **${mark('interrupted')}: the run was stopped before it finished**${message}`;
+  const message = results.message ? ` ${oneLine(results.message)}` : '';
+  if (outcome.status === 'error') return `> **${mark('error')} — the run could not complete:**${message}`;
+  if (outcome.status === 'interrupted') return `> **${mark('interrupted')} — the run was stopped before it finished:**${message}`;
   if (outcome.overruled) return `> **${mark('failed')}**: results.json recorded \`passed\`, but ${outcome.overruled}.`;
   return undefined;
 }

@@ -1,0 +1,115 @@
+/**
+ * A runtime schema of results.json (version 1), so that `plan report results.json` can tell the
+ * user exactly which field of a hand-edited or foreign file is wrong. Extra fields are allowed:
+ * additive changes keep the version. Kept in step with results.ts by a type test.
+ */
+import { Type, type TSchema } from '@sinclair/typebox';
+
+const Str = Type.String();
+const Num = Type.Number();
+const Strings = Type.Array(Str);
+const literals = <const T extends readonly string[]>(values: T): TSchema => Type.Union(values.map((v) => Type.Literal(v)));
+
+const TestCounts = Type.Object({ total: Num, passed: Num, failed: Num, errored: Num, skipped: Num });
+
+const TestCase = Type.Object({
+  suite: Str,
+  name: Str,
+  file: Type.Optional(Str),
+  status: literals(['passed', 'failed', 'error', 'skipped']),
+  durationMs: Num,
+  message: Type.Optional(Str),
+  details: Type.Optional(Str),
+});
+
+const MetricSummary = Type.Object({ covered: Num, total: Num, pct: Type.Union([Num, Type.Null()]) });
+const CoverageSummary = Type.Object({
+  lines: MetricSummary,
+  branches: MetricSummary,
+  functions: MetricSummary,
+  statements: MetricSummary,
+});
+
+const EvidenceError = Type.Object({ file: Str, phase: Type.Optional(Str), message: Str });
+
+const StepTiming = Type.Object({
+  id: Str,
+  kind: Str,
+  status: literals(['passed', 'failed', 'skipped', 'cancelled']),
+  startedAt: Type.Optional(Str),
+  finishedAt: Type.Optional(Str),
+  durationMs: Type.Optional(Num),
+  message: Type.Optional(Str),
+});
+
+const PhaseAttempt = Type.Object({
+  attempt: Num,
+  exitCode: Type.Union([Num, Type.Null()]),
+  timedOut: Type.Boolean(),
+  durationMs: Num,
+});
+
+const PhaseResult = Type.Object({
+  name: Str,
+  image: Str,
+  status: literals(['passed', 'failed', 'error', 'skipped', 'cancelled']),
+  attempts: Type.Array(PhaseAttempt),
+  durationMs: Num,
+  counts: Type.Optional(TestCounts),
+  failures: Type.Array(TestCase),
+  tests: Type.Array(TestCase),
+  coverage: Type.Optional(CoverageSummary),
+  artifacts: Strings,
+  logTail: Strings,
+  errors: Type.Array(EvidenceError),
+  message: Type.Optional(Str),
+});
+
+const ServiceResult = Type.Object({
+  name: Str,
+  image: Str,
+  status: literals(['ready', 'not-ready', 'not-started']),
+  readyMs: Type.Optional(Num),
+  probes: Type.Optional(Num),
+  logTail: Strings,
+  message: Type.Optional(Str),
+});
+
+const GateResult = Type.Object({
+  gate: Str,
+  name: Str,
+  threshold: Str,
+  actual: Str,
+  status: literals(['pass', 'fail', 'error']),
+  message: Type.Optional(Str),
+});
+
+const CriterionResult = Type.Object({
+  id: Str,
+  requirement: Str,
+  kind: literals(['functional', 'non-functional']),
+  status: literals(['pass', 'fail', 'unverified', 'error']),
+  evidence: Strings,
+});
+
+export const RunResultsSchema = Type.Object({
+  version: Type.Literal(1),
+  plan: Type.Object({ name: Str, file: Str, description: Type.Optional(Str) }),
+  runId: Str,
+  git: Type.Optional(Type.Object({ commit: Str, dirty: Type.Boolean(), branch: Type.Optional(Str) })),
+  driver: Type.Object({ kind: Str, engine: Str }),
+  startedAt: Str,
+  finishedAt: Str,
+  durationMs: Num,
+  verdict: literals(['passed', 'failed', 'error', 'interrupted']),
+  exitCode: Type.Union([Type.Literal(0), Type.Literal(1), Type.Literal(2), Type.Literal(3)]),
+  message: Type.Optional(Str),
+  selection: Type.Object({ phases: Strings, profiles: Strings }),
+  steps: Type.Array(StepTiming),
+  services: Type.Array(ServiceResult),
+  phases: Type.Array(PhaseResult),
+  tests: TestCounts,
+  coverage: Type.Optional(CoverageSummary),
+  gates: Type.Array(GateResult),
+  acceptance: Type.Array(CriterionResult),
+});
