@@ -1,0 +1,89 @@
+import t from 'tap';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { renderAnnotations, renderLogGroups } from '../../src/report/github/annotations.js';
+import { renderStepSummary } from '../../src/report/github/step-summary.js';
+import { renderJunit } from '../../src/report/junit/render-junit.js';
+import { renderMarkdown } from '../../src/report/markdown/render-markdown.js';
+import { makeRedactor, redactResults } from '../../src/report/redact-results.js';
+import type { RunResults } from '../../src/report/results.js';
+import { serializeResults, writeReports } from '../../src/report/write-reports.js';
+import { loadFixture, mutableCopy } from './fixtures.js';
+
+const SECRET = 'Pa55:w0rd@db/9';
+const ENCODED = encodeURIComponent(SECRET); // as it appears inside a URL
+
+/** The failing run with the secret planted everywhere a leak has been seen in practice. */
+function leakyResults(): RunResults {
+  const r = mutableCopy(loadFixture('failing'));
+  const it = r.phases[1]!;
+  it.logTail.push(`DATABASE_URL=postgresql://test_user:${SECRET}@postgres:5432/ingester_test`);
+  it.logTail.push(`connecting with password \u001b[33m${SECRET.slice(0, 4)}\u001b[0m${SECRET.slice(4)}`); // split by a colour code
+  it.logTail.push(`url=postgresql://test_user:${ENCODED}@postgres/ingester_test`);
+  it.failures[0]!.message = `psycopg.OperationalError: password authentication failed for "${SECRET}"`;
+  it.failures[0]!.details = `env: {'POSTGRES_PASSWORD': '${SECRET}'}`;
+  it.tests[0]!.name = `test_login[${SECRET}]`;
+  it.message = `pytest exited 1 (POSTGRES_PASSWORD=${SECRET})`;
+  r.services[0]!.logTail.push(`FATAL: password authentication failed; POSTGRES_PASSWORD=${SECRET}`);
+  r.services[0]!.message = `probe env PGPASSWORD=${SECRET}`;
+  r.gates[2]!.message = `see ${SECRET}`;
+  r.acceptance[0]!.evidence.push(`tests::test_login[${SECRET}] failed`);
+  r.steps[1]!.message = `build arg DB_PASSWORD=${SECRET}`;
+  r.message = `run message ${SECRET}`;
+  return r as RunResults;
+}
+
+function allOutputs(results: RunResults): Record<string, string> {
+  return {
+    markdown: renderMarkdown(results),
+    junit: renderJunit(results),
+    stepSummary: renderStepSummary(results),
+    annotations: renderAnnotations(results).join('\n'),
+    logGroups: renderLogGroups(results, { token: 't' }).join('\n'),
+    resultsJson: serializeResults(results),
+  };
+}
+
+function leaks(text: string): boolean {
+  return text.includes(SECRET) || text.includes(ENCODED) || text.includes(SECRET.slice(4));
+}
+
+t.test('without redaction the planted secret does show up (the check below can fail)', async (t) => {
+  const outputs = allOutputs(leakyResults());
+  for (const [name, text] of Object.entries(outputs)) t.ok(leaks(text), `${name} contains the secret before redaction`);
+});
+
+t.test('after redaction no rendered output holds the secret, plain, URL-encoded or split by ANSI', async (t) => {
+  const outputs = allOutputs(redactResults(leakyResults(), [SECRET]));
+  for (const [name, text] of Object.entries(outputs)) {
+    t.notOk(leaks(text), `${name} holds no trace of the secret`);
+  }
+  t.match(outputs.markdown, /postgresql:\/\/test_user:\*\*\*@postgres:5432/);
+});
+
+t.test('writeReports with the secret values writes no file that holds them', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'testplan-redact-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const summary = join(dir, 'step-summary.md');
+  await writeReports(leakyResults(), join(dir, 'out'), { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary }, { secretValues: [SECRET] });
+  const files = [...readdirSync(join(dir, 'out')).map((f) => join(dir, 'out', f)), summary];
+  t.equal(files.length, 4);
+  for (const file of files) t.notOk(leaks(readFileSync(file, 'utf8')), `${file} holds no trace of the secret`);
+});
+
+t.test('redaction masks every secret, the longest first, and leaves other text alone', async (t) => {
+  const redact = makeRedactor(['abc', 'abcdef', '']);
+  t.equal(redact('x abcdef y abc z'), 'x *** y *** z');
+  t.equal(redact('nothing to hide'), 'nothing to hide');
+  const r = redactResults(loadFixture('passing'), []);
+  t.same(r, loadFixture('passing'), 'no secrets: results unchanged');
+});
+
+t.test('redaction reaches object keys too', async (t) => {
+  const r = mutableCopy(loadFixture('passing')) as unknown as Record<string, unknown>;
+  r.extra = { [`KEY_${SECRET}`]: 1 };
+  const out = JSON.stringify(redactResults(r as unknown as RunResults, [SECRET]));
+  t.notOk(out.includes(SECRET));
+  t.ok(out.includes('KEY_***'));
+});
