@@ -82,16 +82,28 @@ export function compilePlan(plan: TestPlan, options: SelectOptions = {}): StepGr
   };
 }
 
-/** Stable topological order (Kahn, ties in insertion order). Validation has already rejected cycles. */
+/** Stable topological order (Kahn; among ready steps, insertion order wins). Validation has already rejected cycles. */
 function topologicalOrder(steps: readonly Step[]): Step[] {
-  const remaining = new Map(steps.map((s) => [s.id, new Set(s.needs)]));
+  const index = new Map(steps.map((s, i) => [s.id, i]));
+  const pending = steps.map((s) => s.needs.length);
+  const dependents: number[][] = steps.map(() => []);
+  steps.forEach((s, i) => s.needs.forEach((need) => dependents[index.get(need)!]!.push(i)));
   const ordered: Step[] = [];
-  while (ordered.length < steps.length) {
-    const next = steps.find((s) => remaining.get(s.id)?.size === 0);
-    if (!next) throw new Error(`BUG: cycle in the step graph of ${steps[0]?.id ?? 'an empty plan'}; validation should have caught it`);
-    ordered.push(next);
-    remaining.delete(next.id);
-    for (const needs of remaining.values()) needs.delete(next.id);
+  const placed = new Array<boolean>(steps.length).fill(false);
+  // Lowest ready index first keeps the order stable and close to the plan's own order.
+  let ready = steps.map((_, i) => i).filter((i) => pending[i] === 0);
+  while (ready.length > 0) {
+    const next: number[] = [];
+    for (const i of ready) {
+      ordered.push(steps[i]!);
+      placed[i] = true;
+      for (const d of dependents[i]!) if (--pending[d]! === 0) next.push(d);
+    }
+    ready = next.sort((a, b) => a - b);
+  }
+  if (ordered.length < steps.length) {
+    const stuck = steps.filter((_, i) => !placed[i]).map((s) => s.id);
+    throw new Error(`BUG: cycle in the step graph (${stuck.join(', ')}); validation should have caught it`);
   }
   return ordered;
 }
