@@ -1,0 +1,50 @@
+/** Reads a plan file of any supported kind and returns the validated, normalised plan. */
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { PlanInvalidError, type PlanProblem } from '../errors.js';
+import type { TestPlan } from '../dsl/plan.js';
+import type { PlanInput } from '../dsl/types.js';
+import { findPlanProblems, formatPath, type Path } from '../dsl/validate/index.js';
+import { normalise } from '../dsl/validate/normalise.js';
+import { PLAN_FILE } from './discover.js';
+import { parseYamlPlan } from './load-yaml.js';
+import { loadPlanModule } from './load-module.js';
+
+export interface LoadOptions {
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+const fail = (file: string, message: string): never => {
+  throw new PlanInvalidError([{ file, path: '', message }]);
+};
+
+async function readInput(file: string, absolute: string): Promise<{ input: unknown; locate: (path: Path) => string }> {
+  const here = () => file;
+  if (/\.ya?ml$/.test(file)) {
+    const text = await readFile(absolute, 'utf8').catch((error: NodeJS.ErrnoException) => fail(file, `cannot read the plan file (${error.code ?? error.message}): check the path`));
+    const parsed = parseYamlPlan(text, file);
+    if (!parsed.ok) throw new PlanInvalidError(parsed.problems);
+    return parsed.value;
+  }
+  if (!/\.(ts|js|mts|mjs)$/.test(file)) fail(file, 'is not a plan file: name it *.plan.ts, *.plan.yaml, *.plan.yml or *.plan.js');
+  const loaded = await loadPlanModule(absolute, file);
+  if (!loaded.ok) throw new PlanInvalidError(loaded.problems);
+  if (!('default' in loaded.exports)) fail(file, "has no default export: write 'export default defineTestPlan({ … })'");
+  return { input: loaded.exports['default'], locate: here };
+}
+
+/**
+ * Loads, validates and normalises one plan file (`.plan.ts`, `.plan.yaml`/`.yml`, `.plan.js`).
+ * Problems name `file` as given (with `:line:col` for YAML); `TestPlan.file` is absolute.
+ */
+export async function loadPlanFile(file: string, options: LoadOptions = {}): Promise<TestPlan> {
+  const absolute = resolve(file);
+  const { input, locate } = await readInput(file, absolute);
+  const findings = findPlanProblems(input, options.env ?? process.env);
+  if (findings.length > 0) {
+    const problems: PlanProblem[] = findings.map((f) => ({ file: locate(f.path), path: formatPath(f.path), message: f.message }));
+    throw new PlanInvalidError(problems);
+  }
+  return normalise(input as PlanInput<string, string, string>, { file: absolute, dir: dirname(absolute) }, options.env ?? process.env);
+}
+

@@ -1,0 +1,35 @@
+/** `.plan.yaml` / `.plan.yml`: parse with positions, so every problem can point at its line. */
+import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import type { PlanProblem } from '../errors.js';
+import type { Path } from '../dsl/validate/index.js';
+
+export interface ParsedYaml {
+  readonly input: unknown;
+  /** `file:line:col` of the node at `path` (or of its nearest existing parent). */
+  readonly locate: (path: Path) => string;
+}
+
+export type YamlResult = { readonly ok: true; readonly value: ParsedYaml } | { readonly ok: false; readonly problems: PlanProblem[] };
+
+export function parseYamlPlan(text: string, file: string): YamlResult {
+  const lines = new LineCounter();
+  const doc: Document.Parsed = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const at = (offset: number) => {
+    const { line, col } = lines.linePos(offset);
+    return `${file}:${line}:${col}`;
+  };
+  if (doc.errors.length > 0) {
+    return {
+      ok: false,
+      problems: doc.errors.map((error) => ({ file: at(error.pos[0]), path: '', message: `YAML syntax error: ${error.message}; fix the YAML and run plan check again` })),
+    };
+  }
+  const locate = (path: Path): string => {
+    for (let length = path.length; length > 0; length--) {
+      const node = doc.getIn(path.slice(0, length), true);
+      if (isNode(node) && node.range) return at(node.range[0]);
+    }
+    return doc.contents?.range ? at(doc.contents.range[0]) : file;
+  };
+  return { ok: true, value: { input: doc.toJS(), locate } };
+}
