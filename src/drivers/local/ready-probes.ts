@@ -76,7 +76,7 @@ function tcpConnect(port: number, timeoutMs: number): Promise<ProbeResult> {
       socket.destroy();
       resolve(result);
     };
-    socket.setTimeout(Math.max(1, timeoutMs), () => finish({ ok: false, output: `tcp 127.0.0.1:${port}: no answer in ${Math.round(timeoutMs)} ms` }));
+    socket.setTimeout(Math.max(1, Math.round(timeoutMs)), () => finish({ ok: false, output: `tcp 127.0.0.1:${port}: no answer in ${Math.round(timeoutMs)} ms` }));
     socket.once('connect', () => finish({ ok: true, output: `tcp 127.0.0.1:${port}: connected` }));
     socket.once('error', (err) => finish({ ok: false, output: `tcp 127.0.0.1:${port}: ${err.message}` }));
   });
@@ -89,7 +89,7 @@ async function httpGet(
   fetchFn: typeof globalThis.fetch,
 ): Promise<ProbeResult> {
   try {
-    const res = await fetchFn(url, { redirect: 'manual', signal: AbortSignal.timeout(Math.max(1, timeoutMs)) });
+    const res = await fetchFn(url, { redirect: 'manual', signal: AbortSignal.timeout(Math.max(1, Math.round(timeoutMs))) });
     await res.body?.cancel();
     const ok = status === undefined ? res.status >= 200 && res.status < 400 : res.status === status;
     const wanted = status === undefined ? '2xx/3xx' : String(status);

@@ -6,6 +6,7 @@ import type { ProbeResult } from './ready-probes.js';
 
 /** Polling starts at the probe's interval and doubles up to this (or the interval, if longer). */
 export const MAX_POLL_INTERVAL_MS = 500;
+const MIN_ATTEMPT_MS = 100;
 
 export interface WaitTarget {
   /** Resolves when the service's process exits. */
@@ -46,7 +47,8 @@ export async function waitUntilReady(
     if (signal.aborted) return failed('aborted');
     if (target.exit()) return failed('exited');
     probes += 1;
-    const result = await target.attempt(Math.max(1, deadline - clock.now()));
+    // The last attempt still gets a fair chance to see an answer already on its way.
+    const result = await target.attempt(Math.max(MIN_ATTEMPT_MS, Math.round(deadline - clock.now())));
     lastProbeOutput = result.output;
     // A port answering after our process died belongs to someone else: exit wins over a pass.
     if (target.exit()) return failed('exited');
