@@ -45,6 +45,13 @@ export interface FileCoverage {
   readonly functions: Readonly<Record<string, number>>;
   /** Statement totals when the format has them (istanbul); otherwise statements = lines. */
   readonly statements?: MetricTotals;
+  /** Statement hit counts keyed by `line:column` (istanbul coverage-final), so statements merge by statement. */
+  readonly statementHits?: Readonly<Record<string, number>>;
+  /**
+   * Counts without line detail (istanbul coverage-summary.json). Lines nobody listed cannot be unioned:
+   * for such a metric merge keeps the best single phase (most covered, largest total), a lower bound.
+   */
+  readonly totals?: Readonly<Partial<Record<CoverageMetric, MetricTotals>>>;
 }
 
 export interface CoverageReport {

@@ -1,0 +1,101 @@
+/**
+ * Acceptance criteria from evidence. Each kind of evidence a criterion lists (phases, tests, gates,
+ * command) gives pass | fail | unverified | error, and all of them must pass. Combined: error (some
+ * evidence could not be read) over fail over unverified (nothing showed it either way) over pass.
+ * Unverified is not a pass.
+ */
+import type { CriterionSpec } from '../dsl/plan.js';
+import type { CriteriaEvidence, PhaseEvidence } from './evidence-input.js';
+import { capList } from './format.js';
+import { describeEvidenceError } from './result.js';
+import type { CriterionResult, CriterionStatus, TestCase, TestReport } from './types.js';
+
+/** How many lines of evidence per kind a criterion lists before `… and N more`. */
+export const MAX_EVIDENCE_LINES = 8;
+
+interface Verdict {
+  readonly status: CriterionStatus;
+  readonly evidence: readonly string[];
+}
+
+const RANK: Readonly<Record<CriterionStatus, number>> = { pass: 0, unverified: 1, fail: 2, error: 3 };
+
+export function evaluateCriteria(criteria: readonly CriterionSpec[], evidence: CriteriaEvidence): CriterionResult[] {
+  return criteria.map((criterion) => {
+    const { phases, tests, gates, command } = criterion.verifiedBy;
+    const verdicts: Verdict[] = [];
+    if (phases !== undefined) verdicts.push(byPhases(phases, evidence.phases));
+    if (tests !== undefined) verdicts.push(byTests(tests, evidence.phases));
+    if (gates !== undefined) verdicts.push(byGates(gates, evidence));
+    if (command !== undefined) verdicts.push(byCommand(command, evidence));
+    const status =
+      verdicts.length === 0 ? 'unverified' : verdicts.reduce<CriterionStatus>((worst, v) => (RANK[v.status] > RANK[worst] ? v.status : worst), 'pass');
+    const lines = verdicts.length === 0 ? ['no evidence is listed in verifiedBy'] : verdicts.flatMap((v) => v.evidence);
+    return { id: criterion.id, requirement: criterion.requirement, kind: criterion.kind, status, evidence: lines };
+  });
+}
+
+function worst(statuses: readonly CriterionStatus[]): CriterionStatus {
+  return statuses.reduce<CriterionStatus>((w, s) => (RANK[s] > RANK[w] ? s : w), 'pass');
+}
+
+function byPhases(names: readonly string[], phases: readonly PhaseEvidence[]): Verdict {
+  const results = names.map((name): Verdict => {
+    const phase = phases.find((p) => p.name === name);
+    if (phase === undefined) return { status: 'unverified', evidence: [`phase ${name} did not run`] };
+    const status: CriterionStatus =
+      phase.status === 'passed' ? 'pass' : phase.status === 'failed' ? 'fail' : phase.status === 'error' ? 'error' : 'unverified';
+    return { status, evidence: [`phase ${name} ${phase.status}`] };
+  });
+  return { status: worst(results.map((r) => r.status)), evidence: capList(results.flatMap((r) => r.evidence), MAX_EVIDENCE_LINES, 'more phases') };
+}
+
+function byTests(pattern: RegExp, phases: readonly PhaseEvidence[]): Verdict {
+  // A /g or /y pattern keeps state between test() calls; a copy without those flags does not.
+  const re = new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, ''));
+  const errors = phases.flatMap((p) => (p.tests !== undefined && !p.tests.ok ? [describeEvidenceError(p.tests.error)] : []));
+  const matched: { phase: string; test: TestCase }[] = [];
+  for (const phase of phases) {
+    if (phase.tests === undefined || !phase.tests.ok) continue;
+    for (const test of (phase.tests as { value: TestReport }).value.cases) {
+      if (matches(re, test)) matched.push({ phase: phase.name, test });
+    }
+  }
+  const bad = matched.filter((m) => m.test.status === 'failed' || m.test.status === 'error');
+  const passed = matched.filter((m) => m.test.status === 'passed');
+  const skipped = matched.filter((m) => m.test.status === 'skipped');
+  const lines = [...bad, ...passed, ...skipped].map((m) => `${testLabel(m.test)} ${m.test.status} (phase ${m.phase})`);
+  const errorLines = errors.map((e) => `test results could not be read: ${e}`);
+  let status: CriterionStatus;
+  if (errors.length > 0) status = 'error';
+  else if (bad.length > 0) status = 'fail';
+  else if (passed.length === 0) status = 'unverified';
+  else status = skipped.length > 0 ? 'unverified' : 'pass'; // a skipped match verified nothing
+  const none = matched.length === 0 ? [`no test matches ${String(pattern)}`] : [];
+  return { status, evidence: [...errorLines, ...none, ...capList(lines, MAX_EVIDENCE_LINES, 'more matching tests')] };
+}
+
+function matches(re: RegExp, test: TestCase): boolean {
+  return re.test(testLabel(test)) || re.test(test.name) || (test.file !== undefined && re.test(test.file));
+}
+
+function testLabel(test: TestCase): string {
+  return test.suite === '' ? test.name : `${test.suite} > ${test.name}`;
+}
+
+function byGates(names: readonly string[], evidence: CriteriaEvidence): Verdict {
+  const results = names.map((name): Verdict => {
+    const rows = evidence.gates.filter((g) => g.gate === name);
+    if (rows.length === 0) return { status: 'unverified', evidence: [`gate ${name} was not evaluated`] };
+    const status = worst(rows.map((r) => (r.status === 'pass' ? 'pass' : r.status === 'fail' ? 'fail' : 'error')));
+    return { status, evidence: rows.map((r) => `${r.name} ${r.actual} (${r.threshold}) ${r.status}`) };
+  });
+  return { status: worst(results.map((r) => r.status)), evidence: capList(results.flatMap((r) => r.evidence), MAX_EVIDENCE_LINES, 'more gate values') };
+}
+
+function byCommand(checkName: string, evidence: CriteriaEvidence): Verdict {
+  const outcome = evidence.checks[checkName];
+  if (outcome === undefined) return { status: 'unverified', evidence: [`check ${checkName} did not run`] };
+  if ('error' in outcome) return { status: 'error', evidence: [`check ${checkName} could not run: ${outcome.error}`] };
+  return { status: outcome.exitCode === 0 ? 'pass' : 'fail', evidence: [`check ${checkName} exit ${outcome.exitCode}`] };
+}

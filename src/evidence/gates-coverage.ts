@@ -1,0 +1,74 @@
+/** Coverage gates: global thresholds over the merged coverage of every phase that reports it, and per-phase ones. */
+import type { CoverageThresholds } from '../dsl/types.js';
+import { mergeCoverage } from './coverage-merge.js';
+import { COVERAGE_METRICS, summarize } from './coverage-summary.js';
+import type { PhaseEvidence } from './evidence-input.js';
+import { formatPercent, formatThresholdPercent } from './format.js';
+import { describeEvidenceError } from './result.js';
+import type { CoverageMetric, CoverageReport, CoverageSummary, GateResult } from './types.js';
+
+const HOW_TO_MEASURE: Readonly<Record<CoverageMetric, string>> = {
+  lines: 'check that the coverage tool measured the code under test',
+  branches: 'enable branch coverage in the tool (e.g. pytest --cov-branch) or drop this threshold',
+  functions: 'this format records no functions (coverage.py does not): drop this threshold or use lcov/istanbul output',
+  statements: 'check that the coverage tool measured the code under test',
+};
+
+export function globalCoverageGates(thresholds: CoverageThresholds, phases: readonly PhaseEvidence[]): GateResult[] {
+  const metrics = metricsOf(thresholds);
+  if (metrics.length === 0) return [];
+  const reporting = phases.filter((p) => p.coverage !== undefined);
+  const rowName = (m: CoverageMetric): string => `coverage.${m}`;
+  if (reporting.length === 0) {
+    return errorRows(thresholds, metrics, rowName, 'no phase in this run reports coverage: add `coverage: { format, path }` to the phases that measure it');
+  }
+  const failures = reporting.flatMap((p) => (p.coverage!.ok ? [] : [p.coverage!.error]));
+  if (failures.length > 0) {
+    return errorRows(thresholds, metrics, rowName, `coverage could not be read: ${failures.map(describeEvidenceError).join('; ')}`);
+  }
+  const reports = reporting.map((p) => (p.coverage as { value: CoverageReport }).value);
+  const summary = summarize(mergeCoverage(reports));
+  const from = `merged from ${reporting.map((p) => p.name).join(', ')}`;
+  return metrics.map((m) => metricRow(rowName(m), m, thresholds[m]!, summary, from));
+}
+
+export function phaseCoverageGates(perPhase: Readonly<Record<string, CoverageThresholds>>, phases: readonly PhaseEvidence[]): GateResult[] {
+  return Object.entries(perPhase).flatMap(([phaseName, thresholds]) => {
+    const metrics = metricsOf(thresholds);
+    const rowName = (m: CoverageMetric): string => `coverage[${phaseName}].${m}`;
+    const phase = phases.find((p) => p.name === phaseName);
+    if (phase === undefined) return errorRows(thresholds, metrics, rowName, `phase ${phaseName} did not run in this selection: no coverage to check`);
+    if (phase.coverage === undefined) {
+      return errorRows(thresholds, metrics, rowName, `phase ${phaseName} declares no coverage file: add \`coverage: { format, path }\` to it`);
+    }
+    if (!phase.coverage.ok) return errorRows(thresholds, metrics, rowName, `coverage could not be read: ${describeEvidenceError(phase.coverage.error)}`);
+    const summary = summarize(phase.coverage.value);
+    return metrics.map((m) => metricRow(rowName(m), m, thresholds[m]!, summary, `phase ${phaseName}`));
+  });
+}
+
+function metricRow(name: string, metric: CoverageMetric, threshold: number, summary: CoverageSummary, from: string): GateResult {
+  const { covered, total } = summary[metric];
+  const base = { gate: 'coverage', name, threshold: formatThresholdPercent(threshold) };
+  if (total === 0) {
+    return { ...base, actual: 'n/a', status: 'error', message: `no ${metric} were measured (${from}): ${HOW_TO_MEASURE[metric]}` };
+  }
+  // Compare counts, not a rounded percentage: 79.96% is below 80%.
+  const passed = covered * 100 >= threshold * total;
+  return { ...base, actual: formatPercent(covered, total), status: passed ? 'pass' : 'fail', message: `${covered} of ${total} ${metric} covered (${from})` };
+}
+
+function errorRows(thresholds: CoverageThresholds, metrics: readonly CoverageMetric[], rowName: (m: CoverageMetric) => string, message: string): GateResult[] {
+  return metrics.map((m) => ({
+    gate: 'coverage',
+    name: rowName(m),
+    threshold: formatThresholdPercent(thresholds[m]!),
+    actual: 'n/a',
+    status: 'error',
+    message,
+  }));
+}
+
+function metricsOf(thresholds: CoverageThresholds): CoverageMetric[] {
+  return COVERAGE_METRICS.filter((m) => typeof thresholds[m] === 'number');
+}

@@ -1,0 +1,13 @@
+/** Evidence: test results, coverage, gates and acceptance criteria. Pure, apart from reading files. */
+export type * from './types.js';
+export type { EvidenceResult, EvidenceSource } from './result.js';
+export { describeEvidenceError } from './result.js';
+export type { CheckOutcome, CriteriaEvidence, GateInput, PhaseEvidence, PhaseRunStatus } from './evidence-input.js';
+export { readCoverage, readTestReport, openTextFile, type OpenText, type ReadOptions } from './read-evidence.js';
+export { parseCoverage, parseTestReport, type TestReportFormat } from './parsers.js';
+export { mapPaths, mergeCoverage } from './coverage-merge.js';
+export { summarize, COVERAGE_METRICS } from './coverage-summary.js';
+export { countCases, executedCount } from './test-counts.js';
+export { evaluateGates, gateGroupStatus } from './gates.js';
+export { evaluateCriteria } from './criteria.js';
+export { formatDuration, formatPercent } from './format.js';

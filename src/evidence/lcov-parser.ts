@@ -1,0 +1,171 @@
+/**
+ * lcov tracefiles (c8, nyc, jest, coverage.py `--cov-report=lcov`). Each record's own totals
+ * (LF/LH, BRF/BRH, FNF/FNH) are checked against its detail lines when present: a damaged count can
+ * then not slip through as more coverage.
+ */
+import { MalformedEvidence, type ChunkParser } from './result.js';
+import type { CoverageReport, FileCoverage } from './types.js';
+
+interface OpenRecord {
+  readonly path: string;
+  readonly startLine: number;
+  readonly lines: Record<number, number>;
+  readonly branches: Record<string, number>;
+  readonly functions: Record<string, number>;
+  readonly functionLines: Map<string, number>;
+  readonly declared: Partial<Record<'LF' | 'LH' | 'BRF' | 'BRH' | 'FNF' | 'FNH', number>>;
+  lineEntries: number;
+  lineHitEntries: number;
+  branchEntries: number;
+  branchHitEntries: number;
+}
+
+export function createLcovParser(): ChunkParser<CoverageReport> {
+  const files: FileCoverage[] = [];
+  let record: OpenRecord | undefined;
+  let lineNo = 0;
+  let carry = '';
+
+  function fail(message: string): never {
+    throw new MalformedEvidence(`line ${lineNo}: ${message}`);
+  }
+
+  function line(raw: string): void {
+    lineNo++;
+    const text = raw.trim();
+    if (text === '') return;
+    if (text === 'end_of_record') {
+      if (record === undefined) fail('end_of_record without SF');
+      files.push(finish(record, fail));
+      record = undefined;
+      return;
+    }
+    const colon = text.indexOf(':');
+    const tag = colon === -1 ? '' : text.slice(0, colon);
+    if (!/^[A-Z]+$/.test(tag)) fail(`not an lcov line: ${JSON.stringify(text.slice(0, 60))}`);
+    const value = text.slice(colon + 1);
+    if (tag === 'TN') return;
+    if (tag === 'SF') {
+      if (record !== undefined) fail(`SF:${value} starts before the record for ${record.path} ended (no end_of_record)`);
+      if (value === '') fail('SF without a path');
+      record = newRecord(value, lineNo);
+      return;
+    }
+    if (record === undefined) fail(`${tag}: outside a record (no SF before it)`);
+    readTag(record, tag, value.split(','), fail);
+  }
+
+  return {
+    write(chunk) {
+      const text = carry + chunk;
+      let start = 0;
+      for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
+        line(text.slice(start, nl));
+        start = nl + 1;
+      }
+      carry = text.slice(start);
+    },
+    end() {
+      if (carry !== '') line(carry);
+      carry = '';
+      if (record !== undefined) {
+        throw new MalformedEvidence(`the record for ${record.path} (line ${record.startLine}) has no end_of_record: the file was cut short`);
+      }
+      if (files.length === 0) throw new MalformedEvidence('no SF records');
+      return { format: 'lcov', files };
+    },
+  };
+}
+
+function newRecord(path: string, startLine: number): OpenRecord {
+  return {
+    path,
+    startLine,
+    lines: {},
+    branches: {},
+    functions: {},
+    functionLines: new Map(),
+    declared: {},
+    lineEntries: 0,
+    lineHitEntries: 0,
+    branchEntries: 0,
+    branchHitEntries: 0,
+  };
+}
+
+function readTag(r: OpenRecord, tag: string, fields: string[], fail: (m: string) => never): void {
+  switch (tag) {
+    case 'DA': {
+      const line = count(fields[0], 'DA line', fail);
+      const hits = count(fields[1], 'DA hit count', fail);
+      r.lines[line] = (r.lines[line] ?? 0) + hits;
+      r.lineEntries++;
+      if (hits > 0) r.lineHitEntries++;
+      return;
+    }
+    case 'BRDA': {
+      if (fields.length < 4) fail('BRDA needs line,block,branch,taken');
+      const line = count(fields[0], 'BRDA line', fail);
+      const taken = fields[3] === '-' ? 0 : count(fields[3], 'BRDA taken', fail);
+      const key = `${line}:${fields[1]}.${fields[2]}`;
+      r.branches[key] = (r.branches[key] ?? 0) + taken;
+      r.branchEntries++;
+      if (taken > 0) r.branchHitEntries++;
+      return;
+    }
+    case 'FN': {
+      // `FN:line,name` or lcov 2's `FN:line,endLine,name`; names may hold commas only in the last field.
+      const line = count(fields[0], 'FN line', fail);
+      const name = fields.slice(fields.length >= 3 && /^\d+$/.test(fields[1] ?? '') ? 2 : 1).join(',');
+      if (name === '') fail('FN without a name');
+      r.functionLines.set(name, line);
+      r.functions[`${name}@${line}`] ??= 0;
+      return;
+    }
+    case 'FNDA': {
+      const hits = count(fields[0], 'FNDA count', fail);
+      const name = fields.slice(1).join(',');
+      const line = r.functionLines.get(name);
+      const key = line === undefined ? name : `${name}@${line}`;
+      r.functions[key] = (r.functions[key] ?? 0) + hits;
+      return;
+    }
+    case 'LF':
+    case 'LH':
+    case 'BRF':
+    case 'BRH':
+    case 'FNF':
+    case 'FNH':
+      r.declared[tag] = count(fields[0], tag, fail);
+      return;
+    default:
+      return; // VER, FNL, FNA and other extensions carry nothing we merge
+  }
+}
+
+function finish(r: OpenRecord, fail: (m: string) => never): FileCoverage {
+  const distinctLines = Object.keys(r.lines).length;
+  const distinctHit = Object.values(r.lines).filter((h) => h > 0).length;
+  const functionCount = Object.keys(r.functions).length;
+  const functionHits = Object.values(r.functions).filter((h) => h > 0).length;
+  const checks: [keyof OpenRecord['declared'], number[]][] = [
+    ['LF', [r.lineEntries, distinctLines]],
+    ['LH', [r.lineHitEntries, distinctHit]],
+    ['BRF', [r.branchEntries]],
+    ['BRH', [r.branchHitEntries]],
+    ['FNF', [functionCount]],
+    ['FNH', [functionHits]],
+  ];
+  for (const [tag, actual] of checks) {
+    const declared = r.declared[tag];
+    if (declared !== undefined && !actual.includes(declared)) {
+      fail(`the record for ${r.path} says ${tag}:${declared} but its detail lines give ${actual[0]}: the file is damaged`);
+    }
+  }
+  return { path: r.path, lines: r.lines, branches: r.branches, functions: r.functions };
+}
+
+function count(text: string | undefined, what: string, fail: (m: string) => never): number {
+  if (text === undefined || !/^\d+$/.test(text.trim())) fail(`${what} is not a whole number: ${JSON.stringify(text ?? '')}`);
+  return Number(text.trim());
+}
