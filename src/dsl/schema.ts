@@ -23,7 +23,8 @@ const partialRecord = <T extends TSchema>(value: T, phrase: string) =>
 
 /** Names of images, services and phases: they become container names and network aliases. */
 export const NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.-]*$';
-const named = <T extends TSchema>(value: T, phrase: string) => says(Type.Record(Type.String({ pattern: NAME_PATTERN }), value), phrase);
+const named = <T extends TSchema>(value: T, phrase: string) =>
+  says(Type.Record(Type.String({ pattern: NAME_PATTERN }), value, { additionalProperties: false }), phrase);
 
 const Text = says(Type.String(), 'a string');
 const Strings = list(Text, 'a list of strings');
@@ -204,7 +205,7 @@ export const PlanSchema = Type.Object(
     gates: Type.Optional(Gates),
     acceptance: Type.Optional(list(Criterion, 'a list of acceptance criteria')),
   },
-  { additionalProperties: false, $id: 'https://testplan.dev/plan.schema.json', title: 'Testplan plan' },
+  { additionalProperties: false, title: 'Testplan plan' },
 );
 
 export type PlanSchemaType = Static<typeof PlanSchema>;
@@ -213,6 +214,8 @@ function stripTypeScriptOnly(node: unknown): unknown {
   if (Array.isArray(node)) return node.filter((item) => !(item as Described)[TypeScriptOnly]).map(stripTypeScriptOnly);
   if (node === null || typeof node !== 'object') return node;
   const out: Record<string, unknown> = {};
+  const phrase = (node as Described)[Expect];
+  if (phrase !== undefined && !('description' in node)) out['description'] = `Must be ${phrase}.`;
   for (const [key, value] of Object.entries(node)) out[key] = stripTypeScriptOnly(value);
   const anyOf = out['anyOf'];
   if (Array.isArray(anyOf) && anyOf.length === 1) {
