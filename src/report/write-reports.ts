@@ -1,7 +1,7 @@
 /** Writes every output of a run from its RunResults: results.json, report.md, junit.xml, the step summary. */
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { renderStepSummary } from './github/step-summary.js';
+import { renderStepSummary, STEP_SUMMARY_LIMIT_BYTES } from './github/step-summary.js';
 import { renderJunit } from './junit/render-junit.js';
 import { renderMarkdown } from './markdown/render-markdown.js';
 import { redactResults } from './redact-results.js';
@@ -53,7 +53,9 @@ export async function writeReports(
   await fs.writeFile(written.junit, renderJunit(safe));
   const summaryFile = env.GITHUB_ACTIONS === 'true' ? env.GITHUB_STEP_SUMMARY : undefined;
   if (!summaryFile) return written;
-  await fs.appendFile(summaryFile, `${renderStepSummary(safe, options.stepSummaryLimitBytes)}\n`);
+  // One byte of the limit goes to the newline that separates us from whatever follows.
+  const limit = (options.stepSummaryLimitBytes ?? STEP_SUMMARY_LIMIT_BYTES) - 1;
+  await fs.appendFile(summaryFile, `${renderStepSummary(safe, limit)}\n`);
   return { ...written, stepSummary: summaryFile };
 }
 

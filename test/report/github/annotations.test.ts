@@ -72,8 +72,8 @@ t.test('log groups cover every service and phase with a log tail', async (t) => 
   t.same(titles, [
     '::group::service postgres (ready, ready in 1.6s)',
     '::group::service redis (ready, ready in 440ms)',
-    '::group::phase unit (passed, 12s)',
-    '::group::phase integration (failed, 1m 5s)',
+    '::group::phase unit (passed, 12.5s)',
+    '::group::phase integration (failed, 1m 6s)',
   ]);
   t.equal(lines.filter((l) => l === '::endgroup::').length, 4);
 });
