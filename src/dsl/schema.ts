@@ -182,7 +182,8 @@ const Criterion = Type.Object(
     id: says(Type.String({ minLength: 1 }), "an id like 'FR-1'"),
     requirement: Text,
     kind: Type.Optional(says(Type.Union([Type.Literal('functional'), Type.Literal('non-functional')]), "'functional' or 'non-functional'")),
-    verifiedBy: Type.Object(
+    verifiedBy: says(
+      Type.Object(
       {
         phases: Type.Optional(list(says(Type.String(), 'a phase name'), 'a list of phase names')),
         tests: Type.Optional(TestPattern),
@@ -190,6 +191,8 @@ const Criterion = Type.Object(
         command: Type.Optional(CommandCheck),
       },
       { additionalProperties: false },
+      ),
+      'the evidence that verifies it: { phases, tests, gates or command }',
     ),
   },
   { additionalProperties: false },

@@ -1,5 +1,5 @@
 /** `.plan.yaml` / `.plan.yml`: parse with positions, so every problem can point at its line. */
-import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { LineCounter, parseDocument, isMap, isNode, isScalar, type Document } from 'yaml';
 import type { PlanProblem } from '../errors.js';
 import type { Path } from '../dsl/validate/index.js';
 
@@ -25,6 +25,9 @@ export function parseYamlPlan(text: string, file: string): YamlResult {
     };
   }
   const locate = (path: Path): string => {
+    const parent = path.length > 0 ? doc.getIn(path.slice(0, -1), true) : undefined;
+    const key = isMap(parent) ? parent.items.find((pair) => isScalar(pair.key) && pair.key.value === path[path.length - 1])?.key : undefined;
+    if (isScalar(key) && key.range) return at(key.range[0]);
     for (let length = path.length; length > 0; length--) {
       const node = doc.getIn(path.slice(0, length), true);
       if (isNode(node) && node.range) return at(node.range[0]);

@@ -6,7 +6,7 @@ import { PlanInvalidError, type PlanProblem } from '../../errors.js';
 import type { PlanInput } from '../types.js';
 import type { TestPlan } from '../plan.js';
 import { ruleContext, type Rule } from './context.js';
-import { formatPath, type Finding } from './problems.js';
+import { describeValue, formatPath, type Finding } from './problems.js';
 import { checkShape } from './shape.js';
 import { checkImageReferences, checkServiceAndPhaseReferences } from './rule-references.js';
 import { checkCycles } from './rule-cycles.js';
@@ -48,7 +48,8 @@ export function findPlanProblems(input: unknown, env: NodeJS.ProcessEnv = proces
     findings.push({ path, message });
   });
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    return [{ path: [], message: `a plan must be an object with name and phases, not ${input === null ? 'null' : Array.isArray(input) ? 'a list' : typeof input}` }];
+    const fix = "write a mapping with 'name' and 'phases' (in TypeScript: export default defineTestPlan({ name, phases }))";
+    return [{ path: [], message: `the plan must be an object, not ${describeValue(input)}: ${fix}` }];
   }
   for (const rule of RULES) rule(context);
   return findings;

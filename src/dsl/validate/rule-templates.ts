@@ -27,6 +27,7 @@ function envTexts(env: unknown, path: Path): [Path, string][] {
 }
 
 function checkText(ctx: RuleContext, path: Path, text: string, scope: Scope): void {
+  const unreachable = new Set<string>();
   for (const ref of parseTemplates(text)) {
     if (ref.kind === 'port') {
       if (!scope.allowsOwnPort) ctx.report(path, `'${ref.raw}' is only available in services.NAME.local.command: use '\${SERVICE.port}' to reach a service`);
@@ -37,7 +38,10 @@ function checkText(ctx: RuleContext, path: Path, text: string, scope: Scope): vo
     else if (!FIELDS.includes(name)) {
       const hint = didYouMean(name, FIELDS);
       ctx.report(path, `'${ref.raw}' uses unknown field '${name}':${hint || ' use host or port'}`);
-    } else if (!scope.reachable.includes(service)) ctx.report(path, `'${ref.raw}' needs service '${service}': ${scope.howToReach(service)}`);
+    } else if (!scope.reachable.includes(service)) {
+      if (!unreachable.has(service)) ctx.report(path, `'${ref.raw}' needs service '${service}': ${scope.howToReach(service)}`);
+      unreachable.add(service);
+    }
     else if (name === 'port' && servicePorts(field(field(ctx.plan, 'services'), service)).length === 0) {
       ctx.report(path, `'${ref.raw}' needs a port: declare ports (e.g. ports: [8080]) on service '${service}'`);
     }

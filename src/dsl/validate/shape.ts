@@ -99,8 +99,11 @@ function walkNumber(node: Node, value: number, path: Path, report: Report): void
 
 function walkObject(node: Node, value: Readonly<Record<string, unknown>>, path: Path, report: Report): void {
   const properties = node.properties ?? {};
+  const allowed = Object.keys(properties);
+  const misspelt = new Set(Object.keys(value).filter((key) => !properties[key]).map((key) => closest(key, allowed)));
   for (const key of node.required ?? []) {
-    if (value[key] === undefined) report(path, `'${key}' is missing: add ${expected(properties[key] ?? {})}`);
+    // A missing key with a misspelt twin gets one message, the did-you-mean on the twin.
+    if (value[key] === undefined && !misspelt.has(key)) report(path, `'${key}' is missing: add ${expected(properties[key] ?? {})}`);
   }
   for (const [key, item] of Object.entries(value)) {
     const known = properties[key];
@@ -116,7 +119,7 @@ function walkObject(node: Node, value: Readonly<Record<string, unknown>>, path: 
       }
       walk(valueNode, item, [...path, key], report);
     } else if (node.additionalProperties === false) {
-      report([...path, key], unknownKey(key, Object.keys(properties)));
+      report([...path, key], unknownKey(key, allowed));
     }
   }
 }
