@@ -16,6 +16,7 @@ export async function watchLogFor(
   pattern: string,
   times: number,
   signal: AbortSignal,
+  onProgress: (progress: LogMatch) => void = () => undefined,
 ): Promise<LogMatch> {
   const regex = new RegExp(pattern);
   let count = 0;
@@ -36,7 +37,10 @@ export async function watchLogFor(
     signal.addEventListener('abort', onAbort, { once: true });
     const lines = demuxLines((line) => {
       lastLine = line;
-      if (regex.test(line) && ++count >= times) finish(true);
+      const hit = regex.test(line);
+      if (hit) count++;
+      onProgress({ matched: count >= times, count, lastLine });
+      if (hit && count >= times) finish(true);
     });
     stream.on('data', (d: Buffer) => lines.push(d));
     stream.on('end', () => {

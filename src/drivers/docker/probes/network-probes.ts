@@ -23,33 +23,34 @@ interface Target {
 
 export function tcpProbe(target: Target, port: number): ProbeAttempt {
   const fallback = execProbe(target.docker, target.containerId, ['sh', '-c', tcpScript(port)]);
-  return withFallback(target.ip, fallback, (ip, signal) => tcpConnect(ip, port, signal));
+  return withFallback(target.ip, fallback, (ip) => tcpConnect(ip, port));
 }
 
 export function httpProbe(target: Target, port: number, path: string, status?: number): ProbeAttempt {
   const accept = (code: number) => (status !== undefined ? code === status : code >= 200 && code < 400);
   const fallback = execProbe(target.docker, target.containerId, ['sh', '-c', httpScript(port, path)]);
-  return withFallback(target.ip, fallback, (ip, signal) => httpGet(ip, port, path, accept, signal));
+  return withFallback(target.ip, fallback, (ip) => httpGet(ip, port, path, accept));
 }
 
 function withFallback(
   ip: string | undefined,
   fallback: ProbeAttempt,
-  direct: (ip: string, signal: AbortSignal) => Promise<ProbeResult & { unroutable?: boolean }>,
+  direct: (ip: string) => Promise<ProbeResult & { unroutable?: boolean }>,
 ): ProbeAttempt {
   let useFallback = ip === undefined;
   return async (signal) => {
     if (useFallback || ip === undefined) return fallback(signal);
-    const result = await direct(ip, signal);
+    const result = await direct(ip);
     if (!result.unroutable) return { ok: result.ok, output: result.output };
     useFallback = true;
     return fallback(signal);
   };
 }
 
-function tcpConnect(ip: string, port: number, signal: AbortSignal): Promise<ProbeResult & { unroutable?: boolean }> {
+function tcpConnect(ip: string, port: number): Promise<ProbeResult & { unroutable?: boolean }> {
   return new Promise((resolve) => {
-    const socket = connect({ host: ip, port, timeout: CONNECT_TIMEOUT_MS, signal });
+    // No abort signal here: the wait races each attempt, and an attempt ends within the connect timeout.
+    const socket = connect({ host: ip, port, timeout: CONNECT_TIMEOUT_MS });
     socket.once('connect', () => {
       socket.destroy();
       resolve({ ok: true, output: `connected to ${ip}:${port}` });
@@ -69,10 +70,9 @@ function httpGet(
   port: number,
   path: string,
   accept: (status: number) => boolean,
-  signal: AbortSignal,
 ): Promise<ProbeResult & { unroutable?: boolean }> {
   return new Promise((resolve) => {
-    const req = request({ host: ip, port, path, method: 'GET', timeout: CONNECT_TIMEOUT_MS, signal }, (res) => {
+    const req = request({ host: ip, port, path, method: 'GET', timeout: CONNECT_TIMEOUT_MS }, (res) => {
       const code = res.statusCode ?? 0;
       let body = '';
       res.setEncoding('utf8');

@@ -1,18 +1,20 @@
 /**
- * Polls a readiness probe fast (from the probe interval, backing off to MAX_INTERVAL_MS) until it
- * passes, the timeout or the retries run out, the run is aborted, or the container exits; an
- * exit is noticed at once through the engine's wait call, not by waiting out the timeout.
+ * Polls a readiness probe fast (at the probe interval for the first second, then backing off to
+ * MAX_INTERVAL_MS) until it passes, the timeout or the retries run out, the run is aborted, or
+ * the container exits; an exit is noticed at once through the engine's wait call.
  */
 import type Dockerode from 'dockerode';
 import type { ReadyProbeSpec } from '../../../dsl/plan.js';
 import type { ReadyOutcome } from '../../driver.js';
 import type { Clock } from '../clock.js';
 import { execProbe } from './exec-probe.js';
-import { watchLogFor } from './log-probe.js';
+import { watchLogFor, type LogMatch } from './log-probe.js';
 import { httpProbe, tcpProbe } from './network-probes.js';
 import type { ProbeAttempt, ProbeResult } from './probe-attempt.js';
 
 export const MAX_INTERVAL_MS = 500;
+/** Most services are ready within this long (Redis ~50 ms, PostgreSQL ~200 ms): poll at the full rate until then. */
+export const FAST_PHASE_MS = 1000;
 const BACKOFF = 1.5;
 
 export interface ReadyTarget {
@@ -52,11 +54,14 @@ export async function waitUntilReady(
 
   try {
     if (probe.kind === 'log') {
-      const watch = watchLogFor(deps.docker, target.containerId, probe.pattern, probe.times, linked).then((m) => ({ match: m }));
-      const r = await Promise.race([watch, interrupt]);
+      const progress = (m: LogMatch) => {
+        probes = m.count;
+        lastProbeOutput = `${m.count}/${probe.times} lines matched /${probe.pattern}/; last line: ${m.lastLine}`;
+      };
+      progress({ matched: false, count: 0, lastLine: '' });
+      const watch = watchLogFor(deps.docker, target.containerId, probe.pattern, probe.times, linked, progress);
+      const r = await Promise.race([watch.then((m) => ({ match: m })), interrupt]);
       if ('kind' in r) return failFor(r);
-      probes = r.match.count;
-      lastProbeOutput = `${r.match.count}/${probe.times} lines matched /${probe.pattern}/; last line: ${r.match.lastLine}`;
       if (r.match.matched) return { ready: true, elapsedMs: clock.now() - started, probes };
       // The log stream ended: the container stopped; the wait call tells how.
       return failFor(await interrupt);
@@ -75,7 +80,7 @@ export async function waitUntilReady(
       if (probe.retries !== undefined && probe.retries > 0 && failures >= probe.retries) return fail('retries');
       const slept = await Promise.race([clock.sleep(interval, linked).then(() => undefined), interrupt]);
       if (slept) return failFor(slept);
-      interval = Math.min(MAX_INTERVAL_MS, interval * BACKOFF);
+      if (clock.now() - started > FAST_PHASE_MS) interval = Math.min(MAX_INTERVAL_MS, interval * BACKOFF);
     }
   } finally {
     stop.abort();

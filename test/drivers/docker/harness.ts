@@ -1,0 +1,89 @@
+/** Shared pieces of the real-engine tests: unique runs cleaned up by label, fixture images, contexts. */
+import Dockerode from 'dockerode';
+import type { Test } from 'tap';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { ImageHandle, RunIdentity, StepContext } from '../../../src/drivers/driver.js';
+import { DockerDriver } from '../../../src/drivers/docker/docker-driver.js';
+import { LABEL, labelFilter } from '../../../src/drivers/docker/labels.js';
+import { requireEngine as requireEngineFor } from '../../helpers/engine.js';
+
+export const FIXTURES = resolve(import.meta.dirname, '../../../fixtures/docker');
+
+/**
+ * `requireEngine` of test/helpers/engine.ts for a tap Test: tap's `t.skip` declares a skipped
+ * subtest (and does not type-check against the helper), so skipping is `plan(0, reason)`.
+ */
+export function requireEngine(t: Test): boolean {
+  return requireEngineFor({ skip: (msg) => t.plan(0, msg), fail: (msg) => void t.fail(msg ?? 'no Docker engine') });
+}
+
+export interface Teardown {
+  teardown: (fn: () => unknown) => void;
+}
+
+export function newDriver(): DockerDriver {
+  return new DockerDriver();
+}
+
+export function makeRun(t: Teardown, driver: DockerDriver, plan = 'driver-test', pid = process.pid): RunIdentity {
+  const runId = `t${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+  const run: RunIdentity = {
+    runId,
+    plan,
+    labels: { [LABEL.run]: runId, [LABEL.plan]: plan, [LABEL.pid]: String(pid), [LABEL.host]: hostname() },
+    outDir: mkdtempSync(join(tmpdir(), `testplan-${runId}-`)),
+  };
+  t.teardown(() => driver.cleanupRun(run));
+  return run;
+}
+
+export interface RecordedContext extends StepContext {
+  readonly lines: { line: string; stream: 'stdout' | 'stderr' }[];
+}
+
+export function contextFor(run: RunIdentity, signal: AbortSignal = new AbortController().signal): RecordedContext {
+  const lines: { line: string; stream: 'stdout' | 'stderr' }[] = [];
+  return { run, signal, lines, onLog: (line, stream) => lines.push({ line, stream }) };
+}
+
+export type FixtureTarget = 'redis' | 'postgres' | 'client';
+
+/** Builds a fixture target through the driver (cached by the engine after the first time). */
+export function fixtureImage(driver: DockerDriver, run: RunIdentity, target: FixtureTarget): Promise<ImageHandle> {
+  return driver.prepareImage(
+    { kind: 'build', name: target, context: FIXTURES, dockerfile: 'Dockerfile', target, args: {} },
+    contextFor(run),
+  );
+}
+
+export interface LabelledCount {
+  readonly containers: number;
+  readonly networks: number;
+  readonly volumes: number;
+}
+
+/** What the engine still holds for a run, asked through its API. */
+export async function countLabelled(runId: string, docker = new Dockerode()): Promise<LabelledCount> {
+  const filters = labelFilter({ [LABEL.run]: runId });
+  const [containers, networks, volumes] = await Promise.all([
+    docker.listContainers({ all: true, filters }),
+    docker.listNetworks({ filters }),
+    docker.listVolumes({ filters }).then((r) => r.Volumes ?? []),
+  ]);
+  return { containers: containers.length, networks: networks.length, volumes: volumes.length };
+}
+
+export const PG_ENV = { POSTGRES_USER: 'test_user', POSTGRES_PASSWORD: 'test_password', POSTGRES_DB: 'app_test' } as const;
+
+/** What the postgres preset expands to: pg_isready over TCP, never the Unix socket. */
+export const PG_READY = {
+  kind: 'exec' as const,
+  command: ['pg_isready', '-h', '127.0.0.1', '-U', 'test_user', '-d', 'app_test'],
+  intervalMs: 50,
+  timeoutMs: 30_000,
+};
+
+export const REDIS_READY = { kind: 'exec' as const, command: ['redis-cli', 'ping'], expect: 'PONG', intervalMs: 50, timeoutMs: 20_000 };
