@@ -73,8 +73,9 @@ function finalFile(key: string, data: JsonObject): FileCoverage {
     const counts = b[id];
     if (!Array.isArray(counts)) throw new MalformedEvidence(`${key}.b.${id} is not a list of counts`);
     const line = branchLine(branch, `${key}.branchMap.${id}`);
+    // Same keys as the lcov parser gives istanbul's own lcov output: `line:id` for a one-way branch.
     counts.forEach((c, i) => {
-      branches[`${line}:${id}.${i}`] = count(c, `${key}.b.${id}[${i}]`);
+      branches[counts.length === 1 ? `${line}:${id}` : `${line}:${id}.${i}`] = count(c, `${key}.b.${id}[${i}]`);
     });
   }
   const statementValues = Object.values(statementHits);

@@ -10,14 +10,12 @@ interface OpenRecord {
   readonly path: string;
   readonly startLine: number;
   readonly lines: Record<number, number>;
-  readonly branches: Record<string, number>;
+  readonly branchEntries: { line: number; block: string; branch: string; taken: number }[];
   readonly functions: Record<string, number>;
   readonly functionLines: Map<string, number>;
   readonly declared: Partial<Record<'LF' | 'LH' | 'BRF' | 'BRH' | 'FNF' | 'FNH', number>>;
   lineEntries: number;
   lineHitEntries: number;
-  branchEntries: number;
-  branchHitEntries: number;
 }
 
 export function createLcovParser(): ChunkParser<CoverageReport> {
@@ -82,14 +80,12 @@ function newRecord(path: string, startLine: number): OpenRecord {
     path,
     startLine,
     lines: {},
-    branches: {},
+    branchEntries: [],
     functions: {},
     functionLines: new Map(),
     declared: {},
     lineEntries: 0,
     lineHitEntries: 0,
-    branchEntries: 0,
-    branchHitEntries: 0,
   };
 }
 
@@ -107,10 +103,7 @@ function readTag(r: OpenRecord, tag: string, fields: string[], fail: (m: string)
       if (fields.length < 4) fail('BRDA needs line,block,branch,taken');
       const line = count(fields[0], 'BRDA line', fail);
       const taken = fields[3] === '-' ? 0 : count(fields[3], 'BRDA taken', fail);
-      const key = `${line}:${fields[1]}.${fields[2]}`;
-      r.branches[key] = (r.branches[key] ?? 0) + taken;
-      r.branchEntries++;
-      if (taken > 0) r.branchHitEntries++;
+      r.branchEntries.push({ line, block: fields[1]!, branch: fields[2]!, taken });
       return;
     }
     case 'FN': {
@@ -151,8 +144,8 @@ function finish(r: OpenRecord, fail: (m: string) => never): FileCoverage {
   const checks: [keyof OpenRecord['declared'], number[]][] = [
     ['LF', [r.lineEntries, distinctLines]],
     ['LH', [r.lineHitEntries, distinctHit]],
-    ['BRF', [r.branchEntries]],
-    ['BRH', [r.branchHitEntries]],
+    ['BRF', [r.branchEntries.length]],
+    ['BRH', [r.branchEntries.filter((b) => b.taken > 0).length]],
     ['FNF', [functionCount]],
     ['FNH', [functionHits]],
   ];
@@ -162,7 +155,28 @@ function finish(r: OpenRecord, fail: (m: string) => never): FileCoverage {
       fail(`the record for ${r.path} says ${tag}:${declared} but its detail lines give ${actual[0]}: the file is damaged`);
     }
   }
-  return { path: r.path, lines: r.lines, branches: r.branches, functions: r.functions };
+  return { path: r.path, lines: r.lines, branches: branchesByKey(r.branchEntries), functions: r.functions };
+}
+
+/**
+ * Branch keys that stay the same from one run to the next. istanbul writes every branch of a block on
+ * the block's line (`4:0.0`, `4:0.1`, as in coverage-final.json); coverage.py writes each branch on
+ * its destination line and numbers them in no stable order, so there `line:block` is the identity.
+ */
+function branchesByKey(entries: OpenRecord['branchEntries']): Record<string, number> {
+  const linesPerBlock = new Map<string, Set<number>>();
+  const sizePerBlock = new Map<string, number>();
+  for (const e of entries) {
+    (linesPerBlock.get(e.block) ?? linesPerBlock.set(e.block, new Set()).get(e.block)!).add(e.line);
+    sizePerBlock.set(e.block, (sizePerBlock.get(e.block) ?? 0) + 1);
+  }
+  const branches: Record<string, number> = {};
+  for (const e of entries) {
+    const distinctLines = linesPerBlock.get(e.block)!.size === sizePerBlock.get(e.block);
+    const key = distinctLines ? `${e.line}:${e.block}` : `${e.line}:${e.block}.${e.branch}`;
+    branches[key] = (branches[key] ?? 0) + e.taken;
+  }
+  return branches;
 }
 
 function count(text: string | undefined, what: string, fail: (m: string) => never): number {

@@ -1,4 +1,5 @@
 import t from 'tap';
+import { mergeCoverage } from '../../src/evidence/coverage-merge.js';
 import { summarize } from '../../src/evidence/coverage-summary.js';
 import { parseCoverage } from '../../src/evidence/parsers.js';
 import type { CoverageFormat } from '../../src/dsl/types.js';
@@ -40,9 +41,10 @@ t.test('lcov detail: DA, BRDA with "-", FN/FNDA keyed name@line', async (t) => {
   t.equal(file.lines[21], 0);
   t.equal(file.functions['unused@20'], 0);
   t.equal(file.functions['clamp@5'], 3);
-  t.equal(file.branches['17:8.0'], 0);
+  t.equal(file.branches['17:8'], 0, 'a one-way branch (V8) is keyed line:block');
+  t.same(cov('jest/lcov.info', 'lcov').files[0]!.branches['4:0.1'], 4, 'a block with several branches on one line: line:block.branch');
   const py = cov('pytest/coverage-unit.lcov', 'lcov').files.find((f) => f.path === 'calc/ops.py')!;
-  t.equal(py.branches['16:2.0'], 0, 'BRDA taken "-" is zero');
+  t.equal(py.branches['16:2'], 0, 'BRDA taken "-" is zero; coverage.py branches keyed by destination line and block');
 });
 
 t.test('cobertura: <sources> + relative filenames give absolute paths; pathMap makes them repo paths', async (t) => {
@@ -90,3 +92,13 @@ for (const [what, format, text, pattern] of damaged) {
     if (!r.ok) t.match(r.error, { file: 'cov.out', phase: 'integration', message: pattern });
   });
 }
+
+t.test('lcov and coverage-final of the same run use the same keys, so they merge without double counting', async (t) => {
+  for (const [tool, root] of [['c8', NODEPROJ], ['jest', JESTPROJ]] as const) {
+    const lcov = cov(`${tool}/lcov.info`, 'lcov');
+    const final = cov(`${tool}/coverage-final.json`, 'istanbul-final', { [root]: '' });
+    const merged = summarize(mergeCoverage([lcov, final]));
+    const alone = summarize(lcov);
+    t.same([merged.lines.total, merged.branches.total, merged.functions.total], [alone.lines.total, alone.branches.total, alone.functions.total], tool);
+  }
+});
