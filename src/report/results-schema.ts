@@ -3,12 +3,14 @@
  * user exactly which field of a hand-edited or foreign file is wrong. Extra fields are allowed:
  * additive changes keep the version. Kept in step with results.ts by a type test.
  */
-import { Type, type TSchema } from '@sinclair/typebox';
+import { Type, type TLiteral, type TUnion } from '@sinclair/typebox';
 
 const Str = Type.String();
 const Num = Type.Number();
 const Strings = Type.Array(Str);
-const literals = <const T extends readonly string[]>(values: T): TSchema => Type.Union(values.map((v) => Type.Literal(v)));
+function literals<const T extends string[]>(values: T): TUnion<{ [K in keyof T]: TLiteral<T[K]> }> {
+  return Type.Union(values.map((v) => Type.Literal(v))) as unknown as TUnion<{ [K in keyof T]: TLiteral<T[K]> }>;
+}
 
 const TestCounts = Type.Object({ total: Num, passed: Num, failed: Num, errored: Num, skipped: Num });
 
@@ -91,6 +93,9 @@ const CriterionResult = Type.Object({
   status: literals(['pass', 'fail', 'unverified', 'error']),
   evidence: Strings,
 });
+
+export const PhaseResultSchema = PhaseResult;
+export const ServiceResultSchema = ServiceResult;
 
 export const RunResultsSchema = Type.Object({
   version: Type.Literal(1),
