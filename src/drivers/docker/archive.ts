@@ -28,10 +28,14 @@ async function copyOne(docker: Dockerode, containerId: string, source: string, d
     archive = (await docker.getContainer(containerId).getArchive({ path: source })) as unknown as Readable;
   } catch (err) {
     const status = statusOf(err);
+    const message = err instanceof Error ? err.message : String(err);
+    if (status === 404 && /No such container:/.test(message)) {
+      return { source, error: `could not copy ${source} out: the phase container is gone (released already?)` };
+    }
     if (status === 404) {
       return { source, error: `${source} does not exist in the container (was it written there, and is the path absolute?)` };
     }
-    return { source, error: `could not copy ${source} out: ${err instanceof Error ? err.message : String(err)}` };
+    return { source, error: `could not copy ${source} out: ${message}` };
   }
   try {
     await extractInto(archive, destDir);

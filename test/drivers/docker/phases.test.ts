@@ -1,0 +1,124 @@
+import t from 'tap';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ImageHandle, RunIdentity, RunPhaseRequest } from '../../../src/drivers/driver.js';
+import type { DockerDriver } from '../../../src/drivers/docker/docker-driver.js';
+import { contextFor, fixtureImage, makeRun, newDriver, requireEngine } from './harness.js';
+
+function phase(image: ImageHandle, script: string, extra: Partial<RunPhaseRequest> = {}): RunPhaseRequest {
+  return { name: 'unit', role: 'phase', attempt: 1, image, command: ['sh', '-c', script], env: {}, mounts: [], sharedNamespace: false, ...extra };
+}
+
+async function setup(t: Parameters<typeof requireEngine>[0]): Promise<{ driver: DockerDriver; run: RunIdentity; image: ImageHandle }> {
+  const driver = newDriver();
+  const run = makeRun(t, driver);
+  const image = await fixtureImage(driver, run, 'client');
+  await driver.createNetwork(run);
+  return { driver, run, image };
+}
+
+t.test('a phase streams its output line by line, keeps the tail, and reports its exit code', async (t) => {
+  if (!requireEngine(t)) return;
+  const { driver, run, image } = await setup(t);
+  const ctx = contextFor(run);
+  const dir = mkdtempSync(join(tmpdir(), 'testplan-mount-'));
+  writeFileSync(join(dir, 'input.txt'), 'from the host\n');
+  const outcome = await driver.runPhase(
+    phase(image, 'pwd; echo "$GREETING"; cat /data/input.txt; echo oops >&2; seq 1 300; printf "no newline at end"; exit 5', {
+      env: { GREETING: 'hello env' },
+      workdir: '/srv/app',
+      mounts: [{ source: dir, target: '/data', readOnly: true }],
+    }),
+    ctx,
+  );
+  t.match(outcome, { exitCode: 5, timedOut: false, aborted: false });
+  t.ok(outcome.durationMs > 0);
+  const stdout = ctx.lines.filter((l) => l.stream === 'stdout').map((l) => l.line);
+  const stderr = ctx.lines.filter((l) => l.stream === 'stderr').map((l) => l.line);
+  t.same(stdout.slice(0, 3), ['/srv/app', 'hello env', 'from the host'], 'workdir, env and the read-only mount');
+  t.same(stderr, ['oops'], 'stderr kept apart');
+  t.equal(stdout.length, 3 + 300 + 1, 'every line streamed, the last one without its newline too');
+  t.equal(outcome.logTail.length, 200, 'the tail keeps the last 200 lines');
+  // stdout and stderr are separate streams in the engine: compare the stdout part of the tail.
+  const tailOut = outcome.logTail.filter((l) => l !== 'oops');
+  t.equal(tailOut.at(-1), 'no newline at end');
+  t.equal(tailOut.at(-2), '300');
+  await driver.releasePhase(outcome.handle);
+
+  const ok = await driver.runPhase(phase(image, 'true', { name: 'ok' }), contextFor(run));
+  t.equal(ok.exitCode, 0);
+  await driver.releasePhase(ok.handle);
+});
+
+t.test('a phase timeout kills it and its files can still be copied out', async (t) => {
+  if (!requireEngine(t)) return;
+  const { driver, run, image } = await setup(t);
+  const outcome = await driver.runPhase(
+    phase(image, 'mkdir -p /out/cov && echo "<testsuite/>" > /out/junit.xml && echo 80 > /out/cov/lines.txt && echo written; exec sleep 60', {
+      timeoutMs: 1500,
+    }),
+    contextFor(run),
+  );
+  t.match(outcome, { timedOut: true, aborted: false });
+  t.not(outcome.exitCode, 0);
+  t.ok(outcome.durationMs >= 1500 && outcome.durationMs < 5000, `killed at the timeout (${outcome.durationMs.toFixed(0)} ms)`);
+  t.same(outcome.logTail, ['written']);
+
+  const dest = mkdtempSync(join(tmpdir(), 'testplan-collect-'));
+  const collected = await driver.collect(outcome.handle, ['/out/junit.xml', '/out/cov', '/out/missing.xml'], dest);
+  t.same(collected[0], { source: '/out/junit.xml', path: join(dest, 'junit.xml') });
+  t.equal(readFileSync(join(dest, 'junit.xml'), 'utf8'), '<testsuite/>\n');
+  t.same(collected[1], { source: '/out/cov', path: join(dest, 'cov') });
+  t.equal(readFileSync(join(dest, 'cov', 'lines.txt'), 'utf8'), '80\n', 'folders keep their names and contents');
+  t.match(collected[2], { source: '/out/missing.xml', error: /does not exist/ });
+  t.notOk(collected[2]?.path);
+  await driver.releasePhase(outcome.handle);
+  const after = await driver.collect(outcome.handle, ['/out/junit.xml'], dest);
+  t.match(after[0], { error: /container is gone/ }, 'after release the container is gone');
+});
+
+t.test('artifacts are copied out of a failed phase', async (t) => {
+  if (!requireEngine(t)) return;
+  const { driver, run, image } = await setup(t);
+  const outcome = await driver.runPhase(phase(image, 'mkdir -p /out && echo "<failure/>" > /out/junit.xml; exit 1'), contextFor(run));
+  t.equal(outcome.exitCode, 1);
+  const dest = mkdtempSync(join(tmpdir(), 'testplan-collect-'));
+  const [junit] = await driver.collect(outcome.handle, ['/out/junit.xml'], dest);
+  t.same(junit, { source: '/out/junit.xml', path: join(dest, 'junit.xml') });
+  t.ok(existsSync(join(dest, 'junit.xml')));
+  t.equal(readFileSync(join(dest, 'junit.xml'), 'utf8'), '<failure/>\n');
+  await driver.releasePhase(outcome.handle);
+});
+
+t.test('aborting the run kills a running phase at once', async (t) => {
+  if (!requireEngine(t)) return;
+  const { driver, run, image } = await setup(t);
+  const controller = new AbortController();
+  const ctx = contextFor(run, controller.signal);
+  const running = driver.runPhase(phase(image, 'echo started; exec sleep 60'), ctx);
+  const started = performance.now();
+  while (!ctx.lines.some((l) => l.line === 'started') && performance.now() - started < 10_000) {
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  controller.abort();
+  const abortedAt = performance.now();
+  const outcome = await running;
+  const stopMs = performance.now() - abortedAt;
+  t.match(outcome, { aborted: true, timedOut: false });
+  t.not(outcome.exitCode, 0);
+  t.ok(stopMs < 2000, `stopped ${stopMs.toFixed(0)} ms after the abort`);
+  await driver.releasePhase(outcome.handle);
+});
+
+t.test('a phase that cannot start is an infrastructure error naming it', async (t) => {
+  if (!requireEngine(t)) return;
+  const { driver, run, image } = await setup(t);
+  const err = await driver
+    .runPhase({ ...phase(image, 'true'), command: ['/no/such/binary'] }, contextFor(run))
+    .then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+  t.match(err, { code: 'PHASE_START_FAILED', message: /Phase "unit"/ });
+});
