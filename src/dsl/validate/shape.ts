@@ -167,6 +167,7 @@ function walkUnion(node: Node, value: unknown, path: Path, report: Report): void
 function unionMiss(node: Node, variants: readonly Node[], value: Readonly<Record<string, unknown>>): string {
   const allowed = [...new Set(variants.flatMap((v) => Object.keys(v.properties ?? {})))];
   const suggestion = Object.keys(value)
+    .filter((k) => !allowed.includes(k))
     .map((k) => closest(k, allowed))
     .find((s) => s !== undefined);
   return `${mustBe(node, value)}${suggestion ? `: did you mean '${suggestion}'?` : ''}`;
