@@ -1,5 +1,5 @@
 /** Writes every output of a run from its RunResults: results.json, report.md, junit.xml, the step summary. */
-import { appendFile, mkdir, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { renderStepSummary, STEP_SUMMARY_LIMIT_BYTES } from './github/step-summary.js';
 import { renderJunit } from './junit/render-junit.js';
@@ -11,12 +11,15 @@ export interface ReportFs {
   mkdir(dir: string): Promise<unknown>;
   writeFile(file: string, text: string): Promise<void>;
   appendFile(file: string, text: string): Promise<void>;
+  /** Size in bytes, 0 when the file does not exist. */
+  size(file: string): Promise<number>;
 }
 
 export const nodeReportFs: ReportFs = {
   mkdir: (dir) => mkdir(dir, { recursive: true }),
   writeFile: (file, text) => writeFile(file, text, 'utf8'),
   appendFile: (file, text) => appendFile(file, text, 'utf8'),
+  size: (file) => stat(file).then((s) => s.size, () => 0),
 };
 
 export interface WriteReportsOptions {
@@ -53,8 +56,10 @@ export async function writeReports(
   await fs.writeFile(written.junit, renderJunit(safe));
   const summaryFile = env.GITHUB_ACTIONS === 'true' ? env.GITHUB_STEP_SUMMARY : undefined;
   if (!summaryFile) return written;
-  // One byte of the limit goes to the newline that separates us from whatever follows.
-  const limit = (options.stepSummaryLimitBytes ?? STEP_SUMMARY_LIMIT_BYTES) - 1;
+  // The limit is for the step's whole file: earlier output of this step counts, and one byte goes
+  // to the newline that separates us from whatever follows.
+  const already = await fs.size(summaryFile);
+  const limit = Math.max(0, (options.stepSummaryLimitBytes ?? STEP_SUMMARY_LIMIT_BYTES) - already - 1);
   await fs.appendFile(summaryFile, `${renderStepSummary(safe, limit)}\n`);
   return { ...written, stepSummary: summaryFile };
 }

@@ -49,3 +49,14 @@ t.test('the step summary honours its size limit', async (t) => {
   t.ok(size <= 4096, `${size} bytes`);
   t.match(readFileSync(summary, 'utf8'), /Trimmed/);
 });
+
+t.test('earlier output of the same step counts against the step summary limit', async (t) => {
+  const dir = tempDir(t);
+  const summary = join(dir, 'summary.md');
+  writeFileSync(summary, 'x'.repeat(3000) + '\n');
+  await writeReports(loadFixture('failing'), join(dir, 'out'), { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary }, { stepSummaryLimitBytes: 6000 });
+  const size = Buffer.byteLength(readFileSync(summary, 'utf8'));
+  t.ok(size <= 6000, `${size} bytes`);
+  t.ok(size > 4500, 'the report uses the room that is left');
+  t.match(readFileSync(summary, 'utf8'), /Trimmed/);
+});

@@ -12,18 +12,21 @@ export function timelineSection(results: RunResults): string | undefined {
   if (Number.isNaN(runStart)) return undefined;
   const timed = results.steps.flatMap((step) => timed1(step, runStart));
   if (timed.length === 0) return undefined;
-  const longest = Math.max(...timed.map((t) => t.end));
+  // Under an hour, offsets from the run's start read as an elapsed mm:ss clock (epoch-based, so
+  // whole-hour time zones cannot shift it); longer runs use wall-clock times in the reader's zone.
+  const elapsed = Math.max(...timed.map((t) => t.end)) < 3_600_000;
+  const base = elapsed ? 0 : runStart;
   const lines = [
     '```mermaid',
     'gantt',
-    '  title Run timeline (elapsed since start)',
-    // Offsets from the run's start read as a clock starting at 00:00 on the epoch.
+    `  title Run timeline (${elapsed ? 'elapsed since start' : 'local time'})`,
     '  dateFormat x',
-    `  axisFormat ${longest >= 3_600_000 ? '%H:%M:%S' : '%M:%S'}`,
+    `  axisFormat ${elapsed ? '%M:%S' : '%H:%M:%S'}`,
+    '  todayMarker off',
   ];
   for (const [section, steps] of bySection(timed)) {
     lines.push(`  section ${taskText(section)}`);
-    for (const t of steps) lines.push(`  ${taskText(taskName(t.step))} :${tag(t.step)}${t.start}, ${t.end}`);
+    for (const t of steps) lines.push(`  ${taskText(taskName(t.step))} :${tag(t.step)}${base + t.start}, ${base + t.end}`);
   }
   lines.push('```');
   return `## Timeline\n\n${lines.join('\n')}`;
