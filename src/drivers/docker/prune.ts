@@ -7,17 +7,22 @@ import { statusOf } from './pull-image.js';
 /** Removes every container, then network, then volume carrying all `labels`. Never throws. */
 export async function removeLabelled(docker: Dockerode, labels: Readonly<Record<string, string>>): Promise<PruneReport> {
   const filters = labelFilter(labels);
-  const containers = await docker.listContainers({ all: true, filters }).catch(() => []);
+  // Listed up front: anonymous volumes go with their containers (`v: true`) and still count.
+  const [containers, networks, volumes] = await Promise.all([
+    docker.listContainers({ all: true, filters }).catch(() => []),
+    docker.listNetworks({ filters }).catch(() => []),
+    docker
+      .listVolumes({ filters })
+      .then((r) => r.Volumes ?? [])
+      .catch(() => []),
+  ]);
   const removedContainers = await countOk(
     containers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true })),
   );
-  const networks = await docker.listNetworks({ filters }).catch(() => []);
-  const removedNetworks = await countOk(networks.map((n) => docker.getNetwork(n.Id).remove()));
-  const volumes = await docker
-    .listVolumes({ filters })
-    .then((r) => r.Volumes ?? [])
-    .catch(() => []);
-  const removedVolumes = await countOk(volumes.map((v) => docker.getVolume(v.Name).remove()));
+  const [removedNetworks, removedVolumes] = await Promise.all([
+    countOk(networks.map((n) => docker.getNetwork(n.Id).remove())),
+    countOk(volumes.map((v) => docker.getVolume(v.Name).remove())),
+  ]);
   return { containers: removedContainers, networks: removedNetworks, volumes: removedVolumes };
 }
 
