@@ -21,6 +21,11 @@ export interface HostProcess {
   readonly drained: Promise<void>;
   /** Set once `exited` resolved. */
   exit(): ProcessExit | undefined;
+  /**
+   * Stops reading output and resolves `drained`: for a process that left the group (`setsid`)
+   * and still holds the pipes after the group was killed.
+   */
+  abandonOutput(): void;
 }
 
 export interface LaunchRequest {
@@ -90,6 +95,10 @@ export const launchWithZx: LaunchProcess = (req) => {
     exited,
     drained: settled.then(() => undefined),
     exit: () => exitInfo,
+    abandonOutput: () => {
+      child?.stdout?.destroy();
+      child?.stderr?.destroy();
+    },
   };
 };
 

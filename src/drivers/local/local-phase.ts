@@ -113,8 +113,7 @@ export async function runLocalPhase(
   const exit =
     first === 'stopped'
       ? await terminateGroup(proc, { signal: deps.signal, clock: deps.clock, graceMs: deps.graceMs })
-      : await reapGroup(proc, deps.signal);
-  await proc.drained;
+      : await reapGroup(proc, deps.signal, deps.clock);
   forget();
   out.stdout.flush();
   out.stderr.flush();

@@ -67,17 +67,34 @@ export interface TerminateOptions {
  */
 export async function terminateGroup(proc: HostProcess, opts: TerminateOptions): Promise<ProcessExit> {
   opts.signal(proc.pid, 'SIGTERM');
-  const stop = new AbortController();
-  await Promise.race([proc.drained, opts.clock.sleep(opts.graceMs, stop.signal)]);
-  stop.abort();
+  await drainedWithin(proc, opts.graceMs, opts.clock);
   opts.signal(proc.pid, 'SIGKILL');
-  return proc.exited;
+  const exit = await proc.exited;
+  await settleOutput(proc, opts.clock);
+  return exit;
 }
 
 /** After the leader exited by itself: like a container whose PID 1 ended, the rest of the group is killed. */
-export async function reapGroup(proc: HostProcess, signal: SignalGroup): Promise<ProcessExit> {
+export async function reapGroup(proc: HostProcess, signal: SignalGroup, clock: Clock): Promise<ProcessExit> {
   const exit = await proc.exited;
   signal(proc.pid, 'SIGKILL');
-  await proc.drained;
+  await settleOutput(proc, clock);
   return exit;
+}
+
+/** How long output may keep coming once the group is dead (pipes still buffered, or held by an escapee). */
+export const OUTPUT_SETTLE_MS = 1000;
+
+async function settleOutput(proc: HostProcess, clock: Clock): Promise<void> {
+  if (!(await drainedWithin(proc, OUTPUT_SETTLE_MS, clock))) {
+    proc.abandonOutput();
+    await proc.drained;
+  }
+}
+
+async function drainedWithin(proc: HostProcess, ms: number, clock: Clock): Promise<boolean> {
+  const stop = new AbortController();
+  const drained = await Promise.race([proc.drained.then(() => true), clock.sleep(ms, stop.signal).then(() => false)]);
+  stop.abort();
+  return drained;
 }

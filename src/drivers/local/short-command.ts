@@ -2,6 +2,9 @@ import type { Clock } from './clock.js';
 import { LineTail } from './line-tail.js';
 import type { HostProcess, LaunchProcess, SignalGroup } from './host-process.js';
 
+/** A probe's own output is small; after its exit it gets this long to arrive. */
+const OUTPUT_WAIT_MS = 200;
+
 export interface ShortCommandResult {
   readonly exitCode: number | null;
   readonly output: string;
@@ -52,7 +55,10 @@ export function shortCommandRunner(deps: ShortCommandDeps): RunShortCommand {
     // A probe has nothing worth a grace period: whatever it left running goes at once.
     deps.signal(proc.pid, 'SIGKILL');
     const final = exit ?? (await proc.exited);
-    await proc.drained;
+    const settle = new AbortController();
+    await Promise.race([proc.drained, deps.clock.sleep(OUTPUT_WAIT_MS, settle.signal)]);
+    settle.abort();
+    proc.abandonOutput();
     forget();
     if (pending) output.push(pending);
     return {
