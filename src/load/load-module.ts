@@ -9,6 +9,7 @@ import { dirname } from 'node:path';
 import type * as Esbuild from 'esbuild';
 import type { PlanProblem } from '../errors.js';
 import { ownEntryPoint } from './own-package.js';
+import { registerTestplanAlias } from './testplan-alias.js';
 
 export type ModuleResult = { readonly ok: true; readonly exports: Record<string, unknown> } | { readonly ok: false; readonly problems: PlanProblem[] };
 
@@ -65,6 +66,7 @@ async function bundle(file: string, display: string): Promise<Bundle> {
 }
 
 async function importWithTsx(file: string): Promise<Record<string, unknown>> {
+  registerTestplanAlias(ownEntryPoint());
   const { tsImport } = await import('tsx/esm/api');
   return (await tsImport(pathToFileURL(file).href, import.meta.url)) as Record<string, unknown>;
 }

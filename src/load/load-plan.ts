@@ -20,8 +20,8 @@ const fail = (file: string, message: string): never => {
 
 async function readInput(file: string, absolute: string): Promise<{ input: unknown; locate: (path: Path) => string }> {
   const here = () => file;
+  const text = await readFile(absolute, 'utf8').catch((error: NodeJS.ErrnoException) => fail(file, `cannot read the plan file (${error.code ?? error.message}): check the path`));
   if (/\.ya?ml$/.test(file)) {
-    const text = await readFile(absolute, 'utf8').catch((error: NodeJS.ErrnoException) => fail(file, `cannot read the plan file (${error.code ?? error.message}): check the path`));
     const parsed = parseYamlPlan(text, file);
     if (!parsed.ok) throw new PlanInvalidError(parsed.problems);
     return parsed.value;
