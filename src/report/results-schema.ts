@@ -107,7 +107,7 @@ export const RunResultsSchema = Type.Object({
   finishedAt: Str,
   durationMs: Num,
   verdict: literals(['passed', 'failed', 'error', 'interrupted']),
-  exitCode: Type.Union([Type.Literal(0), Type.Literal(1), Type.Literal(2), Type.Literal(3)]),
+  exitCode: Type.Union([Type.Literal(0), Type.Literal(1), Type.Literal(2), Type.Literal(3), Type.Literal(130)]),
   message: Type.Optional(Str),
   selection: Type.Object({ phases: Strings, profiles: Strings }),
   steps: Type.Array(StepTiming),

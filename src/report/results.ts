@@ -66,7 +66,8 @@ export interface RunResults {
   readonly finishedAt: string;
   readonly durationMs: number;
   readonly verdict: Verdict;
-  readonly exitCode: 0 | 1 | 2 | 3;
+  /** 130: interrupted by a signal. */
+  readonly exitCode: 0 | 1 | 2 | 3 | 130;
   /** Why the run errored or was interrupted, when it was. */
   readonly message?: string;
   readonly selection: { readonly phases: readonly string[]; readonly profiles: readonly string[] };
