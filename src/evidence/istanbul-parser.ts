@@ -102,7 +102,9 @@ const METRICS: readonly CoverageMetric[] = ['lines', 'statements', 'functions', 
 export function createIstanbulSummaryParser(): ChunkParser<CoverageReport> {
   return bufferJson((value) => {
     const root = object(value, 'the document');
-    const total = root['total'] === undefined ? undefined : summaryTotals(object(root['total'], 'total'), 'total');
+    // istanbul always writes `total`; without it a damaged key could pass a file's counts off unchecked.
+    if (root['total'] === undefined) throw new MalformedEvidence('no "total" entry: not an istanbul coverage-summary.json, or a damaged one');
+    const total = summaryTotals(object(root['total'], 'total'), 'total');
     const files: FileCoverage[] = Object.entries(root)
       .filter(([key]) => key !== 'total')
       .map(([path, entry]) => ({ path, lines: {}, branches: {}, functions: {}, totals: summaryTotals(object(entry, path), path) }));
@@ -111,13 +113,11 @@ export function createIstanbulSummaryParser(): ChunkParser<CoverageReport> {
         'coverage-summary.json has no per-file entries, only a total: phases cannot be merged from it — use coverage-final.json or lcov',
       );
     }
-    if (total !== undefined) {
-      for (const metric of METRICS) {
-        const sum = files.reduce((acc, f) => acc + (f.totals?.[metric]?.covered ?? 0), 0);
-        const expected = total[metric]?.covered;
-        if (expected !== undefined && expected !== sum) {
-          throw new MalformedEvidence(`total.${metric}.covered is ${expected} but the files add up to ${sum}: the file is damaged`);
-        }
+    for (const metric of METRICS) {
+      const sum = files.reduce((acc, f) => acc + (f.totals?.[metric]?.covered ?? 0), 0);
+      const expected = total[metric]?.covered;
+      if (expected !== undefined && expected !== sum) {
+        throw new MalformedEvidence(`total.${metric}.covered is ${expected} but the files add up to ${sum}: the file is damaged`);
       }
     }
     return { format: 'istanbul-summary', files };

@@ -137,7 +137,14 @@ export function createTapParser(): ChunkParser<TestReport> {
       carry = text.slice(start);
     },
     end() {
-      if (carry !== '') line(carry);
+      if (carry.trim() !== '') {
+        // Every TAP producer ends its lines: a last test point or plan without a line end was cut
+        // short, and is not counted (`ok 1 - na` may have been `not ok 1 - name`, `1..1` may be `1..12`).
+        const kind = classifyTapLine(carry.trim()).kind;
+        if (kind === 'point' || kind === 'plan') {
+          levels[0]!.problems.push(`the last line ${JSON.stringify(carry.trim().slice(0, 60))} has no line end: the output was cut short`);
+        } else line(carry);
+      }
       carry = '';
       if (!sawTap) throw new MalformedEvidence('no TAP test points, plan or version line found');
       if (yaml !== undefined) levels.at(-1)!.problems.push('a YAML diagnostics block is not closed with "..."');

@@ -81,7 +81,8 @@ const damaged: [string, CoverageFormat, string, RegExp][] = [
   ['cobertura unclosed', 'cobertura', '<coverage><packages>', /not a valid Cobertura/],
   ['istanbul-final not JSON', 'istanbul-final', '{"a.js": {', /invalid JSON/],
   ['istanbul-final missing maps', 'istanbul-final', '{"a.js": {"path": "a.js"}}', /statementMap is not an object/],
-  ['istanbul-summary pct disagrees', 'istanbul-summary', '{"a.js":{"lines":{"total":10,"covered":9,"skipped":0,"pct":80}}}', /does not match 9\/10/],
+  ['istanbul-summary pct disagrees', 'istanbul-summary', '{"total":{},"a.js":{"lines":{"total":10,"covered":9,"skipped":0,"pct":80}}}', /does not match 9\/10/],
+  ['istanbul-summary without total', 'istanbul-summary', '{"a.js":{"lines":{"total":10,"covered":9,"pct":90}}}', /no "total" entry/],
   ['istanbul-summary total disagrees', 'istanbul-summary', '{"total":{"lines":{"total":10,"covered":9,"pct":90}},"a.js":{"lines":{"total":10,"covered":8,"pct":80}}}', /files add up to 8/],
   ['istanbul-summary total only', 'istanbul-summary', '{"total":{"lines":{"total":10,"covered":9,"pct":90}}}', /only a total/],
 ];
