@@ -33,4 +33,15 @@ if ! docker image inspect "$BASE_IMAGE" >/dev/null 2>&1; then
     || { log "debootstrap failed; see /tmp/testplan-debootstrap.log"; exit 3; }
   tar -C "$root" -c . | docker import - "$BASE_IMAGE" >/dev/null
 fi
+# Warm the layer cache the real-engine tests build from (apt-get inside the build: once per machine).
+FIXTURES="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/fixtures/docker"
+if [ -f "$FIXTURES/Dockerfile" ]; then
+  for target in redis postgres client; do
+    if ! docker image inspect "testplan-fixture/$target" >/dev/null 2>&1; then
+      log "building fixture image testplan-fixture/$target (apt-get, once per machine)"
+      docker build -q --build-arg "BASE=$BASE_IMAGE" --target "$target" -t "testplan-fixture/$target" "$FIXTURES" >/dev/null 2>/tmp/testplan-fixture-build.log \
+        || { log "fixture build failed; see /tmp/testplan-fixture-build.log"; tail -20 /tmp/testplan-fixture-build.log >&2; exit 3; }
+    fi
+  done
+fi
 log "engine ready: $(docker version --format '{{.Server.Version}}'), base image $BASE_IMAGE"

@@ -103,7 +103,9 @@ export async function runPhaseContainer(
     if (timer) clearTimeout(timer);
     ctx.signal.removeEventListener('abort', onAbort);
   }
-  await Promise.race([outputEnded, clock.sleep(OUTPUT_DRAIN_MS)]);
+  const drained = new AbortController();
+  await Promise.race([outputEnded, clock.sleep(OUTPUT_DRAIN_MS, drained.signal)]);
+  drained.abort();
   lines.flush();
   return { exitCode, timedOut, aborted, durationMs: clock.now() - started, logTail: tail.snapshot(), handle };
 }
