@@ -5,6 +5,9 @@ const ANSI_PATTERN = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u000
 // C0 controls and DEL except tab and newline (carriage returns are resolved before this runs).
 const CONTROL_PATTERN = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
 
+// Anything toPlainText would change: C0 controls but tab and newline (this includes ESC and CR), DEL, CSI.
+const NEEDS_CLEANING = /[\u0000-\u0008\u000b-\u001f\u007f\u009b]/;
+
 export function stripAnsi(text: string): string {
   return text.replace(ANSI_PATTERN, '');
 }
@@ -14,6 +17,7 @@ export function stripAnsi(text: string): string {
  * reduced to what a terminal would finally show, other control characters dropped.
  */
 export function toPlainText(text: string): string {
+  if (!NEEDS_CLEANING.test(text)) return text;
   return stripAnsi(text)
     .replace(/\r\n/g, '\n')
     .split('\n')

@@ -1,60 +1,26 @@
 /**
  * The report for $GITHUB_STEP_SUMMARY, kept under GitHub's 1 MiB limit: the longest trimmable
- * blocks (log tails, failure details, long failure lists) are halved, longest first, until the
- * whole fits; a note near the top says what was shortened.
+ * blocks (log tails, failure details, long failure lists) are shortened first until the whole
+ * fits; a note near the top says what was shortened.
  */
-import { renderBlock, renderBlocks, text, type Block, type LinesBlock } from '../markdown/blocks.js';
+import { renderBlocks, text, type Block } from '../markdown/blocks.js';
 import { markdownBlocks } from '../markdown/render-markdown.js';
 import type { RunResults } from '../results.js';
+import { trimBlocks } from './trim-blocks.js';
 
 export const STEP_SUMMARY_LIMIT_BYTES = 1024 * 1024;
 
-const SEPARATOR_BYTES = 2; // blocks are joined by a blank line
 const NOTE_RESERVE_BYTES = 2048; // room for the trimming note itself
-const LONG_LINE_CHARS = 200;
 
 export function renderStepSummary(results: RunResults, limitBytes: number = STEP_SUMMARY_LIMIT_BYTES): string {
   const blocks = markdownBlocks(results);
   const full = renderBlocks(blocks);
   if (bytes(full) <= limitBytes) return full;
-
-  const sizes = blocks.map((b) => bytes(renderBlock(b)));
-  const total = (): number => sizes.reduce((sum, n) => sum + n, 0) + SEPARATOR_BYTES * (blocks.length - 1) + 1;
   const budget = Math.max(0, limitBytes - NOTE_RESERVE_BYTES);
-  const trimmed = new Set<string>();
-  while (total() > budget) {
-    const index = longestTrimmable(blocks, sizes);
-    if (index < 0) break;
-    const block = blocks[index] as LinesBlock;
-    blocks[index] = halve(block);
-    sizes[index] = bytes(renderBlock(blocks[index] as Block));
-    trimmed.add(block.label);
-  }
-  const withNote = insertAfterTitle(blocks, text(trimNote([...trimmed], total() > budget, limitBytes)));
-  return hardLimit(renderBlocks(withNote), limitBytes);
-}
-
-function longestTrimmable(blocks: readonly Block[], sizes: readonly number[]): number {
-  let best = -1;
-  for (const [i, block] of blocks.entries()) {
-    if (block.kind !== 'lines' || block.lines.length === 0) continue;
-    if (best < 0 || (sizes[i] ?? 0) > (sizes[best] ?? 0)) best = i;
-  }
-  return best;
-}
-
-/** Half of the block by lines; a block of one long line keeps half of that line. */
-function halve(block: LinesBlock): LinesBlock {
-  const omitted = block.omitted ?? 0;
-  const only = block.lines[0];
-  if (block.lines.length === 1 && only !== undefined && only.length > LONG_LINE_CHARS) {
-    const half = Math.floor(only.length / 2);
-    const kept = block.keep === 'tail' ? `… ${only.slice(only.length - half)}` : `${only.slice(0, half)} …`;
-    return { ...block, lines: [kept] };
-  }
-  const keepCount = Math.floor(block.lines.length / 2);
-  const lines = block.keep === 'tail' ? block.lines.slice(block.lines.length - keepCount) : block.lines.slice(0, keepCount);
-  return { ...block, lines, omitted: omitted + block.lines.length - lines.length };
+  const trim = trimBlocks(blocks, budget);
+  const render = (cut: boolean): string => renderBlocks(insertAfterTitle(trim.blocks, text(trimNote(trim.trimmed, cut, limitBytes))));
+  const trimmed = render(false);
+  return bytes(trimmed) <= limitBytes ? trimmed : hardLimit(render(true), limitBytes);
 }
 
 function trimNote(labels: readonly string[], cut: boolean, limitBytes: number): string {

@@ -26,7 +26,7 @@ export function code(text: string): string {
 
 /** A fenced block whose fence is longer than any backtick run in the content. */
 export function fence(lines: readonly string[], lang = 'text'): string {
-  const body = lines.map((line) => toPlainText(line)).join('\n');
+  const body = toPlainText(lines.join('\n'));
   const longest = Math.max(2, ...(body.match(/`{3,}/g) ?? []).map((run) => run.length));
   const marker = '`'.repeat(longest + 1);
   return `${marker}${lang}\n${body}\n${marker}`;
