@@ -1,0 +1,35 @@
+/** Argument parsing shared by the commands; bad usage is a UsageError (exit 2). */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UsageError } from '../errors.js';
+
+export type Options = NonNullable<ParseArgsConfig['options']>;
+
+type CommandConfig<O extends Options> = { args: string[]; options: O; allowPositionals: true; strict: true };
+export type ParsedArgs<O extends Options> = ReturnType<typeof parseArgs<CommandConfig<O>>>;
+
+export function parseCommandArgs<O extends Options>(command: string, argv: readonly string[], options: O): ParsedArgs<O> {
+  try {
+    return parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
+  } catch (error) {
+    const message = error instanceof Error ? error.message.replace(/\. To specify a positional argument.*$/, '') : String(error);
+    throw new UsageError(`plan ${command}: ${message}. Run \`plan help\` for the options.`);
+  }
+}
+
+export function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(`${flag} ${value}: expected one of ${allowed.join(', ')}.`);
+}
+
+export function positiveInt(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} ${value}: expected a whole number of at least 1.`);
+  return n;
+}
+
+export function atMostOne(command: string, positionals: readonly string[]): string | undefined {
+  if (positionals.length > 1) throw new UsageError(`plan ${command}: expected at most one plan file, got ${positionals.join(' ')}.`);
+  return positionals[0];
+}

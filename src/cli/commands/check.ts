@@ -1,0 +1,22 @@
+import { loadPlanFile } from '../../load/load-plan.js';
+import { typeCheckPlan } from '../../load/type-check.js';
+import { EXIT } from '../../errors.js';
+import { parseCommandArgs, atMostOne } from '../args.js';
+import type { CommandContext } from '../context.js';
+import { choosePlanFile } from '../plan-file.js';
+
+export async function checkCommand(argv: readonly string[], ctx: CommandContext): Promise<number> {
+  const { values, positionals } = parseCommandArgs('check', argv, { types: { type: 'boolean', default: false } });
+  const file = await choosePlanFile(ctx.cwd, atMostOne('check', positionals));
+  const plan = await loadPlanFile(file);
+  if (values.types) {
+    const diagnostics = await typeCheckPlan(file);
+    if (diagnostics.length > 0) {
+      for (const d of diagnostics) ctx.stderr(`${d}\n`);
+      return EXIT.invalid;
+    }
+  }
+  const counts = `${Object.keys(plan.phases).length} phase(s), ${Object.keys(plan.services).length} service(s), ${plan.acceptance.length} criteria`;
+  ctx.stdout(`✔ ${ctx.relative(file)}: plan ${plan.name} is valid (${counts})${values.types ? ', types check' : ''}\n`);
+  return EXIT.passed;
+}

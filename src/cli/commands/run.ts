@@ -1,0 +1,74 @@
+import { compilePlan } from '../../compile/compile.js';
+import type { DriverKind } from '../../drivers/driver.js';
+import { loadPlanFile } from '../../load/load-plan.js';
+import { writeReports } from '../../report/write-reports.js';
+import { renderAnnotations, renderLogGroups } from '../../report/github/annotations.js';
+import { newRunId, runIdentity } from '../../run/run-identity.js';
+import { runPlan } from '../../run/run-plan.js';
+import { atMostOne, oneOf, parseCommandArgs, positiveInt } from '../args.js';
+import { createDriver, DRIVER_KINDS } from '../choose-driver.js';
+import type { CommandContext } from '../context.js';
+import { choosePlanFile } from '../plan-file.js';
+import { startRunOutput } from '../run-output.js';
+import { printOutcome } from '../print-outcome.js';
+import path from 'node:path';
+
+export async function runCommand(argv: readonly string[], ctx: CommandContext): Promise<number> {
+  const { values, positionals } = parseCommandArgs('run', argv, {
+    phase: { type: 'string', multiple: true },
+    profile: { type: 'string', multiple: true },
+    driver: { type: 'string' },
+    concurrency: { type: 'string' },
+    'fail-fast': { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false },
+    out: { type: 'string' },
+    quiet: { type: 'boolean', short: 'q', default: false },
+    verbose: { type: 'boolean', short: 'v', default: false },
+  });
+  const driverKind: DriverKind = oneOf('--driver', values.driver ?? ctx.env.TESTPLAN_DRIVER, DRIVER_KINDS, 'docker');
+  const concurrency = positiveInt('--concurrency', values.concurrency);
+  const plan = await loadPlanFile(await choosePlanFile(ctx.cwd, atMostOne('run', positionals)));
+  const graph = compilePlan(plan, { phases: values.phase ?? [], profiles: values.profile ?? [] });
+
+  const runId = newRunId(plan.name, new Date());
+  const outDir = path.resolve(ctx.cwd, values.out ?? path.join('.testplan', 'runs', runId));
+  const run = runIdentity(plan.name, runId, outDir);
+  const driver = createDriver(driverKind, plan.dir, ctx.env);
+
+  const interrupt = new AbortController();
+  let signals = 0;
+  const output = await startRunOutput(ctx, {
+    outDir,
+    verbosity: values.quiet ? 'quiet' : values.verbose ? 'verbose' : 'normal',
+    phaseSources: new Set(graph.phases),
+  });
+  const stopListening = ctx.onSignal((signal) => {
+    signals++;
+    output.onEvent({ kind: 'interrupted', signal, force: signals > 1 });
+    if (signals === 1) interrupt.abort();
+    else void driver.cleanupRun(run).finally(() => process.exit(130));
+  });
+  try {
+    const results = await runPlan({
+      plan,
+      graph,
+      driver,
+      run,
+      signal: interrupt.signal,
+      onEvent: output.onEvent,
+      failFast: values['fail-fast'],
+      keep: values.keep,
+      ...(concurrency ? { concurrency } : {}),
+    });
+    await output.close();
+    const written = await writeReports(results, outDir, ctx.env);
+    if (ctx.env.GITHUB_ACTIONS === 'true') {
+      for (const line of [...renderLogGroups(results), ...renderAnnotations(results)]) ctx.stdout(`${line}\n`);
+    }
+    printOutcome(ctx, results, Object.values(written), values.keep ? run : undefined);
+    return results.exitCode;
+  } finally {
+    stopListening();
+    await output.close();
+  }
+}

@@ -1,0 +1,72 @@
+/** Reads what each phase left behind (test results, coverage) into per-phase evidence. */
+import type { PhaseSpec } from '../dsl/plan.js';
+import { readCoverage, readTestReport, type CoverageReport, type EvidenceResult, type PhaseEvidence, type PhaseRunStatus, type TestReport } from '../evidence/index.js';
+import type { CollectedFile } from '../drivers/driver.js';
+import type { StepRecord } from '../execute/scheduler.js';
+import type { PhaseState } from '../execute/run-state.js';
+
+/** The host path a container file was copied to, or the evidence error saying why there is none. */
+function locate(phase: PhaseSpec, source: string, files: readonly CollectedFile[], what: string): string | EvidenceResult<never> {
+  const file = files.find((f) => f.source === source);
+  if (file?.path) return file.path;
+  const why = file?.error ?? 'it was not copied out';
+  return {
+    ok: false,
+    error: { file: source, phase: phase.name, message: `the ${what} file ${source} of phase ${phase.name} could not be read: ${why}. Check that the phase writes it there (phases.${phase.name}).` },
+  };
+}
+
+export interface PhaseFindings extends PhaseEvidence {
+  readonly message?: string;
+}
+
+export async function readPhaseEvidence(spec: PhaseSpec, step: StepRecord | undefined, state: PhaseState | undefined): Promise<PhaseFindings> {
+  const attempts = state?.attempts ?? [];
+  const last = attempts.at(-1);
+  if (!last) {
+    const status: PhaseRunStatus = step?.status === 'cancelled' ? 'cancelled' : step?.status === 'failed' ? 'error' : 'skipped';
+    return { name: spec.name, status, ...(step?.message ? { message: step.message } : {}) };
+  }
+  const durationMs = attempts.reduce((sum, a) => sum + a.durationMs, 0);
+  const files = state?.collected ?? [];
+  let tests: EvidenceResult<TestReport> | undefined;
+  if (spec.results) {
+    const found = locate(spec, spec.results.path, files, spec.results.format === 'junit' ? 'JUnit' : 'TAP');
+    tests = typeof found === 'string' ? await readTestReport(found, spec.results.format, spec.name) : found;
+  }
+  let coverage: EvidenceResult<CoverageReport> | undefined;
+  if (spec.coverage) {
+    const found = locate(spec, spec.coverage.path, files, 'coverage');
+    coverage = typeof found === 'string' ? await readCoverage(found, spec.coverage.format, spec.name, spec.coverage.pathMap) : found;
+  }
+
+  let status: PhaseRunStatus = 'passed';
+  let message: string | undefined;
+  if (last.aborted) {
+    status = 'cancelled';
+  } else if (last.timedOut || last.exitCode !== 0) {
+    status = 'failed';
+    message = last.timedOut ? `timed out after ${spec.timeoutMs} ms` : `exited with code ${last.exitCode}`;
+  } else if (tests && !tests.ok) {
+    status = 'error';
+    message = tests.error.message;
+  } else if (tests?.ok) {
+    const c = tests.value.counts;
+    if (c.failed + c.errored > 0) {
+      status = 'failed';
+      message = `${c.failed + c.errored} test(s) failed although the command exited 0`;
+    } else if (c.total - c.skipped === 0) {
+      status = 'failed';
+      message = 'the phase ran zero tests: no evidence is not a pass';
+    }
+  }
+  if (attempts.length > 1 && status === 'passed') message = `passed on attempt ${attempts.length}`;
+  return {
+    name: spec.name,
+    status,
+    durationMs,
+    ...(tests ? { tests } : {}),
+    ...(coverage ? { coverage } : {}),
+    ...(message ? { message } : {}),
+  };
+}

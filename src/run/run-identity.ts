@@ -1,0 +1,25 @@
+/** A run's id and the labels every resource it creates carries (what `plan prune` looks for). */
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
+import type { RunIdentity } from '../drivers/driver.js';
+
+export function newRunId(plan: string, now: Date): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
+  const safe = plan.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'plan';
+  return `${safe}-${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+export function runIdentity(plan: string, runId: string, outDir: string, pid = process.pid, host = os.hostname()): RunIdentity {
+  return {
+    runId,
+    plan,
+    outDir: path.resolve(outDir),
+    labels: {
+      'testplan.run': runId,
+      'testplan.plan': plan,
+      'testplan.pid': String(pid),
+      'testplan.host': host,
+    },
+  };
+}

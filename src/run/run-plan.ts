@@ -1,0 +1,54 @@
+/** One run end to end: engine check, stale-resource prune, execution, evidence, results. */
+import type { StepGraph } from '../compile/graph.js';
+import type { TestPlan } from '../dsl/plan.js';
+import type { Driver, DriverInfo, RunIdentity } from '../drivers/driver.js';
+import { InfrastructureError } from '../errors.js';
+import type { EventSink } from '../execute/events.js';
+import { executePlan } from '../execute/execute-plan.js';
+import { redactResults } from '../report/redact-results.js';
+import type { RunResults } from '../report/results.js';
+import { buildResults, engineFailureResults } from './build-results.js';
+import { gitInfo } from './git-info.js';
+
+export interface RunPlanOptions {
+  readonly plan: TestPlan;
+  readonly graph: StepGraph;
+  readonly driver: Driver;
+  readonly run: RunIdentity;
+  readonly concurrency?: number;
+  readonly failFast?: boolean;
+  readonly keep?: boolean;
+  readonly signal: AbortSignal;
+  readonly onEvent: EventSink;
+  readonly now?: () => number;
+}
+
+export async function runPlan(options: RunPlanOptions): Promise<RunResults> {
+  const { plan, graph, driver, run, signal, onEvent } = options;
+  const now = options.now ?? Date.now;
+  const startedAt = now();
+  const git = await gitInfo(plan.dir);
+  const secrets = plan.secrets.map((s) => s.reveal());
+
+  let info: DriverInfo;
+  try {
+    info = await driver.describe();
+  } catch (error) {
+    if (!(error instanceof InfrastructureError)) throw error;
+    return redactResults(engineFailureResults({ plan, graph, run, git, startedAt, finishedAt: now(), driver: driver.kind, error }), secrets);
+  }
+  onEvent({ kind: 'run-started', runId: run.runId, plan: plan.name, driver: info.engine, at: startedAt });
+  await driver.prune({ plan: plan.name }).catch(() => undefined);
+
+  const record = await executePlan(plan, graph, driver, {
+    run,
+    signal,
+    onEvent,
+    now,
+    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+    failFast: options.failFast ?? false,
+    keep: options.keep ?? false,
+  });
+  const results = await buildResults({ plan, graph, run, git, startedAt, finishedAt: now(), info, record });
+  return redactResults(results, secrets);
+}
