@@ -119,3 +119,12 @@ t.test('the timeline is a mermaid gantt of started steps, failed ones marked cri
   t.match(markdown, /  postgres :crit, 28820, 58820/);
   t.notMatch(markdown, /  integration :/, 'a step that never started has no bar');
 });
+
+t.test('a run over an hour draws its timeline on the wall clock', async (t) => {
+  const r = mutableCopy(loadFixture('passing'));
+  const step = r.steps.find((s) => s.id === 'run-phase:integration')!;
+  step.finishedAt = new Date(Date.parse(r.startedAt) + 2 * 3_600_000).toISOString();
+  const markdown = renderMarkdown(r as RunResults);
+  t.match(markdown, /title Run timeline \(local time\)\n  dateFormat x\n  axisFormat %H:%M:%S/);
+  t.match(markdown, new RegExp(`  integration :done, ${Date.parse(r.startedAt) + 41030}, ${Date.parse(r.startedAt) + 7_200_000}`));
+});
