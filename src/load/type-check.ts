@@ -34,13 +34,21 @@ export function planCompilerOptions(): ts.CompilerOptions {
 
 /** Type-checks one plan file (and what it imports); diagnostics of that file only, in source order. */
 export async function typeCheckPlan(file: string, options: TypeCheckOptions = {}): Promise<Diagnostic[]> {
+  const [diagnostics = []] = await typeCheckPlans([file], options);
+  return diagnostics;
+}
+
+/** Several plan files in one compiler program (the standard library is parsed once): one list per file. */
+export async function typeCheckPlans(files: readonly string[], options: TypeCheckOptions = {}): Promise<Diagnostic[][]> {
   const cwd = options.cwd ?? process.cwd();
   const project = new Project({ compilerOptions: planCompilerOptions() });
-  const source = project.addSourceFileAtPath(file);
-  const display = relative(cwd, source.getFilePath()) || source.getFilePath();
-  return source.getPreEmitDiagnostics().map((d) => {
-    const { line, column } = source.getLineAndColumnAtPos(d.getStart() ?? 0);
-    const message = ts.flattenDiagnosticMessageText(d.compilerObject.messageText, '\n').split('\n').join('\n  ');
-    return { file: display, line, column, message, text: `${display}:${line}:${column} ${message}` };
+  const sources = files.map((file) => project.addSourceFileAtPath(file));
+  return sources.map((source) => {
+    const display = relative(cwd, source.getFilePath()) || source.getFilePath();
+    return source.getPreEmitDiagnostics().map((d) => {
+      const { line, column } = source.getLineAndColumnAtPos(d.getStart() ?? 0);
+      const message = ts.flattenDiagnosticMessageText(d.compilerObject.messageText, '\n').split('\n').join('\n  ');
+      return { file: display, line, column, message, text: `${display}:${line}:${column} ${message}` };
+    });
   });
 }
