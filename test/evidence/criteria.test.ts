@@ -1,0 +1,113 @@
+import t from 'tap';
+import type { CriterionSpec } from '../../src/dsl/plan.js';
+import { evaluateCriteria, MAX_EVIDENCE_LINES } from '../../src/evidence/criteria.js';
+import type { CriteriaEvidence } from '../../src/evidence/evidence-input.js';
+import { parseTestReport } from '../../src/evidence/parsers.js';
+import type { GateResult, TestCase } from '../../src/evidence/types.js';
+import { cases, missing, phase, testsOk } from './builders.js';
+import { fixtureText } from './fixtures.js';
+
+const criterion = (verifiedBy: CriterionSpec['verifiedBy'], id = 'FR-1'): CriterionSpec => ({ id, requirement: 'does the thing', kind: 'functional', verifiedBy });
+const evaluate = (c: CriterionSpec, evidence: Partial<CriteriaEvidence>) => evaluateCriteria([c], { phases: [], gates: [], checks: {}, ...evidence })[0]!;
+const gate = (gateName: string, status: GateResult['status'], name = gateName): GateResult => ({ gate: gateName, name, threshold: '≤ 5m', actual: '4m', status });
+
+t.test('verifiedBy phases: all passed → pass; one failed → fail; not run → unverified; errored → error', async (t) => {
+  const c = criterion({ phases: ['unit', 'integration'] });
+  const passed = evaluate(c, { phases: [phase('unit'), phase('integration')] });
+  t.match(passed, { id: 'FR-1', requirement: 'does the thing', kind: 'functional', status: 'pass', evidence: ['phase unit passed', 'phase integration passed'] });
+  t.equal(evaluate(c, { phases: [phase('unit'), phase('integration', { status: 'failed' })] }).status, 'fail');
+  t.match(evaluate(c, { phases: [phase('unit')] }), { status: 'unverified', evidence: ['phase unit passed', 'phase integration did not run'] });
+  t.equal(evaluate(c, { phases: [phase('unit'), phase('integration', { status: 'skipped' })] }).status, 'unverified');
+  t.equal(evaluate(c, { phases: [phase('unit'), phase('integration', { status: 'error' })] }).status, 'error');
+});
+
+const pytest = (() => {
+  const r = parseTestReport(fixtureText('pytest/junit-xunit1.xml'), 'junit');
+  if (!r.ok) throw new Error('fixture');
+  return { ok: true as const, value: r.value };
+})();
+
+t.test('verifiedBy tests on real pytest output: matched and all passed → pass, listing the tests', async (t) => {
+  const r = evaluate(criterion({ tests: /test_upload/ }), { phases: [phase('unit', { tests: pytest })] });
+  t.equal(r.status, 'pass');
+  t.same(r.evidence, [
+    'tests.test_upload.TestUpload > test_upload_stores_name passed (phase unit)',
+    'tests.test_upload.TestUpload > test_upload_stores_size passed (phase unit)',
+  ]);
+});
+
+t.test('a matched test that failed or errored fails the criterion and is listed first', async (t) => {
+  const r = evaluate(criterion({ tests: /test_(add|uses_broken)/ }), { phases: [phase('unit', { tests: pytest })] });
+  t.equal(r.status, 'fail');
+  t.match(r.evidence[0], /test_add_wrong failed/);
+  t.match(r.evidence[1], /test_uses_broken_fixture error/);
+});
+
+t.test('no test matched → unverified (not a pass); only skipped matches → unverified', async (t) => {
+  const none = evaluate(criterion({ tests: /test_payment/ }), { phases: [phase('unit', { tests: pytest })] });
+  t.match(none, { status: 'unverified', evidence: ['no test matches /test_payment/'] });
+  t.equal(evaluate(criterion({ tests: /test_multiply/ }), { phases: [phase('unit', { tests: pytest })] }).status, 'unverified');
+  t.equal(evaluate(criterion({ tests: /test_(multiply|add$)/ }), { phases: [phase('unit', { tests: pytest })] }).status, 'unverified', 'a skipped match verified nothing');
+});
+
+t.test('the pattern matches suite > name, the name alone, or the file', async (t) => {
+  const list: TestCase[] = [{ suite: 'api > upload', name: 'stores metadata', file: 'tests/upload_spec.js', status: 'passed', durationMs: 1 }];
+  const phases = [phase('unit', { tests: testsOk(list) })];
+  for (const re of [/api > upload > stores/, /^stores metadata$/, /upload_spec\.js$/]) t.equal(evaluate(criterion({ tests: re }), { phases }).status, 'pass', String(re));
+  t.equal(evaluate(criterion({ tests: /download/ }), { phases }).status, 'unverified');
+});
+
+t.test('a global or sticky pattern gives the same answer for every test', async (t) => {
+  const list = cases({ passed: 3 }, 'upload');
+  const r = evaluate(criterion({ tests: /upload/g }), { phases: [phase('unit', { tests: testsOk(list) })] });
+  t.equal(r.status, 'pass');
+  t.equal(r.evidence.length, 3);
+});
+
+t.test('an unreadable test report makes a tests criterion an error naming file and phase', async (t) => {
+  const r = evaluate(criterion({ tests: /test_upload/ }), { phases: [phase('unit', { tests: pytest }), phase('integration', { tests: missing('/out/junit.xml', 'integration') })] });
+  t.equal(r.status, 'error');
+  t.match(r.evidence[0], /\/out\/junit\.xml \(phase integration\)/);
+});
+
+t.test('the evidence list is capped with "… and N more"', async (t) => {
+  const r = evaluate(criterion({ tests: /test/ }), { phases: [phase('unit', { tests: testsOk(cases({ passed: 45 })) })] });
+  t.equal(r.evidence.length, MAX_EVIDENCE_LINES + 1);
+  t.equal(r.evidence.at(-1), `… and ${45 - MAX_EVIDENCE_LINES} more matching tests`);
+});
+
+t.test('verifiedBy gates: all rows of the named groups passed; fail → fail; error → error; unknown → unverified', async (t) => {
+  const c = criterion({ gates: ['duration', 'coverage'] });
+  const good = [gate('duration', 'pass'), gate('coverage', 'pass', 'coverage.lines'), gate('coverage', 'pass', 'coverage.branches')];
+  const r = evaluate(c, { gates: good });
+  t.equal(r.status, 'pass');
+  t.same(r.evidence, ['duration 4m (≤ 5m) pass', 'coverage.lines 4m (≤ 5m) pass', 'coverage.branches 4m (≤ 5m) pass']);
+  t.equal(evaluate(c, { gates: [gate('duration', 'pass'), gate('coverage', 'pass', 'coverage.lines'), gate('coverage', 'fail', 'coverage.branches')] }).status, 'fail');
+  t.equal(evaluate(c, { gates: [gate('duration', 'error'), gate('coverage', 'pass')] }).status, 'error');
+  t.match(evaluate(c, { gates: [gate('duration', 'pass')] }), { status: 'unverified', evidence: ['duration 4m (≤ 5m) pass', 'gate coverage was not evaluated'] });
+});
+
+t.test('verifiedBy command: exit 0 → pass, exit 1 → fail, could not run → error, did not run → unverified', async (t) => {
+  const c = criterion({ command: 'criterion:FR-1' });
+  t.match(evaluate(c, { checks: { 'criterion:FR-1': { exitCode: 0 } } }), { status: 'pass', evidence: ['check criterion:FR-1 exit 0'] });
+  t.equal(evaluate(c, { checks: { 'criterion:FR-1': { exitCode: 1 } } }).status, 'fail');
+  t.equal(evaluate(c, { checks: { 'criterion:FR-1': { error: 'timed out' } } }).status, 'error');
+  t.equal(evaluate(c, { checks: {} }).status, 'unverified');
+});
+
+t.test('several kinds in one criterion must all pass', async (t) => {
+  const c = criterion({ phases: ['integration'], tests: /test_upload/, command: 'criterion:FR-1' });
+  const phases = [phase('integration', { tests: pytest })];
+  t.equal(evaluate(c, { phases, checks: { 'criterion:FR-1': { exitCode: 0 } } }).status, 'pass');
+  t.equal(evaluate(c, { phases, checks: { 'criterion:FR-1': { exitCode: 2 } } }).status, 'fail');
+  t.equal(evaluate(c, { phases, checks: {} }).status, 'unverified');
+  t.equal(evaluate(c, { phases: [phase('integration', { status: 'failed', tests: pytest })], checks: { 'criterion:FR-1': { exitCode: 0 } } }).status, 'fail');
+});
+
+t.test('a criterion with nothing in verifiedBy is unverified; results keep plan order and kind', async (t) => {
+  const results = evaluateCriteria(
+    [criterion({}, 'FR-1'), { ...criterion({ gates: ['duration'] }, 'NFR-1'), kind: 'non-functional' }],
+    { phases: [], gates: [gate('duration', 'pass')], checks: {} },
+  );
+  t.match(results, [{ id: 'FR-1', status: 'unverified' }, { id: 'NFR-1', kind: 'non-functional', status: 'pass' }]);
+});
