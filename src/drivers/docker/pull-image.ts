@@ -47,7 +47,8 @@ async function pullImage(docker: Dockerode, ref: string, ctx: StepContext): Prom
     const stream = (await docker.pull(ref, { abortSignal: ctx.signal })) as unknown as Readable;
     await readJsonStream(stream, (m) => {
       if (m.error) failure = m.errorDetail?.message ?? m.error;
-      else if (m.status) ctx.onLog(`${m.status}`, 'stdout');
+      // Per-layer byte progress would flood the log: keep the status lines (pulling, digest, done).
+      else if (m.status && !/^(Downloading|Extracting|Waiting|Verifying Checksum)/.test(m.status)) ctx.onLog(m.status, 'stdout');
     });
   } catch (cause) {
     failure = cause instanceof Error ? cause.message : String(cause);
