@@ -251,6 +251,22 @@ t.test('readiness is noticed soon after the service could first answer', async (
   t.comment(`exec probe (redis-cli ping): readiness noticed ${execLatency} ms after redis was ready (${JSON.stringify(ready)})`);
   t.ok(execLatency < 400, `exec probe latency ${execLatency} ms (one exec costs ~110 ms here)`);
 
+  // From the moment a probe command succeeds (it writes the time) to the driver reporting ready.
+  const flag = await driver.startService(
+    { name: 'flag', image: client, command: ['sh', '-c', 'sleep 0.7; touch /tmp/go; exec sleep infinity'], env: {}, ports: [], sharedNamespace: false },
+    ctx,
+  );
+  const flagReady = await driver.waitReady(
+    flag,
+    { kind: 'exec', command: ['sh', '-c', 'test -e /tmp/go && date +%s%3N > /tmp/ok-at'], intervalMs: 50, timeoutMs: 10_000 },
+    ctx,
+  );
+  const flagNoticed = Date.now();
+  const okAt = Number((await execInContainer(docker, flag.id, ['cat', '/tmp/ok-at'])).output.trim());
+  t.match(flagReady, { ready: true });
+  t.comment(`exec probe: readiness noticed ${flagNoticed - okAt} ms after the probe command succeeded`);
+  t.ok(flagNoticed - okAt < 100, `noticed ${flagNoticed - okAt} ms after the probe succeeded`);
+
   const listener = await driver.startService(
     { name: 'listener', image: client, command: ['sh', '-c', 'sleep 0.7; date +%s%3N > /tmp/listen-at; exec nc -lk 7001'], env: {}, ports: [7001], sharedNamespace: false },
     ctx,
