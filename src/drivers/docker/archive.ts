@@ -10,7 +10,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { extract } from 'tar-stream';
 import type { CollectedFile } from '../driver.js';
-import { statusOf } from './pull-image.js';
+import { statusOf } from './engine-errors.js';
 
 export async function copyOut(
   docker: Dockerode,

@@ -1,4 +1,12 @@
-/** The Driver on a Docker Engine, through dockerode. Only our own types cross its methods. */
+/**
+ * The Driver on a Docker Engine, through dockerode. Only our own types cross its methods.
+ *
+ * Shared namespace (`sharedNamespace: true`, a phase's `localhost`): the first such service of a
+ * run owns the network namespace, on the run network under its own alias; later such services
+ * and phases join it (`NetworkMode: container:<owner>`) and reach one another on 127.0.0.1.
+ * Joined services have no alias of their own (the engine allows none in that mode): containers
+ * outside the namespace reach them through the owner's name. Stop the owner last.
+ */
 import type Dockerode from 'dockerode';
 import { hostname } from 'node:os';
 import type { ImageSpec, ReadyProbeSpec } from '../../dsl/plan.js';
@@ -27,7 +35,8 @@ import { createRunNetwork, removeRunNetwork } from './network.js';
 import { runPhaseContainer } from './phase-container.js';
 import { waitUntilReady } from './probes/wait-ready.js';
 import { processIsAlive, pruneRuns, removeLabelled } from './prune.js';
-import { resolveImage, statusOf } from './pull-image.js';
+import { statusOf } from './engine-errors.js';
+import { resolveImage } from './pull-image.js';
 import { startServiceContainer, type StartedService } from './service-container.js';
 
 export interface DockerDriverDeps {

@@ -2,7 +2,7 @@
 import type Dockerode from 'dockerode';
 import type { RunIdentity } from '../driver.js';
 import { networkName, resourceLabels } from './labels.js';
-import { statusOf } from './pull-image.js';
+import { statusOf } from './engine-errors.js';
 
 export async function createRunNetwork(docker: Dockerode, run: RunIdentity): Promise<string> {
   const name = networkName(run.runId);

@@ -2,7 +2,7 @@
 import type Dockerode from 'dockerode';
 import type { PruneReport } from '../driver.js';
 import { LABEL, labelFilter } from './labels.js';
-import { statusOf } from './pull-image.js';
+import { statusOf } from './engine-errors.js';
 
 /** Removes every container, then network, then volume carrying all `labels`. Never throws. */
 export async function removeLabelled(docker: Dockerode, labels: Readonly<Record<string, string>>): Promise<PruneReport> {

@@ -3,6 +3,7 @@ import type Dockerode from 'dockerode';
 import type { Readable } from 'node:stream';
 import { InfrastructureError } from '../../errors.js';
 import type { ImageHandle, StepContext } from '../driver.js';
+import { statusOf } from './engine-errors.js';
 import { readJsonStream } from './json-stream.js';
 
 export type PullPolicy = 'never' | 'missing' | 'always';
@@ -63,12 +64,4 @@ function pullFailed(ref: string, why: string): InfrastructureError {
       `  If no registry is reachable, build or load the image on this engine first ` +
       `(\`docker build -t ${ref} …\` or \`docker load -i image.tar\`), or use an image the plan builds.`,
   );
-}
-
-export function statusOf(err: unknown): number | undefined {
-  if (typeof err === 'object' && err !== null && 'statusCode' in err) {
-    const code = (err as { statusCode?: unknown }).statusCode;
-    return typeof code === 'number' ? code : undefined;
-  }
-  return undefined;
 }
