@@ -23,7 +23,7 @@ import type { ImageSpec, ReadyProbeSpec } from '../../dsl/plan.js';
 import { systemClock, type Clock } from './clock.js';
 import { findFreePort, type FindFreePort } from './free-port.js';
 import { launchWithZx, signalProcessGroup, type HostProcess, type LaunchProcess, type SignalGroup } from './host-process.js';
-import { matchCounter, startLocalService, type LocalService } from './local-service.js';
+import { matchCounter, startLocalService, watchLines, type LocalService } from './local-service.js';
 import { runLocalPhase, type LocalPhase } from './local-phase.js';
 import { collectPhaseFiles } from './phase-files.js';
 import { onProcessExit, ProcessGroups, terminateGroup, type InstallExitHook } from './process-groups.js';
@@ -133,6 +133,9 @@ export class LocalDriver implements Driver {
           logTail: () => service.tail.last(),
           attempt: (timeoutMs) =>
             probeOnce(probe, target, timeoutMs, { runCommand: this.runCommand, fetch: this.fetchFn }),
+          // Services tend to print when they start listening: output (for log probes, a matching
+          // line) brings the next attempt forward instead of waiting out the backed-off interval.
+          onChange: (wake) => watchLines(service, wake, probe.kind === 'log' ? new RegExp(probe.pattern) : undefined),
         },
         ctx.signal,
         this.clock,

@@ -79,9 +79,15 @@ export function startLocalService(
 /** Counts output lines matching `pattern`: those still in the tail now, then every new one. */
 export function matchCounter(service: LocalService, pattern: RegExp): { count: () => number; stop: () => void } {
   let count = service.tail.last().filter((line) => pattern.test(line)).length;
+  const stop = watchLines(service, () => (count += 1), pattern);
+  return { count: () => count, stop };
+}
+
+/** Calls `onLine` for each new output line (matching `pattern`, when given); returns the way to stop. */
+export function watchLines(service: LocalService, onLine: () => void, pattern?: RegExp): () => void {
   const listener = (line: string): void => {
-    if (pattern.test(line)) count += 1;
+    if (!pattern || pattern.test(line)) onLine();
   };
   service.lineListeners.add(listener);
-  return { count: () => count, stop: () => service.lineListeners.delete(listener) };
+  return () => service.lineListeners.delete(listener);
 }

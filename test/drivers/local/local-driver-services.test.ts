@@ -197,3 +197,20 @@ t.test('without local env the plan env wins over the runner env', async (t) => {
   const res = await fetch(`http://${handle.host}:${handle.port}/greeting`);
   t.equal(await res.text(), 'hello from plan env');
 });
+
+t.test('output from the service brings the next probe forward instead of waiting out the back-off', async (t) => {
+  const { driver, ctx } = setup(t);
+  let lineAt = 0;
+  const onLog = ctx.onLog;
+  const timedCtx = { ...ctx, onLog: (line: string, stream: 'stdout' | 'stderr') => {
+    if (line.startsWith('ready on port')) lineAt = performance.now();
+    onLog(line, stream);
+  } };
+  const handle = await driver.startService(request('web', serverCommand('tcp'), { env: { LISTEN_DELAY_MS: '900' } }), timedCtx);
+  const outcome = await driver.waitReady(handle, { intervalMs: 25, timeoutMs: 10_000, kind: 'tcp', port: 9000 }, ctx);
+  const readyAt = performance.now();
+  t.equal(outcome.ready, true);
+  t.ok(lineAt > 0, 'the service said it listens');
+  // Without the nudge the next poll would come up to 500 ms after the listen.
+  t.ok(readyAt - lineAt < 150, `ready ${(readyAt - lineAt).toFixed(0)} ms after the service said so`);
+});
