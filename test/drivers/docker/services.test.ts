@@ -199,7 +199,7 @@ t.test('a service whose process exits fails at once with its exit code', async (
   ]) {
     const outcome = await driver.waitReady(crashing, probe, ctx);
     t.match(outcome, { ready: false, reason: 'exited', exitCode: 3 }, probe.kind);
-    t.ok(outcome.elapsedMs < 2000, `${probe.kind}: noticed in ${outcome.elapsedMs.toFixed(0)} ms, not after the 20 s timeout`);
+    t.ok(outcome.elapsedMs < 3000, `${probe.kind}: noticed in ${outcome.elapsedMs.toFixed(0)} ms, not after the 20 s timeout`);
     if (!outcome.ready) t.same(outcome.logTail, ['fatal: bad config']);
   }
 });
@@ -249,7 +249,7 @@ t.test('readiness is noticed soon after the service could first answer', async (
   t.ok(couldAt !== undefined, 'redis logged when it became ready');
   const execLatency = noticedAt - (couldAt ?? 0);
   t.comment(`exec probe (redis-cli ping): readiness noticed ${execLatency} ms after redis was ready (${JSON.stringify(ready)})`);
-  t.ok(execLatency < 400, `exec probe latency ${execLatency} ms (one exec costs ~110 ms here)`);
+  t.ok(execLatency < 500, `exec probe latency ${execLatency} ms (one exec costs ~110 ms here)`);
 
   // From the moment a probe command succeeds (it writes the time) to the driver reporting ready.
   const flag = await driver.startService(

@@ -77,6 +77,7 @@ export async function waitUntilReady(
       lastProbeOutput = r.output;
       if (r.ok) return { ready: true, elapsedMs: clock.now() - started, probes };
       failures++;
+      // As a HEALTHCHECK's retries: give up after that many failed probes.
       if (probe.retries !== undefined && probe.retries > 0 && failures >= probe.retries) return fail('retries');
       const slept = await Promise.race([clock.sleep(interval, linked).then(() => undefined), interrupt]);
       if (slept) return failFor(slept);
