@@ -38,6 +38,8 @@ export function createTapParser(): ChunkParser<TestReport> {
   let yaml: { indent: string; lines: string[]; point: Point } | undefined;
   let lastPoint: { point: Point; indent: number } | undefined;
   let bail: string | undefined;
+  /** Set on a bare `not` line: the point right after it is that failing point, split in two. */
+  let brokenNot: number | undefined;
   let sawTap = false;
   let carry = '';
 
@@ -83,11 +85,14 @@ export function createTapParser(): ChunkParser<TestReport> {
     if (indent % 4 !== 0 || !text.startsWith(' '.repeat(indent))) return;
     const depth = indent / 4;
     const parsed = classifyTapLine(content);
+    // The cut puts the rest of the line at column 0, whatever the depth of the `not`.
+    const splitFailure = brokenNot !== undefined;
+    brokenNot = undefined;
     switch (parsed.kind) {
       case 'point': {
         sawTap = true;
         const level = ensureDepth(depth);
-        const point: Point = { ...parsed.point };
+        const point: Point = { ...parsed.point, ...(splitFailure ? { ok: false } : {}) };
         level.subtestName = undefined;
         if (level.pendingChild !== undefined) {
           point.child = level.pendingChild;
@@ -117,6 +122,7 @@ export function createTapParser(): ChunkParser<TestReport> {
         return;
       case 'broken':
         ensureDepth(depth).problems.push(parsed.reason);
+        brokenNot = depth;
         return;
       case 'version':
         sawTap = true;
