@@ -151,13 +151,13 @@ export class PlanStepRunner implements StepRunner {
     const state = this.state.services.get(name)!;
     const outcome = await this.driver.waitReady(state.handle!, spec.ready!, this.context(name, signal));
     state.ready = outcome;
-    if (outcome.ready) return { status: 'passed', message: `ready in ${outcome.elapsedMs} ms` };
+    if (outcome.ready) return { status: 'passed', message: `ready in ${Math.round(outcome.elapsedMs)} ms` };
     state.logTail = outcome.logTail.map((line) => redact(line, this.plan.secrets));
     if (outcome.reason === 'aborted') return { status: 'failed', message: 'cancelled' };
     const why =
       outcome.reason === 'exited'
         ? `its container exited (code ${outcome.exitCode ?? 'unknown'}) before it became ready`
-        : `it did not become ready within ${outcome.elapsedMs} ms (${outcome.probes} probes)`;
+        : `it did not become ready within ${Math.round(outcome.elapsedMs)} ms (${outcome.probes} probes)`;
     const probe = outcome.lastProbeOutput ? ` Last probe output: ${redact(outcome.lastProbeOutput.trim(), this.plan.secrets)}.` : '';
     const message = `service ${name}: ${why}.${probe} Check services.${name}.ready and the service log in the report.`;
     this.state.infraError ??= { code: 'SERVICE_NOT_READY', message };

@@ -6,14 +6,11 @@ import type { StepRecord } from '../execute/scheduler.js';
 import type { PhaseState } from '../execute/run-state.js';
 
 /** The host path a container file was copied to, or the evidence error saying why there is none. */
-function locate(phase: PhaseSpec, source: string, files: readonly CollectedFile[], what: string): string | EvidenceResult<never> {
+function locate(phase: PhaseSpec, source: string, files: readonly CollectedFile[], key: 'results' | 'coverage'): string | EvidenceResult<never> {
   const file = files.find((f) => f.source === source);
   if (file?.path) return file.path;
-  const why = file?.error ?? 'it was not copied out';
-  return {
-    ok: false,
-    error: { file: source, phase: phase.name, message: `the ${what} file ${source} of phase ${phase.name} could not be read: ${why}. Check that the phase writes it there (phases.${phase.name}).` },
-  };
+  const why = file?.error ?? `${source} was not copied out of the container`;
+  return { ok: false, error: { file: source, phase: phase.name, message: `${why} (phases.${phase.name}.${key})` } };
 }
 
 export interface PhaseFindings extends PhaseEvidence {
@@ -31,7 +28,7 @@ export async function readPhaseEvidence(spec: PhaseSpec, step: StepRecord | unde
   const files = state?.collected ?? [];
   let tests: EvidenceResult<TestReport> | undefined;
   if (spec.results) {
-    const found = locate(spec, spec.results.path, files, spec.results.format === 'junit' ? 'JUnit' : 'TAP');
+    const found = locate(spec, spec.results.path, files, 'results');
     tests = typeof found === 'string' ? await readTestReport(found, spec.results.format, spec.name) : found;
   }
   let coverage: EvidenceResult<CoverageReport> | undefined;

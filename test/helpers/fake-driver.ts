@@ -15,6 +15,8 @@ import type {
 } from '../../src/drivers/driver.js';
 import type { ImageSpec, ReadyProbeSpec } from '../../src/dsl/plan.js';
 import { InfrastructureError } from '../../src/errors.js';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 
 export interface FakeBehaviour {
   /** Exit codes per attempt (last one repeats); default 0. */
@@ -25,6 +27,10 @@ export interface FakeBehaviour {
   notReady?: string[];
   failBuild?: string[];
   logs?: Record<string, string[]>;
+  /** Files the phases leave behind, by container path; `collect` writes them to the run folder. */
+  files?: Record<string, string>;
+  /** `describe()` fails as an unreachable engine does. */
+  unreachable?: boolean;
 }
 
 const sleep = (ms: number, signal: AbortSignal): Promise<boolean> =>
@@ -48,6 +54,7 @@ export class FakeDriver implements Driver {
   constructor(private readonly behaviour: FakeBehaviour = {}) {}
 
   async describe() {
+    if (this.behaviour.unreachable) throw new InfrastructureError('ENGINE_UNREACHABLE', 'the Docker engine does not answer at /var/run/docker.sock');
     return { kind: 'docker' as const, engine: 'Fake Engine 1.0' };
   }
   async prepareImage(spec: ImageSpec, _ctx: StepContext): Promise<ImageHandle> {
@@ -100,7 +107,17 @@ export class FakeDriver implements Driver {
   }
   async collect(phase: PhaseHandle, paths: readonly string[], destDir: string): Promise<readonly CollectedFile[]> {
     this.calls.push(`collect ${phase.id}`);
-    return paths.map((source) => ({ source, path: `${destDir}/${source.split('/').pop()}` }));
+    if (!this.behaviour.files) return paths.map((source) => ({ source, path: `${destDir}/${source.split('/').pop()}` }));
+    await mkdir(destDir, { recursive: true });
+    return Promise.all(
+      paths.map(async (source) => {
+        const content = this.behaviour.files![source];
+        if (content === undefined) return { source, error: `${source} does not exist in the container` };
+        const file = path.join(destDir, path.basename(source));
+        await writeFile(file, content);
+        return { source, path: file };
+      }),
+    );
   }
   async releasePhase(phase: PhaseHandle): Promise<void> {
     this.calls.push(`release ${phase.id}`);
