@@ -3,9 +3,11 @@
  *
  * Shared namespace (`sharedNamespace: true`, a phase's `localhost`): the first such service of a
  * run owns the network namespace, on the run network under its own alias; later such services
- * and phases join it (`NetworkMode: container:<owner>`) and reach one another on 127.0.0.1.
- * Joined services have no alias of their own (the engine allows none in that mode): containers
- * outside the namespace reach them through the owner's name. Stop the owner last.
+ * and phases join it (`NetworkMode: container:<owner>`) and reach one another on localhost.
+ * Joined services have no alias of their own (the engine allows none in that mode), so their
+ * `ServiceHandle.host` is the owner's name: it resolves to the namespace's address from inside
+ * (same IP) and from phases outside the namespace alike, where 127.0.0.1 would not. Stop the
+ * owner last.
  */
 import type Dockerode from 'dockerode';
 import { hostname } from 'node:os';
@@ -123,7 +125,7 @@ export class DockerDriver implements Driver {
       startServiceContainer(this.docker, ctx.run, req, {
         network: networkName(ctx.run.runId),
         imageVolumes: volumes,
-        ...(owner ? { namespaceOwner: owner.handle.id } : {}),
+        ...(owner ? { namespaceOwner: owner.handle.id, namespaceOwnerName: owner.handle.name } : {}),
       });
     if (!req.sharedNamespace) return this.remember(await start());
     if (!state.namespaceOwner) {

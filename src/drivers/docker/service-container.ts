@@ -15,6 +15,8 @@ export interface StartServiceOptions {
   readonly network: string;
   /** Id of the container that owns the shared namespace; undefined: this one becomes the owner. */
   readonly namespaceOwner?: string;
+  /** Network alias of the namespace owner (set together with `namespaceOwner`). */
+  readonly namespaceOwnerName?: string;
   readonly imageVolumes: readonly string[];
 }
 
@@ -58,7 +60,9 @@ export async function startServiceContainer(
       handle: {
         name: req.name,
         id: info.Id,
-        host: req.sharedNamespace ? '127.0.0.1' : req.name,
+        // A joined service is reached at the namespace owner's address: its name works both from
+        // inside the namespace (same IP) and from phases outside it, where 127.0.0.1 would not.
+        host: opts.namespaceOwnerName ?? req.name,
         ...(req.ports[0] !== undefined ? { port: req.ports[0] } : {}),
         published,
       },
