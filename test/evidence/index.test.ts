@@ -1,0 +1,24 @@
+import t from 'tap';
+import * as evidence from '../../src/evidence/index.js';
+
+t.test('the evidence entry point exports exactly the public functions', async (t) => {
+  t.same(Object.keys(evidence).sort(), [
+    'COVERAGE_METRICS',
+    'countCases',
+    'describeEvidenceError',
+    'evaluateCriteria',
+    'evaluateGates',
+    'executedCount',
+    'formatDuration',
+    'formatPercent',
+    'gateGroupStatus',
+    'mapPaths',
+    'mergeCoverage',
+    'openTextFile',
+    'parseCoverage',
+    'parseTestReport',
+    'readCoverage',
+    'readTestReport',
+    'summarize',
+  ]);
+});
