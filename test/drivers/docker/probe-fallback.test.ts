@@ -1,0 +1,27 @@
+import t from 'tap';
+import Dockerode from 'dockerode';
+import { httpProbe, tcpProbe } from '../../../src/drivers/docker/probes/network-probes.js';
+import { contextFor, fixtureImage, makeRun, newDriver, requireEngine } from './harness.js';
+
+const docker = new Dockerode();
+
+t.test('without a routable address, tcp and http probes run a client inside the service container', async (t) => {
+  if (!requireEngine(t)) return;
+  const driver = newDriver();
+  const run = makeRun(t, driver);
+  const ctx = contextFor(run);
+  const client = await fixtureImage(driver, run, 'client');
+  await driver.createNetwork(run);
+  const svc = await driver.startService(
+    { name: 'listener', image: client, command: ['nc', '-lk', '7000'], env: {}, ports: [7000, 7001], sharedNamespace: false },
+    ctx,
+  );
+  await driver.waitReady(svc, { kind: 'tcp', port: 7000, intervalMs: 50, timeoutMs: 10_000 }, ctx);
+  const signal = new AbortController().signal;
+  const target = { docker, containerId: svc.id };
+
+  t.match(await tcpProbe(target, 7000)(signal), { ok: true }, 'a listening port passes');
+  t.match(await tcpProbe(target, 7001)(signal), { ok: false }, 'a port where nothing listens fails');
+  const http = await httpProbe(target, 7000, '/health')(signal);
+  t.match(http, { ok: false, output: /needs curl or wget/ }, 'an image without an HTTP client says what to do');
+});
