@@ -20,7 +20,7 @@ const junit = (cases: Array<[string, 'pass' | 'fail']>) =>
 const lcov = (covered: number) =>
   `SF:/app/src/app.py\n${Array.from({ length: 10 }, (_, i) => `DA:${i + 1},${i < covered ? 1 : 0}`).join('\n')}\nLF:10\nLH:${covered}\nend_of_record\n`;
 
-const basePlan = (overrides: Partial<TestPlan> = {}): TestPlan =>
+const basePlan = (overrides: Partial<Omit<TestPlan, 'phases' | 'services'>> = {}): TestPlan =>
   plan({
     phases: [
       phase('unit', {
