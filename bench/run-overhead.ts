@@ -1,0 +1,121 @@
+/**
+ * Run overhead (issue 3's bars): the same workload — a Redis service with a readiness check and two
+ * sequential one-shot phases — run by `plan run`, by a hand-written docker CLI script with tight
+ * polling (the engine's floor) and by Debian's docker-compose v1 (healthcheck + service_healthy).
+ * One warm-up round, then 5 rounds; the three runners take turns within a round so that load on a
+ * shared machine hits them alike. Prints medians, the ratios, readiness notice latency and the
+ * runner's peak RSS. Targets: plan/script ≤ 1.10, plan/compose ≤ 0.45, notice ≤ 50 ms, RSS < 150 MB.
+ * Run: npm run build && npx tsx bench/run-overhead.ts   (ROUNDS=n to change the 5)
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { median, type Timed } from './run-overhead/measure.js';
+import { ensureImages, leftovers, runCompose, runPlan, runScript, type PlanRun } from './run-overhead/workloads.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const rounds = Number(process.env['ROUNDS'] ?? 5);
+
+function preflight(): void {
+  try {
+    execFileSync('docker', ['info', '--format', '{{.ServerVersion}}'], { stdio: 'pipe' });
+  } catch {
+    throw new Error('The Docker engine does not answer: run `bash scripts/docker-engine.sh`, then retry.');
+  }
+  if (!existsSync(path.join(root, 'dist/cli/bin.js'))) throw new Error('dist/cli/bin.js is missing: run `npm run build` first.');
+  execFileSync('docker-compose', ['version', '--short'], { stdio: 'pipe' });
+  ensureImages(root);
+}
+
+function assertClean(who: string, filter: string): void {
+  const left = leftovers(filter);
+  if (left.length > 0) throw new Error(`${who} left ${left.length} object(s) on the engine (${filter}): ${left.join(' ')}`);
+}
+
+interface Round {
+  readonly plan: PlanRun;
+  readonly script: Timed;
+  readonly compose: Timed;
+}
+
+async function round(index: number, tmp: string): Promise<Round> {
+  const runners = {
+    plan: async () => {
+      const out = await runPlan(root, path.join(tmp, `plan-${index}`));
+      assertClean('plan run', 'label=testplan.plan=run-overhead');
+      return out;
+    },
+    script: async () => {
+      const out = await runScript(root);
+      assertClean('script.sh', 'name=testplan-bench-script');
+      return out;
+    },
+    compose: async () => {
+      const project = `tpbench${process.pid}r${index}`;
+      const out = await runCompose(root, project);
+      assertClean('docker-compose', `label=com.docker.compose.project=${project}`);
+      return out;
+    },
+  };
+  const order = (['plan', 'script', 'compose'] as const).map((_, i, all) => all[(i + Math.max(index, 0)) % all.length]!);
+  const got: Partial<Record<keyof typeof runners, unknown>> = {};
+  for (const name of order) got[name] = await runners[name]();
+  return got as unknown as Round;
+}
+
+const ms = (x: number): string => `${Math.round(x)} ms`.padStart(9);
+const row = (label: string, xs: readonly number[], fmt = ms): string =>
+  `${label.padEnd(44)}${fmt(median(xs))}   (min ${fmt(Math.min(...xs)).trim()}, max ${fmt(Math.max(...xs)).trim()})`;
+const verdict = (ok: boolean): string => (ok ? 'PASS' : 'FAIL');
+
+function stepMedians(plans: readonly PlanRun[]): string[] {
+  const ids = plans[0]!.results.steps.map((s) => s.id);
+  return ids.map((id) => row(`  step ${id}`, plans.map((p) => p.results.steps.find((s) => s.id === id)?.durationMs ?? NaN)));
+}
+
+async function main(): Promise<void> {
+  preflight();
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'run-overhead-'));
+  try {
+    console.log(`warm-up round, then ${rounds} rounds (plan run, script.sh, docker-compose in turn) …`);
+    await round(-1, tmp);
+    const measured: Round[] = [];
+    for (let i = 0; i < rounds; i++) measured.push(await round(i, tmp));
+
+    const plans = measured.map((r) => r.plan);
+    const planWall = plans.map((p) => p.wallMs);
+    const scriptWall = measured.map((r) => r.script.wallMs);
+    const composeWall = measured.map((r) => r.compose.wallMs);
+    const notice = plans.flatMap((p) => (p.readyNoticeMs === undefined ? [] : [p.readyNoticeMs]));
+    const planScript = median(planWall) / median(scriptWall);
+    const planCompose = median(planWall) / median(composeWall);
+    const peakRss = Math.max(...plans.map((p) => p.peakRssMb));
+    const mb = (x: number): string => `${x.toFixed(1)} MB`.padStart(9);
+
+    console.log(`\nrun overhead — medians of ${rounds} rounds (load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores)`);
+    console.log(row('plan run (whole CLI process)', planWall));
+    console.log(row('  run itself (results.json durationMs)', plans.map((p) => p.results.durationMs)));
+    console.log(row('  before/after the run (process − run)', plans.map((p) => p.wallMs - p.results.durationMs)));
+    for (const line of stepMedians(plans)) console.log(line);
+    console.log(row('script.sh (docker CLI, 20 ms polling)', scriptWall));
+    console.log(row('docker-compose v1 (1 s healthcheck)', composeWall));
+    console.log(`${'ratio plan/script'.padEnd(44)}${planScript.toFixed(2).padStart(9)}   target ≤ 1.10  ${verdict(planScript <= 1.1)}`);
+    console.log(`${'ratio plan/compose'.padEnd(44)}${planCompose.toFixed(2).padStart(9)}   target ≤ 0.45  ${verdict(planCompose <= 0.45)}`);
+    if (notice.length > 0) {
+      console.log(`${row('readiness noticed after Redis "Ready"', notice)}   target ≤ 50 ms  ${verdict(median(notice) <= 50)}`);
+    } else console.log('readiness notice latency: no "Ready to accept connections" line in results.json');
+    console.log(row('  probes until ready', plans.map((p) => p.results.services[0]?.probes ?? NaN), (x) => `${x}`.padStart(9)));
+    console.log(`${'runner peak RSS (VmHWM, max over rounds)'.padEnd(44)}${mb(peakRss)}   target < 150 MB  ${verdict(peakRss < 150)}`);
+    console.log(`${'runner + child processes (peak VmRSS sum)'.padEnd(44)}${mb(Math.max(...plans.map((p) => p.peakTreeRssMb)))}`);
+    console.log('leftovers after every run: none (checked by label / name / compose project)');
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});
