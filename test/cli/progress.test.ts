@@ -1,0 +1,56 @@
+import t from 'tap';
+import type { Step } from '../../src/compile/graph.js';
+import type { RunEvent } from '../../src/execute/events.js';
+import { liveProgress, plainProgress, runLogLine, type Verbosity } from '../../src/cli/progress.js';
+
+const phaseStep: Step = { id: 'run-phase:unit', kind: 'run-phase', phase: 'unit', needs: [] };
+const buildStep: Step = { id: 'build-image:app', kind: 'build-image', image: 'app', needs: [] };
+const events: RunEvent[] = [
+  { kind: 'run-started', runId: 'r1', plan: 'demo', driver: 'Docker Engine 20.10', at: 0 },
+  { kind: 'step-started', step: buildStep, at: 0 },
+  { kind: 'log', source: 'image app', line: 'Step 1/3 : FROM base', stream: 'stdout' },
+  { kind: 'step-finished', step: buildStep, status: 'passed', at: 1500, durationMs: 1500 },
+  { kind: 'step-started', step: phaseStep, at: 1500 },
+  { kind: 'log', source: 'unit', line: 'collected 3 items', stream: 'stdout' },
+  { kind: 'phase-attempt', phase: 'unit', attempt: 1, exitCode: 1, timedOut: false },
+  { kind: 'step-finished', step: phaseStep, status: 'failed', at: 4000, durationMs: 2500, message: 'exited with code 1' },
+];
+
+function plain(verbosity: Verbosity): string {
+  let out = '';
+  const onEvent = plainProgress({ verbosity, phaseSources: new Set(['unit']), write: (s) => (out += s) });
+  events.forEach(onEvent);
+  return out;
+}
+
+t.test('off a TTY: prefixed phase lines and step outcomes; build output only with --verbose', async (t) => {
+  const normal = plain('normal');
+  t.match(normal, /\[unit\] collected 3 items\n/);
+  t.notMatch(normal, /Step 1\/3/);
+  t.match(normal, /✖ run-phase:unit failed 2\.5s — exited with code 1\n/);
+  t.match(normal, /unit: attempt 1 exited 1\n/);
+  t.match(plain('verbose'), /\[image app\] Step 1\/3 : FROM base\n/);
+  t.equal(plain('quiet'), '');
+});
+
+t.test('on a TTY: a redrawn view of steps with their state and elapsed time', async (t) => {
+  let out = '';
+  let now = 0;
+  const live = liveProgress({ verbosity: 'normal', phaseSources: new Set(['unit']), write: (s) => (out += s), columns: () => 120, now: () => now });
+  live.onEvent(events[1]!);
+  live.onEvent(events[4]!);
+  live.onEvent(events[5]!);
+  now = 3000;
+  live.stop();
+  t.match(out, /run-phase:unit\s+running\s+1\.5s\s+collected 3 items/);
+  out = '';
+  live.onEvent(events[7]!);
+  live.stop();
+  t.match(out, /\x1b\[2A/, 'moves the cursor up over the previous frame');
+  t.match(out, /✖ run-phase:unit\s+failed\s+2\.5s\s+exited with code 1/);
+});
+
+t.test('the run log has one timestamped line per event', async (t) => {
+  t.equal(runLogLine(events[5]!, 0), '1970-01-01T00:00:00.000Z [unit] collected 3 items\n');
+  t.equal(runLogLine(events[7]!, 0), '1970-01-01T00:00:00.000Z failed run-phase:unit 2500ms exited with code 1\n');
+});
