@@ -11,6 +11,8 @@ export interface Diagnostic {
   readonly message: string;
   /** `file:line:col message`. */
   readonly text: string;
+  /** Same as `text`, so a diagnostic prints as one line in a template string. */
+  toString(): string;
 }
 
 export interface TypeCheckOptions {
@@ -48,7 +50,8 @@ export async function typeCheckPlans(files: readonly string[], options: TypeChec
     return source.getPreEmitDiagnostics().map((d) => {
       const { line, column } = source.getLineAndColumnAtPos(d.getStart() ?? 0);
       const message = ts.flattenDiagnosticMessageText(d.compilerObject.messageText, '\n').split('\n').join('\n  ');
-      return { file: display, line, column, message, text: `${display}:${line}:${column} ${message}` };
+      const text = `${display}:${line}:${column} ${message}`;
+      return { file: display, line, column, message, text, toString: () => text };
     });
   });
 }

@@ -49,4 +49,5 @@ t.test('typeCheckPlan checks one file and names it relative to cwd', async (t) =
   const dir = t.testdir({ 'bad.plan.ts': "import { defineTestPlan } from 'testplan';\nexport default defineTestPlan({ name: 1, phases: {} });\n" });
   const diagnostics = await typeCheckPlan(`${dir}/bad.plan.ts`, { cwd: dir });
   t.strictSame(diagnostics.map((d) => d.text), ["bad.plan.ts:2:33 Type 'number' is not assignable to type 'string'."]);
+  t.equal(`${diagnostics[0]}`, "bad.plan.ts:2:33 Type 'number' is not assignable to type 'string'.");
 });
