@@ -1,4 +1,5 @@
 import t from 'tap';
+import fc from 'fast-check';
 import { mapPaths, mergeCoverage } from '../../src/evidence/coverage-merge.js';
 import { summarize } from '../../src/evidence/coverage-summary.js';
 import { parseCoverage } from '../../src/evidence/parsers.js';
@@ -85,4 +86,35 @@ t.test('summarize: a metric nobody measured has pct null, not 0 and not 100', as
   t.equal(s.branches.pct, null);
   t.equal(s.lines.pct, 100);
   t.equal(summarize(report()).lines.pct, null);
+});
+
+const fileArb = fc.record({
+  path: fc.constantFrom('a.py', 'b.py', 'c.py'),
+  lines: fc.dictionary(fc.integer({ min: 1, max: 30 }).map(String), fc.nat({ max: 3 })),
+  branches: fc.dictionary(fc.constantFrom('1:0', '1:1', '2:0', '2:1'), fc.nat({ max: 2 })),
+});
+const reportArb = fc.array(fileArb, { maxLength: 4 }).map((files): CoverageReport => ({
+  format: 'lcov',
+  files: files.map((f) => ({ path: f.path, lines: Object.fromEntries(Object.entries(f.lines).map(([k, v]) => [Number(k), v])), branches: f.branches, functions: {} })),
+}));
+
+t.test('property: merging is order-free, a report merged with itself is unchanged, and the union lies between max and sum', async (t) => {
+  fc.assert(
+    fc.property(reportArb, reportArb, (a, b) => {
+      const ab = summarize(mergeCoverage([a, b]));
+      const ba = summarize(mergeCoverage([b, a]));
+      const aa = summarize(mergeCoverage([a, a]));
+      const sa = summarize(mergeCoverage([a]));
+      const sb = summarize(mergeCoverage([b]));
+      return (
+        JSON.stringify(ab) === JSON.stringify(ba) &&
+        JSON.stringify(aa) === JSON.stringify(sa) &&
+        ab.lines.covered >= Math.max(sa.lines.covered, sb.lines.covered) &&
+        ab.lines.covered <= sa.lines.covered + sb.lines.covered &&
+        ab.lines.total <= sa.lines.total + sb.lines.total
+      );
+    }),
+    { numRuns: 300 },
+  );
+  t.pass('held');
 });

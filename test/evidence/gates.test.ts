@@ -37,6 +37,8 @@ t.test('a metric nobody measured is an error that says how to measure it', async
   t.match(row(results, 'coverage.branches'), { status: 'error', actual: 'n/a', message: /no branches were measured.*--cov-branch/ });
   const measured = evaluateGates(input({ gates, phases: [phase('unit', { coverage: coverageOk('a.py', 10, 10, [1, 2]) })] }));
   t.match(row(measured, 'coverage.branches'), { status: 'pass', actual: '50.0%' });
+  const fewer = evaluateGates(input({ gates, phases: [phase('unit', { coverage: coverageOk('a.py', 10, 10, [0, 2]) })] }));
+  t.match(row(fewer, 'coverage.branches'), { status: 'fail', actual: '0.0%' });
 });
 
 t.test('missing coverage evidence is an error naming the file and the phase, even if another phase passed', async (t) => {
