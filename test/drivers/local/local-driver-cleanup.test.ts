@@ -36,7 +36,7 @@ t.test('cleanupRun kills every process group of the run, grandchildren included,
   const ctx = stepContext();
   const other = stepContext();
   const pidFile = join(tempDir(t), 'pids');
-  const tree = await driver.startService(service('tree', `'${NODE}' '${join(FIXTURES, 'spawn-tree.mjs')}' '${pidFile}'`), ctx);
+  const tree = await driver.startService(service('tree', `sh '${join(FIXTURES, 'spawn-tree.sh')}' '${pidFile}'; true`), ctx);
   const web = await driver.startService(service('web', serverCommand('http')), ctx);
   const otherWeb = await driver.startService(service('web', serverCommand('http')), other);
   t.teardown(() => driver.cleanupRun(other.run));
@@ -81,11 +81,11 @@ t.test("the runner's exit hook SIGKILLs every live process group at once", async
   const ctx = stepContext();
   t.teardown(() => driver.cleanupRun(ctx.run));
   const pidFile = join(tempDir(t), 'pids');
-  await driver.startService(service('tree', `'${NODE}' '${join(FIXTURES, 'spawn-tree.mjs')}' '${pidFile}'`), ctx);
+  await driver.startService(service('tree', `sh '${join(FIXTURES, 'spawn-tree.sh')}' '${pidFile}'; true`), ctx);
   const pids = await pidsFrom(pidFile);
   t.ok(onExit, 'a hook was installed');
   onExit?.();
-  t.ok(await eventually(() => pids.every((pid) => !isAlive(pid)), 2000), 'the tree is gone, SIGTERM-proof node included');
+  t.ok(await eventually(() => pids.every((pid) => !isAlive(pid)), 2000), 'the tree is gone, SIGTERM-proof shell included');
 });
 
 t.test('describe, images, networks and prune under the local driver', async (t) => {
