@@ -63,7 +63,9 @@ export async function runPhaseContainer(
   });
   let outputEnded: Promise<void> = Promise.resolve();
   try {
-    const output = (await container.attach({ stream: true, stdout: true, stderr: true, logs: true })) as unknown as Readable;
+    // Attached before start (as `docker run` does), so nothing is missed; `logs: true` would
+    // replay output written while attaching a second time.
+    const output = (await container.attach({ stream: true, stdout: true, stderr: true })) as unknown as Readable;
     outputEnded = new Promise<void>((resolve) => {
       output.on('data', (d: Buffer) => lines.push(d));
       output.on('end', resolve);
