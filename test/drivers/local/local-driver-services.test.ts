@@ -116,7 +116,7 @@ t.test('a service that exits fails at once with reason exited, its exit code and
   if (outcome.ready) return;
   t.equal(outcome.reason, 'exited');
   t.equal(outcome.exitCode, 3);
-  t.ok(outcome.elapsedMs < 2000, `failed fast (${outcome.elapsedMs} ms), not after the 30 s timeout`);
+  t.ok(outcome.elapsedMs < 10_000, `failed fast (${outcome.elapsedMs} ms), not after the 30 s timeout`);
   t.ok(outcome.logTail.includes('crashing'));
 });
 
@@ -129,7 +129,7 @@ t.test('a service that never listens times out with its log tail and the last pr
   t.equal(outcome.ready, false);
   if (outcome.ready) return;
   t.equal(outcome.reason, 'timeout');
-  t.ok(outcome.elapsedMs >= 700 && outcome.elapsedMs < 1500, `${outcome.elapsedMs} ms`);
+  t.ok(outcome.elapsedMs >= 700 && outcome.elapsedMs < 3000, `${outcome.elapsedMs} ms`);
   t.match(outcome.lastProbeOutput, /ECONNREFUSED/);
   t.ok(outcome.logTail.includes('starting, but this service never listens'));
   t.ok(outcome.probes >= 3 && outcome.probes <= 10, `backed off: ${outcome.probes} probes in 700 ms`);
@@ -146,7 +146,7 @@ t.test('waiting stops as soon as the run is aborted', async (t) => {
   t.equal(outcome.ready, false);
   if (!outcome.ready) {
     t.equal(outcome.reason, 'aborted');
-    t.ok(outcome.elapsedMs < 1000, `${outcome.elapsedMs} ms`);
+    t.ok(outcome.elapsedMs < 2000, `${outcome.elapsedMs} ms, not the 30 s timeout`);
   }
 });
 
@@ -212,5 +212,5 @@ t.test('output from the service brings the next probe forward instead of waiting
   t.equal(outcome.ready, true);
   t.ok(lineAt > 0, 'the service said it listens');
   // Without the nudge the next poll would come up to 500 ms after the listen.
-  t.ok(readyAt - lineAt < 150, `ready ${(readyAt - lineAt).toFixed(0)} ms after the service said so`);
+  t.ok(readyAt - lineAt < 200, `ready ${(readyAt - lineAt).toFixed(0)} ms after the service said so`);
 });
