@@ -129,7 +129,7 @@ t.test('a service that never listens times out with its log tail and the last pr
   t.equal(outcome.ready, false);
   if (outcome.ready) return;
   t.equal(outcome.reason, 'timeout');
-  t.ok(outcome.elapsedMs >= 700 && outcome.elapsedMs < 3000, `${outcome.elapsedMs} ms`);
+  t.ok(outcome.elapsedMs >= 700 && outcome.elapsedMs < 10_000, `${outcome.elapsedMs} ms`);
   t.match(outcome.lastProbeOutput, /ECONNREFUSED/);
   t.ok(outcome.logTail.includes('starting, but this service never listens'));
   t.ok(outcome.probes >= 3 && outcome.probes <= 10, `backed off: ${outcome.probes} probes in 700 ms`);
@@ -146,7 +146,7 @@ t.test('waiting stops as soon as the run is aborted', async (t) => {
   t.equal(outcome.ready, false);
   if (!outcome.ready) {
     t.equal(outcome.reason, 'aborted');
-    t.ok(outcome.elapsedMs < 2000, `${outcome.elapsedMs} ms, not the 30 s timeout`);
+    t.ok(outcome.elapsedMs < 10_000, `${outcome.elapsedMs} ms, not the 30 s timeout`);
   }
 });
 
