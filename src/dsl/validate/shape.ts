@@ -151,17 +151,21 @@ function walkUnion(node: Node, value: unknown, path: Path, report: Report): void
   if (variants.length === 1 || !isObject(value)) return walk(variants[0]!, value, path, report);
   const discriminator = discriminatorProblem(variants, value, path);
   if (discriminator) return report(...discriminator);
+  // Judge the value as the variant(s) it shares the most distinguishing keys with.
   const common = (key: string) => variants.every((v) => v.properties?.[key] !== undefined);
-  const scored = variants.map((variant) => {
+  const sharedKeys = (variant: Node) => Object.keys(value).filter((k) => variant.properties?.[k] !== undefined && !common(k)).length;
+  const scores = variants.map(sharedKeys);
+  const most = Math.max(...scores);
+  if (most === 0) return report(path, unionMiss(node, variants, value));
+  const candidates = variants.filter((_, i) => scores[i] === most);
+  if (candidates.length === 1) return walk(candidates[0]!, value, path, report);
+  const trials = candidates.map((variant) => {
     const found: [Path, string][] = [];
     walk(variant, value, path, (p, m) => found.push([p, m]));
-    const shared = Object.keys(value).filter((k) => variant.properties?.[k] !== undefined && !common(k)).length;
-    return { found, shared };
+    return found;
   });
-  if (scored.some((s) => s.found.length === 0)) return;
-  const best = scored.reduce((a, b) => (b.shared > a.shared || (b.shared === a.shared && b.found.length < a.found.length) ? b : a));
-  if (best.shared === 0) return report(path, unionMiss(node, variants, value));
-  for (const [p, m] of best.found) report(p, m);
+  const best = trials.reduce((a, b) => (b.length < a.length ? b : a));
+  for (const [p, m] of best) report(p, m);
 }
 
 function unionMiss(node: Node, variants: readonly Node[], value: Readonly<Record<string, unknown>>): string {
