@@ -12,7 +12,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { median, type Timed } from './run-overhead/measure.js';
+import { median, timeCommand, type Timed } from './run-overhead/measure.js';
+import { measureProbeCost } from './run-overhead/probe-cost.js';
 import { ensureImages, leftovers, runCompose, runPlan, runScript, type PlanRun } from './run-overhead/workloads.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -38,6 +39,8 @@ interface Round {
   readonly plan: PlanRun;
   readonly script: Timed;
   readonly compose: Timed;
+  /** `plan help`: the CLI's module loading and nothing else. */
+  readonly help: Timed;
 }
 
 async function round(index: number, tmp: string): Promise<Round> {
@@ -62,17 +65,37 @@ async function round(index: number, tmp: string): Promise<Round> {
   const order = (['plan', 'script', 'compose'] as const).map((_, i, all) => all[(i + Math.max(index, 0)) % all.length]!);
   const got: Partial<Record<keyof typeof runners, unknown>> = {};
   for (const name of order) got[name] = await runners[name]();
-  return got as unknown as Round;
+  const help = await timeCommand(process.execPath, ['dist/cli/bin.js', 'help'], { cwd: root, sampleRss: true });
+  return { ...(got as Omit<Round, 'help'>), help };
 }
 
 const ms = (x: number): string => `${Math.round(x)} ms`.padStart(9);
 const row = (label: string, xs: readonly number[], fmt = ms): string =>
-  `${label.padEnd(44)}${fmt(median(xs))}   (min ${fmt(Math.min(...xs)).trim()}, max ${fmt(Math.max(...xs)).trim()})`;
+  `${label.padEnd(48)}${fmt(median(xs))}   (min ${fmt(Math.min(...xs)).trim()}, max ${fmt(Math.max(...xs)).trim()})`;
 const verdict = (ok: boolean): string => (ok ? 'PASS' : 'FAIL');
 
 function stepMedians(plans: readonly PlanRun[]): string[] {
   const ids = plans[0]!.results.steps.map((s) => s.id);
-  return ids.map((id) => row(`  step ${id}`, plans.map((p) => p.results.steps.find((s) => s.id === id)?.durationMs ?? NaN)));
+  return ids.map((id) => row(`    step ${id}`, plans.map((p) => p.results.steps.find((s) => s.id === id)?.durationMs ?? NaN)));
+}
+
+/** Where a `plan run` process spends its wall time, from its own timestamps in results.json. */
+function timeline(plans: readonly PlanRun[]): string[] {
+  const parts = plans.map((p) => {
+    const r = p.results;
+    const starts = r.steps.flatMap((s) => (s.startedAt ? [Date.parse(s.startedAt)] : []));
+    const ends = r.steps.flatMap((s) => (s.finishedAt ? [Date.parse(s.finishedAt)] : []));
+    const [runStart, runEnd, firstStep, lastStep] = [Date.parse(r.startedAt), Date.parse(r.finishedAt), Math.min(...starts), Math.max(...ends)];
+    return { startup: runStart - p.spawnedAt, preSteps: firstStep - runStart, steps: lastStep - firstStep, postSteps: runEnd - lastStep, exit: p.exitedAt - runEnd };
+  });
+  return [
+    row('  spawn → run start (load CLI + plan)', parts.map((x) => x.startup)),
+    row('  run start → first step (git, engine, prune)', parts.map((x) => x.preSteps)),
+    row('  first step → last step', parts.map((x) => x.steps)),
+    ...stepMedians(plans),
+    row('  last step → run end (results)', parts.map((x) => x.postSteps)),
+    row('  run end → process exit (reports, exit)', parts.map((x) => x.exit)),
+  ];
 }
 
 async function main(): Promise<void> {
@@ -97,18 +120,22 @@ async function main(): Promise<void> {
     console.log(`\nrun overhead — medians of ${rounds} rounds (load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores)`);
     console.log(row('plan run (whole CLI process)', planWall));
     console.log(row('  run itself (results.json durationMs)', plans.map((p) => p.results.durationMs)));
-    console.log(row('  before/after the run (process − run)', plans.map((p) => p.wallMs - p.results.durationMs)));
-    for (const line of stepMedians(plans)) console.log(line);
+    for (const line of timeline(plans)) console.log(line);
+    console.log(row('`plan help` (CLI module loading alone)', measured.map((r) => r.help.wallMs)));
     console.log(row('script.sh (docker CLI, 20 ms polling)', scriptWall));
     console.log(row('docker-compose v1 (1 s healthcheck)', composeWall));
-    console.log(`${'ratio plan/script'.padEnd(44)}${planScript.toFixed(2).padStart(9)}   target ≤ 1.10  ${verdict(planScript <= 1.1)}`);
-    console.log(`${'ratio plan/compose'.padEnd(44)}${planCompose.toFixed(2).padStart(9)}   target ≤ 0.45  ${verdict(planCompose <= 0.45)}`);
+    console.log(`${'ratio plan/script'.padEnd(48)}${planScript.toFixed(2).padStart(9)}   target ≤ 1.10  ${verdict(planScript <= 1.1)}`);
+    console.log(`${'ratio plan/compose'.padEnd(48)}${planCompose.toFixed(2).padStart(9)}   target ≤ 0.45  ${verdict(planCompose <= 0.45)}`);
     if (notice.length > 0) {
       console.log(`${row('readiness noticed after Redis "Ready"', notice)}   target ≤ 50 ms  ${verdict(median(notice) <= 50)}`);
     } else console.log('readiness notice latency: no "Ready to accept connections" line in results.json');
+    const probe = await measureProbeCost();
+    console.log(`${'  one exec probe of a ready Redis (driver)'.padEnd(48)}${ms(probe.execMs)}`);
+    console.log(`${'  one RESP PING over TCP to the container IP'.padEnd(48)}${ms(probe.respMs)}`);
     console.log(row('  probes until ready', plans.map((p) => p.results.services[0]?.probes ?? NaN), (x) => `${x}`.padStart(9)));
-    console.log(`${'runner peak RSS (VmHWM, max over rounds)'.padEnd(44)}${mb(peakRss)}   target < 150 MB  ${verdict(peakRss < 150)}`);
-    console.log(`${'runner + child processes (peak VmRSS sum)'.padEnd(44)}${mb(Math.max(...plans.map((p) => p.peakTreeRssMb)))}`);
+    console.log(`${'runner peak RSS (VmHWM, max over rounds)'.padEnd(48)}${mb(peakRss)}   target < 150 MB  ${verdict(peakRss < 150)}`);
+    console.log(`${'runner + child processes (peak VmRSS sum)'.padEnd(48)}${mb(Math.max(...plans.map((p) => p.peakTreeRssMb)))}`);
+    console.log(`${'`plan help` peak RSS (modules alone)'.padEnd(48)}${mb(Math.max(...measured.map((r) => r.help.peakRssMb)))}`);
     console.log('leftovers after every run: none (checked by label / name / compose project)');
   } finally {
     rmSync(tmp, { recursive: true, force: true });

@@ -5,6 +5,9 @@ import { performance } from 'node:perf_hooks';
 
 export interface Timed {
   readonly wallMs: number;
+  /** Epoch ms of the spawn and of the exit, to place a run's own timestamps in the process's life. */
+  readonly spawnedAt: number;
+  readonly exitedAt: number;
   readonly exitCode: number | null;
   readonly output: string;
   /** Peak resident memory of the spawned process itself (VmHWM), in MB; 0 when not sampled. */
@@ -36,6 +39,7 @@ const childPids = (pid: number): number[] => {
 export function timeCommand(command: string, args: readonly string[], options: { cwd: string; sampleRss?: boolean }): Promise<Timed> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
+    const spawnedAt = Date.now();
     const child = spawn(command, args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -54,8 +58,9 @@ export function timeCommand(command: string, args: readonly string[], options: {
     // 'exit' (not 'close'): the moment the process ends, before its pipes are drained.
     child.on('exit', (code) => {
       const wallMs = performance.now() - started;
+      const exitedAt = Date.now();
       if (sampler) clearInterval(sampler);
-      child.on('close', () => resolve({ wallMs, exitCode: code, output, peakRssMb, peakTreeRssMb }));
+      child.on('close', () => resolve({ wallMs, spawnedAt, exitedAt, exitCode: code, output, peakRssMb, peakTreeRssMb }));
     });
   });
 }
