@@ -76,7 +76,6 @@ t.test('builds from a context with target, build args and .dockerignore; a rebui
   t.equal(again.ref, first.ref);
   t.equal(again.cached, true, 'same content: every step from the cache');
   t.comment(`build cache hit: ${cachedMs.toFixed(0)} ms`);
-  t.ok(cachedMs < 5000, `a cached build is quick (${cachedMs.toFixed(0)} ms)`);
 
   await driver.createNetwork(run);
   const phase = await driver.runPhase(
