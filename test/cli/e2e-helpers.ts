@@ -124,3 +124,28 @@ export async function assertNothingLeft(t: Test, results: { runId: string; plan:
 export function planName(prefix: string): string {
   return `e2e-${prefix}`;
 }
+
+/** Resolves once `text` appears on the child's stderr (plain progress lines), or rejects after `ms`. */
+export function waitForOutput(child: ChildProcess, pattern: RegExp, ms = 120_000): Promise<void> {
+  return new Promise((resolvePromise, reject) => {
+    let seen = '';
+    const timer = setTimeout(() => reject(new Error(`no ${pattern} on stderr within ${ms} ms:\n${seen}`)), ms);
+    const onData = (d: Buffer): void => {
+      seen += d.toString();
+      if (pattern.test(seen)) {
+        clearTimeout(timer);
+        child.stderr?.off('data', onData);
+        resolvePromise();
+      }
+    };
+    child.stderr?.on('data', onData);
+    child.on('close', () => {
+      clearTimeout(timer);
+      reject(new Error(`the process ended before ${pattern} appeared:\n${seen}`));
+    });
+  });
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

@@ -1,0 +1,55 @@
+/** SIGINT / SIGTERM mid-run: exit 130 within seconds, results marked interrupted, nothing left on the engine. */
+import t from 'tap';
+import type { ChildProcess } from 'node:child_process';
+import { assertNothingLeft, countLabelled, FIXTURE_IMAGES, readResults, requireEngine, runCli, sleep, tempDir, waitForOutput, writePlan } from './e2e-helpers.js';
+
+function sleeperPlan(name: string, withPostgres: boolean): Record<string, unknown> {
+  return {
+    name,
+    images: FIXTURE_IMAGES,
+    services: {
+      redis: { image: 'redis', ready: { preset: 'redis' } },
+      ...(withPostgres
+        ? { postgres: { image: 'postgres', env: { POSTGRES_USER: 'e2e', POSTGRES_PASSWORD: 'pw', POSTGRES_DB: 'e2e' }, ready: { preset: 'postgres', user: 'e2e', database: 'e2e' } } }
+        : {}),
+    },
+    phases: {
+      sleeper: { image: 'client', services: withPostgres ? ['redis', 'postgres'] : ['redis'], run: 'echo sleeping-now; sleep 60' },
+    },
+  };
+}
+
+for (const [signal, withPostgres] of [['SIGINT', false], ['SIGTERM', true]] as const) {
+  t.test(`${signal} while a phase sleeps: exit 130 within seconds, interrupted, zero resources left`, async (t) => {
+    if (!requireEngine(t)) return;
+    const name = `e2e-signal-${signal.toLowerCase()}`;
+    const out = tempDir(`signal-${signal}`);
+    let child: ChildProcess | undefined;
+    let signalledAt = 0;
+    let labelledMidRun = -1;
+    const res = await runCli(['run', writePlan(sleeperPlan(name, withPostgres)), '--verbose', '--out', out], {
+      onSpawn: (c) => {
+        child = c;
+        void waitForOutput(c, /sleeping-now/)
+          .then(async () => {
+            await sleep(300);
+            const mid = await countLabelled(`testplan.plan=${name}`);
+            labelledMidRun = mid.containers;
+            signalledAt = Date.now();
+            child?.kill(signal);
+          })
+          .catch((err: unknown) => t.fail(String(err)));
+      },
+    });
+    const afterSignal = Date.now() - signalledAt;
+    t.ok(signalledAt > 0, 'the signal was sent while the phase slept');
+    t.ok(labelledMidRun >= 2, `the engine held the run's containers mid-run (${labelledMidRun})`);
+    t.equal(res.code, 130, `exit 130\n${res.stderr}`);
+    t.ok(afterSignal < 15_000, `exited ${afterSignal} ms after ${signal}`);
+    const results = readResults(out);
+    t.equal(results.verdict, 'interrupted');
+    t.equal(results.exitCode, 130);
+    t.not(results.phases.find((p) => p.name === 'sleeper')?.status, 'passed');
+    await assertNothingLeft(t, results);
+  });
+}
