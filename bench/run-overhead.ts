@@ -5,7 +5,7 @@
  * One warm-up round, then 5 rounds; the three runners take turns within a round so that load on a
  * shared machine hits them alike. Prints medians, the ratios, readiness notice latency and the
  * runner's peak RSS. Targets: plan/script ≤ 1.10, plan/compose ≤ 0.45, notice ≤ 50 ms, RSS < 150 MB.
- * Run: npm run build && npx tsx bench/run-overhead.ts   (ROUNDS=n to change the 5)
+ * Run: npm run build && npx tsx bench/run-overhead.ts   (ROUNDS=n to change the 5; PLAN_CLI=other/bin.js)
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -18,6 +18,8 @@ import { ensureImages, leftovers, runCompose, runPlan, runScript, type PlanRun }
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const rounds = Number(process.env['ROUNDS'] ?? 5);
+/** PLAN_CLI=/path/to/bin.js compares another build of the CLI (an A/B of an optimisation). */
+const cli = path.resolve(root, process.env['PLAN_CLI'] ?? 'dist/cli/bin.js');
 
 function preflight(): void {
   try {
@@ -25,7 +27,7 @@ function preflight(): void {
   } catch {
     throw new Error('The Docker engine does not answer: run `bash scripts/docker-engine.sh`, then retry.');
   }
-  if (!existsSync(path.join(root, 'dist/cli/bin.js'))) throw new Error('dist/cli/bin.js is missing: run `npm run build` first.');
+  if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`npm run build\` first.`);
   execFileSync('docker-compose', ['version', '--short'], { stdio: 'pipe' });
   ensureImages(root);
 }
@@ -46,7 +48,7 @@ interface Round {
 async function round(index: number, tmp: string): Promise<Round> {
   const runners = {
     plan: async () => {
-      const out = await runPlan(root, path.join(tmp, `plan-${index}`));
+      const out = await runPlan(root, cli, path.join(tmp, `plan-${index}`));
       assertClean('plan run', 'label=testplan.plan=run-overhead');
       return out;
     },
@@ -65,7 +67,7 @@ async function round(index: number, tmp: string): Promise<Round> {
   const order = (['plan', 'script', 'compose'] as const).map((_, i, all) => all[(i + Math.max(index, 0)) % all.length]!);
   const got: Partial<Record<keyof typeof runners, unknown>> = {};
   for (const name of order) got[name] = await runners[name]();
-  const help = await timeCommand(process.execPath, ['dist/cli/bin.js', 'help'], { cwd: root, sampleRss: true });
+  const help = await timeCommand(process.execPath, [cli, 'help'], { cwd: root, sampleRss: true });
   return { ...(got as Omit<Round, 'help'>), help };
 }
 
@@ -117,7 +119,7 @@ async function main(): Promise<void> {
     const peakRss = Math.max(...plans.map((p) => p.peakRssMb));
     const mb = (x: number): string => `${x.toFixed(1)} MB`.padStart(9);
 
-    console.log(`\nrun overhead — medians of ${rounds} rounds (load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores)`);
+    console.log(`\nrun overhead — ${path.relative(root, cli)} — medians of ${rounds} rounds (load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores)`);
     console.log(row('plan run (whole CLI process)', planWall));
     console.log(row('  run itself (results.json durationMs)', plans.map((p) => p.results.durationMs)));
     for (const line of timeline(plans)) console.log(line);

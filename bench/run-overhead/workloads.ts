@@ -39,9 +39,9 @@ export function redisReadyAt(logTail: readonly string[]): number | undefined {
   return Date.UTC(Number(m[3]), month, Number(m[1]), Number(m[4]), Number(m[5]), Number(m[6]), Number(m[7]));
 }
 
-export async function runPlan(root: string, outDir: string): Promise<PlanRun> {
+export async function runPlan(root: string, cli: string, outDir: string): Promise<PlanRun> {
   const plan = path.join(root, 'bench/run-overhead/overhead.plan.ts');
-  const timed = await timeCommand(process.execPath, ['dist/cli/bin.js', 'run', plan, '--out', outDir], { cwd: root, sampleRss: true });
+  const timed = await timeCommand(process.execPath, [cli, 'run', plan, '--out', outDir], { cwd: root, sampleRss: true });
   if (timed.exitCode !== 0) throw new Error(`plan run exited ${timed.exitCode}:\n${timed.output}`);
   const results = JSON.parse(readFileSync(path.join(outDir, 'results.json'), 'utf8')) as RunResults;
   const readyAt = redisReadyAt(results.services.find((s) => s.name === 'redis')?.logTail ?? []);
