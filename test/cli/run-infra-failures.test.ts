@@ -29,6 +29,8 @@ t.test('a service that never becomes ready: exit 3, the report names it with the
   t.equal(results.verdict, 'error');
   const stuck = results.services.find((s) => s.name === 'stuck');
   t.equal(stuck?.status, 'not-ready');
+  const wait = results.steps.find((s) => s.id === 'wait-ready:stuck');
+  t.ok((wait?.durationMs ?? Infinity) < 8_000, `readiness gave up after ${wait?.durationMs} ms (timeout 2s)`);
   const report = readOut(out, 'report.md');
   t.match(report, /stuck/, 'report names the service');
   t.match(report, /probe-says-not-yet/, "report shows the probe's last output");
@@ -55,6 +57,8 @@ t.test('a service whose process exits fails at once with exit 3 (the probe timeo
   const results = readResults(out);
   const stuck = results.services.find((s) => s.name === 'stuck');
   t.equal(stuck?.status, 'not-ready');
+  const wait = results.steps.find((s) => s.id === 'wait-ready:stuck');
+  t.ok((wait?.durationMs ?? Infinity) < 10_000, `waiting for the exited service took ${wait?.durationMs} ms`);
   t.match(readOut(out, 'report.md'), /crashing-now/, "the report shows the service's last output");
   await assertNothingLeft(t, results);
 });

@@ -26,15 +26,14 @@ for (const [signal, withPostgres] of [['SIGINT', false], ['SIGTERM', true]] as c
     const out = tempDir(`signal-${signal}`);
     let child: ChildProcess | undefined;
     let signalledAt = 0;
-    let labelledMidRun = -1;
+    let labelledMidRun = { containers: -1, networks: -1, volumes: -1 };
     const res = await runCli(['run', writePlan(sleeperPlan(name, withPostgres)), '--verbose', '--out', out], {
       onSpawn: (c) => {
         child = c;
         void waitForOutput(c, /sleeping-now/)
           .then(async () => {
             await sleep(300);
-            const mid = await countLabelled(`testplan.plan=${name}`);
-            labelledMidRun = mid.containers;
+            labelledMidRun = await countLabelled(`testplan.plan=${name}`);
             signalledAt = Date.now();
             child?.kill(signal);
           })
@@ -43,7 +42,9 @@ for (const [signal, withPostgres] of [['SIGINT', false], ['SIGTERM', true]] as c
     });
     const afterSignal = Date.now() - signalledAt;
     t.ok(signalledAt > 0, 'the signal was sent while the phase slept');
-    t.ok(labelledMidRun >= 2, `the engine held the run's containers mid-run (${labelledMidRun})`);
+    t.ok(labelledMidRun.containers >= 2 && labelledMidRun.networks === 1, `the engine held the run's resources mid-run (${JSON.stringify(labelledMidRun)})`);
+    // The postgres fixture declares a VOLUME: its labelled anonymous volume must go too.
+    if (withPostgres) t.ok(labelledMidRun.volumes >= 1, 'a labelled volume existed mid-run');
     t.equal(res.code, 130, `exit 130\n${res.stderr}`);
     t.ok(afterSignal < 15_000, `exited ${afterSignal} ms after ${signal}`);
     const results = readResults(out);
