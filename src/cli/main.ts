@@ -1,23 +1,18 @@
 /** The `plan` command: argv → command; user errors become a message and their exit code. */
 import { EXIT, PlanInvalidError, UserError } from '../errors.js';
-import { checkCommand } from './commands/check.js';
-import { graphCommand } from './commands/graph.js';
-import { listCommand } from './commands/list.js';
-import { pruneCommand } from './commands/prune.js';
-import { reportCommand } from './commands/report.js';
-import { runCommand } from './commands/run.js';
 import { processContext, type CommandContext } from './context.js';
 import { HELP } from './help.js';
 
 type Command = (argv: readonly string[], ctx: CommandContext) => Promise<number>;
 
-const COMMANDS: Record<string, Command> = {
-  run: runCommand,
-  check: checkCommand,
-  graph: graphCommand,
-  report: reportCommand,
-  list: listCommand,
-  prune: pruneCommand,
+// Loaded on demand: `plan check` must not pay for dockerode, zx or ts-morph.
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  run: async () => (await import('./commands/run.js')).runCommand,
+  check: async () => (await import('./commands/check.js')).checkCommand,
+  graph: async () => (await import('./commands/graph.js')).graphCommand,
+  report: async () => (await import('./commands/report.js')).reportCommand,
+  list: async () => (await import('./commands/list.js')).listCommand,
+  prune: async () => (await import('./commands/prune.js')).pruneCommand,
 };
 
 export async function main(argv: readonly string[], ctx: CommandContext): Promise<number> {
@@ -26,13 +21,13 @@ export async function main(argv: readonly string[], ctx: CommandContext): Promis
     ctx.stdout(HELP);
     return name ? EXIT.passed : EXIT.invalid;
   }
-  const command = COMMANDS[name];
-  if (!command) {
+  const load = COMMANDS[name];
+  if (!load) {
     ctx.stderr(`plan: unknown command '${name}'. Commands: ${Object.keys(COMMANDS).join(', ')}. Run \`plan help\`.\n`);
     return EXIT.invalid;
   }
   try {
-    return await command(rest, ctx);
+    return await (await load())(rest, ctx);
   } catch (error) {
     if (error instanceof PlanInvalidError) {
       ctx.stderr(`✖ the plan is invalid (${error.problems.length} problem${error.problems.length === 1 ? '' : 's'}); nothing was started:\n`);

@@ -1,5 +1,4 @@
 import { loadPlanFile } from '../../load/load-plan.js';
-import { typeCheckPlan } from '../../load/type-check.js';
 import { EXIT } from '../../errors.js';
 import { parseCommandArgs, atMostOne } from '../args.js';
 import type { CommandContext } from '../context.js';
@@ -10,9 +9,10 @@ export async function checkCommand(argv: readonly string[], ctx: CommandContext)
   const file = await choosePlanFile(ctx.cwd, atMostOne('check', positionals));
   const plan = await loadPlanFile(file);
   if (values.types) {
-    const diagnostics = await typeCheckPlan(file);
+    const { typeCheckPlan } = await import('../../load/type-check.js');
+    const diagnostics = await typeCheckPlan(ctx.relative(file));
     if (diagnostics.length > 0) {
-      for (const d of diagnostics) ctx.stderr(`${d}\n`);
+      for (const d of diagnostics) ctx.stderr(`${d.text}\n`);
       return EXIT.invalid;
     }
   }
