@@ -12,7 +12,9 @@ interface OpenRecord {
   readonly lines: Record<number, number>;
   readonly branchEntries: { line: number; block: string; branch: string; taken: number }[];
   readonly functions: Record<string, number>;
-  readonly functionLines: Map<string, number>;
+  /** Lines of the functions of each name, in FN order. */
+  readonly functionLines: Map<string, number[]>;
+  readonly functionHitsSeen: Map<string, number>;
   readonly declared: Partial<Record<'LF' | 'LH' | 'BRF' | 'BRH' | 'FNF' | 'FNH', number>>;
   lineEntries: number;
   lineHitEntries: number;
@@ -87,6 +89,7 @@ function newRecord(path: string, startLine: number): OpenRecord {
     branchEntries: [],
     functions: {},
     functionLines: new Map(),
+    functionHitsSeen: new Map(),
     declared: {},
     lineEntries: 0,
     lineHitEntries: 0,
@@ -107,14 +110,19 @@ function readTag(r: OpenRecord, tag: string, fields: string[], fail: (m: string)
       const line = count(fields[0], 'FN line', fail);
       const name = fields.slice(fields.length >= 3 && /^\d+$/.test(fields[1] ?? '') ? 2 : 1).join(',');
       if (name === '') fail('FN without a name');
-      r.functionLines.set(name, line);
+      r.functionLines.set(name, [...(r.functionLines.get(name) ?? []), line]);
       r.functions[`${name}@${line}`] ??= 0;
       return;
     }
     case 'FNDA': {
       const hits = count(fields[0], 'FNDA count', fail);
       const name = fields.slice(1).join(',');
-      const line = r.functionLines.get(name);
+      // Several functions may share a name (`<instance_members_initializer>` in v8 output): the k-th FNDA
+      // of a name belongs to the k-th FN of that name.
+      const lines = r.functionLines.get(name) ?? [];
+      const seen = r.functionHitsSeen.get(name) ?? 0;
+      r.functionHitsSeen.set(name, seen + 1);
+      const line = lines[Math.min(seen, lines.length - 1)];
       const key = line === undefined ? name : `${name}@${line}`;
       r.functions[key] = (r.functions[key] ?? 0) + hits;
       return;

@@ -103,3 +103,27 @@ t.test('lcov and coverage-final of the same run use the same keys, so they merge
     t.same([merged.lines.total, merged.branches.total, merged.functions.total], [alone.lines.total, alone.branches.total, alone.functions.total], tool);
   }
 });
+
+t.test('lcov: functions sharing a name (v8 `<instance_members_initializer>`) keep their own hit counts', async (t) => {
+  const text = [
+    'SF:src/errors.ts',
+    'FN:28,<instance_members_initializer>',
+    'FN:31,PlanInvalidError',
+    'FN:37,<instance_members_initializer>',
+    'FNF:3',
+    'FNH:2',
+    'FNDA:1,<instance_members_initializer>',
+    'FNDA:1,PlanInvalidError',
+    'FNDA:0,<instance_members_initializer>',
+    'DA:28,1',
+    'DA:37,0',
+    'end_of_record',
+    '',
+  ].join('\n');
+  const r = parseCoverage(text, 'lcov', { file: 'lcov.info', phase: 'unit' });
+  t.ok(r.ok, r.ok ? '' : r.error.message);
+  if (!r.ok) return;
+  t.same(r.value.files[0]!.functions, { '<instance_members_initializer>@28': 1, 'PlanInvalidError@31': 1, '<instance_members_initializer>@37': 0 });
+  const damaged = parseCoverage(text.replace('FNH:2', 'FNH:3'), 'lcov', { file: 'lcov.info', phase: 'unit' });
+  t.notOk(damaged.ok, 'a count that disagrees with the detail lines is still caught');
+});
