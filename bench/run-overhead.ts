@@ -8,11 +8,11 @@
  * Run: npm run build && npx tsx bench/run-overhead.ts   (ROUNDS=n to change the 5; PLAN_CLI=other/bin.js)
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { median, timeCommand, type Timed } from './run-overhead/measure.js';
+import { median, type Timed } from './run-overhead/measure.js';
 import { measureProbeCost } from './run-overhead/probe-cost.js';
 import { ensureImages, leftovers, runCompose, runPlan, runScript, type PlanRun } from './run-overhead/workloads.js';
 
@@ -41,8 +41,6 @@ interface Round {
   readonly plan: PlanRun;
   readonly script: Timed;
   readonly compose: Timed;
-  /** `plan help`: the CLI's module loading and nothing else. */
-  readonly help: Timed;
 }
 
 async function round(index: number, tmp: string): Promise<Round> {
@@ -67,8 +65,7 @@ async function round(index: number, tmp: string): Promise<Round> {
   const order = (['plan', 'script', 'compose'] as const).map((_, i, all) => all[(i + Math.max(index, 0)) % all.length]!);
   const got: Partial<Record<keyof typeof runners, unknown>> = {};
   for (const name of order) got[name] = await runners[name]();
-  const help = await timeCommand(process.execPath, [cli, 'help'], { cwd: root, sampleRss: true });
-  return { ...(got as Omit<Round, 'help'>), help };
+  return got as unknown as Round;
 }
 
 const ms = (x: number): string => `${Math.round(x)} ms`.padStart(9);
@@ -119,11 +116,11 @@ async function main(): Promise<void> {
     const peakRss = Math.max(...plans.map((p) => p.peakRssMb));
     const mb = (x: number): string => `${x.toFixed(1)} MB`.padStart(9);
 
-    console.log(`\nrun overhead — ${path.relative(root, cli)} — medians of ${rounds} rounds (load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores)`);
+    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+    console.log(`\nrun overhead — ${path.relative(root, cli)} built ${statSync(cli).mtime.toISOString()} (HEAD ${commit}) — medians of ${rounds} rounds (load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores)`);
     console.log(row('plan run (whole CLI process)', planWall));
     console.log(row('  run itself (results.json durationMs)', plans.map((p) => p.results.durationMs)));
     for (const line of timeline(plans)) console.log(line);
-    console.log(row('`plan help` (CLI module loading alone)', measured.map((r) => r.help.wallMs)));
     console.log(row('script.sh (docker CLI, 20 ms polling)', scriptWall));
     console.log(row('docker-compose v1 (1 s healthcheck)', composeWall));
     console.log(`${'ratio plan/script'.padEnd(48)}${planScript.toFixed(2).padStart(9)}   target ≤ 1.10  ${verdict(planScript <= 1.1)}`);
@@ -137,7 +134,6 @@ async function main(): Promise<void> {
     console.log(row('  probes until ready', plans.map((p) => p.results.services[0]?.probes ?? NaN), (x) => `${x}`.padStart(9)));
     console.log(`${'runner peak RSS (VmHWM, max over rounds)'.padEnd(48)}${mb(peakRss)}   target < 150 MB  ${verdict(peakRss < 150)}`);
     console.log(`${'runner + child processes (peak VmRSS sum)'.padEnd(48)}${mb(Math.max(...plans.map((p) => p.peakTreeRssMb)))}`);
-    console.log(`${'`plan help` peak RSS (modules alone)'.padEnd(48)}${mb(Math.max(...measured.map((r) => r.help.peakRssMb)))}`);
     console.log('leftovers after every run: none (checked by label / name / compose project)');
   } finally {
     rmSync(tmp, { recursive: true, force: true });
