@@ -42,8 +42,15 @@ function servicesPlan(name: string, localhostPhaseSharesNamespace: boolean): Rec
           "'postgres on localhost' '[ \"$(psql -h localhost -p 5432 -U e2e -d e2e -qAt -c \"select 1\")\" = 1 ]'",
         results: { tap: '/out/localhost.tap' },
       },
+      // Runs once redis's last user is done (redis stops): postgres must still answer on its host.
+      'postgres-after-redis-stopped': {
+        image: 'client', services: ['postgres'], mounts, needs: ['on-localhost', 'redis-by-name'],
+        env: { PGHOST: '${postgres.host}', PGPORT: '${postgres.port}', PGUSER: 'e2e', PGPASSWORD: 'e2e-pw', PGDATABASE: 'e2e' },
+        run: "sleep 2; sh /e2e/tap.sh /out/after.tap 'postgres still answers' '[ \"$(psql -qAt -c \"select 1\")\" = 1 ]'",
+        results: { tap: '/out/after.tap' },
+      },
     },
-    gates: { tests: { failed: 0, minExecuted: 6 } },
+    gates: { tests: { failed: 0, minExecuted: 7 } },
   };
 }
 
@@ -54,8 +61,10 @@ t.test('real Redis and PostgreSQL, reached by name and on localhost: exit 0, sta
   t.equal(res.code, 0, `exit 0\n${res.stderr}`);
   const results = readResults(out);
   t.equal(results.verdict, 'passed');
-  t.same(results.phases.map((p) => [p.name, p.status]).sort(), [['on-localhost', 'passed'], ['postgres-by-name', 'passed'], ['redis-by-name', 'passed']]);
-  t.same(results.tests, { total: 6, passed: 6, failed: 0, errored: 0, skipped: 0 });
+  t.same(results.phases.map((p) => [p.name, p.status]).sort(), [
+    ['on-localhost', 'passed'], ['postgres-after-redis-stopped', 'passed'], ['postgres-by-name', 'passed'], ['redis-by-name', 'passed'],
+  ]);
+  t.same(results.tests, { total: 7, passed: 7, failed: 0, errored: 0, skipped: 0 });
   for (const name of ['redis', 'postgres']) {
     const service = results.services.find((s) => s.name === name);
     t.equal(service?.status, 'ready', `${name} ready`);
