@@ -5,7 +5,7 @@
 import Dockerode from 'dockerode';
 import type { Test } from 'tap';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { RunResults } from '../../src/report/results.js';
@@ -32,8 +32,16 @@ export const FIXTURE_IMAGES = {
   client: { build: { context: DOCKER_FIXTURES, target: 'client' } },
 } as const;
 
+const tempDirs: string[] = [];
+// Outputs are kept when the test file failed (to read them), removed otherwise.
+process.on('exit', (code) => {
+  if (code === 0 && !process.exitCode) for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
 export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `testplan-e2e-${prefix}-`));
+  const dir = mkdtempSync(join(tmpdir(), `testplan-e2e-${prefix}-`));
+  tempDirs.push(dir);
+  return dir;
 }
 
 /** Writes a plan (JSON is YAML) into a fresh folder; returns the file. */
