@@ -14,7 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { median, type Timed } from './run-overhead/measure.js';
 import { measureProbeCost } from './run-overhead/probe-cost.js';
-import { ensureImages, leftovers, runCompose, runPlan, runScript, type PlanRun } from './run-overhead/workloads.js';
+import { ensureImages, leftovers, planStages, runCompose, runPlan, runScript, STAGE_NAMES, type PlanRun, type ScriptRun, type Stages } from './run-overhead/workloads.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const rounds = Number(process.env['ROUNDS'] ?? 5);
@@ -39,7 +39,7 @@ function assertClean(who: string, filter: string): void {
 
 interface Round {
   readonly plan: PlanRun;
-  readonly script: Timed;
+  readonly script: ScriptRun;
   readonly compose: Timed;
 }
 
@@ -51,7 +51,7 @@ async function round(index: number, tmp: string): Promise<Round> {
       return out;
     },
     script: async () => {
-      const out = await runScript(root);
+      const out = await runScript(root, path.join(tmp, 'marks'));
       assertClean('script.sh', 'name=testplan-bench-script');
       return out;
     },
@@ -97,6 +97,17 @@ function timeline(plans: readonly PlanRun[]): string[] {
   ];
 }
 
+/** Plan run against the script, stage by stage: where the difference comes from. */
+function stageTable(rounds: readonly Round[]): string[] {
+  const lines = [`${'stage (medians)'.padEnd(48)}${'plan run'.padStart(9)}${'script'.padStart(11)}${'plan − script'.padStart(16)}`];
+  for (const [key, label] of Object.entries(STAGE_NAMES) as [keyof Stages, string][]) {
+    const plan = median(rounds.map((r) => planStages(r.plan)[key]));
+    const script = median(rounds.map((r) => r.script.stages[key]));
+    lines.push(`${('  ' + label).padEnd(48)}${ms(plan)}${ms(script).padStart(11)}${ms(plan - script).padStart(16)}`);
+  }
+  return lines;
+}
+
 async function main(): Promise<void> {
   preflight();
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'run-overhead-'));
@@ -122,6 +133,7 @@ async function main(): Promise<void> {
     console.log(row('  run itself (results.json durationMs)', plans.map((p) => p.results.durationMs)));
     for (const line of timeline(plans)) console.log(line);
     console.log(row('script.sh (docker CLI, 20 ms polling)', scriptWall));
+    for (const line of stageTable(measured)) console.log(line);
     console.log(row('docker-compose v1 (1 s healthcheck)', composeWall));
     console.log(`${'ratio plan/script'.padEnd(48)}${planScript.toFixed(2).padStart(9)}   target ≤ 1.10  ${verdict(planScript <= 1.1)}`);
     console.log(`${'ratio plan/compose'.padEnd(48)}${planCompose.toFixed(2).padStart(9)}   target ≤ 0.45  ${verdict(planCompose <= 0.45)}`);

@@ -36,11 +36,11 @@ const childPids = (pid: number): number[] => {
 };
 
 /** Runs a command to completion, timing it; with `sampleRss`, polls /proc every 20 ms. */
-export function timeCommand(command: string, args: readonly string[], options: { cwd: string; sampleRss?: boolean }): Promise<Timed> {
+export function timeCommand(command: string, args: readonly string[], options: { cwd: string; sampleRss?: boolean; env?: NodeJS.ProcessEnv }): Promise<Timed> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const spawnedAt = Date.now();
-    const child = spawn(command, args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -3,7 +3,7 @@
  * one-shot phases), and the check that each left nothing behind on the engine.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { RunResults } from '../../src/report/results.js';
 import { timeCommand, type Timed } from './measure.js';
@@ -51,10 +51,62 @@ export async function runPlan(root: string, cli: string, outDir: string): Promis
   return { ...timed, results, readyNoticeMs };
 }
 
-export async function runScript(root: string): Promise<Timed> {
-  const timed = await timeCommand('bash', ['bench/run-overhead/script.sh'], { cwd: root });
+/** The workload's stages, in ms, comparable between the script and a plan run. */
+export interface Stages {
+  /** Process spawn → first engine step (the CLI's start-up, plan loading; bash start for the script). */
+  readonly before: number;
+  readonly network: number;
+  readonly startRedis: number;
+  readonly ready: number;
+  readonly phasePing: number;
+  readonly phaseSetget: number;
+  readonly teardown: number;
+  readonly after: number;
+}
+export const STAGE_NAMES: Record<keyof Stages, string> = {
+  before: 'spawn → first engine step',
+  network: 'create network',
+  startRedis: 'start redis',
+  ready: 'readiness',
+  phasePing: 'phase ping',
+  phaseSetget: 'phase setget',
+  teardown: 'teardown (stop redis, remove network)',
+  after: 'last engine call → process exit',
+};
+
+export interface ScriptRun extends Timed {
+  readonly stages: Stages;
+}
+
+export async function runScript(root: string, marksFile: string): Promise<ScriptRun> {
+  rmSync(marksFile, { force: true });
+  const env = { ...process.env, BENCH_MARKS: marksFile };
+  const timed = await timeCommand('bash', ['bench/run-overhead/script.sh'], { cwd: root, env });
   if (timed.exitCode !== 0) throw new Error(`script.sh exited ${timed.exitCode}:\n${timed.output}`);
-  return timed;
+  const m = readFileSync(marksFile, 'utf8').trim().split('\n').map(Number);
+  if (m.length !== 7) throw new Error(`script.sh wrote ${m.length} marks, expected 7`);
+  const d = (i: number) => m[i + 1]! - m[i]!;
+  return { ...timed, stages: { before: m[0]! - timed.spawnedAt, after: timed.exitedAt - m[6]!, network: d(0), startRedis: d(1), ready: d(2), phasePing: d(3), phaseSetget: d(4), teardown: d(5) } };
+}
+
+/** The same stages cut from a plan run's step timestamps (the critical path through the graph). */
+export function planStages(run: Timed & { readonly results: RunResults }): Stages {
+  const { results } = run;
+  const at = (id: string, edge: 'startedAt' | 'finishedAt'): number => {
+    const value = results.steps.find((s) => s.id === id)?.[edge];
+    if (!value) throw new Error(`results.json has no ${edge} for step ${id}`);
+    return Date.parse(value);
+  };
+  return {
+    before: at('create-network', 'startedAt') - run.spawnedAt,
+    after: run.exitedAt - at('remove-network', 'finishedAt'),
+    network: at('create-network', 'finishedAt') - at('create-network', 'startedAt'),
+    startRedis: at('start-service:redis', 'finishedAt') - at('start-service:redis', 'startedAt'),
+    ready: at('wait-ready:redis', 'finishedAt') - at('wait-ready:redis', 'startedAt'),
+    phasePing: at('run-phase:setget', 'startedAt') - at('wait-ready:redis', 'finishedAt'),
+    phaseSetget: at('stop-service:redis', 'startedAt') - at('run-phase:setget', 'startedAt'),
+    teardown: at('remove-network', 'finishedAt') - at('stop-service:redis', 'startedAt'),
+  };
 }
 
 /** `run --rm` each phase (compose starts redis and waits for healthy), then `down -v`, always. */
