@@ -54,3 +54,28 @@ for (const [signal, withPostgres] of [['SIGINT', false], ['SIGTERM', true]] as c
     await assertNothingLeft(t, results);
   });
 }
+
+t.test('a second SIGINT forces: exit 130 at once, and still nothing left', async (t) => {
+  if (!requireEngine(t)) return;
+  const name = 'e2e-signal-twice';
+  const out = tempDir('signal-twice');
+  let signalledAt = 0;
+  const res = await runCli(['run', writePlan(sleeperPlan(name, false)), '--verbose', '--out', out], {
+    onSpawn: (c) => {
+      void waitForOutput(c, /sleeping-now/)
+        .then(async () => {
+          await sleep(300);
+          signalledAt = Date.now();
+          c.kill('SIGINT');
+          await sleep(50);
+          c.kill('SIGINT');
+        })
+        .catch((err: unknown) => t.fail(String(err)));
+    },
+  });
+  const afterSignal = Date.now() - signalledAt;
+  t.ok(signalledAt > 0, 'both signals were sent while the phase slept');
+  t.equal(res.code, 130, `exit 130\n${res.stderr}`);
+  t.ok(afterSignal < 15_000, `exited ${afterSignal} ms after the first SIGINT`);
+  t.same(await countLabelled(`testplan.plan=${name}`), { containers: 0, networks: 0, volumes: 0 }, 'nothing left');
+});
