@@ -20,11 +20,12 @@ export function formatDuration(ms: number): string {
   if (total < 1_000) return `${total}ms`;
   if (total < 60_000) {
     const seconds = Math.round(total / 100) / 10;
-    return seconds < 60 ? `${seconds}s` : '1m 0s';
+    return seconds < 60 ? `${seconds}s` : '1m';
   }
   const totalSeconds = Math.round(total / 1_000);
   const hours = Math.floor(totalSeconds / 3_600);
   const minutes = Math.floor((totalSeconds % 3_600) / 60);
   const seconds = totalSeconds % 60;
-  return hours > 0 ? `${hours}h ${minutes}m` : `${minutes}m ${seconds}s`;
+  if (hours > 0) return minutes > 0 ? `${hours}h ${minutes}m` : `${hours}h`;
+  return seconds > 0 ? `${minutes}m ${seconds}s` : `${minutes}m`;
 }

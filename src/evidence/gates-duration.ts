@@ -1,7 +1,7 @@
 /** Duration gates (total and per phase) and command gates (`gate:NAME` exits 0). */
 import type { GatesSpec } from '../dsl/plan.js';
 import type { CheckOutcome, PhaseEvidence } from './evidence-input.js';
-import { formatDuration } from './format.js';
+import { formatDuration } from '../dsl/duration.js';
 import type { GateResult } from './types.js';
 
 export function durationGates(spec: NonNullable<GatesSpec['duration']>, phases: readonly PhaseEvidence[], totalDurationMs: number): GateResult[] {

@@ -10,4 +10,4 @@ export { summarize, COVERAGE_METRICS } from './coverage-summary.js';
 export { countCases, executedCount } from './test-counts.js';
 export { evaluateGates, gateGroupStatus } from './gates.js';
 export { evaluateCriteria } from './criteria.js';
-export { formatDuration, formatPercent } from './format.js';
+export { formatPercent } from './format.js';

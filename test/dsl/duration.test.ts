@@ -18,7 +18,9 @@ t.test('formatDuration picks a readable unit', async (t) => {
   t.equal(formatDuration(0), '0ms');
   t.equal(formatDuration(850), '850ms');
   t.equal(formatDuration(4_200), '4.2s');
-  t.equal(formatDuration(59_960), '1m 0s');
+  t.equal(formatDuration(59_960), '1m');
+  t.equal(formatDuration(300_000), '5m');
+  t.equal(formatDuration(3_600_000), '1h');
   t.equal(formatDuration(252_000), '4m 12s');
   t.equal(formatDuration(3_900_000), '1h 5m');
   t.equal(formatDuration(-5), '0ms');

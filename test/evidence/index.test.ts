@@ -9,7 +9,6 @@ t.test('the evidence entry point exports exactly the public functions', async (t
     'evaluateCriteria',
     'evaluateGates',
     'executedCount',
-    'formatDuration',
     'formatPercent',
     'gateGroupStatus',
     'mapPaths',
