@@ -63,9 +63,15 @@ async function round(index: number, tmp: string): Promise<Round> {
     },
   };
   const order = (['plan', 'script', 'compose'] as const).map((_, i, all) => all[(i + Math.max(index, 0)) % all.length]!);
-  const got: Partial<Record<keyof typeof runners, unknown>> = {};
-  for (const name of order) got[name] = await runners[name]();
-  return got as unknown as Round;
+  let plan: PlanRun | undefined;
+  let script: ScriptRun | undefined;
+  let compose: Timed | undefined;
+  for (const name of order) {
+    if (name === 'plan') plan = await runners.plan();
+    else if (name === 'script') script = await runners.script();
+    else compose = await runners.compose();
+  }
+  return { plan: plan!, script: script!, compose: compose! };
 }
 
 const ms = (x: number): string => `${Math.round(x)} ms`.padStart(9);
