@@ -59,8 +59,12 @@ export function compilePlan(plan: TestPlan, options: SelectOptions = {}): StepGr
   }
 
   // Teardown in reverse dependency order: a service stops after every phase using it and every service depending on it.
+  // In a shared namespace the first service owns the network of all of them, so none stops before every service user is done.
+  const sharedNamespace = selection.phases.some((p) => plan.phases[p]!.localhost);
+  const usesService = (phase: string, service: string): boolean =>
+    sharedNamespace ? plan.phases[phase]!.services.length > 0 : plan.phases[phase]!.services.includes(service);
   for (const name of [...selection.services].reverse()) {
-    const users = selection.phases.filter((p) => plan.phases[p]!.services.includes(name)).map(stepId.collect);
+    const users = selection.phases.filter((p) => usesService(p, name)).map(stepId.collect);
     const dependents = selection.services.filter((s) => plan.services[s]!.dependsOn.includes(name)).map(stepId.stop);
     steps.push({ id: stepId.stop(name), kind: 'stop-service', service: name, needs: [upStep(name), ...users, ...dependents] });
   }
@@ -77,7 +81,7 @@ export function compilePlan(plan: TestPlan, options: SelectOptions = {}): StepGr
     services: selection.services,
     images: selection.images,
     profiles: selection.profiles,
-    sharedNamespace: selection.phases.some((p) => plan.phases[p]!.localhost),
+    sharedNamespace,
     steps: topologicalOrder(steps),
   };
 }

@@ -88,6 +88,15 @@ t.test('localhost phases turn on the shared namespace', async (t) => {
   t.equal(compilePlan(p).sharedNamespace, true);
 });
 
+t.test('in a shared namespace no service stops before every phase using any service is done', async (t) => {
+  const services = [service('anchor'), service('postgres')];
+  const phases = [phase('first', { services: ['anchor'], localhost: true }), phase('later', { needs: ['first'], services: ['postgres'] })];
+  const shared = compilePlan(plan({ services, phases }));
+  t.same(shared.steps.find((s) => s.id === 'stop-service:anchor')!.needs, ['wait-ready:anchor', 'collect-artifacts:first', 'collect-artifacts:later']);
+  const separate = compilePlan(plan({ services, phases: phases.map((p) => ({ ...p, localhost: false })) }));
+  t.same(separate.steps.find((s) => s.id === 'stop-service:anchor')!.needs, ['wait-ready:anchor', 'collect-artifacts:first'], 'own networks: each service stops when its phases are done');
+});
+
 t.test('external image refs need no build step; command checks run after every phase', async (t) => {
   const p = plan({
     images: {},

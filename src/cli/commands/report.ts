@@ -3,6 +3,7 @@ import { EXIT, UsageError } from '../../errors.js';
 import { readResults } from '../../report/read-results.js';
 import { writeReports } from '../../report/write-reports.js';
 import { parseCommandArgs } from '../args.js';
+import { printWorkflowCommands } from '../workflow-commands.js';
 import type { CommandContext } from '../context.js';
 
 export async function reportCommand(argv: readonly string[], ctx: CommandContext): Promise<number> {
@@ -13,5 +14,6 @@ export async function reportCommand(argv: readonly string[], ctx: CommandContext
   const outDir = values.out ? path.resolve(ctx.cwd, values.out) : path.dirname(file);
   const written = await writeReports(results, outDir, ctx.env);
   for (const f of Object.values(written)) ctx.stdout(`wrote ${ctx.relative(f)}\n`);
+  printWorkflowCommands(ctx, results);
   return EXIT.passed;
 }

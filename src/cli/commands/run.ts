@@ -2,7 +2,6 @@ import { compilePlan } from '../../compile/compile.js';
 import type { DriverKind } from '../../drivers/driver.js';
 import { loadPlanFile } from '../../load/load-plan.js';
 import { writeReports } from '../../report/write-reports.js';
-import { renderAnnotations, renderLogGroups } from '../../report/github/annotations.js';
 import { newRunId, runIdentity } from '../../run/run-identity.js';
 import { runPlan } from '../../run/run-plan.js';
 import { atMostOne, oneOf, parseCommandArgs, positiveInt } from '../args.js';
@@ -11,6 +10,7 @@ import type { CommandContext } from '../context.js';
 import { choosePlanFile } from '../plan-file.js';
 import { startRunOutput } from '../run-output.js';
 import { printOutcome } from '../print-outcome.js';
+import { printWorkflowCommands } from '../workflow-commands.js';
 import path from 'node:path';
 
 export async function runCommand(argv: readonly string[], ctx: CommandContext): Promise<number> {
@@ -62,9 +62,7 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
     });
     await output.close();
     const written = await writeReports(results, outDir, ctx.env);
-    if (ctx.env.GITHUB_ACTIONS === 'true') {
-      for (const line of [...renderLogGroups(results), ...renderAnnotations(results)]) ctx.stdout(`${line}\n`);
-    }
+    printWorkflowCommands(ctx, results);
     printOutcome(ctx, results, Object.values(written), values.keep ? run : undefined);
     return results.exitCode;
   } finally {
