@@ -9,21 +9,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { RunResults } from '../../src/report/results.js';
-import { requireEngine as requireEngineFor } from '../helpers/engine.js';
+export { requireEngine } from '../helpers/engine.js';
 
 export const REPO = resolve(import.meta.dirname, '../..');
 export const BIN = join(REPO, 'dist/cli/bin.js');
 export const DOCKER_FIXTURES = join(REPO, 'fixtures/docker');
 export const E2E_FIXTURES = join(REPO, 'fixtures/e2e');
 
-/** tap's `t.skip` declares a skipped subtest, so skipping a whole test is `plan(0, reason)`. */
-export function requireEngine(t: Test): boolean {
-  if (!existsSync(BIN)) {
-    t.fail(`${BIN} is missing: run \`npm run build\` first`);
-    return false;
-  }
-  return requireEngineFor({ skip: (msg) => t.plan(0, msg), fail: (msg) => void t.fail(msg ?? 'no Docker engine') });
-}
 
 /** The fixture images every e2e plan builds (cached by the engine after the first build). */
 export const FIXTURE_IMAGES = {

@@ -8,17 +8,10 @@ import { join, resolve } from 'node:path';
 import type { ImageHandle, RunIdentity, StepContext } from '../../../src/drivers/driver.js';
 import { DockerDriver } from '../../../src/drivers/docker/docker-driver.js';
 import { LABEL, labelFilter } from '../../../src/drivers/docker/labels.js';
-import { requireEngine as requireEngineFor } from '../../helpers/engine.js';
+export { requireEngine } from '../../helpers/engine.js';
 
 export const FIXTURES = resolve(import.meta.dirname, '../../../fixtures/docker');
 
-/**
- * `requireEngine` of test/helpers/engine.ts for a tap Test: tap's `t.skip` declares a skipped
- * subtest (and does not type-check against the helper), so skipping is `plan(0, reason)`.
- */
-export function requireEngine(t: Test): boolean {
-  return requireEngineFor({ skip: (msg) => t.plan(0, msg), fail: (msg) => void t.fail(msg ?? 'no Docker engine') });
-}
 
 export interface Teardown {
   teardown: (fn: () => unknown) => void;

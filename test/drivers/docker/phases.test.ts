@@ -1,4 +1,4 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +10,7 @@ function phase(image: ImageHandle, script: string, extra: Partial<RunPhaseReques
   return { name: 'unit', role: 'phase', attempt: 1, image, command: ['sh', '-c', script], env: {}, mounts: [], sharedNamespace: false, ...extra };
 }
 
-async function setup(t: Parameters<typeof requireEngine>[0]): Promise<{ driver: DockerDriver; run: RunIdentity; image: ImageHandle }> {
+async function setup(t: Test): Promise<{ driver: DockerDriver; run: RunIdentity; image: ImageHandle }> {
   const driver = newDriver();
   const run = makeRun(t, driver);
   const image = await fixtureImage(driver, run, 'client');
