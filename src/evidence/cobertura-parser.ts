@@ -5,7 +5,8 @@
  * (1/2)"`), not which ones: branches are keyed `line:0..n-1` with the taken ones first, so two
  * phases that each took a different half of a line count as half, never more (a lower bound).
  */
-import { SaxesParser, type SaxesTagPlain } from 'saxes';
+import type { SaxesTagPlain } from 'saxes';
+import { createXmlReader } from './xml-stream.js';
 import { MalformedEvidence, type ChunkParser } from './result.js';
 import type { CoverageReport, FileCoverage } from './types.js';
 
@@ -24,7 +25,8 @@ interface OpenMethod {
 }
 
 export function createCoberturaParser(): ChunkParser<CoverageReport> {
-  const sax = new SaxesParser({ xmlns: false, position: false });
+  const xml = createXmlReader();
+  const { sax } = xml;
   const sources: string[] = [];
   const byPath = new Map<string, OpenFile>();
   let declared: { linesValid?: number; linesCovered?: number; branchesValid?: number; branchesCovered?: number } = {};
@@ -32,7 +34,6 @@ export function createCoberturaParser(): ChunkParser<CoverageReport> {
   let sourceText: string | undefined;
   let file: OpenFile | undefined;
   let method: OpenMethod | undefined;
-  let started = false;
 
   sax.on('opentag', (tag: SaxesTagPlain) => {
     if (root === undefined) {
@@ -118,14 +119,10 @@ export function createCoberturaParser(): ChunkParser<CoverageReport> {
 
   return {
     write(chunk) {
-      if (!started) {
-        started = true;
-        chunk = chunk.replace(/^\uFEFF/, '');
-      }
-      sax.write(chunk);
+      xml.write(chunk);
     },
     end() {
-      sax.close();
+      xml.close();
       if (root === undefined) throw new MalformedEvidence('no XML element found');
       const files: FileCoverage[] = [...byPath.values()];
       checkDeclaredTotals(files, declared);

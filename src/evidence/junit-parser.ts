@@ -4,7 +4,8 @@
  * attributes, so a report cut short cannot claim more than it shows (and an unclosed document is an
  * error anyway).
  */
-import { SaxesParser, type SaxesTagPlain } from 'saxes';
+import type { SaxesTagPlain } from 'saxes';
+import { createXmlReader } from './xml-stream.js';
 import { MalformedEvidence, type ChunkParser } from './result.js';
 import { capDetails, countCases, firstLine } from './test-counts.js';
 import type { TestCase, TestReport, TestStatus } from './types.js';
@@ -40,14 +41,14 @@ interface OpenCase {
 }
 
 export function createJunitParser(): ChunkParser<TestReport> {
-  const sax = new SaxesParser({ xmlns: false, position: false });
+  const xml = createXmlReader();
+  const { sax } = xml;
   const cases: TestCase[] = [];
   const suites: { name: string; file?: string }[] = [];
   let root: string | undefined;
   let current: OpenCase | undefined;
   /** Name of the direct child of <testcase> we are inside, and how deep below it. */
   let child: { name: string; depth: number; text: string } | undefined;
-  let started = false;
 
   sax.on('opentag', (tag: SaxesTagPlain) => {
     if (root === undefined) {
@@ -119,14 +120,10 @@ export function createJunitParser(): ChunkParser<TestReport> {
 
   return {
     write(chunk) {
-      if (!started) {
-        started = true;
-        chunk = chunk.replace(/^\uFEFF/, '');
-      }
-      sax.write(chunk);
+      xml.write(chunk);
     },
     end() {
-      sax.close();
+      xml.close();
       if (root === undefined) throw new MalformedEvidence('no XML element found');
       return { format: 'junit', cases, counts: countCases(cases) };
     },

@@ -4,11 +4,9 @@ import type { PruneReport } from '../driver.js';
 import { LABEL, labelFilter } from './labels.js';
 import { statusOf } from './engine-errors.js';
 
-/** Removes every container, then network, then volume carrying all `labels`. Never throws. */
-export async function removeLabelled(docker: Dockerode, labels: Readonly<Record<string, string>>): Promise<PruneReport> {
-  const filters = labelFilter(labels);
-  // Listed up front: anonymous volumes go with their containers (`v: true`) and still count.
-  const [containers, networks, volumes] = await Promise.all([
+/** Containers (running or not), networks and volumes matching `filters`; an engine error lists nothing. */
+function listLabelled(docker: Dockerode, filters: string) {
+  return Promise.all([
     docker.listContainers({ all: true, filters }).catch(() => []),
     docker.listNetworks({ filters }).catch(() => []),
     docker
@@ -16,6 +14,13 @@ export async function removeLabelled(docker: Dockerode, labels: Readonly<Record<
       .then((r) => r.Volumes ?? [])
       .catch(() => []),
   ]);
+}
+
+/** Removes every container, then network, then volume carrying all `labels`. Never throws. */
+export async function removeLabelled(docker: Dockerode, labels: Readonly<Record<string, string>>): Promise<PruneReport> {
+  const filters = labelFilter(labels);
+  // Listed up front: anonymous volumes go with their containers (`v: true`) and still count.
+  const [containers, networks, volumes] = await listLabelled(docker, filters);
   const removedContainers = await countOk(
     containers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true })),
   );
@@ -65,14 +70,7 @@ export async function pruneRuns(
     const run = labels?.[LABEL.run];
     if (run) owners.set(run, labels?.[LABEL.pid]);
   };
-  const [containers, networks, volumes] = await Promise.all([
-    docker.listContainers({ all: true, filters }).catch(() => []),
-    docker.listNetworks({ filters }).catch(() => []),
-    docker
-      .listVolumes({ filters })
-      .then((r) => r.Volumes ?? [])
-      .catch(() => []),
-  ]);
+  const [containers, networks, volumes] = await listLabelled(docker, filters);
   for (const c of containers) note(c.Labels);
   for (const n of networks) note(n.Labels);
   for (const v of volumes) note(v.Labels ?? undefined);
