@@ -27,18 +27,22 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResults> {
   const { plan, graph, driver, run, signal, onEvent } = options;
   const now = options.now ?? Date.now;
   const startedAt = now();
-  const git = await gitInfo(plan.dir);
   const secrets = plan.secrets.map((s) => s.reveal());
-
-  let info: DriverInfo;
-  try {
-    info = await driver.describe();
-  } catch (error) {
+  // Independent start-up calls run together: they sit on the path to the first container.
+  const described = driver.describe().then(
+    (info) => ({ info }),
+    (error: unknown) => ({ error }),
+  );
+  const pruned = described.then((d) => ('info' in d ? driver.prune({ plan: plan.name }).catch(() => undefined) : undefined));
+  const [git, engine] = await Promise.all([gitInfo(plan.dir), described]);
+  if ('error' in engine) {
+    const { error } = engine;
     if (!(error instanceof InfrastructureError)) throw error;
     return redactResults(engineFailureResults({ plan, graph, run, git, startedAt, finishedAt: now(), driver: driver.kind, error }), secrets);
   }
+  const info: DriverInfo = engine.info;
   onEvent({ kind: 'run-started', runId: run.runId, plan: plan.name, driver: info.engine, at: startedAt });
-  await driver.prune({ plan: plan.name }).catch(() => undefined);
+  await pruned;
 
   const record = await executePlan(plan, graph, driver, {
     run,

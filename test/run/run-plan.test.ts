@@ -129,3 +129,10 @@ t.test('a secret from the plan appears in no output file', async (t) => {
   for (const file of Object.values(written)) t.notMatch(readFileSync(file, 'utf8'), /hunter2-pw/, path.basename(file));
   t.match(readFileSync(written.markdown, 'utf8'), /test_list \*\*\*/);
 });
+
+t.test('git status v2 gives commit, branch and the dirty flag', async (t) => {
+  const { parseGitStatus } = await import('../../src/run/git-info.js');
+  t.same(parseGitStatus('# branch.oid abc123\n# branch.head main\n'), { commit: 'abc123', dirty: false, branch: 'main' });
+  t.same(parseGitStatus('# branch.oid abc123\n# branch.head (detached)\n1 .M N... 100644 100644 100644 a b src/x.ts\n'), { commit: 'abc123', dirty: true });
+  t.equal(parseGitStatus('# branch.oid (initial)\n# branch.head main\n'), undefined);
+});

@@ -9,7 +9,7 @@ export async function pruneCommand(argv: readonly string[], ctx: CommandContext)
     plan: { type: 'string' },
     driver: { type: 'string' },
   });
-  const driver = createDriver(oneOf('--driver', values.driver, DRIVER_KINDS, 'docker'), ctx.cwd, ctx.env);
+  const driver = await createDriver(oneOf('--driver', values.driver, DRIVER_KINDS, 'docker'), ctx.cwd, ctx.env);
   await driver.describe();
   const removed = await driver.prune({ all: values.all, ...(values.plan ? { plan: values.plan } : {}) });
   const scope = values.all ? 'every testplan run' : 'runs whose runner is gone';

@@ -33,7 +33,7 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
   const runId = newRunId(plan.name, new Date());
   const outDir = path.resolve(ctx.cwd, values.out ?? path.join('.testplan', 'runs', runId));
   const run = runIdentity(plan.name, runId, outDir);
-  const driver = createDriver(driverKind, plan.dir, ctx.env);
+  const driver = await createDriver(driverKind, plan.dir, ctx.env);
 
   const interrupt = new AbortController();
   let signals = 0;
