@@ -35,6 +35,8 @@ export type ReadyProbeSpec = ProbeTimingSpec &
     | { readonly kind: 'tcp'; readonly port: number }
     | { readonly kind: 'http'; readonly port: number; readonly path: string; readonly status?: number }
     | { readonly kind: 'log'; readonly pattern: string; readonly times: number }
+    /** Speaks Redis: `PING` answered by `+PONG`. */
+    | { readonly kind: 'redis'; readonly port: number }
   );
 
 export interface ServiceSpec {

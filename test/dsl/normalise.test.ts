@@ -85,7 +85,7 @@ t.test('probes: timing defaults, every kind, presets become TCP exec probes with
   t.strictSame(s['pg']?.ports, [5432]);
   t.strictSame(s['pg2']?.ready, { intervalMs: 1000, timeoutMs: 120_000, retries: 3, kind: 'exec', command: ['pg_isready', '-h', '127.0.0.1', '-p', '5433', '-U', 'u', '-d', 'd'] });
   t.strictSame(s['pg2']?.ports, [5433]);
-  t.strictSame(s['redis']?.ready, { ...timing, kind: 'exec', command: ['redis-cli', '-h', '127.0.0.1', '-p', '6379', 'ping'], expect: 'PONG' });
+  t.strictSame(s['redis']?.ready, { ...timing, kind: 'redis', port: 6379 });
   t.strictSame(s['redis']?.ports, [6379]);
   t.strictSame(s['redis2']?.ports, [7000]);
   t.strictSame(s['sh']?.ready, { ...timing, kind: 'exec', command: ['sh', '-c', 'test -f /ready'] });

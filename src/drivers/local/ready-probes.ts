@@ -3,6 +3,7 @@
  * every port the plan declares for a service is the one free host port the driver picked.
  */
 import { connect } from 'node:net';
+import { redisPing } from '../shared/redis-ping.js';
 import type { ReadyProbeSpec } from '../../dsl/plan.js';
 import { argvToScript } from './shell-quote.js';
 import type { RunShortCommand } from './short-command.js';
@@ -49,6 +50,8 @@ export async function probeOnce(
       return tcpConnect(target.port, attemptTimeoutMs);
     case 'http':
       return httpGet(`http://127.0.0.1:${target.port}${probe.path.startsWith('/') ? '' : '/'}${probe.path}`, probe.status, attemptTimeoutMs, deps.fetch);
+    case 'redis':
+      return redisPing('127.0.0.1', target.port, attemptTimeoutMs);
     case 'log': {
       const seen = target.countLogMatches();
       return { ok: seen >= probe.times, output: `log pattern /${probe.pattern}/ seen ${seen} of ${probe.times} times` };

@@ -32,8 +32,8 @@ export function normaliseProbe(probe: ReadyProbeInput): ReadyProbeSpec {
     const log = typeof probe.log === 'string' ? { pattern: probe.log } : probe.log;
     return { ...timing, kind: 'log', pattern: log.pattern, times: log.times ?? 1 };
   }
+  if (probe.preset === 'redis') return { ...timing, kind: 'redis', port: probe.port ?? PRESET_PORTS.redis };
   const port = String(probe.port ?? PRESET_PORTS[probe.preset]);
-  if (probe.preset === 'redis') return { ...timing, kind: 'exec', command: ['redis-cli', '-h', '127.0.0.1', '-p', port, 'ping'], expect: 'PONG' };
   const user = probe.user === undefined ? [] : ['-U', probe.user];
   const database = probe.database === undefined ? [] : ['-d', probe.database];
   return { ...timing, kind: 'exec', command: ['pg_isready', '-h', '127.0.0.1', '-p', port, ...user, ...database] };

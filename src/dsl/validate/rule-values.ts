@@ -4,7 +4,7 @@ import type { Path } from './problems.js';
 import { commandChecks } from './rule-references.js';
 import { entriesOf, field, isObject, itemsOf, keysOf, stringField } from './view.js';
 
-export const PRESET_PORTS: Readonly<Record<string, number>> = { postgres: 5432, redis: 6379 };
+export const PRESET_PORTS = { postgres: 5432, redis: 6379 } as const satisfies Readonly<Record<string, number>>;
 
 export function checkNotEmpty(ctx: RuleContext): void {
   const phases = field(ctx.plan, 'phases');
@@ -18,7 +18,7 @@ export function servicePorts(service: unknown): number[] {
   const ports = itemsOf(field(service, 'ports')).filter((p): p is number => typeof p === 'number');
   const ready = field(service, 'ready');
   const preset = stringField(ready, 'preset');
-  const presetPort = field(ready, 'port') ?? (preset === undefined ? undefined : PRESET_PORTS[preset]);
+  const presetPort = field(ready, 'port') ?? (preset === undefined ? undefined : (PRESET_PORTS as Readonly<Record<string, number>>)[preset]);
   if (typeof presetPort === 'number' && !ports.includes(presetPort)) ports.push(presetPort);
   return ports;
 }

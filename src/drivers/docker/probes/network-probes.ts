@@ -8,6 +8,7 @@
 import type Dockerode from 'dockerode';
 import { request } from 'node:http';
 import { connect } from 'node:net';
+import { redisPing } from '../../shared/redis-ping.js';
 import { execProbe } from './exec-probe.js';
 import { describeError, type ProbeAttempt, type ProbeResult } from './probe-attempt.js';
 
@@ -30,6 +31,15 @@ export function httpProbe(target: Target, port: number, path: string, status?: n
   const accept = (code: number) => (status !== undefined ? code === status : code >= 200 && code < 400);
   const fallback = execProbe(target.docker, target.containerId, ['sh', '-c', httpScript(port, path)]);
   return withFallback(target.ip, fallback, (ip) => httpGet(ip, port, path, accept));
+}
+
+/** Redis PING from the runner to the container's address; inside the container with redis-cli when unroutable. */
+export function redisProbe(target: Target, port: number): ProbeAttempt {
+  const fallback = execProbe(target.docker, target.containerId, ['redis-cli', '-h', '127.0.0.1', '-p', String(port), 'ping'], '^PONG');
+  return withFallback(target.ip, fallback, async (ip) => {
+    const result = await redisPing(ip, port, CONNECT_TIMEOUT_MS);
+    return { ok: result.ok, output: result.output, unroutable: result.unreachable };
+  });
 }
 
 function withFallback(

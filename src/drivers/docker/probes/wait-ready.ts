@@ -9,7 +9,7 @@ import type { ReadyOutcome } from '../../driver.js';
 import type { Clock } from '../clock.js';
 import { execProbe } from './exec-probe.js';
 import { watchLogFor, type LogMatch } from './log-probe.js';
-import { httpProbe, tcpProbe } from './network-probes.js';
+import { httpProbe, redisProbe, tcpProbe } from './network-probes.js';
 import type { ProbeAttempt, ProbeResult } from './probe-attempt.js';
 
 export const MAX_INTERVAL_MS = 500;
@@ -97,6 +97,8 @@ function probeAttempt(docker: Dockerode, target: ReadyTarget, probe: Exclude<Rea
       return tcpProbe(t, probe.port);
     case 'http':
       return httpProbe(t, probe.port, probe.path, probe.status);
+    case 'redis':
+      return redisProbe(t, probe.port);
   }
 }
 
