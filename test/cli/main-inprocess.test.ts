@@ -25,7 +25,7 @@ async function cli(argv: string[], cwd = repo) {
 t.test('plan check validates the bundled plan and --types type-checks it', async (t) => {
   const r = await cli(['check', '--types']);
   t.equal(r.code, 0, r.stderr);
-  t.match(r.stdout, /plans\/testplan\.plan\.ts: plan testplan is valid \(2 phase\(s\), 2 service\(s\), 6 criteria\), types check/);
+  t.match(r.stdout, /plans\/testplan\.plan\.ts: plan testplan is valid \(2 phase\(s\), 2 service\(s\), 7 criteria\), types check/);
 });
 
 t.test('plan check on an invalid plan prints every problem and exits 2', async (t) => {
