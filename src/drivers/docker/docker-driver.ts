@@ -54,8 +54,6 @@ export interface DockerDriverDeps {
   readonly connectTimeoutMs?: number;
 }
 
-/** Seconds a service gets to stop before it is killed: test services need no graceful shutdown. */
-const SERVICE_STOP_SECONDS = 1;
 
 interface RunState {
   /** The first service started with `sharedNamespace`: later ones and phases join its namespace. */
@@ -179,13 +177,8 @@ export class DockerDriver implements Driver {
     return out.slice(-lines);
   }
 
+  /** Kill and remove at once: the phases are done and a test service needs no graceful shutdown. */
   async stopService(service: ServiceHandle): Promise<void> {
-    await this.docker
-      .getContainer(service.id)
-      .stop({ t: SERVICE_STOP_SECONDS })
-      .catch((err: unknown) => {
-        if (statusOf(err) !== 304 && statusOf(err) !== 404) throw err;
-      });
     await this.removeContainer(service.id);
     this.serviceIps.delete(service.id);
   }
