@@ -21,6 +21,8 @@ export interface RunPlanOptions {
   readonly signal: AbortSignal;
   readonly onEvent: EventSink;
   readonly now?: () => number;
+  /** The engine check, when the caller started it early (while the plan loaded). */
+  readonly engineCheck?: Promise<DriverInfo>;
 }
 
 export async function runPlan(options: RunPlanOptions): Promise<RunResults> {
@@ -29,7 +31,7 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResults> {
   const startedAt = now();
   const secrets = plan.secrets.map((s) => s.reveal());
   // Independent start-up calls run together: they sit on the path to the first container.
-  const described = driver.describe().then(
+  const described = (options.engineCheck ?? driver.describe()).then(
     (info) => ({ info }),
     (error: unknown) => ({ error }),
   );
@@ -42,7 +44,6 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResults> {
   }
   const info: DriverInfo = engine.info;
   onEvent({ kind: 'run-started', runId: run.runId, plan: plan.name, driver: info.engine, at: startedAt });
-  await pruned;
 
   const record = await executePlan(plan, graph, driver, {
     run,
@@ -53,6 +54,8 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResults> {
     failFast: options.failFast ?? false,
     keep: options.keep ?? false,
   });
+  // Pruning what dead runs of this plan left touches none of this run's resources: it runs alongside.
+  await pruned;
   const results = await buildResults({ plan, graph, run, git, startedAt, finishedAt: now(), info, record });
   return redactResults(results, secrets);
 }

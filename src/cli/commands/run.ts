@@ -27,13 +27,18 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
   });
   const driverKind: DriverKind = oneOf('--driver', values.driver ?? ctx.env.TESTPLAN_DRIVER, DRIVER_KINDS, 'docker');
   const concurrency = positiveInt('--concurrency', values.concurrency);
-  const plan = await loadPlanFile(await choosePlanFile(ctx.cwd, atMostOne('run', positionals)));
+  const file = await choosePlanFile(ctx.cwd, atMostOne('run', positionals));
+  // The driver loads and the engine answers while the plan loads: both sit on the path to the first container.
+  const driverReady = createDriver(driverKind, path.dirname(file), ctx.env);
+  const engineCheck = driverReady.then((d) => d.describe());
+  engineCheck.catch(() => undefined); // reported by runPlan; never an unhandled rejection if the plan is invalid
+  const plan = await loadPlanFile(file);
   const graph = compilePlan(plan, { phases: values.phase ?? [], profiles: values.profile ?? [] });
 
   const runId = newRunId(plan.name, new Date());
   const outDir = path.resolve(ctx.cwd, values.out ?? path.join('.testplan', 'runs', runId));
   const run = runIdentity(plan.name, runId, outDir);
-  const driver = await createDriver(driverKind, plan.dir, ctx.env);
+  const driver = await driverReady;
 
   const interrupt = new AbortController();
   let signals = 0;
@@ -54,6 +59,7 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
       graph,
       driver,
       run,
+      engineCheck,
       signal: interrupt.signal,
       onEvent: output.onEvent,
       failFast: values['fail-fast'],
