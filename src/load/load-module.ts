@@ -5,7 +5,8 @@
  */
 import { createRequire, isBuiltin } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { DEFAULT_CACHE_DIR, readBundle, writeBundle } from './bundle-cache.js';
 import type * as Esbuild from 'esbuild';
 import type { PlanProblem } from '../errors.js';
 import { ownEntryPoint } from './own-package.js';
@@ -25,16 +26,20 @@ interface Bundle {
   readonly errors: PlanProblem[];
 }
 
-async function bundle(file: string, display: string): Promise<Bundle> {
+async function bundle(file: string, display: string, cacheDir: string | undefined): Promise<Bundle> {
+  const entry = ownEntryPoint();
+  const cached = cacheDir === undefined ? undefined : await readBundle(cacheDir, file, entry);
+  if (cached) return { code: cached.code, packages: [...cached.packages], errors: [] };
   const esbuild = await loadEsbuild();
   const packages: string[] = [];
-  const entry = ownEntryPoint();
   const url = pathToFileURL(file).href;
   try {
     const out = await esbuild.build({
       entryPoints: [file],
       bundle: true,
       write: false,
+      metafile: true,
+      absWorkingDir: dirname(file),
       format: 'esm',
       platform: 'node',
       target: 'node20',
@@ -53,7 +58,12 @@ async function bundle(file: string, display: string): Promise<Bundle> {
         },
       ],
     });
-    return { code: out.outputFiles[0]?.text ?? '', packages, errors: [] };
+    const code = out.outputFiles[0]?.text ?? '';
+    if (cacheDir !== undefined) {
+      const inputs = Object.keys(out.metafile.inputs).map((p) => resolve(dirname(file), p));
+      await writeBundle(cacheDir, file, entry, { code, packages }, inputs);
+    }
+    return { code, packages, errors: [] };
   } catch (error) {
     const failure = error as Esbuild.BuildFailure;
     const errors = (failure.errors ?? []).map((e) => ({
@@ -72,8 +82,8 @@ async function importWithTsx(file: string): Promise<Record<string, unknown>> {
 }
 
 /** Evaluates a plan module; a failure is reported as plan problems, never thrown. */
-export async function loadPlanModule(file: string, display: string): Promise<ModuleResult> {
-  const built = await bundle(file, display);
+export async function loadPlanModule(file: string, display: string, cacheDir: string | undefined = DEFAULT_CACHE_DIR): Promise<ModuleResult> {
+  const built = await bundle(file, display, cacheDir);
   if (built.errors.length > 0 || built.code === undefined) return { ok: false, problems: built.errors };
   try {
     const exports =
