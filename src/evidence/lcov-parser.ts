@@ -3,6 +3,7 @@
  * (LF/LH, BRF/BRH, FNF/FNH) are checked against its detail lines when present: a damaged count can
  * then not slip through as more coverage.
  */
+import { createLineSplitter } from './line-splitter.js';
 import { MalformedEvidence, type ChunkParser } from './result.js';
 import type { CoverageReport, FileCoverage } from './types.js';
 
@@ -24,7 +25,6 @@ export function createLcovParser(): ChunkParser<CoverageReport> {
   const files: FileCoverage[] = [];
   let record: OpenRecord | undefined;
   let lineNo = 0;
-  let carry = '';
 
   function fail(message: string): never {
     throw new MalformedEvidence(`line ${lineNo}: ${message}`);
@@ -59,19 +59,12 @@ export function createLcovParser(): ChunkParser<CoverageReport> {
     readTag(record, tag, value.split(','), fail);
   }
 
+  const lines = createLineSplitter(line);
   return {
-    write(chunk) {
-      const text = carry + chunk;
-      let start = 0;
-      for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
-        line(text.slice(start, nl));
-        start = nl + 1;
-      }
-      carry = text.slice(start);
-    },
+    write: (chunk) => lines.write(chunk),
     end() {
-      if (carry !== '') line(carry);
-      carry = '';
+      const rest = lines.rest();
+      if (rest !== '') line(rest);
       if (record !== undefined) {
         throw new MalformedEvidence(`the record for ${record.path} (line ${record.startLine}) has no end_of_record: the file was cut short`);
       }

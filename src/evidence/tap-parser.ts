@@ -5,6 +5,7 @@
  * that does not match, `Bail out!`, a failing parent whose children all passed, a subtest that never
  * ended) becomes a case with status `error`, so it can never read as a pass.
  */
+import { createLineSplitter } from './line-splitter.js';
 import { MalformedEvidence, type ChunkParser } from './result.js';
 import { classifyTapLine, readDiagnostics, type TapPoint } from './tap-line.js';
 import { capDetails, countCases } from './test-counts.js';
@@ -41,7 +42,6 @@ export function createTapParser(): ChunkParser<TestReport> {
   /** Set on a bare `not` line: the point right after it is that failing point, split in two. */
   let brokenNot: number | undefined;
   let sawTap = false;
-  let carry = '';
 
   function ensureDepth(depth: number): Level {
     while (levels.length - 1 < depth) {
@@ -132,17 +132,11 @@ export function createTapParser(): ChunkParser<TestReport> {
     }
   }
 
+  const lines = createLineSplitter(line);
   return {
-    write(chunk) {
-      const text = carry + chunk;
-      let start = 0;
-      for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
-        line(text.slice(start, nl));
-        start = nl + 1;
-      }
-      carry = text.slice(start);
-    },
+    write: (chunk) => lines.write(chunk),
     end() {
+      const carry = lines.rest();
       if (carry.trim() !== '') {
         // Every TAP producer ends its lines: a last test point or plan without a line end was cut
         // short, and is not counted (`ok 1 - na` may have been `not ok 1 - name`, `1..1` may be `1..12`).
@@ -151,7 +145,6 @@ export function createTapParser(): ChunkParser<TestReport> {
           levels[0]!.problems.push(`the last line ${JSON.stringify(carry.trim().slice(0, 60))} has no line end: the output was cut short`);
         } else line(carry);
       }
-      carry = '';
       if (!sawTap) throw new MalformedEvidence('no TAP test points, plan or version line found');
       if (yaml !== undefined) levels.at(-1)!.problems.push('a YAML diagnostics block is not closed with "..."');
       closeTo(0);
