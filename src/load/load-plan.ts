@@ -7,7 +7,6 @@ import type { PlanInput } from '../dsl/types.js';
 import { findPlanProblems, formatPath, type Path } from '../dsl/validate/index.js';
 import { normalise } from '../dsl/validate/normalise.js';
 import { PLAN_FILE } from './discover.js';
-import { parseYamlPlan } from './load-yaml.js';
 import { loadPlanModule } from './load-module.js';
 
 export interface LoadOptions {
@@ -22,6 +21,8 @@ async function readInput(file: string, absolute: string): Promise<{ input: unkno
   const here = () => file;
   const text = await readFile(absolute, 'utf8').catch((error: NodeJS.ErrnoException) => fail(file, `cannot read the plan file (${error.code ?? error.message}): check the path`));
   if (/\.ya?ml$/.test(file)) {
+    // The yaml package loads only for YAML plans: a TypeScript plan's run does not pay for it.
+    const { parseYamlPlan } = await import('./load-yaml.js');
     const parsed = parseYamlPlan(text, file);
     if (!parsed.ok) throw new PlanInvalidError(parsed.problems);
     return parsed.value;
