@@ -80,3 +80,13 @@ export const PG_READY = {
 };
 
 export const REDIS_READY = { kind: 'exec' as const, command: ['redis-cli', 'ping'], expect: 'PONG', intervalMs: 50, timeoutMs: 20_000 };
+
+/** A driver, a labelled run removed at teardown, a recording context, the run's network and one fixture image. */
+export async function runWithImage(t: Teardown, target: FixtureTarget) {
+  const driver = newDriver();
+  const run = makeRun(t, driver);
+  const ctx = contextFor(run);
+  const image = await fixtureImage(driver, run, target);
+  await driver.createNetwork(run);
+  return { driver, run, ctx, image };
+}

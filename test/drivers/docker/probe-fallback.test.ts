@@ -1,17 +1,13 @@
 import t from 'tap';
 import Dockerode from 'dockerode';
 import { httpProbe, tcpProbe } from '../../../src/drivers/docker/probes/network-probes.js';
-import { contextFor, fixtureImage, makeRun, newDriver, requireEngine } from './harness.js';
+import { requireEngine, runWithImage } from './harness.js';
 
 const docker = new Dockerode();
 
 t.test('without a routable address, tcp and http probes run a client inside the service container', async (t) => {
   if (!requireEngine(t)) return;
-  const driver = newDriver();
-  const run = makeRun(t, driver);
-  const ctx = contextFor(run);
-  const client = await fixtureImage(driver, run, 'client');
-  await driver.createNetwork(run);
+  const { driver, run, ctx, image: client } = await runWithImage(t, 'client');
   const svc = await driver.startService(
     { name: 'listener', image: client, command: ['nc', '-lk', '7000'], env: {}, ports: [7000, 7001], sharedNamespace: false },
     ctx,

@@ -2,7 +2,7 @@ import t from 'tap';
 import { connect } from 'node:net';
 import { execInContainer } from '../../../src/drivers/docker/exec.js';
 import Dockerode from 'dockerode';
-import { PG_ENV, PG_READY, REDIS_READY, contextFor, fixtureImage, makeRun, newDriver } from './harness.js';
+import { PG_ENV, PG_READY, REDIS_READY, contextFor, fixtureImage, makeRun, newDriver, runWithImage } from './harness.js';
 import { requireEngine } from './harness.js';
 
 const docker = new Dockerode();
@@ -66,11 +66,7 @@ t.test('Redis and PostgreSQL services become ready and a phase reaches them by n
 
 t.test('the postgres probe over TCP is not fooled by the init-time server on the Unix socket', async (t) => {
   if (!requireEngine(t)) return;
-  const driver = newDriver();
-  const run = makeRun(t, driver);
-  const ctx = contextFor(run);
-  const pgImage = await fixtureImage(driver, run, 'postgres');
-  await driver.createNetwork(run);
+  const { driver, run, ctx, image: pgImage } = await runWithImage(t, 'postgres');
   const pg = await driver.startService(
     { name: 'postgres', image: pgImage, env: { ...PG_ENV, POSTGRES_INIT_DELAY: '2' }, ports: [5432], sharedNamespace: false },
     ctx,
@@ -93,11 +89,7 @@ t.test('the postgres probe over TCP is not fooled by the init-time server on the
 
 t.test('a tcp probe is not fooled by a published port where nothing listens', async (t) => {
   if (!requireEngine(t)) return;
-  const driver = newDriver();
-  const run = makeRun(t, driver);
-  const ctx = contextFor(run);
-  const client = await fixtureImage(driver, run, 'client');
-  await driver.createNetwork(run);
+  const { driver, run, ctx, image: client } = await runWithImage(t, 'client');
   const idle = await driver.startService(
     { name: 'idle', image: client, command: ['sleep', 'infinity'], env: {}, ports: [7000], sharedNamespace: false },
     ctx,
@@ -125,11 +117,7 @@ t.test('a tcp probe is not fooled by a published port where nothing listens', as
 
 t.test('an http probe needs the right status from the service', async (t) => {
   if (!requireEngine(t)) return;
-  const driver = newDriver();
-  const run = makeRun(t, driver);
-  const ctx = contextFor(run);
-  const client = await fixtureImage(driver, run, 'client');
-  await driver.createNetwork(run);
+  const { driver, run, ctx, image: client } = await runWithImage(t, 'client');
   const web = await driver.startService(
     {
       name: 'web',
@@ -150,11 +138,7 @@ t.test('an http probe needs the right status from the service', async (t) => {
 
 t.test('a service that never becomes ready times out with its log tail and the last probe output', async (t) => {
   if (!requireEngine(t)) return;
-  const driver = newDriver();
-  const run = makeRun(t, driver);
-  const ctx = contextFor(run);
-  const client = await fixtureImage(driver, run, 'client');
-  await driver.createNetwork(run);
+  const { driver, run, ctx, image: client } = await runWithImage(t, 'client');
   const stuck = await driver.startService(
     { name: 'stuck', image: client, command: ['sh', '-c', 'echo starting up; echo still waiting for config >&2; exec sleep infinity'], env: {}, ports: [], sharedNamespace: false },
     ctx,
@@ -183,11 +167,7 @@ t.test('a service that never becomes ready times out with its log tail and the l
 
 t.test('a service whose process exits fails at once with its exit code', async (t) => {
   if (!requireEngine(t)) return;
-  const driver = newDriver();
-  const run = makeRun(t, driver);
-  const ctx = contextFor(run);
-  const client = await fixtureImage(driver, run, 'client');
-  await driver.createNetwork(run);
+  const { driver, run, ctx, image: client } = await runWithImage(t, 'client');
   const crashing = await driver.startService(
     { name: 'crashing', image: client, command: ['sh', '-c', 'sleep 0.5; echo "fatal: bad config"; exit 3'], env: {}, ports: [6379], sharedNamespace: false },
     ctx,
@@ -206,11 +186,7 @@ t.test('a service whose process exits fails at once with its exit code', async (
 
 t.test('a log probe counts matching lines', async (t) => {
   if (!requireEngine(t)) return;
-  const driver = newDriver();
-  const run = makeRun(t, driver);
-  const ctx = contextFor(run);
-  const client = await fixtureImage(driver, run, 'client');
-  await driver.createNetwork(run);
+  const { driver, run, ctx, image: client } = await runWithImage(t, 'client');
   const svc = await driver.startService(
     { name: 'chatty', image: client, command: ['sh', '-c', 'echo boot; sleep 0.3; echo ready to serve; sleep 0.3; echo ready to serve >&2; exec sleep infinity'], env: {}, ports: [], sharedNamespace: false },
     ctx,
