@@ -21,7 +21,7 @@ export function processContext(): CommandContext {
     stdout: (text) => void process.stdout.write(text),
     stderr: (text) => void process.stderr.write(text),
     isTTY: Boolean(process.stdout.isTTY),
-    columns: () => process.stdout.columns ?? 100,
+    columns: () => process.stdout.columns || 100,
     relative: (file) => path.relative(cwd, file) || file,
     onSignal: (handler) => {
       const listener = (signal: NodeJS.Signals): void => handler(signal);
