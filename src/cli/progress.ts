@@ -2,6 +2,7 @@
  * Consumers of the run's event stream: a live view of the steps on a TTY, plain prefixed lines
  * elsewhere, and the run log file. Events are already redacted by the executor.
  */
+import type { Step } from '../compile/graph.js';
 import type { RunEvent } from '../execute/events.js';
 import { formatDuration } from '../dsl/duration.js';
 
@@ -55,6 +56,9 @@ interface LiveStep {
   message?: string;
 }
 
+/** Plumbing steps (network, teardown) stay out of the live view. */
+const shown = (step: Step): boolean => !['stop-service', 'remove-network', 'create-network'].includes(step.kind);
+
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 const LABEL: Record<string, string> = {
   'build-image': 'building',
@@ -66,12 +70,13 @@ const LABEL: Record<string, string> = {
 };
 
 /** A redrawn view of steps with their state and elapsed time, for terminals. */
-export function liveProgress(options: ProgressOptions & { readonly columns: () => number }): {
+export function liveProgress(options: ProgressOptions & { readonly columns: () => number; readonly steps?: readonly Step[] }): {
   onEvent: (event: RunEvent) => void;
   stop: () => void;
 } {
   const now = options.now ?? Date.now;
   const steps = new Map<string, LiveStep>();
+  for (const step of options.steps ?? []) if (shown(step)) steps.set(step.id, { id: step.id, state: 'waiting' });
   let drawn = 0;
   let frame = 0;
   const render = (): void => {
@@ -98,7 +103,7 @@ export function liveProgress(options: ProgressOptions & { readonly columns: () =
     onEvent(event) {
       switch (event.kind) {
         case 'step-started': {
-          if (event.step.kind === 'stop-service' || event.step.kind === 'remove-network' || event.step.kind === 'create-network') return;
+          if (!shown(event.step)) return;
           steps.set(event.step.id, { id: event.step.id, state: 'running', startedAt: event.at });
           return;
         }

@@ -2,6 +2,7 @@
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import type { Step } from '../compile/graph.js';
 import type { RunEvent } from '../execute/events.js';
 import type { CommandContext } from './context.js';
 import { liveProgress, plainProgress, runLogLine, type Verbosity } from './progress.js';
@@ -13,12 +14,12 @@ export interface RunOutput {
 
 export async function startRunOutput(
   ctx: CommandContext,
-  options: { readonly outDir: string; readonly verbosity: Verbosity; readonly phaseSources: ReadonlySet<string> },
+  options: { readonly outDir: string; readonly verbosity: Verbosity; readonly phaseSources: ReadonlySet<string>; readonly steps: readonly Step[] },
 ): Promise<RunOutput> {
   await mkdir(options.outDir, { recursive: true });
   const log = createWriteStream(path.join(options.outDir, 'run.log'));
   const progressOptions = { verbosity: options.verbosity, phaseSources: options.phaseSources, write: ctx.stderr };
-  const live = ctx.isTTY && options.verbosity !== 'quiet' ? liveProgress({ ...progressOptions, columns: ctx.columns }) : undefined;
+  const live = ctx.isTTY && options.verbosity !== 'quiet' ? liveProgress({ ...progressOptions, columns: ctx.columns, steps: options.steps }) : undefined;
   const plain = live ? undefined : plainProgress(progressOptions);
   let closed: Promise<void> | undefined;
   return {

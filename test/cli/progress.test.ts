@@ -50,6 +50,14 @@ t.test('on a TTY: a redrawn view of steps with their state and elapsed time', as
   t.match(out, /✖ run-phase:unit\s+failed\s+2\.5s\s+exited with code 1/);
 });
 
+t.test('on a TTY every step is listed from the start, waiting until it runs', async (t) => {
+  let out = '';
+  const live = liveProgress({ verbosity: 'normal', phaseSources: new Set(['unit']), write: (s) => (out += s), columns: () => 120, now: () => 0, steps: [buildStep, phaseStep] });
+  live.stop();
+  t.match(out, /· build-image:app\s+waiting/);
+  t.match(out, /· run-phase:unit\s+waiting/);
+});
+
 t.test('the run log has one timestamped line per event', async (t) => {
   t.equal(runLogLine(events[5]!, 0), '1970-01-01T00:00:00.000Z [unit] collected 3 items\n');
   t.equal(runLogLine(events[7]!, 0), '1970-01-01T00:00:00.000Z failed run-phase:unit 2500ms exited with code 1\n');

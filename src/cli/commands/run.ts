@@ -46,6 +46,7 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
     outDir,
     verbosity: values.quiet ? 'quiet' : values.verbose ? 'verbose' : 'normal',
     phaseSources: new Set(graph.phases),
+    steps: graph.steps,
   });
   const stopListening = ctx.onSignal((signal) => {
     signals++;
