@@ -15,21 +15,18 @@ export interface PhaseState {
   /** The last attempt's container, kept until its files are collected. */
   handle?: PhaseHandle;
   collected: readonly CollectedFile[];
-  error?: string;
 }
 
 export interface ServiceState {
   handle?: ServiceHandle;
   ready?: ReadyOutcome;
   logTail: readonly string[];
-  error?: string;
 }
 
 export interface CheckState {
   exitCode: number | null;
   timedOut: boolean;
   logTail: readonly string[];
-  error?: string;
 }
 
 export interface RunState {

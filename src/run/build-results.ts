@@ -81,21 +81,23 @@ function emptyPhase(plan: TestPlan, name: string, status: PhaseResult['status'],
   return { name, image: imageLabel(plan.phases[name]!.image), status, attempts: [], durationMs: 0, failures: [], tests: [], artifacts: [], logTail: [], errors: [], ...(message ? { message } : {}) };
 }
 
-function serviceResults(input: Common, record: ExecutionRecord): ServiceResult[] {
+type StepsById = ReadonlyMap<string, StepRecord>;
+
+function serviceResults(input: Common, record: ExecutionRecord, steps: StepsById): ServiceResult[] {
   return input.graph.services.map((name) => {
     const state = record.state.services.get(name);
-    const image = imageLabel(input.plan.services[name]!.image);
     const ready = state?.ready;
     const status: ServiceResult['status'] = !state?.handle ? 'not-started' : ready && !ready.ready ? 'not-ready' : 'ready';
-    const start = record.steps.find((s) => s.step.id === `start-service:${name}`);
+    // Why it is not ready: the message of the step that stopped it (starting, or waiting for readiness).
+    const stoppedBy = status === 'not-ready' ? steps.get(`wait-ready:${name}`) : steps.get(`start-service:${name}`);
+    const message = status === 'ready' ? undefined : (stoppedBy?.message ?? (status === 'not-ready' ? 'not ready' : undefined));
     return {
       name,
-      image,
+      image: imageLabel(input.plan.services[name]!.image),
       status,
       ...(ready?.ready ? { readyMs: ready.elapsedMs, probes: ready.probes } : {}),
       logTail: state?.logTail ?? [],
-      ...(status !== 'ready' && (start?.message ?? state?.error) ? { message: start?.message ?? state?.error } : {}),
-      ...(ready && !ready.ready ? { message: record.steps.find((s) => s.step.id === `wait-ready:${name}`)?.message ?? 'not ready' } : {}),
+      ...(message ? { message } : {}),
     };
   });
 }
@@ -118,11 +120,11 @@ function phaseResult(input: Common, record: ExecutionRecord, findings: PhaseFind
   };
 }
 
-function checkOutcomes(plan: TestPlan, record: ExecutionRecord): Record<string, CheckOutcome> {
+function checkOutcomes(plan: TestPlan, record: ExecutionRecord, steps: StepsById): Record<string, CheckOutcome> {
   const outcomes: Record<string, CheckOutcome> = {};
   for (const name of Object.keys(plan.checks)) {
     const state = record.state.checks.get(name);
-    const step = record.steps.find((s) => s.step.id === `run-check:${name}`);
+    const step = steps.get(`run-check:${name}`);
     outcomes[name] = state
       ? state.timedOut
         ? { error: `timed out` }
@@ -149,7 +151,7 @@ export async function buildResults(input: Common & { readonly info: DriverInfo; 
   const findings = await Promise.all(
     graph.phases.map((name) => readPhaseEvidence(plan.phases[name]!, stepById.get(`run-phase:${name}`), record.state.phases.get(name))),
   );
-  const checks = checkOutcomes(plan, record);
+  const checks = checkOutcomes(plan, record, stepById);
   const gates = evaluateGates({ gates: plan.gates, phases: findings, totalDurationMs: input.finishedAt - input.startedAt, checks });
   const acceptance = evaluateCriteria(plan.acceptance, { phases: findings, gates, checks });
   const phases = findings.map((f) => phaseResult(input, record, f));
@@ -161,7 +163,7 @@ export async function buildResults(input: Common & { readonly info: DriverInfo; 
     exitCode,
     ...(message ? { message } : {}),
     steps: record.steps.map(stepTiming),
-    services: serviceResults(input, record),
+    services: serviceResults(input, record, stepById),
     phases,
     tests: countCases(phases.flatMap((p) => p.tests)),
     ...(coverageReports.length ? { coverage: summarize(mergeCoverage(coverageReports)) } : {}),
