@@ -109,7 +109,7 @@ export function createCoberturaParser(): ChunkParser<CoverageReport> {
       if (file !== undefined) {
         const line = method.firstLine ?? 0;
         const key = `${method.name}@${line}`;
-        file.functions[key] = (file.functions[key] ?? 0) + (method.hits ?? method.firstLineHits ?? 0);
+        file.functions[key] = (file.functions[key] ?? 0) + methodCalls(method);
       }
       method = undefined;
     } else if (tag.name === 'class') {
@@ -132,6 +132,16 @@ export function createCoberturaParser(): ChunkParser<CoverageReport> {
 }
 
 /** The root's own totals must agree with the lines: a damaged hit count cannot pass as coverage. */
+/**
+ * A method's call count. Cobertura declares no function totals to check it against, so when the
+ * method's own line is there too the lower of the two counts: a damaged `hits` cannot make an
+ * unexecuted method look called.
+ */
+function methodCalls(method: OpenMethod): number {
+  if (method.hits === undefined) return method.firstLineHits ?? 0;
+  return method.firstLineHits === undefined ? method.hits : Math.min(method.hits, method.firstLineHits);
+}
+
 function checkDeclaredTotals(files: readonly FileCoverage[], declared: Record<string, number | undefined>): void {
   const lines = files.flatMap((f) => Object.values(f.lines));
   const branches = files.flatMap((f) => Object.values(f.branches));

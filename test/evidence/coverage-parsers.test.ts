@@ -127,3 +127,17 @@ t.test('lcov: functions sharing a name (v8 `<instance_members_initializer>`) kee
   const damaged = parseCoverage(text.replace('FNH:2', 'FNH:3'), 'lcov', { file: 'lcov.info', phase: 'unit' });
   t.notOk(damaged.ok, 'a count that disagrees with the detail lines is still caught');
 });
+
+t.test('cobertura: a method counts as called only as far as its own line agrees', async (t) => {
+  const xml = (methodHits: string, lineHits: string) =>
+    `<?xml version="1.0"?><coverage lines-valid="1" lines-covered="${lineHits === '0' ? 0 : 1}"><packages><package name="p"><classes>` +
+    `<class name="a" filename="src/a.js"><methods><method name="unused" hits="${methodHits}" signature="()V"><lines><line number="20" hits="${lineHits}"/></lines></method></methods>` +
+    `<lines><line number="20" hits="${lineHits}"/></lines></class></classes></package></packages></coverage>`;
+  const honest = parseCoverage(xml('0', '0'), 'cobertura', { file: 'c.xml', phase: 'unit' });
+  const damaged = parseCoverage(xml('9', '0'), 'cobertura', { file: 'c.xml', phase: 'unit' });
+  const called = parseCoverage(xml('2', '2'), 'cobertura', { file: 'c.xml', phase: 'unit' });
+  t.ok(honest.ok && damaged.ok && called.ok);
+  if (!honest.ok || !damaged.ok || !called.ok) return;
+  t.same(damaged.value.files[0]!.functions, honest.value.files[0]!.functions, 'a damaged hits="9" adds no coverage');
+  t.same(called.value.files[0]!.functions, { 'unused@20': 2 });
+});
