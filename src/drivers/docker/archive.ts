@@ -2,7 +2,6 @@
  * Copies files and folders out of a container (running or stopped) through the archive API,
  * keeping names: `/out/junit.xml` → `<dest>/junit.xml`, `/out/cov/` → `<dest>/cov/…`.
  */
-import type Dockerode from 'dockerode';
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, normalize, sep } from 'node:path';
@@ -10,35 +9,35 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { extract } from 'tar-stream';
 import type { CollectedFile } from '../driver.js';
-import { statusOf } from './engine-errors.js';
+import type { ArchivePort } from './engine/engine.js';
+import { isNoSuchContainer, isNotFound } from './engine/engine-error.js';
 
 export async function copyOut(
-  docker: Dockerode,
+  archive: ArchivePort,
   containerId: string,
   paths: readonly string[],
   destDir: string,
 ): Promise<CollectedFile[]> {
   await mkdir(destDir, { recursive: true });
-  return Promise.all(paths.map((p) => copyOne(docker, containerId, p, destDir)));
+  return Promise.all(paths.map((p) => copyOne(archive, containerId, p, destDir)));
 }
 
-async function copyOne(docker: Dockerode, containerId: string, source: string, destDir: string): Promise<CollectedFile> {
-  let archive: Readable;
+async function copyOne(archive: ArchivePort, containerId: string, source: string, destDir: string): Promise<CollectedFile> {
+  let tar: Readable;
   try {
-    archive = (await docker.getContainer(containerId).getArchive({ path: source })) as unknown as Readable;
+    tar = await archive.read(containerId, source);
   } catch (err) {
-    const status = statusOf(err);
     const message = err instanceof Error ? err.message : String(err);
-    if (status === 404 && /No such container:/.test(message)) {
+    if (isNoSuchContainer(err)) {
       return { source, error: `could not copy ${source} out: the phase container is gone (released already?)` };
     }
-    if (status === 404) {
+    if (isNotFound(err)) {
       return { source, error: `${source} does not exist in the container (was it written there, and is the path absolute?)` };
     }
     return { source, error: `could not copy ${source} out: ${message}` };
   }
   try {
-    await extractInto(archive, destDir);
+    await extractInto(tar, destDir);
     return { source, path: join(destDir, basename(source.replace(/\/+$/, '')) || 'root') };
   } catch (err) {
     return { source, error: `could not unpack ${source}: ${err instanceof Error ? err.message : String(err)}` };

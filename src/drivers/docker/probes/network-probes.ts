@@ -5,10 +5,10 @@
  * engine's host on Linux). When that address is not routable from here (a remote engine), fall
  * back to a client run inside the service container with exec.
  */
-import type Dockerode from 'dockerode';
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { redisPing } from '../../shared/redis-ping.js';
+import type { ExecPort } from '../engine/engine.js';
 import { execProbe } from './exec-probe.js';
 import { describeError, type ProbeAttempt, type ProbeResult } from './probe-attempt.js';
 
@@ -16,26 +16,26 @@ const UNROUTABLE = new Set(['EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'EADDRNO
 const CONNECT_TIMEOUT_MS = 1000;
 
 interface Target {
-  readonly docker: Dockerode;
+  readonly exec: ExecPort;
   readonly containerId: string;
   /** The service's address on the run network, when known. */
   readonly ip?: string;
 }
 
 export function tcpProbe(target: Target, port: number): ProbeAttempt {
-  const fallback = execProbe(target.docker, target.containerId, ['sh', '-c', tcpScript(port)]);
+  const fallback = execProbe(target.exec, target.containerId, ['sh', '-c', tcpScript(port)]);
   return withFallback(target.ip, fallback, (ip) => tcpConnect(ip, port));
 }
 
 export function httpProbe(target: Target, port: number, path: string, status?: number): ProbeAttempt {
   const accept = (code: number) => (status !== undefined ? code === status : code >= 200 && code < 400);
-  const fallback = execProbe(target.docker, target.containerId, ['sh', '-c', httpScript(port, path)]);
+  const fallback = execProbe(target.exec, target.containerId, ['sh', '-c', httpScript(port, path)]);
   return withFallback(target.ip, fallback, (ip) => httpGet(ip, port, path, accept));
 }
 
 /** Redis PING from the runner to the container's address; inside the container with redis-cli when unroutable. */
 export function redisProbe(target: Target, port: number): ProbeAttempt {
-  const fallback = execProbe(target.docker, target.containerId, ['redis-cli', '-h', '127.0.0.1', '-p', String(port), 'ping'], '^PONG');
+  const fallback = execProbe(target.exec, target.containerId, ['redis-cli', '-h', '127.0.0.1', '-p', String(port), 'ping'], '^PONG');
   return withFallback(target.ip, fallback, async (ip) => {
     const result = await redisPing(ip, port, CONNECT_TIMEOUT_MS);
     return { ok: result.ok, output: result.output, unroutable: result.unreachable };

@@ -3,10 +3,10 @@
  * MAX_INTERVAL_MS) until it passes, the timeout or the retries run out, the run is aborted, or
  * the container exits; an exit is noticed at once through the engine's wait call.
  */
-import type Dockerode from 'dockerode';
 import type { ReadyProbeSpec } from '../../../dsl/plan.js';
 import type { ReadyOutcome } from '../../driver.js';
 import type { Clock } from '../clock.js';
+import type { Engine } from '../engine/engine.js';
 import { execProbe } from './exec-probe.js';
 import { watchLogFor, type LogMatch } from './log-probe.js';
 import { httpProbe, redisProbe, tcpProbe } from './network-probes.js';
@@ -24,7 +24,7 @@ export interface ReadyTarget {
 }
 
 export interface WaitReadyDeps {
-  readonly docker: Dockerode;
+  readonly engine: Engine;
   readonly clock: Clock;
   readonly logTail: (lines: number) => Promise<readonly string[]>;
 }
@@ -59,7 +59,7 @@ export async function waitUntilReady(
         lastProbeOutput = `${m.count}/${probe.times} lines matched /${probe.pattern}/; last line: ${m.lastLine}`;
       };
       progress({ matched: false, count: 0, lastLine: '' });
-      const watch = watchLogFor(deps.docker, target.containerId, probe.pattern, probe.times, linked, progress);
+      const watch = watchLogFor(deps.engine.containers, target.containerId, probe.pattern, probe.times, linked, progress);
       const r = await Promise.race([watch.then((m) => ({ match: m })), interrupt]);
       if ('kind' in r) return failFor(r);
       if (r.match.matched) return { ready: true, elapsedMs: clock.now() - started, probes };
@@ -67,7 +67,7 @@ export async function waitUntilReady(
       return failFor(await interrupt);
     }
 
-    const attempt = probeAttempt(deps.docker, target, probe);
+    const attempt = probeAttempt(deps.engine, target, probe);
     let interval = Math.max(1, probe.intervalMs);
     let failures = 0;
     for (;;) {
@@ -88,11 +88,11 @@ export async function waitUntilReady(
   }
 }
 
-function probeAttempt(docker: Dockerode, target: ReadyTarget, probe: Exclude<ReadyProbeSpec, { kind: 'log' }>): ProbeAttempt {
-  const t = { docker, containerId: target.containerId, ...(target.ip ? { ip: target.ip } : {}) };
+function probeAttempt(engine: Engine, target: ReadyTarget, probe: Exclude<ReadyProbeSpec, { kind: 'log' }>): ProbeAttempt {
+  const t = { exec: engine.exec, containerId: target.containerId, ...(target.ip ? { ip: target.ip } : {}) };
   switch (probe.kind) {
     case 'exec':
-      return execProbe(docker, target.containerId, probe.command, probe.expect);
+      return execProbe(engine.exec, target.containerId, probe.command, probe.expect);
     case 'tcp':
       return tcpProbe(t, probe.port);
     case 'http':
@@ -110,11 +110,10 @@ function firstInterrupt(
   runSignal: AbortSignal,
   stop: AbortSignal,
 ): Promise<Interrupt> {
-  const exited = deps.docker
-    .getContainer(containerId)
-    .wait({ condition: 'not-running', abortSignal: stop })
+  const exited = deps.engine.containers
+    .wait(containerId, stop)
     .then(
-      (r: { StatusCode?: number }) => ({ kind: 'exited' as const, ...(typeof r.StatusCode === 'number' ? { exitCode: r.StatusCode } : {}) }),
+      (r) => ({ kind: 'exited' as const, ...(r.exitCode !== null ? { exitCode: r.exitCode } : {}) }),
       () => new Promise<never>(() => undefined),
     );
   const timedOut = deps.clock.sleep(timeoutMs, stop).then(() =>
