@@ -249,7 +249,9 @@ export class FakeEngine implements Engine {
       const broken = new PassThrough();
       tar.once('data', (first: unknown) => {
         broken.write((first as Buffer).subarray(0, 600));
-        setImmediate(() => broken.destroy(new Error('unexpected EOF from the engine')));
+        setImmediate(() => {
+          if (!broken.destroyed) broken.destroy(new Error('unexpected EOF from the engine'));
+        });
       });
       return broken;
     },

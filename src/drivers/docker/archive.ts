@@ -47,6 +47,9 @@ async function copyOne(archive: ArchivePort, containerId: string, source: string
 async function extractInto(archive: Readable, destDir: string): Promise<void> {
   const tar = extract();
   tar.on('entry', (header, stream, next) => {
+    // An archive that breaks mid-file fails the entry too, maybe before a reader is attached
+    // (mkdir pending): the outer pipeline reports it, an unheard error would crash the runner.
+    stream.on('error', () => undefined);
     const target = safeTarget(destDir, header.name);
     const done = (err?: unknown) => (err ? next(err as Error) : next());
     if (!target || (header.type !== 'file' && header.type !== 'directory')) {
