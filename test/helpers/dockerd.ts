@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Test } from 'tap';
+import { requireOrSkip } from './engine.js';
 
 export interface TestDaemon {
   /** What DOCKER_HOST would say: `unix:///tmp/…/docker.sock` or `tcp://127.0.0.1:<port>`. */
@@ -41,13 +42,7 @@ export function canStartDockerd(): boolean {
 
 /** True when the test may start a daemon; otherwise it skips (plan 0) or, under CI=true, fails. */
 export function requireDockerd(t: Pick<Test, 'plan' | 'fail'>): boolean {
-  if (canStartDockerd()) return true;
-  if (process.env.CI === 'true') {
-    t.fail(`CI=true but ${DOCKERD_SKIP_REASON}`);
-    return false;
-  }
-  t.plan(0, DOCKERD_SKIP_REASON);
-  return false;
+  return requireOrSkip(t, canStartDockerd(), DOCKERD_SKIP_REASON);
 }
 
 export async function startDockerd(listen: 'unix' | 'tcp'): Promise<TestDaemon> {
@@ -157,7 +152,8 @@ function readLog(dir: string): string {
   return readText(join(dir, 'dockerd.log'));
 }
 
-async function freePort(): Promise<number> {
+/** A loopback port nothing listens on (just now). */
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();

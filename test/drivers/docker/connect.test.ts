@@ -1,10 +1,10 @@
 import t from 'tap';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { DockerDriver } from '../../../src/drivers/docker/docker-driver.js';
 import { DEFAULT_SOCKET, contextDigest, resolveEngineEndpoint, type EndpointSources } from '../../../src/drivers/docker/endpoint.js';
 import { dockerodeOptions } from '../../../src/drivers/docker/engine/dockerode-engine.js';
 import { InfrastructureError } from '../../../src/errors.js';
+import { freePort } from '../../helpers/dockerd.js';
 import { requireEngine } from './harness.js';
 
 const HOME = '/home/dev';
@@ -146,16 +146,8 @@ t.test("dockerode gets every connection field, so docker-modem's own reading of 
   });
 });
 
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const address = server.address();
-  await new Promise<void>((r) => server.close(() => r()));
-  return typeof address === 'object' && address ? address.port : 1;
-}
-
 t.test('describe() against an engine that does not answer names the endpoint and says what to do', async (t) => {
-  const port = await closedPort();
+  const port = await freePort();
   for (const host of [`tcp://127.0.0.1:${port}`, 'unix:///nonexistent/docker.sock']) {
     const driver = new DockerDriver({ env: { DOCKER_HOST: host } });
     const err = await driver.describe().then(
