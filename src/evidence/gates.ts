@@ -4,6 +4,8 @@ import { commandGates, durationGates } from './gates-duration.js';
 import { testGates } from './gates-tests.js';
 import type { GateResult } from './types.js';
 
+export { gateGroupStatus } from './status.js';
+
 /**
  * Every gate row of the plan, in a stable order: coverage (global, then per phase), tests, duration,
  * commands. Missing or unreadable evidence makes a row `error`, never `pass`.
@@ -17,14 +19,4 @@ export function evaluateGates(input: GateInput): GateResult[] {
     ...(gates.duration === undefined ? [] : durationGates(gates.duration, phases, input.totalDurationMs)),
     ...commandGates(gates.commands, input.checks),
   ];
-}
-
-/** Per group (`coverage`, `tests`, `duration`, a command gate): error if any row errored, else fail if any failed. */
-export function gateGroupStatus(results: readonly GateResult[]): Record<string, GateResult['status']> {
-  const groups: Record<string, GateResult['status']> = {};
-  for (const r of results) {
-    const prev = groups[r.gate];
-    groups[r.gate] = prev === 'error' || r.status === 'error' ? 'error' : prev === 'fail' || r.status === 'fail' ? 'fail' : 'pass';
-  }
-  return groups;
 }
