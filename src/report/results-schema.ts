@@ -41,6 +41,8 @@ const EvidenceError = Type.Object({ file: Str, phase: Type.Optional(Str), messag
 const StepTiming = Type.Object({
   id: Str,
   kind: Str,
+  /** The image, service, phase or check the step acts on; absent for the network steps. Never parsed out of `id`. */
+  subject: Type.Optional(Str),
   status: literals(['passed', 'failed', 'skipped', 'cancelled']),
   startedAt: Type.Optional(Str),
   finishedAt: Type.Optional(Str),

@@ -1,5 +1,6 @@
 /** Turns what the executor recorded and the evidence files into results.json: the single source of every report. */
 import path from 'node:path';
+import { stepId, stepSubject } from '../compile/compile.js';
 import type { StepGraph } from '../compile/graph.js';
 import type { ImageUse, TestPlan } from '../dsl/plan.js';
 import type { DriverInfo, DriverKind, RunIdentity } from '../drivers/driver.js';
@@ -36,9 +37,11 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 
 function stepTiming(record: StepRecord): StepTiming {
   const status = record.status === 'pending' || record.status === 'running' ? 'cancelled' : record.status;
+  const subject = stepSubject(record.step);
   return {
     id: record.step.id,
     kind: record.step.kind,
+    ...(subject !== undefined ? { subject } : {}),
     status,
     ...(record.startedAt !== undefined ? { startedAt: iso(record.startedAt) } : {}),
     ...(record.finishedAt !== undefined ? { finishedAt: iso(record.finishedAt) } : {}),
@@ -95,7 +98,7 @@ function serviceResults(input: Common, record: ExecutionRecord, steps: StepsById
     const ready = state?.ready;
     const status: ServiceResult['status'] = !state?.handle ? 'not-started' : ready && !ready.ready ? 'not-ready' : 'ready';
     // Why it is not ready: the message of the step that stopped it (starting, or waiting for readiness).
-    const stoppedBy = status === 'not-ready' ? steps.get(`wait-ready:${name}`) : steps.get(`start-service:${name}`);
+    const stoppedBy = status === 'not-ready' ? steps.get(stepId.ready(name)) : steps.get(stepId.start(name));
     const message = status === 'ready' ? undefined : (stoppedBy?.message ?? (status === 'not-ready' ? 'not ready' : undefined));
     return {
       name,
@@ -156,7 +159,7 @@ function checkOutcomes(plan: TestPlan, record: ExecutionRecord, steps: StepsById
   const outcomes: Record<string, CheckOutcome> = {};
   for (const name of Object.keys(plan.checks)) {
     const state = record.state.checks.get(name);
-    const step = steps.get(`run-check:${name}`);
+    const step = steps.get(stepId.check(name));
     outcomes[name] = state
       ? state.timedOut
         ? { error: `timed out` }
@@ -170,7 +173,7 @@ export async function buildResults(input: Common & { readonly info: DriverInfo; 
   const { plan, graph, record } = input;
   const stepById = new Map(record.steps.map((s) => [s.step.id, s]));
   const findings = await Promise.all(
-    graph.phases.map((name) => readPhaseEvidence(plan.phases[name]!, stepById.get(`run-phase:${name}`), record.state.phases.get(name))),
+    graph.phases.map((name) => readPhaseEvidence(plan.phases[name]!, stepById.get(stepId.phase(name)), record.state.phases.get(name))),
   );
   const checks = checkOutcomes(plan, record, stepById);
   const gates = evaluateGates({ gates: plan.gates, phases: findings, totalDurationMs: input.finishedAt - input.startedAt, checks });

@@ -31,9 +31,8 @@ function orphanFailedSteps(results: RunResults): StepTiming[] {
   ]);
   return results.steps.filter((step) => {
     if (step.status !== 'failed') return false;
-    const subject = step.id.includes(':') ? step.id.slice(step.id.indexOf(':') + 1) : '';
     const about = step.kind === 'run-phase' || step.kind === 'collect-artifacts' || step.kind.endsWith('service') || step.kind === 'wait-ready';
-    return !(about && explained.has(subject));
+    return !(about && step.subject !== undefined && explained.has(step.subject));
   });
 }
 
