@@ -5,7 +5,7 @@
  */
 import type { CriterionSpec } from '../dsl/plan.js';
 import type { CriteriaEvidence, PhaseEvidence } from './evidence-input.js';
-import { capList } from './format.js';
+import { capList, testLabel } from './format.js';
 import { describeEvidenceError } from './result.js';
 import { worstStatus } from './status.js';
 import type { CriterionResult, CriterionStatus, TestCase, TestReport } from './types.js';
@@ -74,9 +74,6 @@ function matches(re: RegExp, test: TestCase): boolean {
   return re.test(testLabel(test)) || re.test(test.name) || (test.file !== undefined && re.test(test.file));
 }
 
-function testLabel(test: TestCase): string {
-  return test.suite === '' ? test.name : `${test.suite} > ${test.name}`;
-}
 
 function byGates(names: readonly string[], evidence: CriteriaEvidence): Verdict {
   const results = names.map((name): Verdict => {

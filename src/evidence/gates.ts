@@ -1,6 +1,7 @@
 import type { GateInput } from './evidence-input.js';
 import { globalCoverageGates, phaseCoverageGates } from './gates-coverage.js';
-import { commandGates, durationGates } from './gates-duration.js';
+import { commandGates } from './gates-command.js';
+import { durationGates } from './gates-duration.js';
 import { testGates } from './gates-tests.js';
 import type { GateResult } from './types.js';
 

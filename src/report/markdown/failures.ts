@@ -1,4 +1,5 @@
 /** The failures section: failing steps, services that never became ready, failing phases and tests, log tails. */
+import { testLabel } from '../../evidence/format.js';
 import type { TestCase } from '../../evidence/types.js';
 import { toPlainText } from '../ansi.js';
 import type { PhaseResult, RunResults, ServiceResult, StepTiming } from '../results.js';
@@ -14,9 +15,6 @@ export function failureBlocks(results: RunResults): Block[] {
   return blocks.length > 0 ? [text('## Failures'), ...blocks] : [];
 }
 
-export function testLabel(test: TestCase): string {
-  return test.suite && test.suite !== test.name ? `${test.suite} › ${test.name}` : test.name;
-}
 
 function phaseNeedsDetail(phase: PhaseResult): boolean {
   const ok = phase.status === 'passed' || phase.status === 'skipped';
