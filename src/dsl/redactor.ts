@@ -6,7 +6,7 @@
  *
  * Masked forms of each value: raw, URL-encoded (`encodeURIComponent` and form encoding), JSON-escaped,
  * base64 (at each of the three byte alignments, as GitHub Actions does), and any of these split by
- * ANSI escape codes (then the codes of that text are dropped).
+ * ANSI escape codes (then the codes of that text are dropped); each line of a multi-line value too.
  */
 export const MASK = '***';
 
@@ -38,7 +38,9 @@ export function makeRedactor(values: readonly string[]): Redact {
 
 export function maskedForms(value: string): string[] {
   if (value === '') return [];
-  return [value, safe(() => encodeURIComponent(value)), safe(() => new URLSearchParams({ v: value }).toString().slice(2)), JSON.stringify(value).slice(1, -1), ...base64Forms(value)];
+  // Output is split into lines: each line of a multi-line secret is masked on its own (as GitHub Actions does).
+  const lines = value.includes('\n') ? value.split(/\r?\n/).filter((line) => line.trim().length > 0) : [];
+  return [...lines, value, safe(() => encodeURIComponent(value)), safe(() => new URLSearchParams({ v: value }).toString().slice(2)), JSON.stringify(value).slice(1, -1), ...base64Forms(value)];
 }
 
 /**
