@@ -4,7 +4,8 @@
  * result values, never exceptions.
  */
 
-export const EXIT = { passed: 0, failed: 1, invalid: 2, infrastructure: 3 } as const;
+/** The one table of exit codes: the CI verdict. README "Exit codes" documents the same five. */
+export const EXIT = { passed: 0, failed: 1, invalid: 2, infrastructure: 3, interrupted: 130 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 export abstract class UserError extends Error {

@@ -1,18 +1,24 @@
 /** Argument parsing shared by the commands; bad usage is a UsageError (exit 2). */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from '../errors.js';
+import { COMMANDS, type CommandName } from './command-table.js';
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
 
 type CommandConfig<O extends Options> = { args: string[]; options: O; allowPositionals: true; strict: true };
 export type ParsedArgs<O extends Options> = ReturnType<typeof parseArgs<CommandConfig<O>>>;
 
-export function parseCommandArgs<O extends Options>(command: string, argv: readonly string[], options: O): ParsedArgs<O> {
+/** Parses `argv` with the options the command table declares for `command` (the same ones its help lists). */
+export function parseCommand<N extends CommandName>(command: N, argv: readonly string[]): ParsedArgs<(typeof COMMANDS)[N]['options']> {
+  const declared: Options = {};
+  for (const [name, o] of Object.entries(COMMANDS[command].options as Record<string, Options[string]>)) {
+    declared[name] = { type: o.type, ...(o.multiple ? { multiple: true } : {}), ...(o.short ? { short: o.short } : {}), ...(o.default !== undefined ? { default: o.default } : {}) };
+  }
   try {
-    return parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
+    return parseArgs({ args: [...argv], options: declared, allowPositionals: true, strict: true }) as ParsedArgs<(typeof COMMANDS)[N]['options']>;
   } catch (error) {
     const message = error instanceof Error ? error.message.replace(/\. To specify a positional argument.*$/, '') : String(error);
-    throw new UsageError(`plan ${command}: ${message}. Run \`plan help\` for the options.`);
+    throw new UsageError(`plan ${command}: ${message}. Run \`plan ${command} --help\` for its options.`);
   }
 }
 

@@ -11,6 +11,8 @@ export interface CommandContext {
   readonly relative: (file: string) => string;
   /** Signals that interrupt a run (SIGINT, SIGTERM); a second one forces. */
   readonly onSignal: (handler: (signal: string) => void) => () => void;
+  /** Ends the process now (a second Ctrl-C, once cleanup is done). */
+  readonly exit: (code: number) => void;
 }
 
 export function processContext(): CommandContext {
@@ -23,6 +25,7 @@ export function processContext(): CommandContext {
     isTTY: Boolean(process.stdout.isTTY),
     columns: () => process.stdout.columns || 100,
     relative: (file) => path.relative(cwd, file) || file,
+    exit: (code) => process.exit(code),
     onSignal: (handler) => {
       const listener = (signal: NodeJS.Signals): void => handler(signal);
       process.on('SIGINT', listener);

@@ -1,24 +1,44 @@
-export const HELP = `plan — run a typed test plan in real containers and write an honest completion report
+/** Help text, generated from the command table so that it lists exactly the options the parser accepts. */
+import { EXIT } from '../errors.js';
+import { COMMANDS, type CommandName, type CommandSpec, type OptionSpec } from './command-table.js';
 
-Usage: plan <command> [plan-file] [options]
+const EXIT_MEANING: Record<keyof typeof EXIT, string> = {
+  passed: 'passed',
+  failed: 'verdict failed',
+  invalid: 'invalid plan or usage',
+  infrastructure: 'infrastructure failure',
+  interrupted: 'interrupted',
+};
 
-Commands
-  run [file]       run the plan; exit code is the verdict
-    --phase NAME       run this phase and what it needs (repeatable)
-    --profile NAME     enable services/phases with this profile (repeatable)
-    --driver KIND      docker (default) or local (host processes, no engine)
-    --concurrency N    phases in parallel (default: number of cores)
-    --fail-fast        stop at the first failing phase
-    --keep             leave services and the network running for debugging
-    --out DIR          output folder (default .testplan/runs/<run-id>)
-    -q, --quiet        only the verdict    -v, --verbose   also build and service output
-  check [file]     validate the plan; --types also type-checks a .plan.ts
-  graph [file]     print the step graph; --format text|mermaid|json, --phase, --profile
-  report FILE      re-render report.md and junit.xml from a results.json; --out DIR
-  list             list the plans under plans/
-  prune            remove what killed runs left behind; --all, --plan NAME
-  help             this text
+function optionLines(options: Readonly<Record<string, OptionSpec>>): string[] {
+  return Object.entries(options).map(([name, o]) => {
+    const flag = `${o.short ? `-${o.short}, ` : ''}--${name}${o.value ? ` ${o.value}` : ''}`;
+    return `    ${flag.padEnd(20)} ${o.help}${o.env ? ` (env ${o.env})` : ''}`;
+  });
+}
 
-Without a file, the single plans/*.plan.{ts,yaml,yml,js} is used.
-Exit codes: 0 passed · 1 verdict failed · 2 invalid plan or usage · 3 infrastructure failure · 130 interrupted
-`;
+const usage = (name: string, spec: CommandSpec): string => `${name}${spec.args ? ` ${spec.args}` : ''}`;
+
+export function generalHelp(): string {
+  const commands = Object.entries(COMMANDS).flatMap(([name, spec]: [string, CommandSpec]) => [`  ${usage(name, spec).padEnd(16)} ${spec.summary}`, ...optionLines(spec.options)]);
+  const exits = (Object.keys(EXIT) as (keyof typeof EXIT)[]).map((k) => `${EXIT[k]} ${EXIT_MEANING[k]}`).join(' · ');
+  return [
+    'plan — run a typed test plan in real containers and write an honest completion report',
+    '',
+    'Usage: plan <command> [plan-file] [options]        plan <command> --help: one command',
+    '',
+    'Commands',
+    ...commands,
+    `  ${'help'.padEnd(16)} this text`,
+    '',
+    'Without a file, the single plans/*.plan.{ts,yaml,yml,js} is used.',
+    `Exit codes: ${exits}`,
+    '',
+  ].join('\n');
+}
+
+export function commandHelp(name: CommandName): string {
+  const spec: CommandSpec = COMMANDS[name];
+  const options = optionLines(spec.options);
+  return [`Usage: plan ${usage(name, spec)}${options.length ? ' [options]' : ''}`, '', spec.summary, ...(options.length ? ['', 'Options', ...options] : []), ''].join('\n');
+}

@@ -1,33 +1,30 @@
 /** The `plan` command: argv → command; user errors become a message and their exit code. */
 import { EXIT, PlanInvalidError, UserError } from '../errors.js';
 import { processContext, type CommandContext } from './context.js';
-import { HELP } from './help.js';
+import { COMMANDS, isCommand } from './command-table.js';
+import { commandHelp, generalHelp } from './help.js';
 
-type Command = (argv: readonly string[], ctx: CommandContext) => Promise<number>;
-
-// Loaded on demand: `plan check` must not pay for dockerode, zx or ts-morph.
-const COMMANDS: Record<string, () => Promise<Command>> = {
-  run: async () => (await import('./commands/run.js')).runCommand,
-  check: async () => (await import('./commands/check.js')).checkCommand,
-  graph: async () => (await import('./commands/graph.js')).graphCommand,
-  report: async () => (await import('./commands/report.js')).reportCommand,
-  list: async () => (await import('./commands/list.js')).listCommand,
-  prune: async () => (await import('./commands/prune.js')).pruneCommand,
-};
+const wantsHelp = (arg: string): boolean => arg === '--help' || arg === '-h';
 
 export async function main(argv: readonly string[], ctx: CommandContext): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === 'help' || name === '--help' || name === '-h') {
-    ctx.stdout(HELP);
+  if (!name || name === 'help' || wantsHelp(name)) {
+    const topic = rest[0];
+    ctx.stdout(name === 'help' && topic !== undefined && isCommand(topic) ? commandHelp(topic) : generalHelp());
     return name ? EXIT.passed : EXIT.invalid;
   }
-  const load = COMMANDS[name];
-  if (!load) {
+  if (!isCommand(name)) {
     ctx.stderr(`plan: unknown command '${name}'. Commands: ${Object.keys(COMMANDS).join(', ')}. Run \`plan help\`.\n`);
     return EXIT.invalid;
   }
+  // Help before anything else: `plan run --help` must not start a run. Only flags before `--` count.
+  const flags = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
+  if (flags.some(wantsHelp)) {
+    ctx.stdout(commandHelp(name));
+    return EXIT.passed;
+  }
   try {
-    return await (await load())(rest, ctx);
+    return await (await COMMANDS[name].load())(rest, ctx);
   } catch (error) {
     if (error instanceof PlanInvalidError) {
       ctx.stderr(`✖ the plan is invalid (${error.problems.length} problem${error.problems.length === 1 ? '' : 's'}); nothing was started:\n`);

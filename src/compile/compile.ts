@@ -15,6 +15,25 @@ export const stepId = {
   removeNetwork: 'remove-network',
 } as const;
 
+/** What a step acts on (its image, service, phase or check); undefined for the network steps. Read, never parsed from an id. */
+export function stepSubject(step: Step): string | undefined {
+  switch (step.kind) {
+    case 'build-image':
+      return step.image;
+    case 'start-service':
+    case 'wait-ready':
+    case 'stop-service':
+      return step.service;
+    case 'run-phase':
+    case 'collect-artifacts':
+      return step.phase;
+    case 'run-check':
+      return step.check;
+    default:
+      return undefined;
+  }
+}
+
 export function compilePlan(plan: TestPlan, options: SelectOptions = {}): StepGraph {
   const selection = selectForRun(plan, options);
   const steps: Step[] = [];

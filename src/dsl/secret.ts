@@ -1,8 +1,10 @@
+import { MASK, makeRedactor, type Redact } from './redactor.js';
+
 const hidden = new WeakMap<Secret, string>();
 
 /** A secret value that cannot leak through `String()`, template strings, `JSON.stringify` or `util.inspect`. */
 export class Secret {
-  static readonly mask = '***';
+  static readonly mask = MASK;
   constructor(value: string, readonly source: string) {
     hidden.set(this, value);
   }
@@ -20,12 +22,14 @@ export class Secret {
   }
 }
 
-/** Replaces every occurrence of every secret value in `text` with the mask. */
+const redactors = new WeakMap<readonly Secret[], Redact>();
+
+/** Masks every secret of `secrets` in the free text `text`, through the one redactor (redactor.ts). */
 export function redact(text: string, secrets: readonly Secret[]): string {
-  let out = text;
-  for (const s of secrets) {
-    const value = s.reveal();
-    if (value.length > 0) out = out.split(value).join(Secret.mask);
+  let redactor = redactors.get(secrets);
+  if (!redactor) {
+    redactor = makeRedactor(secrets.map((s) => s.reveal()));
+    redactors.set(secrets, redactor);
   }
-  return out;
+  return redactor(text);
 }

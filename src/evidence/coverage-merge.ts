@@ -3,6 +3,7 @@
  * covered in any phase counts once, likewise branches, functions and statements. Percentages are
  * never averaged — they are computed once, from the merged counts, by `summarize`.
  */
+import { COVERAGE_METRICS } from './coverage-metrics.js';
 import type { CoverageMetric, CoverageReport, FileCoverage, MetricTotals } from './types.js';
 
 export function mergeCoverage(reports: readonly CoverageReport[]): CoverageReport {
@@ -34,7 +35,7 @@ function mergeFile(list: readonly FileCoverage[]): FileCoverage {
   if (countOnly.length > 0 || statementTotalsOnly.length > 0) {
     const merged: FileCoverage = { path, lines, branches, functions, ...(statementHits ? { statementHits } : {}) };
     totals = {};
-    for (const metric of METRICS) {
+    for (const metric of COVERAGE_METRICS) {
       const candidates: MetricTotals[] = [];
       const detail = detailTotals(merged, metric);
       if (detail !== undefined) candidates.push(detail);
@@ -56,8 +57,6 @@ function mergeFile(list: readonly FileCoverage[]): FileCoverage {
     ...(totals ? { totals } : {}),
   };
 }
-
-const METRICS: readonly CoverageMetric[] = ['lines', 'branches', 'functions', 'statements'];
 
 /**
  * What a union is at least, when some phases only gave counts: the most covered of them (the union

@@ -1,7 +1,8 @@
+import { COVERAGE_METRICS } from './coverage-metrics.js';
 import { detailTotals } from './coverage-merge.js';
 import type { CoverageMetric, CoverageReport, CoverageSummary, FileCoverage, MetricTotals } from './types.js';
 
-export const COVERAGE_METRICS: readonly CoverageMetric[] = ['lines', 'branches', 'functions', 'statements'];
+export { COVERAGE_METRICS } from './coverage-metrics.js';
 
 /**
  * Totals per metric over all files of a (merged) report, with the percentage computed once from the

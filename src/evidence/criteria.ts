@@ -1,13 +1,13 @@
 /**
  * Acceptance criteria from evidence. Each kind of evidence a criterion lists (phases, tests, gates,
- * command) gives pass | fail | unverified | error, and all of them must pass. Combined: error (some
- * evidence could not be read) over fail over unverified (nothing showed it either way) over pass.
- * Unverified is not a pass.
+ * command) gives pass | fail | unverified | error, and all of them must pass; they combine by the one
+ * ranking in status.ts. Unverified is not a pass.
  */
 import type { CriterionSpec } from '../dsl/plan.js';
 import type { CriteriaEvidence, PhaseEvidence } from './evidence-input.js';
-import { capList } from './format.js';
+import { capList, testLabel } from './format.js';
 import { describeEvidenceError } from './result.js';
+import { worstStatus } from './status.js';
 import type { CriterionResult, CriterionStatus, TestCase, TestReport } from './types.js';
 
 /** How many lines of evidence per kind a criterion lists before `… and N more`. */
@@ -18,8 +18,6 @@ interface Verdict {
   readonly evidence: readonly string[];
 }
 
-const RANK: Readonly<Record<CriterionStatus, number>> = { pass: 0, unverified: 1, fail: 2, error: 3 };
-
 export function evaluateCriteria(criteria: readonly CriterionSpec[], evidence: CriteriaEvidence): CriterionResult[] {
   return criteria.map((criterion) => {
     const { phases, tests, gates, command } = criterion.verifiedBy;
@@ -28,16 +26,13 @@ export function evaluateCriteria(criteria: readonly CriterionSpec[], evidence: C
     if (tests !== undefined) verdicts.push(byTests(tests, evidence.phases));
     if (gates !== undefined) verdicts.push(byGates(gates, evidence));
     if (command !== undefined) verdicts.push(byCommand(command, evidence));
-    const status =
-      verdicts.length === 0 ? 'unverified' : verdicts.reduce<CriterionStatus>((worst, v) => (RANK[v.status] > RANK[worst] ? v.status : worst), 'pass');
+    const status = verdicts.length === 0 ? 'unverified' : worst(verdicts.map((v) => v.status));
     const lines = verdicts.length === 0 ? ['no evidence is listed in verifiedBy'] : verdicts.flatMap((v) => v.evidence);
     return { id: criterion.id, requirement: criterion.requirement, kind: criterion.kind, status, evidence: lines };
   });
 }
 
-function worst(statuses: readonly CriterionStatus[]): CriterionStatus {
-  return statuses.reduce<CriterionStatus>((w, s) => (RANK[s] > RANK[w] ? s : w), 'pass');
-}
+const worst = (statuses: readonly CriterionStatus[]): CriterionStatus => worstStatus(statuses);
 
 function byPhases(names: readonly string[], phases: readonly PhaseEvidence[]): Verdict {
   const results = names.map((name): Verdict => {
@@ -79,15 +74,12 @@ function matches(re: RegExp, test: TestCase): boolean {
   return re.test(testLabel(test)) || re.test(test.name) || (test.file !== undefined && re.test(test.file));
 }
 
-function testLabel(test: TestCase): string {
-  return test.suite === '' ? test.name : `${test.suite} > ${test.name}`;
-}
 
 function byGates(names: readonly string[], evidence: CriteriaEvidence): Verdict {
   const results = names.map((name): Verdict => {
     const rows = evidence.gates.filter((g) => g.gate === name);
     if (rows.length === 0) return { status: 'unverified', evidence: [`gate ${name} was not evaluated`] };
-    const status = worst(rows.map((r) => (r.status === 'pass' ? 'pass' : r.status === 'fail' ? 'fail' : 'error')));
+    const status = worst(rows.map((r) => r.status));
     return { status, evidence: rows.map((r) => `${r.name} ${r.actual} (${r.threshold}) ${r.status}`) };
   });
   return { status: worst(results.map((r) => r.status)), evidence: capList(results.flatMap((r) => r.evidence), MAX_EVIDENCE_LINES, 'more gate values') };

@@ -1,4 +1,13 @@
-/** Human text for gate thresholds and actual values. */
+/** Human text for gate thresholds, actual values and test names. */
+import type { TestCase } from './types.js';
+
+/**
+ * The one label of a test: `suite > name` (the suite left out when empty or equal to the name). Criteria
+ * patterns are tried on it, and every output shows it.
+ */
+export function testLabel(test: Pick<TestCase, 'suite' | 'name'>): string {
+  return test.suite && test.suite !== test.name ? `${test.suite} > ${test.name}` : test.name;
+}
 
 /** Percent with one decimal, rounded DOWN so that a failing value never prints as the threshold. */
 export function formatPercent(covered: number, total: number): string {

@@ -1,6 +1,6 @@
-/** Duration gates (total and per phase) and command gates (`gate:NAME` exits 0). */
+/** Duration gates: the whole run and each phase against their limits. */
 import type { GatesSpec } from '../dsl/plan.js';
-import type { CheckOutcome, PhaseEvidence } from './evidence-input.js';
+import type { PhaseEvidence } from './evidence-input.js';
 import { formatDuration } from '../dsl/duration.js';
 import type { GateResult } from './types.js';
 
@@ -30,15 +30,4 @@ function durationRow(name: string, maxMs: number, actualMs: number, what: string
     status: passed ? 'pass' : 'fail',
     ...(passed ? {} : { message: `${what} took ${formatDuration(actualMs)}, over the ${formatDuration(maxMs)} limit` }),
   };
-}
-
-export function commandGates(commands: GatesSpec['commands'], checks: Readonly<Record<string, CheckOutcome>>): GateResult[] {
-  return Object.keys(commands).map((gateName) => {
-    const checkName = `gate:${gateName}`;
-    const outcome = checks[checkName];
-    const base = { gate: gateName, name: gateName, threshold: 'exit 0' };
-    if (outcome === undefined) return { ...base, actual: 'n/a', status: 'error', message: `the check ${checkName} did not run` };
-    if ('error' in outcome) return { ...base, actual: 'n/a', status: 'error', message: `the check ${checkName} could not run: ${outcome.error}` };
-    return { ...base, actual: `exit ${outcome.exitCode}`, status: outcome.exitCode === 0 ? 'pass' : 'fail' };
-  });
 }

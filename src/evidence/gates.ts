@@ -1,8 +1,11 @@
 import type { GateInput } from './evidence-input.js';
 import { globalCoverageGates, phaseCoverageGates } from './gates-coverage.js';
-import { commandGates, durationGates } from './gates-duration.js';
+import { commandGates } from './gates-command.js';
+import { durationGates } from './gates-duration.js';
 import { testGates } from './gates-tests.js';
 import type { GateResult } from './types.js';
+
+export { gateGroupStatus } from './status.js';
 
 /**
  * Every gate row of the plan, in a stable order: coverage (global, then per phase), tests, duration,
@@ -17,14 +20,4 @@ export function evaluateGates(input: GateInput): GateResult[] {
     ...(gates.duration === undefined ? [] : durationGates(gates.duration, phases, input.totalDurationMs)),
     ...commandGates(gates.commands, input.checks),
   ];
-}
-
-/** Per group (`coverage`, `tests`, `duration`, a command gate): error if any row errored, else fail if any failed. */
-export function gateGroupStatus(results: readonly GateResult[]): Record<string, GateResult['status']> {
-  const groups: Record<string, GateResult['status']> = {};
-  for (const r of results) {
-    const prev = groups[r.gate];
-    groups[r.gate] = prev === 'error' || r.status === 'error' ? 'error' : prev === 'fail' || r.status === 'fail' ? 'fail' : 'pass';
-  }
-  return groups;
 }

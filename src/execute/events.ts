@@ -1,5 +1,6 @@
 /** A run is a stream of events; the progress display and the run log are consumers. */
 import type { Step } from '../compile/graph.js';
+import type { Redact } from '../dsl/redactor.js';
 
 export type StepStatus = 'passed' | 'failed' | 'skipped' | 'cancelled';
 
@@ -19,3 +20,15 @@ export type RunEvent =
   | { readonly kind: 'interrupted'; readonly signal: string; readonly force: boolean };
 
 export type EventSink = (event: RunEvent) => void;
+
+/** The event with its free text (log lines, step messages) masked; names and ids are left as they are. */
+export function redactEvent(event: RunEvent, redact: Redact): RunEvent {
+  switch (event.kind) {
+    case 'log':
+      return { ...event, line: redact(event.line) };
+    case 'step-finished':
+      return event.message === undefined ? event : { ...event, message: redact(event.message) };
+    default:
+      return event;
+  }
+}

@@ -1,11 +1,9 @@
 /** Reads a plan file of any supported kind and returns the validated, normalised plan. */
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { PlanInvalidError, type PlanProblem } from '../errors.js';
+import { PlanInvalidError } from '../errors.js';
 import type { TestPlan } from '../dsl/plan.js';
-import type { PlanInput } from '../dsl/types.js';
-import { findPlanProblems, formatPath, type Path } from '../dsl/validate/index.js';
-import { normalise } from '../dsl/validate/normalise.js';
+import { validatePlan, type Path } from '../dsl/validate/index.js';
 import { PLAN_FILE } from './discover.js';
 import { loadPlanModule } from './load-module.js';
 
@@ -41,11 +39,6 @@ async function readInput(file: string, absolute: string): Promise<{ input: unkno
 export async function loadPlanFile(file: string, options: LoadOptions = {}): Promise<TestPlan> {
   const absolute = resolve(file);
   const { input, locate } = await readInput(file, absolute);
-  const findings = findPlanProblems(input, options.env ?? process.env);
-  if (findings.length > 0) {
-    const problems: PlanProblem[] = findings.map((f) => ({ file: locate(f.path), path: formatPath(f.path), message: f.message }));
-    throw new PlanInvalidError(problems);
-  }
-  return normalise(input as PlanInput<string, string, string>, { file: absolute, dir: dirname(absolute) }, options.env ?? process.env);
+  return validatePlan(input, { file: absolute, dir: dirname(absolute) }, options.env ?? process.env, locate);
 }
 

@@ -1,51 +1,44 @@
-import { Secret } from '../dsl/secret.js';
-import { stripAnsi } from './ansi.js';
-import type { RunResults } from './results.js';
-
 /**
- * Returns a copy of `results` where every occurrence of every secret value, in every string and
- * object key at any depth, is replaced with `***`. The CLI calls this before writing or printing
- * anything. Strings holding ANSI escapes are stripped of them first, so that a colour code in a
- * log line cannot split a secret and let it through.
+ * Masks secret values in the free text of a RunResults (messages, log tails, failure text, test names
+ * and evidence lines that come from tools' output) with the one redactor. Keys, plan/phase/service
+ * names, images, step ids and the plan name are structure and never touched: a secret equal to one
+ * of them (`postgres`, `test`) cannot rewrite or break the results.
  */
-export function redactResults(results: RunResults, secretValues: readonly string[]): RunResults {
-  const redact = makeRedactor(secretValues);
-  return redactValue(results, redact) as RunResults;
-}
+import { makeRedactor, type Redact } from '../dsl/redactor.js';
+import type { TestCase } from '../evidence/types.js';
+import type { PhaseResult, RunResults, ServiceResult } from './results.js';
 
-/** A string redactor for the given secret values (also matching their URL-encoded form). */
-export function makeRedactor(secretValues: readonly string[]): (text: string) => string {
-  const needles = [...new Set(secretValues.flatMap(variants))]
-    .filter((v) => v.length > 0)
-    // Longest first, so a secret that contains another is masked whole.
-    .sort((a, b) => b.length - a.length);
-  return (text) => {
-    let out = text.includes('\u001b') || text.includes('\u009b') ? stripAnsi(text) : text;
-    for (const needle of needles) if (out.includes(needle)) out = out.split(needle).join(Secret.mask);
-    return out;
+export { makeRedactor } from '../dsl/redactor.js';
+
+export function redactResults(results: RunResults, secretValues: readonly string[]): RunResults {
+  if (secretValues.every((v) => v === '')) return results;
+  const redact = makeRedactor(secretValues);
+  const message = <T extends { readonly message?: string }>(o: T): T => (o.message === undefined ? o : { ...o, message: redact(o.message) });
+  return {
+    ...message(results),
+    steps: results.steps.map(message),
+    services: results.services.map((s): ServiceResult => ({ ...message(s), logTail: s.logTail.map(redact) })),
+    phases: results.phases.map((p) => redactPhase(p, redact)),
+    gates: results.gates.map(message),
+    acceptance: results.acceptance.map((c) => ({ ...c, evidence: c.evidence.map(redact) })),
   };
 }
 
-function variants(value: string): string[] {
-  const encoded = safeEncode(value);
-  return encoded === value ? [value] : [value, encoded];
-}
-
-function safeEncode(value: string): string {
-  try {
-    return encodeURIComponent(value);
-  } catch {
-    return value; // lone surrogates cannot be encoded; the raw value is still masked
-  }
-}
-
-function redactValue(value: unknown, redact: (text: string) => string): unknown {
-  if (typeof value === 'string') return redact(value);
-  if (Array.isArray(value)) return value.map((item) => redactValue(item, redact));
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) out[redact(key)] = redactValue(item, redact);
-    return out;
-  }
-  return value;
+function redactPhase(phase: PhaseResult, redact: Redact): PhaseResult {
+  const testCase = (c: TestCase): TestCase => ({
+    ...c,
+    suite: redact(c.suite),
+    name: redact(c.name),
+    ...(c.file !== undefined ? { file: redact(c.file) } : {}),
+    ...(c.message !== undefined ? { message: redact(c.message) } : {}),
+    ...(c.details !== undefined ? { details: redact(c.details) } : {}),
+  });
+  return {
+    ...phase,
+    ...(phase.message !== undefined ? { message: redact(phase.message) } : {}),
+    failures: phase.failures.map(testCase),
+    tests: phase.tests.map(testCase),
+    logTail: phase.logTail.map(redact),
+    errors: phase.errors.map((e) => ({ ...e, message: redact(e.message) })),
+  };
 }

@@ -1,9 +1,13 @@
 /**
- * A runtime schema of results.json (version 1), so that `plan report results.json` can tell the
- * user exactly which field of a hand-edited or foreign file is wrong. Extra fields are allowed:
- * additive changes keep the version. Kept in step with results.ts by a type test.
+ * The schema of results.json (version 1): the one source of its TypeScript types (results.ts derives
+ * them with `Static`) and the runtime check with which `plan report results.json` tells the user exactly
+ * which field of a hand-edited or foreign file is wrong. Extra fields are allowed: additive changes keep
+ * the version.
  */
 import { Type, type TLiteral, type TUnion } from '@sinclair/typebox';
+import { EXIT } from '../errors.js';
+
+export const RESULTS_VERSION = 1;
 
 const Str = Type.String();
 const Num = Type.Number();
@@ -37,6 +41,8 @@ const EvidenceError = Type.Object({ file: Str, phase: Type.Optional(Str), messag
 const StepTiming = Type.Object({
   id: Str,
   kind: Str,
+  /** The image, service, phase or check the step acts on; absent for the network steps. Never parsed out of `id`. */
+  subject: Type.Optional(Str),
   status: literals(['passed', 'failed', 'skipped', 'cancelled']),
   startedAt: Type.Optional(Str),
   finishedAt: Type.Optional(Str),
@@ -65,6 +71,8 @@ const PhaseResult = Type.Object({
   logTail: Strings,
   errors: Type.Array(EvidenceError),
   message: Type.Optional(Str),
+  /** Passing and skipped cases counted but not listed in `tests` (a phase with more than MAX_LISTED_TESTS cases). */
+  unlisted: Type.Optional(TestCounts),
 });
 
 const ServiceResult = Type.Object({
@@ -94,11 +102,14 @@ const CriterionResult = Type.Object({
   evidence: Strings,
 });
 
+export const TestCaseSchema = TestCase;
+export const StepTimingSchema = StepTiming;
+export const PhaseAttemptSchema = PhaseAttempt;
 export const PhaseResultSchema = PhaseResult;
 export const ServiceResultSchema = ServiceResult;
 
 export const RunResultsSchema = Type.Object({
-  version: Type.Literal(1),
+  version: Type.Literal(RESULTS_VERSION),
   plan: Type.Object({ name: Str, file: Str, description: Type.Optional(Str) }),
   runId: Str,
   git: Type.Optional(Type.Object({ commit: Str, dirty: Type.Boolean(), branch: Type.Optional(Str) })),
@@ -107,7 +118,7 @@ export const RunResultsSchema = Type.Object({
   finishedAt: Str,
   durationMs: Num,
   verdict: literals(['passed', 'failed', 'error', 'interrupted']),
-  exitCode: Type.Union([Type.Literal(0), Type.Literal(1), Type.Literal(2), Type.Literal(3), Type.Literal(130)]),
+  exitCode: Type.Union(Object.values(EXIT).map((code) => Type.Literal(code))) as unknown as TUnion<TLiteral<(typeof EXIT)[keyof typeof EXIT]>[]>,
   message: Type.Optional(Str),
   selection: Type.Object({ phases: Strings, profiles: Strings }),
   steps: Type.Array(StepTiming),

@@ -1,5 +1,6 @@
 /** Turns what the executor recorded and the evidence files into results.json: the single source of every report. */
 import path from 'node:path';
+import { stepId, stepSubject } from '../compile/compile.js';
 import type { StepGraph } from '../compile/graph.js';
 import type { ImageUse, TestPlan } from '../dsl/plan.js';
 import type { DriverInfo, DriverKind, RunIdentity } from '../drivers/driver.js';
@@ -13,10 +14,12 @@ import {
   type CheckOutcome,
   type CoverageReport,
   type TestCase,
+  type TestCounts,
 } from '../evidence/index.js';
 import type { ExecutionRecord } from '../execute/execute-plan.js';
 import type { StepRecord } from '../execute/scheduler.js';
-import { RESULTS_VERSION, type PhaseResult, type RunResults, type ServiceResult, type StepTiming, type Verdict } from '../report/results.js';
+import { RESULTS_VERSION, type PhaseResult, type RunResults, type ServiceResult, type StepTiming } from '../report/results.js';
+import { decideVerdict, VERDICT_EXIT } from '../report/verdict.js';
 import type { GitInfo } from './git-info.js';
 import { readPhaseEvidence, type PhaseFindings } from './phase-evidence.js';
 
@@ -34,9 +37,11 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 
 function stepTiming(record: StepRecord): StepTiming {
   const status = record.status === 'pending' || record.status === 'running' ? 'cancelled' : record.status;
+  const subject = stepSubject(record.step);
   return {
     id: record.step.id,
     kind: record.step.kind,
+    ...(subject !== undefined ? { subject } : {}),
     status,
     ...(record.startedAt !== undefined ? { startedAt: iso(record.startedAt) } : {}),
     ...(record.finishedAt !== undefined ? { finishedAt: iso(record.finishedAt) } : {}),
@@ -59,14 +64,18 @@ function header(input: Common, driver: { kind: string; engine: string }) {
   } as const;
 }
 
-const noTests = { total: 0, passed: 0, failed: 0, errored: 0, skipped: 0 };
+const noTests: TestCounts = { total: 0, passed: 0, failed: 0, errored: 0, skipped: 0 };
+
+function sumCounts(counts: readonly TestCounts[]): TestCounts {
+  return counts.reduce((a, b) => ({ total: a.total + b.total, passed: a.passed + b.passed, failed: a.failed + b.failed, errored: a.errored + b.errored, skipped: a.skipped + b.skipped }), noTests);
+}
 
 /** The engine did not answer: nothing ran, but the run still leaves a report saying why (exit 3). */
 export function engineFailureResults(input: Common & { readonly driver: DriverKind; readonly error: InfrastructureError }): RunResults {
   return {
     ...header(input, { kind: input.driver, engine: 'unreachable' }),
     verdict: 'error',
-    exitCode: 3,
+    exitCode: VERDICT_EXIT.error,
     message: input.error.message,
     steps: [],
     services: [],
@@ -89,7 +98,7 @@ function serviceResults(input: Common, record: ExecutionRecord, steps: StepsById
     const ready = state?.ready;
     const status: ServiceResult['status'] = !state?.handle ? 'not-started' : ready && !ready.ready ? 'not-ready' : 'ready';
     // Why it is not ready: the message of the step that stopped it (starting, or waiting for readiness).
-    const stoppedBy = status === 'not-ready' ? steps.get(`wait-ready:${name}`) : steps.get(`start-service:${name}`);
+    const stoppedBy = status === 'not-ready' ? steps.get(stepId.ready(name)) : steps.get(stepId.start(name));
     const message = status === 'ready' ? undefined : (stoppedBy?.message ?? (status === 'not-ready' ? 'not ready' : undefined));
     return {
       name,
@@ -102,6 +111,33 @@ function serviceResults(input: Common, record: ExecutionRecord, steps: StepsById
   });
 }
 
+/** A phase with more cases than this lists only its failures; the rest are counted (the phase's own report has them all). */
+export const MAX_LISTED_TESTS = 10_000;
+/** Failures listed with their detail per phase; more are counted. */
+export const MAX_LISTED_FAILURES = 1_000;
+
+/**
+ * The cases results.json lists for a phase: every case (failures with their detail, passing and skipped
+ * ones without) up to MAX_LISTED_TESTS; above it only failures, so that results.json stays small for
+ * a million cases. Criteria saw every parsed case before this.
+ */
+function listedCases(cases: readonly TestCase[]): { failures: TestCase[]; tests: TestCase[]; unlisted?: TestCounts } {
+  const failing = cases.filter((c) => c.status === 'failed' || c.status === 'error');
+  const failures = failing.slice(0, MAX_LISTED_FAILURES);
+  if (cases.length <= MAX_LISTED_TESTS && failing.length === failures.length) {
+    const tests = cases.map((c) => (c.status === 'failed' || c.status === 'error' || c.details === undefined ? c : withoutDetails(c)));
+    return { failures, tests };
+  }
+  const all = countCases(cases);
+  const listed = countCases(failures);
+  const unlisted = { total: all.total - listed.total, passed: all.passed, failed: all.failed - listed.failed, errored: all.errored - listed.errored, skipped: all.skipped };
+  return { failures, tests: failures, unlisted };
+}
+
+function withoutDetails({ details: _details, ...rest }: TestCase): TestCase {
+  return rest;
+}
+
 function phaseResult(input: Common, record: ExecutionRecord, findings: PhaseFindings): PhaseResult {
   const state = record.state.phases.get(findings.name);
   const cases: readonly TestCase[] = findings.tests?.ok ? findings.tests.value.cases : [];
@@ -111,8 +147,7 @@ function phaseResult(input: Common, record: ExecutionRecord, findings: PhaseFind
     attempts: (state?.attempts ?? []).map(({ attempt, exitCode, timedOut, durationMs }) => ({ attempt, exitCode, timedOut, durationMs })),
     durationMs: findings.durationMs ?? 0,
     ...(findings.tests?.ok ? { counts: findings.tests.value.counts } : {}),
-    failures: cases.filter((c) => c.status === 'failed' || c.status === 'error'),
-    tests: cases,
+    ...listedCases(cases),
     ...(findings.coverage?.ok ? { coverage: summarize(findings.coverage.value) } : {}),
     artifacts: (state?.collected ?? []).flatMap((f) => (f.path ? [path.relative(input.run.outDir, f.path)] : [])),
     logTail: state?.attempts.at(-1)?.logTail ?? [],
@@ -124,7 +159,7 @@ function checkOutcomes(plan: TestPlan, record: ExecutionRecord, steps: StepsById
   const outcomes: Record<string, CheckOutcome> = {};
   for (const name of Object.keys(plan.checks)) {
     const state = record.state.checks.get(name);
-    const step = steps.get(`run-check:${name}`);
+    const step = steps.get(stepId.check(name));
     outcomes[name] = state
       ? state.timedOut
         ? { error: `timed out` }
@@ -134,29 +169,25 @@ function checkOutcomes(plan: TestPlan, record: ExecutionRecord, steps: StepsById
   return outcomes;
 }
 
-function verdictOf(record: ExecutionRecord, phases: readonly PhaseResult[], results: Pick<RunResults, 'gates' | 'acceptance'>): { verdict: Verdict; exitCode: RunResults['exitCode']; message?: string } {
-  if (record.interrupted) return { verdict: 'interrupted', exitCode: 130, message: 'the run was interrupted; what it learned until then is below' };
-  const infra = record.state.infraError;
-  if (infra) return { verdict: 'error', exitCode: 3, message: infra.message };
-  const failed =
-    phases.some((p) => p.status !== 'passed') ||
-    results.gates.some((g) => g.status !== 'pass') ||
-    results.acceptance.some((c) => c.status !== 'pass');
-  return failed ? { verdict: 'failed', exitCode: 1 } : { verdict: 'passed', exitCode: 0 };
-}
-
 export async function buildResults(input: Common & { readonly info: DriverInfo; readonly record: ExecutionRecord }): Promise<RunResults> {
   const { plan, graph, record } = input;
   const stepById = new Map(record.steps.map((s) => [s.step.id, s]));
   const findings = await Promise.all(
-    graph.phases.map((name) => readPhaseEvidence(plan.phases[name]!, stepById.get(`run-phase:${name}`), record.state.phases.get(name))),
+    graph.phases.map((name) => readPhaseEvidence(plan.phases[name]!, stepById.get(stepId.phase(name)), record.state.phases.get(name))),
   );
   const checks = checkOutcomes(plan, record, stepById);
   const gates = evaluateGates({ gates: plan.gates, phases: findings, totalDurationMs: input.finishedAt - input.startedAt, checks });
   const acceptance = evaluateCriteria(plan.acceptance, { phases: findings, gates, checks });
   const phases = findings.map((f) => phaseResult(input, record, f));
   const coverageReports: CoverageReport[] = findings.flatMap((f) => (f.coverage?.ok ? [f.coverage.value] : []));
-  const { verdict, exitCode, message } = verdictOf(record, phases, { gates, acceptance });
+  const infra = record.state.infraError;
+  const { verdict, exitCode, message } = decideVerdict({
+    interrupted: record.interrupted,
+    ...(infra ? { infrastructureError: infra.message } : {}),
+    phases,
+    gates,
+    acceptance,
+  });
   return {
     ...header(input, { kind: input.info.kind, engine: input.info.engine }),
     verdict,
@@ -165,7 +196,7 @@ export async function buildResults(input: Common & { readonly info: DriverInfo; 
     steps: record.steps.map(stepTiming),
     services: serviceResults(input, record, stepById),
     phases,
-    tests: countCases(phases.flatMap((p) => p.tests)),
+    tests: sumCounts(phases.flatMap((p) => (p.counts ? [p.counts] : []))),
     ...(coverageReports.length ? { coverage: summarize(mergeCoverage(coverageReports)) } : {}),
     gates,
     acceptance,

@@ -3,7 +3,8 @@ import type { StepGraph } from '../compile/graph.js';
 import type { TestPlan } from '../dsl/plan.js';
 import type { Driver, DriverInfo, RunIdentity } from '../drivers/driver.js';
 import { InfrastructureError } from '../errors.js';
-import type { EventSink } from '../execute/events.js';
+import { redactEvent, type EventSink } from '../execute/events.js';
+import { makeRedactor } from '../dsl/redactor.js';
 import { executePlan } from '../execute/execute-plan.js';
 import { redactResults } from '../report/redact-results.js';
 import type { RunResults } from '../report/results.js';
@@ -26,10 +27,13 @@ export interface RunPlanOptions {
 }
 
 export async function runPlan(options: RunPlanOptions): Promise<RunResults> {
-  const { plan, graph, driver, run, signal, onEvent } = options;
+  const { plan, graph, driver, run, signal } = options;
   const now = options.now ?? Date.now;
   const startedAt = now();
   const secrets = plan.secrets.map((s) => s.reveal());
+  // Every consumer (console reporters, run.log) gets events through the one redactor.
+  const redact = makeRedactor(secrets);
+  const onEvent: EventSink = (event) => options.onEvent(redactEvent(event, redact));
   // Independent start-up calls run together: they sit on the path to the first container.
   const described = (options.engineCheck ?? driver.describe()).then(
     (info) => ({ info }),

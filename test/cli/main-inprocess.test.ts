@@ -17,6 +17,7 @@ async function cli(argv: string[], cwd = repo) {
     columns: () => 100,
     relative: (f) => path.relative(cwd, f),
     onSignal: () => () => {},
+    exit: () => {},
   };
   const code = await main(argv, ctx);
   return { code, stdout, stderr };

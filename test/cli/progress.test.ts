@@ -1,7 +1,10 @@
 import t from 'tap';
 import type { Step } from '../../src/compile/graph.js';
 import type { RunEvent } from '../../src/execute/events.js';
-import { liveProgress, plainProgress, runLogLine, type Verbosity } from '../../src/cli/progress.js';
+import type { Verbosity } from '../../src/cli/reporters/console-options.js';
+import { fitColumns, liveProgress } from '../../src/cli/reporters/live.js';
+import { plainProgress } from '../../src/cli/reporters/plain.js';
+import { runLogLine } from '../../src/cli/reporters/run-log.js';
 
 const phaseStep: Step = { id: 'run-phase:unit', kind: 'run-phase', phase: 'unit', needs: [] };
 const buildStep: Step = { id: 'build-image:app', kind: 'build-image', image: 'app', needs: [] };
@@ -61,4 +64,19 @@ t.test('on a TTY every step is listed from the start, waiting until it runs', as
 t.test('the run log has one timestamped line per event', async (t) => {
   t.equal(runLogLine(events[5]!, 0), '1970-01-01T00:00:00.000Z [unit] collected 3 items\n');
   t.equal(runLogLine(events[7]!, 0), '1970-01-01T00:00:00.000Z failed run-phase:unit 2500ms exited with code 1\n');
+});
+
+t.test('the live view counts screen columns: wide characters take two, combining marks none', async (t) => {
+  t.equal(fitColumns('日本語テキスト', 6), '日本語');
+  t.equal(fitColumns('e\u0301e\u0301e\u0301', 2), 'e\u0301e\u0301');
+  t.equal(fitColumns('ok 👍 done', 4), 'ok ');
+  let out = '';
+  const live = liveProgress({ verbosity: 'normal', phaseSources: new Set(['unit']), write: (s) => (out += s), columns: () => 100, now: () => 0, steps: [phaseStep] });
+  live.onEvent(events[4]!);
+  live.onEvent({ kind: 'log', source: 'unit', line: '測試'.repeat(40), stream: 'stdout' });
+  live.stop();
+  const last = out.split('\n').filter((l) => l.includes('run-phase:unit')).at(-1)!.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
+  const { default: stringWidth } = await import('string-width');
+  t.ok(stringWidth(last) <= 99 && stringWidth(last) >= 98, `the line fills but fits 99 columns (${stringWidth(last)})`);
+  t.ok(last.length < stringWidth(last), 'cut by columns, not by UTF-16 units');
 });

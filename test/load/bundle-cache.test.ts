@@ -36,3 +36,37 @@ t.test('a compiled plan is reused until the plan or anything it imports changes'
   writeFileSync(path.join(dir, 'shared.ts'), `export const image = 'node:22';\n`);
   t.equal(await nameOf(file, cacheDir), 'second', 'an edited import is compiled again, not served stale');
 });
+
+t.test('the cache is per user: XDG_CACHE_HOME or ~/.cache, never a shared temp folder', async (t) => {
+  const { userCacheDir } = await import('../../src/load/bundle-cache.js');
+  t.equal(userCacheDir({ XDG_CACHE_HOME: '/x/cache' }, '/home/u'), '/x/cache/testplan/plans');
+  t.equal(userCacheDir({}, '/home/u'), '/home/u/.cache/testplan/plans');
+  t.equal(userCacheDir({ XDG_CACHE_HOME: 'relative' }, '/home/u'), '/home/u/.cache/testplan/plans', 'a relative XDG_CACHE_HOME is ignored (XDG spec)');
+});
+
+t.test('a cache folder or entry that others can write is ignored, not imported', async (t) => {
+  const { chmodSync, statSync } = await import('node:fs');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'testplan-cache-plan-'));
+  const cacheDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'testplan-cache-')), 'plans');
+  const file = path.join(dir, 'demo.plan.ts');
+  writeFileSync(path.join(dir, 'shared.ts'), `export const image = 'node:20';\n`);
+  writeFileSync(file, planText('real'));
+  t.equal(await nameOf(file, cacheDir), 'real');
+  t.equal(statSync(cacheDir).mode & 0o777, 0o700, 'the cache folder is created 0700');
+  const [entryName] = readdirSync(cacheDir);
+  const entryPath = path.join(cacheDir, entryName!);
+  t.equal(statSync(entryPath).mode & 0o777, 0o600, 'entries are 0600');
+  const entry = JSON.parse(readFileSync(entryPath, 'utf8'));
+  writeFileSync(entryPath, JSON.stringify({ ...entry, code: entry.code.replace(/(['"])real\1/, '"planted"') }));
+  chmodSync(entryPath, 0o666);
+  t.equal(await nameOf(file, cacheDir), 'real', 'a world-writable entry is not imported');
+  const rewritten = JSON.parse(readFileSync(entryPath, 'utf8'));
+  writeFileSync(entryPath, JSON.stringify({ ...rewritten, code: rewritten.code.replace(/(['"])real\1/, '"planted"') }));
+  chmodSync(entryPath, 0o600);
+  t.equal(await nameOf(file, cacheDir), 'planted', 'control: a private entry is used');
+  chmodSync(cacheDir, 0o777);
+  t.equal(await nameOf(file, cacheDir), 'real', 'an entry in a world-writable folder is not imported');
+  chmodSync(cacheDir, 0o700);
+  const { trusted } = await import('../../src/load/bundle-cache.js');
+  t.notOk(trusted({ ...statSync(entryPath), uid: 12345, mode: 0o100600, isSymbolicLink: () => false } as never, 0), 'another user\'s entry is not trusted');
+});

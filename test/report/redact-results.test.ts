@@ -80,10 +80,36 @@ t.test('redaction masks every secret, the longest first, and leaves other text a
   t.same(r, loadFixture('passing'), 'no secrets: results unchanged');
 });
 
-t.test('redaction reaches object keys too', async (t) => {
-  const r = mutableCopy(loadFixture('passing')) as unknown as Record<string, unknown>;
-  r.extra = { [`KEY_${SECRET}`]: 1 };
-  const out = JSON.stringify(redactResults(r as unknown as RunResults, [SECRET]));
-  t.notOk(out.includes(SECRET));
-  t.ok(out.includes('KEY_***'));
+t.test('redaction never touches keys, names, images or step ids: a secret equal to one of them only masks free text', async (t) => {
+  for (const secret of ['test', 'postgres', 'unit', 'passed', 'tests']) {
+    const leaky = mutableCopy(loadFixture('failing'));
+    leaky.phases[0]!.logTail.push(`password=${secret}`);
+    const r = redactResults(leaky as RunResults, [secret]);
+    t.same(Object.keys(r), Object.keys(leaky), `${secret}: keys intact`);
+    t.same(r.phases.map((p) => [p.name, p.image]), leaky.phases.map((p) => [p.name, p.image]), `${secret}: phase names and images intact`);
+    t.same(r.services.map((s) => [s.name, s.image]), leaky.services.map((s) => [s.name, s.image]), `${secret}: service names and images intact`);
+    t.same(r.steps.map((s) => s.id), leaky.steps.map((s) => s.id), `${secret}: step ids intact`);
+    t.equal(r.plan.name, leaky.plan.name);
+    t.equal(r.phases[0]!.logTail.at(-1), 'password=***', `${secret}: masked in the log line`);
+    for (const render of [renderMarkdown, renderJunit, renderStepSummary]) t.doesNotThrow(() => render(r), `${secret}: ${render.name} renders`);
+  }
+});
+
+t.test('every masked form: raw, URL-encoded, form-encoded, JSON-escaped, base64 at any alignment, split by ANSI', async (t) => {
+  const secret = 'p@ss word/"q"';
+  const redact = makeRedactor([secret]);
+  const forms = {
+    raw: secret,
+    url: encodeURIComponent(secret),
+    form: new URLSearchParams({ v: secret }).toString().slice(2),
+    json: JSON.stringify(secret).slice(1, -1),
+    ansi: `p@ss\u001b[31m wo\u001b[0mrd/"q"`,
+  };
+  for (const [name, form] of Object.entries(forms)) t.equal(redact(`a ${form} b`), 'a *** b', name);
+  for (const prefix of ['', 'x', 'xy', 'user:']) {
+    const encoded = Buffer.from(`${prefix}${secret} and more`).toString('base64');
+    t.notOk(redact(encoded).includes(Buffer.from(secret).toString('base64').slice(4, 12)), `base64 after ${prefix.length} bytes`);
+    t.match(redact(encoded), /\*\*\*/, `base64 after ${prefix.length} bytes is masked`);
+  }
+  t.equal(redact('\u001b[32mgreen\u001b[0m text'), '\u001b[32mgreen\u001b[0m text', 'colours without a secret are kept');
 });

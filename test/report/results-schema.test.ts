@@ -1,25 +1,28 @@
 import t from 'tap';
 import type { Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import type { PhaseResultSchema, RunResultsSchema, ServiceResultSchema } from '../../src/report/results-schema.js';
+import type { TestCaseSchema } from '../../src/report/results-schema.js';
 import { RunResultsSchema as schema } from '../../src/report/results-schema.js';
-import type { PhaseResult, RunResults, ServiceResult } from '../../src/report/results.js';
+import type { RunResults } from '../../src/report/results.js';
+import type { ExitCode } from '../../src/errors.js';
+import type { TestCase } from '../../src/evidence/types.js';
 import { FIXTURE_NAMES, loadFixture } from './fixtures.js';
 
-// Compile-time: the runtime schema and the TypeScript contract describe the same fields.
+// Compile-time: RunResults is derived from the schema; the evidence layer's TestCase (what parsers
+// produce) is the same shape as the schema's, and exit codes come from the one table.
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 type Expect<T extends true> = T;
-type Parsed = Static<typeof RunResultsSchema>;
 export type Checks = [
-  Expect<Equal<keyof Parsed, keyof RunResults>>,
-  Expect<Equal<keyof Static<typeof PhaseResultSchema>, keyof PhaseResult>>,
-  Expect<Equal<keyof Static<typeof ServiceResultSchema>, keyof ServiceResult>>,
+  Expect<Equal<keyof Static<typeof TestCaseSchema>, keyof TestCase>>,
+  Expect<Equal<RunResults['exitCode'], ExitCode>>,
 ];
-const parsedIsAResult = (p: Parsed): RunResults => p;
+const parsedIsAResult = (p: Static<typeof schema>): RunResults => p;
+const caseIsACase = (c: TestCase): Static<typeof TestCaseSchema> => ({ ...c });
 
 t.test('every fixture satisfies the runtime schema', async (t) => {
   for (const name of FIXTURE_NAMES) t.ok(Value.Check(schema, loadFixture(name)), name);
   t.ok(parsedIsAResult);
+  t.ok(caseIsACase);
 });
 
 t.test('the schema rejects a wrong status and a missing field', async (t) => {

@@ -1,11 +1,11 @@
 import { loadPlanFile } from '../../load/load-plan.js';
 import { EXIT } from '../../errors.js';
-import { parseCommandArgs, atMostOne } from '../args.js';
+import { parseCommand, atMostOne } from '../args.js';
 import type { CommandContext } from '../context.js';
 import { choosePlanFile } from '../plan-file.js';
 
 export async function checkCommand(argv: readonly string[], ctx: CommandContext): Promise<number> {
-  const { values, positionals } = parseCommandArgs('check', argv, { types: { type: 'boolean', default: false } });
+  const { values, positionals } = parseCommand('check', argv);
   const file = await choosePlanFile(ctx.cwd, atMostOne('check', positionals));
   const plan = await loadPlanFile(file);
   if (values.types) {

@@ -1,11 +1,11 @@
 import { loadPlanFile } from '../../load/load-plan.js';
 import { discoverPlans } from '../../load/discover.js';
 import { EXIT, PlanInvalidError } from '../../errors.js';
-import { parseCommandArgs } from '../args.js';
+import { parseCommand } from '../args.js';
 import type { CommandContext } from '../context.js';
 
 export async function listCommand(argv: readonly string[], ctx: CommandContext): Promise<number> {
-  parseCommandArgs('list', argv, {});
+  parseCommand('list', argv);
   const files = await discoverPlans(ctx.cwd);
   if (files.length === 0) ctx.stdout('no plans under plans/ (plans/*.plan.{ts,yaml,yml,js})\n');
   let exit: number = EXIT.passed;

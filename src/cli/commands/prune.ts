@@ -1,15 +1,11 @@
 import { EXIT } from '../../errors.js';
-import { parseCommandArgs, oneOf } from '../args.js';
+import { parseCommand, oneOf } from '../args.js';
 import { createDriver, DRIVER_KINDS } from '../choose-driver.js';
 import type { CommandContext } from '../context.js';
 
 export async function pruneCommand(argv: readonly string[], ctx: CommandContext): Promise<number> {
-  const { values } = parseCommandArgs('prune', argv, {
-    all: { type: 'boolean', default: false },
-    plan: { type: 'string' },
-    driver: { type: 'string' },
-  });
-  const driver = await createDriver(oneOf('--driver', values.driver, DRIVER_KINDS, 'docker'), ctx.cwd, ctx.env);
+  const { values } = parseCommand('prune', argv);
+  const driver = await createDriver(oneOf('--driver', values.driver ?? ctx.env.TESTPLAN_DRIVER, DRIVER_KINDS, 'docker'), ctx.cwd, ctx.env);
   await driver.describe();
   const removed = await driver.prune({ all: values.all, ...(values.plan ? { plan: values.plan } : {}) });
   const scope = values.all ? 'every testplan run' : 'runs whose runner is gone';

@@ -1,32 +1,23 @@
+import path from 'node:path';
 import { compilePlan } from '../../compile/compile.js';
 import type { DriverKind } from '../../drivers/driver.js';
+import { EXIT } from '../../errors.js';
 import { loadPlanFile } from '../../load/load-plan.js';
 import { writeReports } from '../../report/write-reports.js';
 import { newRunId, runIdentity } from '../../run/run-identity.js';
 import { runPlan } from '../../run/run-plan.js';
-import { atMostOne, oneOf, parseCommandArgs, positiveInt } from '../args.js';
+import { atMostOne, oneOf, parseCommand, positiveInt } from '../args.js';
 import { createDriver, DRIVER_KINDS } from '../choose-driver.js';
 import type { CommandContext } from '../context.js';
 import { choosePlanFile } from '../plan-file.js';
-import { startRunOutput } from '../run-output.js';
-import { printOutcome } from '../print-outcome.js';
-import { printWorkflowCommands } from '../workflow-commands.js';
-import path from 'node:path';
+import { createReporters, reporterNames } from '../reporters/registry.js';
+import { openRunLog } from '../reporters/run-log.js';
 
 export async function runCommand(argv: readonly string[], ctx: CommandContext): Promise<number> {
-  const { values, positionals } = parseCommandArgs('run', argv, {
-    phase: { type: 'string', multiple: true },
-    profile: { type: 'string', multiple: true },
-    driver: { type: 'string' },
-    concurrency: { type: 'string' },
-    'fail-fast': { type: 'boolean', default: false },
-    keep: { type: 'boolean', default: false },
-    out: { type: 'string' },
-    quiet: { type: 'boolean', short: 'q', default: false },
-    verbose: { type: 'boolean', short: 'v', default: false },
-  });
+  const { values, positionals } = parseCommand('run', argv);
   const driverKind: DriverKind = oneOf('--driver', values.driver ?? ctx.env.TESTPLAN_DRIVER, DRIVER_KINDS, 'docker');
   const concurrency = positiveInt('--concurrency', values.concurrency);
+  const reporters = reporterNames(ctx, values.reporter);
   const file = await choosePlanFile(ctx.cwd, atMostOne('run', positionals));
   // The driver loads and the engine answers while the plan loads: both sit on the path to the first container.
   const driverReady = createDriver(driverKind, path.dirname(file), ctx.env);
@@ -42,17 +33,23 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
 
   const interrupt = new AbortController();
   let signals = 0;
-  const output = await startRunOutput(ctx, {
-    outDir,
+  const log = await openRunLog(outDir);
+  const reporter = createReporters(ctx, reporters, {
     verbosity: values.quiet ? 'quiet' : values.verbose ? 'verbose' : 'normal',
-    phaseSources: new Set(graph.phases),
     steps: graph.steps,
+    phases: graph.phases,
+    driver: driverKind,
+    run,
   });
+  const onEvent: typeof reporter.onEvent = (event) => {
+    log.onEvent(event);
+    reporter.onEvent(event);
+  };
   const stopListening = ctx.onSignal((signal) => {
     signals++;
-    output.onEvent({ kind: 'interrupted', signal, force: signals > 1 });
+    onEvent({ kind: 'interrupted', signal, force: signals > 1 });
     if (signals === 1) interrupt.abort();
-    else void driver.cleanupRun(run).finally(() => process.exit(130));
+    else void driver.cleanupRun(run).finally(() => ctx.exit(EXIT.interrupted));
   });
   try {
     const results = await runPlan({
@@ -62,18 +59,18 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
       run,
       engineCheck,
       signal: interrupt.signal,
-      onEvent: output.onEvent,
+      onEvent,
       failFast: values['fail-fast'],
       keep: values.keep,
       ...(concurrency ? { concurrency } : {}),
     });
-    await output.close();
+    await log.close();
     const written = await writeReports(results, outDir, ctx.env);
-    printWorkflowCommands(ctx, results);
-    printOutcome(ctx, results, Object.values(written), values.keep ? run : undefined);
+    await reporter.onFinished({ results, written: Object.values(written).map(ctx.relative), kept: values.keep });
     return results.exitCode;
   } finally {
     stopListening();
-    await output.close();
+    await reporter.close();
+    await log.close();
   }
 }

@@ -6,7 +6,7 @@ import { PlanInvalidError, type PlanProblem } from '../../errors.js';
 import type { PlanInput } from '../types.js';
 import type { TestPlan } from '../plan.js';
 import { ruleContext, type Rule } from './context.js';
-import { describeValue, formatPath, type Finding } from './problems.js';
+import { describeValue, formatPath, type Finding, type Path } from './problems.js';
 import { checkShape } from './shape.js';
 import { checkImageReferences, checkServiceAndPhaseReferences } from './rule-references.js';
 import { checkCycles } from './rule-cycles.js';
@@ -55,11 +55,14 @@ export function findPlanProblems(input: unknown, env: NodeJS.ProcessEnv = proces
   return findings;
 }
 
-/** Validates and normalises a plan; throws `PlanInvalidError` listing every problem found. */
-export function validatePlan(input: unknown, source: PlanSource, env: NodeJS.ProcessEnv = process.env): TestPlan {
+/**
+ * Validates and normalises a plan; throws `PlanInvalidError` listing every problem found. `locate` names
+ * where a problem is (a YAML plan gives `file:line:col`); by default the plan's file.
+ */
+export function validatePlan(input: unknown, source: PlanSource, env: NodeJS.ProcessEnv = process.env, locate: (path: Path) => string = () => source.file): TestPlan {
   const findings = findPlanProblems(input, env);
   if (findings.length > 0) {
-    const problems: PlanProblem[] = findings.map((f) => ({ file: source.file, path: formatPath(f.path), message: f.message }));
+    const problems: PlanProblem[] = findings.map((f) => ({ file: locate(f.path), path: formatPath(f.path), message: f.message }));
     throw new PlanInvalidError(problems);
   }
   return normalise(input as PlanInput<string, string, string>, source, env);

@@ -1,6 +1,6 @@
 /** `::error` annotations for everything that did not pass, and log groups for phases and services. */
 import { formatDuration } from '../format-duration.js';
-import { testLabel } from '../markdown/failures.js';
+import { testLabel } from '../../evidence/format.js';
 import type { RunResults } from '../results.js';
 import { annotation, groupLines, type GroupOptions } from './workflow-commands.js';
 

@@ -55,7 +55,11 @@ function phaseSuite(phase: PhaseResult): JunitSuite {
       outcome: { kind: phase.status === 'failed' ? 'failure' : 'error', message: reason, body: [...errors, ...phase.logTail].join('\n') },
     });
   }
-  return { name: phase.name, durationMs: phase.durationMs, cases: [...cases, ...extra], systemOut: phase.logTail };
+  const u = phase.unlisted;
+  const note = u
+    ? [`testplan: ${u.total} more tests of phase ${phase.name} (${u.passed} passed, ${u.failed + u.errored} failed, ${u.skipped} skipped) are counted, not listed; the full list is in phases/${phase.name}/`]
+    : [];
+  return { name: phase.name, durationMs: phase.durationMs, cases: [...cases, ...extra], systemOut: [...note, ...phase.logTail] };
 }
 
 function testCase(test: TestCase): JunitCase {

@@ -1,4 +1,5 @@
 /** Front matter, title, run banner and the summary list. */
+import { COVERAGE_METRICS } from '../../evidence/coverage-metrics.js';
 import { stringify } from 'yaml';
 import type { CoverageMetric, CoverageSummary } from '../../evidence/types.js';
 import { formatDuration } from '../format-duration.js';
@@ -62,11 +63,9 @@ function testsText(results: RunResults): string {
   return `${c.total} total: ${c.passed} passed, ${c.failed} failed, ${c.errored} errored, ${c.skipped} skipped`;
 }
 
-const METRICS: readonly CoverageMetric[] = ['lines', 'branches', 'functions', 'statements'];
-
 export function coverageText(coverage: CoverageSummary | undefined): string {
   if (!coverage) return 'not reported';
-  return METRICS.map((m) => `${m} ${formatPct(coverage[m].pct)}`).join(' · ');
+  return COVERAGE_METRICS.map((m) => `${m} ${formatPct(coverage[m].pct)}`).join(' · ');
 }
 
 export function formatPct(pct: number | null | undefined): string {

@@ -54,7 +54,15 @@ export function phasesSection(results: RunResults): string {
     phaseStatus(p),
   ]);
   const header = ['Phase', 'Image', 'Passed', 'Failed', 'Skipped', 'Coverage', 'Duration', 'Status'];
-  return `## Phases\n\n${table(header, rows)}`;
+  const notes = results.phases.flatMap((p) => (p.unlisted ? [unlistedNote(p.name, p.unlisted)] : []));
+  return [`## Phases\n\n${table(header, rows)}`, ...notes].join('\n\n');
+}
+
+/** results.json lists a big phase's failures only; say so, and where the full list is. */
+export function unlistedNote(phase: string, unlisted: NonNullable<PhaseResult['unlisted']>): string {
+  const failing = unlisted.failed + unlisted.errored;
+  const what = [`${unlisted.passed} passing`, `${unlisted.skipped} skipped`, ...(failing > 0 ? [`${failing} more failing`] : [])].join(', ');
+  return `_Phase ${cell(phase)}: ${what} tests are listed as counts only; the full list is in the phase's own test report under \`phases/${cell(phase)}/\`._`;
 }
 
 function countCell(phase: PhaseResult, pick: (c: NonNullable<PhaseResult['counts']>) => number): string {

@@ -54,8 +54,7 @@ function bySection(steps: readonly TimedStep[]): Map<string, TimedStep[]> {
 }
 
 function taskName(step: StepTiming): string {
-  const colon = step.id.indexOf(':');
-  return colon >= 0 && colon < step.id.length - 1 ? step.id.slice(colon + 1) : step.id;
+  return step.subject ?? step.id;
 }
 
 function tag(step: StepTiming): string {

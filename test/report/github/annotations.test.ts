@@ -15,7 +15,7 @@ t.test('a failing run annotates failing tests with their file, the phase, gates 
   const failedTest = lines.find((l) => l.includes('test_upload_persists_metadata'));
   t.equal(
     failedTest?.split('%0A')[0],
-    '::error file=tests/integration/test_pipeline.py,title=Test failed in integration%3A tests.integration.test_pipeline › test_upload_persists_metadata::' +
+    '::error file=tests/integration/test_pipeline.py,title=Test failed in integration%3A tests.integration.test_pipeline > test_upload_persists_metadata::' +
       "AssertionError: assert 'text/csv' == 'application/octet-stream'",
   );
   t.match(failedTest, /%0Adef test_upload_persists_metadata\(client, db\):%0A/, 'the first detail lines follow the message');

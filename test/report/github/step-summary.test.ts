@@ -46,7 +46,7 @@ t.test('a single enormous line is cut too', async (t) => {
   r.phases[1]!.failures[0]!.details = 'x'.repeat(3 * 1024 * 1024);
   const summary = renderStepSummary(r as RunResults);
   t.ok(bytes(summary) <= STEP_SUMMARY_LIMIT_BYTES);
-  t.match(summary, /Shortened: details of tests\.integration\.test_pipeline › test_upload_persists_metadata/);
+  t.match(summary, /Shortened: details of tests\.integration\.test_pipeline > test_upload_persists_metadata/);
 });
 
 t.test('when even the tables are too big the end is cut off, fences closed, and the note says so', async (t) => {

@@ -72,11 +72,12 @@ t.test('a passing run with one gate in error reports failed and the group as err
   t.same(fm.quality_gates, { coverage: 'error', tests: 'pass', duration: 'pass' });
 });
 
-t.test('a gate group is fail when one row fails and another errors', async (t) => {
+// One ranking for gate groups and criteria (evidence/status.ts): a row that could not be judged is worse than one that failed.
+t.test('a gate group is error when one row fails and another errors', async (t) => {
   const worse = mutableCopy(loadFixture('passing'));
   worse.gates[0]!.status = 'error';
   worse.gates[1]!.status = 'fail';
-  t.same(frontMatterOf(renderMarkdown(worse as RunResults)).quality_gates, { coverage: 'fail', tests: 'pass', duration: 'pass' });
+  t.same(frontMatterOf(renderMarkdown(worse as RunResults)).quality_gates, { coverage: 'error', tests: 'pass', duration: 'pass' });
 });
 
 t.test('error and interrupted runs say so at the top with the message', async (t) => {
@@ -99,8 +100,8 @@ t.test('table cells escape pipes and newlines so a row stays one row', async (t)
 
 t.test('failures list failing tests with messages and ANSI-free log tails', async (t) => {
   const markdown = renderMarkdown(loadFixture('failing'));
-  t.match(markdown, /❌ fail `tests\.integration\.test_pipeline › test_upload_persists_metadata` \(`tests\/integration\/test_pipeline\.py`\) — AssertionError/);
-  t.match(markdown, /🟥 error `tests\.integration\.test_pipeline › test_worker_processes_job`/);
+  t.match(markdown, /❌ fail `tests\.integration\.test_pipeline > test_upload_persists_metadata` \(`tests\/integration\/test_pipeline\.py`\) — AssertionError/);
+  t.match(markdown, /🟥 error `tests\.integration\.test_pipeline > test_worker_processes_job`/);
   t.match(markdown, /tests\/integration\/test_pipeline\.py F\.\.E\.\.\.\./);
   t.notMatch(markdown, /\u001b/, 'no escape character anywhere');
   t.match(markdown, /❌ failed \(after 2 attempts, exit 1\)/);

@@ -1,0 +1,95 @@
+/**
+ * Every command of `plan` with its options, declared once: the parser reads them (args.ts) and the help
+ * is generated from them (help.ts). Adding a command is one entry here and one module under commands/.
+ * Implementations load on demand: `plan check` must not pay for dockerode, zx or ts-morph.
+ */
+import type { CommandContext } from './context.js';
+
+export interface OptionSpec {
+  readonly type: 'string' | 'boolean';
+  readonly multiple?: boolean;
+  readonly short?: string;
+  readonly default?: boolean;
+  /** Placeholder of the value in help, e.g. `NAME`. */
+  readonly value?: string;
+  readonly help: string;
+  /** Environment variable read when the option is not given. */
+  readonly env?: string;
+}
+
+export type Command = (argv: readonly string[], ctx: CommandContext) => Promise<number>;
+
+export interface CommandSpec {
+  /** Positional arguments as help shows them, e.g. `[file]`. */
+  readonly args?: string;
+  readonly summary: string;
+  readonly options: Readonly<Record<string, OptionSpec>>;
+  readonly load: () => Promise<Command>;
+}
+
+const driver = { type: 'string', value: 'KIND', help: 'docker (default) or local (host processes, no engine)', env: 'TESTPLAN_DRIVER' } as const;
+const phase = { type: 'string', multiple: true, value: 'NAME', help: 'this phase and what it needs (repeatable)' } as const;
+const profile = { type: 'string', multiple: true, value: 'NAME', help: 'enable services/phases with this profile (repeatable)' } as const;
+
+export const COMMANDS = {
+  run: {
+    args: '[file]',
+    summary: 'run the plan; the exit code is the verdict',
+    options: {
+      phase,
+      profile,
+      driver,
+      concurrency: { type: 'string', value: 'N', help: 'phases in parallel (default: number of cores)' },
+      'fail-fast': { type: 'boolean', default: false, help: 'stop at the first failing phase' },
+      keep: { type: 'boolean', default: false, help: 'leave services and the network running for debugging' },
+      out: { type: 'string', value: 'DIR', help: 'output folder (default .testplan/runs/<run-id>)' },
+      reporter: {
+        type: 'string',
+        multiple: true,
+        value: 'NAME',
+        help: 'live, plain, github or json (one JSON event per line on stdout); repeatable. Default: live on a terminal, plain otherwise, plus github under GitHub Actions',
+      },
+      quiet: { type: 'boolean', short: 'q', default: false, help: 'only the verdict' },
+      verbose: { type: 'boolean', short: 'v', default: false, help: 'also build and service output' },
+    },
+    load: async () => (await import('./commands/run.js')).runCommand,
+  },
+  check: {
+    args: '[file]',
+    summary: 'validate the plan',
+    options: { types: { type: 'boolean', default: false, help: 'also type-check a .plan.ts' } },
+    load: async () => (await import('./commands/check.js')).checkCommand,
+  },
+  graph: {
+    args: '[file]',
+    summary: 'print the step graph',
+    options: { format: { type: 'string', value: 'FORMAT', help: 'text (default), mermaid or json' }, phase, profile },
+    load: async () => (await import('./commands/graph.js')).graphCommand,
+  },
+  report: {
+    args: 'FILE',
+    summary: 're-render report.md and junit.xml from a results.json',
+    options: { out: { type: 'string', value: 'DIR', help: 'output folder (default: the folder of FILE)' } },
+    load: async () => (await import('./commands/report.js')).reportCommand,
+  },
+  list: {
+    summary: 'list the plans under plans/',
+    options: {},
+    load: async () => (await import('./commands/list.js')).listCommand,
+  },
+  prune: {
+    summary: 'remove what killed runs left behind',
+    options: {
+      all: { type: 'boolean', default: false, help: 'every testplan run, not only those whose runner is gone' },
+      plan: { type: 'string', value: 'NAME', help: 'only runs of this plan' },
+      driver,
+    },
+    load: async () => (await import('./commands/prune.js')).pruneCommand,
+  },
+} as const satisfies Record<string, CommandSpec>;
+
+export type CommandName = keyof typeof COMMANDS;
+
+export function isCommand(name: string): name is CommandName {
+  return Object.hasOwn(COMMANDS, name);
+}

@@ -1,0 +1,34 @@
+/** The last lines of a run for people: the verdict, what decided it, where the report is, and how to reach what --keep left. */
+import type { DriverKind, RunIdentity } from '../../drivers/driver.js';
+import type { RunResults } from '../../report/results.js';
+
+const VERDICT = { passed: '✔ PASSED', failed: '✖ FAILED', error: '✖ ERROR', interrupted: '⊘ INTERRUPTED' } as const;
+
+/** What `--keep` left running and how to reach it, per driver: `docker ps` means nothing to host processes. */
+const KEEP_HINTS: Record<DriverKind, (run: RunIdentity) => string[]> = {
+  docker: (run) => [
+    `  --keep: containers and the network of run ${run.runId} are still running.`,
+    `    see them:    docker ps --filter label=testplan.run=${run.runId}`,
+    `    remove them: plan prune --all --plan ${run.plan}`,
+  ],
+  local: (run) => [`  --keep: under --driver local the services of run ${run.runId} are host processes of plan itself: they end when plan exits.`],
+};
+
+export function outcomeLines(results: RunResults, written: readonly string[], kept?: { readonly run: RunIdentity; readonly driver: DriverKind }): string[] {
+  const criteria = results.acceptance;
+  const passedCriteria = criteria.filter((c) => c.status === 'pass').length;
+  const failedGates = results.gates.filter((g) => g.status !== 'pass');
+  const lines = [
+    '',
+    `${VERDICT[results.verdict]}  ${results.plan.name}  (exit ${results.exitCode})`,
+    `  tests: ${results.tests.passed} passed, ${results.tests.failed + results.tests.errored} failed, ${results.tests.skipped} skipped`,
+    `  acceptance: ${passedCriteria}/${criteria.length} passed` +
+      (criteria.length > passedCriteria ? ` (${criteria.filter((c) => c.status !== 'pass').map((c) => `${c.id} ${c.status}`).join(', ')})` : ''),
+    `  gates: ${results.gates.length - failedGates.length}/${results.gates.length} passed` +
+      (failedGates.length ? ` (${failedGates.map((g) => `${g.name} ${g.actual} ${g.status}`).join(', ')})` : ''),
+  ];
+  if (results.message) lines.push(`  ${results.message}`);
+  lines.push(...written.map((file) => `  wrote ${file}`));
+  if (kept) lines.push(...KEEP_HINTS[kept.driver](kept.run));
+  return lines;
+}
