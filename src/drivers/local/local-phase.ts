@@ -4,7 +4,8 @@ import { InfrastructureError } from '../../errors.js';
 import type { PhaseHandle, PhaseOutcome, RunPhaseRequest, StepContext } from '../driver.js';
 import type { Clock } from './clock.js';
 import type { HostProcess, LaunchProcess, SignalGroup } from './host-process.js';
-import { LineSplitter, LineTail } from './line-tail.js';
+import { LineSplitter } from '../../text/line-splitter.js';
+import { TailBuffer } from '../../text/tail-buffer.js';
 import { OUT_ENV, type PhaseFolders } from './phase-files.js';
 import { reapGroup, terminateGroup } from './process-groups.js';
 import { argvToScript } from './shell-quote.js';
@@ -63,7 +64,7 @@ export async function runLocalPhase(
     folders: { outDir, workdir },
   };
   const started = deps.clock.now();
-  const tail = new LineTail(PHASE_TAIL_LINES);
+  const tail = new TailBuffer(PHASE_TAIL_LINES);
   const outcome = (exitCode: number | null, timedOut: boolean, aborted: boolean): PhaseOutcome => ({
     exitCode,
     timedOut,

@@ -1,7 +1,8 @@
 import { InfrastructureError } from '../../errors.js';
 import type { ServiceHandle, StartServiceRequest, StepContext } from '../driver.js';
 import type { HostProcess, LaunchProcess } from './host-process.js';
-import { LineSplitter, LineTail } from './line-tail.js';
+import { LineSplitter } from '../../text/line-splitter.js';
+import { TailBuffer } from '../../text/tail-buffer.js';
 
 export const SERVICE_TAIL_LINES = 200;
 
@@ -13,7 +14,7 @@ export interface LocalService {
   readonly port: number;
   readonly declaredPorts: readonly number[];
   readonly env: Readonly<Record<string, string | undefined>>;
-  readonly tail: LineTail;
+  readonly tail: TailBuffer;
   /** Called with every output line; log probes subscribe here. */
   readonly lineListeners: Set<(line: string) => void>;
 }
@@ -44,7 +45,7 @@ export function startLocalService(
     );
   }
   const env = { ...deps.baseEnv, ...req.env, ...req.local.env, PORT: String(port) };
-  const tail = new LineTail(SERVICE_TAIL_LINES);
+  const tail = new TailBuffer(SERVICE_TAIL_LINES);
   const lineListeners = new Set<(line: string) => void>();
   const splitter = (stream: 'stdout' | 'stderr'): LineSplitter =>
     new LineSplitter((line) => {
