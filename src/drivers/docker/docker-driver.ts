@@ -23,18 +23,20 @@ import type {
   ReadyOutcome,
   RunIdentity,
   RunPhaseRequest,
+  ServiceExit,
   ServiceHandle,
   StartServiceRequest,
   StepContext,
 } from '../driver.js';
 import { copyOut } from './archive.js';
 import { buildImage } from './build-image.js';
-import { realClock, type Clock } from './clock.js';
+import { realClock, type Clock } from '../shared/clock.js';
 import { createDockerClient, engineUnreachable } from './connect.js';
 import { LABEL, networkName } from './labels.js';
 import { demuxLines } from './log-lines.js';
 import { createRunNetwork, removeRunNetwork } from './network.js';
 import { runPhaseContainer } from './phase-container.js';
+import { writtenByAttempt, type AttemptFacts } from './phase-writes.js';
 import { waitUntilReady } from './probes/wait-ready.js';
 import { processIsAlive, pruneRuns, removeLabelled } from './prune.js';
 import { statusOf } from './engine-errors.js';
@@ -62,6 +64,7 @@ interface RunState {
 
 export class DockerDriver implements Driver {
   readonly kind = 'docker' as const;
+  readonly capabilities = { imageBuild: true, sharedNamespace: true, isolatedNetwork: true } as const;
   private readonly docker: Dockerode;
   private readonly endpoint: string;
   private readonly clock: Clock;
@@ -71,6 +74,8 @@ export class DockerDriver implements Driver {
   private readonly runs = new Map<string, RunState>();
   private readonly serviceIps = new Map<string, string | undefined>();
   private readonly imageVolumes = new Map<string, Promise<string[]>>();
+  /** Per phase container: what tells the files its attempt wrote from those that predate it. */
+  private readonly attempts = new Map<string, AttemptFacts>();
 
   constructor(deps: DockerDriverDeps = {}) {
     if (deps.docker) {
@@ -142,7 +147,7 @@ export class DockerDriver implements Driver {
   waitReady(service: ServiceHandle, probe: ReadyProbeSpec, ctx: StepContext): Promise<ReadyOutcome> {
     const ip = this.serviceIps.get(service.id);
     return waitUntilReady(
-      { docker: this.docker, clock: this.clock, logTail: (n) => this.serviceLogTail(service, n) },
+      { docker: this.docker, clock: this.clock, logTail: (n) => this.serviceLogTail(service, n), exitOf: (id) => this.exitOf(id) },
       { containerId: service.id, ...(ip ? { ip } : {}) },
       probe,
       ctx.signal,
@@ -151,19 +156,35 @@ export class DockerDriver implements Driver {
 
   async runPhase(req: RunPhaseRequest, ctx: StepContext): Promise<PhaseOutcome> {
     const [volumes, owner] = await Promise.all([this.volumesOf(req.image.ref), this.namespaceOwnerOf(ctx.run.runId, req)]);
-    return runPhaseContainer(this.docker, this.clock, ctx.run, req, ctx, {
+    const facts: AttemptFacts = { startedAtMs: Date.now(), mounts: req.mounts, imageVolumes: volumes };
+    const outcome = await runPhaseContainer(this.docker, this.clock, ctx.run, req, ctx, {
       network: networkName(ctx.run.runId),
       imageVolumes: volumes,
       ...(owner ? { namespaceOwner: owner } : {}),
     });
+    this.attempts.set(outcome.handle.id, facts);
+    return outcome;
   }
 
-  collect(phase: PhaseHandle, paths: readonly string[], destDir: string): Promise<readonly CollectedFile[]> {
-    return copyOut(this.docker, phase.id, paths, destDir);
+  async collect(phase: PhaseHandle, paths: readonly string[], destDir: string): Promise<readonly CollectedFile[]> {
+    const facts = this.attempts.get(phase.id) ?? { startedAtMs: Number.POSITIVE_INFINITY, mounts: [], imageVolumes: [] };
+    let written;
+    try {
+      written = await writtenByAttempt(this.docker, phase.id, facts);
+    } catch (err) {
+      const why = statusOf(err) === 404 ? 'the phase container is gone (released already?)' : err instanceof Error ? err.message : String(err);
+      return paths.map((source) => ({ source, error: `could not copy ${source} out: ${why}` }));
+    }
+    return copyOut(this.docker, phase.id, paths, destDir, written);
   }
 
   async releasePhase(phase: PhaseHandle): Promise<void> {
+    this.attempts.delete(phase.id);
     await this.removeContainer(phase.id);
+  }
+
+  async serviceExit(service: ServiceHandle): Promise<ServiceExit | undefined> {
+    return this.exitOf(service.id);
   }
 
   async serviceLogTail(service: ServiceHandle, lines: number): Promise<readonly string[]> {
@@ -199,6 +220,13 @@ export class DockerDriver implements Driver {
 
   prune(filter: { readonly plan?: string; readonly all?: boolean }): Promise<PruneReport> {
     return pruneRuns(this.docker, filter, { hostname: this.hostname, isAlive: this.isAlive });
+  }
+
+  private async exitOf(containerId: string): Promise<ServiceExit | undefined> {
+    const info = await this.docker.getContainer(containerId).inspect();
+    const state = info.State;
+    if (state.Running || state.Restarting || !state.FinishedAt || state.FinishedAt.startsWith('0001-')) return undefined;
+    return { exitCode: typeof state.ExitCode === 'number' ? state.ExitCode : null, at: new Date(state.FinishedAt).toISOString() };
   }
 
   private runState(runId: string): RunState {

@@ -1,6 +1,6 @@
 /** Reads the engine's newline-delimited JSON progress streams (build, pull). */
 import type { Readable } from 'node:stream';
-import { LineSplitter } from './log-lines.js';
+import { LineSplitter } from '../../text/line-splitter.js';
 
 export interface ProgressMessage {
   readonly stream?: string;
@@ -21,7 +21,7 @@ export function readJsonStream(stream: Readable, onMessage: (m: ProgressMessage)
         onMessage({ stream: `${text}\n` });
       }
     });
-    stream.on('data', (chunk: Buffer) => lines.push(chunk));
+    stream.on('data', (chunk: Buffer) => lines.write(chunk));
     stream.on('error', reject);
     stream.on('end', () => {
       lines.flush();

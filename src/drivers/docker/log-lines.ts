@@ -1,35 +1,5 @@
-/** Turns chunks of output into lines and keeps the last N of them. */
-
-export class LineSplitter {
-  private rest = '';
-  constructor(private readonly onLine: (line: string) => void) {}
-
-  push(chunk: Buffer | string): void {
-    const text = this.rest + (typeof chunk === 'string' ? chunk : chunk.toString('utf8'));
-    const parts = text.split('\n');
-    this.rest = parts.pop() ?? '';
-    for (const p of parts) this.onLine(p.endsWith('\r') ? p.slice(0, -1) : p);
-  }
-
-  flush(): void {
-    if (this.rest !== '') this.onLine(this.rest);
-    this.rest = '';
-  }
-}
-
-export class TailBuffer {
-  private readonly lines: string[] = [];
-  constructor(private readonly max: number) {}
-
-  add(line: string): void {
-    this.lines.push(line);
-    if (this.lines.length > this.max) this.lines.splice(0, this.lines.length - this.max);
-  }
-
-  snapshot(): string[] {
-    return [...this.lines];
-  }
-}
+/** The engine's multiplexed output streams, as lines (the splitting itself is src/text's). */
+import { LineSplitter } from '../../text/line-splitter.js';
 
 /**
  * Splits the engine's multiplexed stream (8-byte frame headers: stream type, 0, 0, 0, size BE32)
@@ -58,7 +28,7 @@ export function demuxLines(onLine: (line: string, stream: 'stdout' | 'stderr') =
 } {
   const out = new LineSplitter((l) => onLine(l, 'stdout'));
   const err = new LineSplitter((l) => onLine(l, 'stderr'));
-  const demux = new StreamDemuxer((chunk, stream) => (stream === 'stdout' ? out : err).push(chunk));
+  const demux = new StreamDemuxer((chunk, stream) => (stream === 'stdout' ? out : err).write(chunk));
   return {
     push: (d) => demux.push(d),
     flush: () => {

@@ -6,10 +6,11 @@ import type Dockerode from 'dockerode';
 import type { Readable } from 'node:stream';
 import { InfrastructureError } from '../../errors.js';
 import type { PhaseOutcome, RunIdentity, RunPhaseRequest, StepContext } from '../driver.js';
-import type { Clock } from './clock.js';
+import { TailBuffer } from '../../text/tail-buffer.js';
+import type { Clock } from '../shared/clock.js';
 import { containerName, envList, labelledVolumeMounts, networkPlacement } from './container-config.js';
 import { resourceLabels } from './labels.js';
-import { TailBuffer, demuxLines } from './log-lines.js';
+import { demuxLines } from './log-lines.js';
 
 export const PHASE_LOG_TAIL = 200;
 /** After the container ended, how long to wait for the rest of its output to arrive. */
@@ -58,7 +59,7 @@ export async function runPhaseContainer(
 
   const tail = new TailBuffer(PHASE_LOG_TAIL);
   const lines = demuxLines((line, stream) => {
-    tail.add(line);
+    tail.push(line);
     ctx.onLog(line, stream);
   });
   let outputEnded: Promise<void> = Promise.resolve();
@@ -109,7 +110,7 @@ export async function runPhaseContainer(
   await Promise.race([outputEnded, clock.sleep(OUTPUT_DRAIN_MS, drained.signal)]);
   drained.abort();
   lines.flush();
-  return { exitCode, timedOut, aborted, durationMs: clock.now() - started, logTail: tail.snapshot(), handle };
+  return { exitCode, timedOut, aborted, durationMs: clock.now() - started, logTail: tail.last(), handle };
 }
 
 function startFailed(req: RunPhaseRequest, cause: unknown): InfrastructureError {

@@ -1,5 +1,5 @@
 import { InfrastructureError } from '../../errors.js';
-import type { ServiceHandle, StartServiceRequest, StepContext } from '../driver.js';
+import type { ServiceExit, ServiceHandle, StartServiceRequest, StepContext } from '../driver.js';
 import type { HostProcess, LaunchProcess } from './host-process.js';
 import { LineSplitter } from '../../text/line-splitter.js';
 import { TailBuffer } from '../../text/tail-buffer.js';
@@ -15,6 +15,10 @@ export interface LocalService {
   readonly declaredPorts: readonly number[];
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly tail: TailBuffer;
+  /** Resolves when the service's process exits, with the time it was noticed. */
+  readonly exited: Promise<ServiceExit>;
+  /** Set once `exited` resolved. */
+  exit(): ServiceExit | undefined;
   /** Called with every output line; log probes subscribe here. */
   readonly lineListeners: Set<(line: string) => void>;
 }
@@ -64,8 +68,11 @@ export function startLocalService(
     out.stdout.flush();
     out.stderr.flush();
   });
-  void proc.exited.then((exit) => {
+  let ended: ServiceExit | undefined;
+  const exited = proc.exited.then((exit) => {
     if (exit.startError) tail.push(`could not start: ${exit.startError}`);
+    ended = { exitCode: exit.exitCode, at: new Date().toISOString() };
+    return ended;
   });
   const handle: ServiceHandle = {
     name: req.name,
@@ -74,7 +81,7 @@ export function startLocalService(
     port,
     published: Object.fromEntries(req.ports.map((declared) => [declared, port])),
   };
-  return { runId: ctx.run.runId, handle, proc, port, declaredPorts: req.ports, env, tail, lineListeners };
+  return { runId: ctx.run.runId, handle, proc, port, declaredPorts: req.ports, env, tail, lineListeners, exited, exit: () => ended };
 }
 
 /** Counts output lines matching `pattern`: those still in the tail now, then every new one. */

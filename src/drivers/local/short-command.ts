@@ -1,4 +1,4 @@
-import type { Clock } from './clock.js';
+import type { Clock } from '../shared/clock.js';
 import { LineSplitter } from '../../text/line-splitter.js';
 import { TailBuffer } from '../../text/tail-buffer.js';
 import type { HostProcess, LaunchProcess, SignalGroup } from './host-process.js';

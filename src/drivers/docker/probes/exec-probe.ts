@@ -1,7 +1,7 @@
 /** Runs a command in the service container; ready when it exits 0 (and its output matches `expect`). */
 import type Dockerode from 'dockerode';
 import { execInContainer } from '../exec.js';
-import { describeError, type ProbeAttempt } from './probe-attempt.js';
+import { describeError, type ProbeAttempt } from '../../shared/probe-result.js';
 
 export function execProbe(docker: Dockerode, containerId: string, command: readonly string[], expect?: string): ProbeAttempt {
   const pattern = expect !== undefined ? new RegExp(expect) : undefined;
