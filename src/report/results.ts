@@ -49,9 +49,13 @@ export interface PhaseResult {
 export interface ServiceResult {
   readonly name: string;
   readonly image: string;
-  readonly status: 'ready' | 'not-ready' | 'not-started';
+  /** `started`: running, with no readiness probe (never called ready); `exited`: it died before or while a phase used it. */
+  readonly status: 'ready' | 'started' | 'not-ready' | 'exited' | 'not-started';
   readonly readyMs?: number;
   readonly probes?: number;
+  /** With `exited`: its exit code (null: killed by a signal) and when. */
+  readonly exitCode?: number | null;
+  readonly exitedAt?: string;
   readonly logTail: readonly string[];
   readonly message?: string;
 }

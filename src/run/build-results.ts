@@ -87,15 +87,35 @@ function serviceResults(input: Common, record: ExecutionRecord, steps: StepsById
   return input.graph.services.map((name) => {
     const state = record.state.services.get(name);
     const ready = state?.ready;
-    const status: ServiceResult['status'] = !state?.handle ? 'not-started' : ready && !ready.ready ? 'not-ready' : 'ready';
-    // Why it is not ready: the message of the step that stopped it (starting, or waiting for readiness).
+    const exitedEarly = ready && !ready.ready && ready.reason === 'exited' ? { exitCode: ready.exitCode ?? null, at: ready.exitedAt } : undefined;
+    const exit = state?.exit ?? exitedEarly;
+    const hasProbe = input.plan.services[name]!.ready !== undefined;
+    // Ready only when a probe said so; started without a probe is only "started".
+    const status: ServiceResult['status'] = !state?.handle
+      ? 'not-started'
+      : exit
+        ? 'exited'
+        : !hasProbe
+          ? 'started'
+          : ready?.ready
+            ? 'ready'
+            : 'not-ready';
+    // Why: the message of the step that stopped it (starting, or waiting for readiness), or how it died.
     const stoppedBy = status === 'not-ready' ? steps.get(`wait-ready:${name}`) : steps.get(`start-service:${name}`);
-    const message = status === 'ready' ? undefined : (stoppedBy?.message ?? (status === 'not-ready' ? 'not ready' : undefined));
+    const message =
+      status === 'ready'
+        ? undefined
+        : status === 'started'
+          ? 'started (no probe)'
+          : exit && !exitedEarly
+            ? `exited with code ${exit.exitCode ?? 'unknown'} at ${exit.at ?? 'an unknown time'} while a phase that uses it was running`
+            : (stoppedBy?.message ?? (status === 'not-ready' ? 'not ready: readiness was never checked' : undefined));
     return {
       name,
       image: imageLabel(input.plan.services[name]!.image),
       status,
       ...(ready?.ready ? { readyMs: ready.elapsedMs, probes: ready.probes } : {}),
+      ...(exit ? { exitCode: exit.exitCode, ...(exit.at ? { exitedAt: exit.at } : {}) } : {}),
       logTail: state?.logTail ?? [],
       ...(message ? { message } : {}),
     };
