@@ -101,7 +101,7 @@ function serviceResults(input: Common, record: ExecutionRecord, steps: StepsById
             ? 'ready'
             : 'not-ready';
     // Why: the message of the step that stopped it (starting, or waiting for readiness), or how it died.
-    const stoppedBy = status === 'not-ready' ? steps.get(`wait-ready:${name}`) : steps.get(`start-service:${name}`);
+    const stoppedBy = status === 'not-ready' || exitedEarly ? steps.get(`wait-ready:${name}`) : steps.get(`start-service:${name}`);
     const message =
       status === 'ready'
         ? undefined

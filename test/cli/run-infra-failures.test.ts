@@ -56,7 +56,8 @@ t.test('a service whose process exits fails at once with exit 3 (the probe timeo
   t.ok(res.ms < 30_000, `failed after ${res.ms} ms, far from the 60 s probe timeout`);
   const results = readResults(out);
   const stuck = results.services.find((s) => s.name === 'stuck');
-  t.equal(stuck?.status, 'not-ready');
+  t.match(stuck, { status: 'exited', exitCode: 7, message: /exited with code 7 at \d{4}-.* before it became ready/ }, 'exited, never ready');
+  t.ok(stuck?.exitedAt && Date.parse(stuck.exitedAt) > 0, `exitedAt ${stuck?.exitedAt}`);
   const wait = results.steps.find((s) => s.id === 'wait-ready:stuck');
   t.ok((wait?.durationMs ?? Infinity) < 10_000, `waiting for the exited service took ${wait?.durationMs} ms`);
   t.match(readOut(out, 'report.md'), /crashing-now/, "the report shows the service's last output");
