@@ -6,8 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { connect } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import Docker from 'dockerode';
-import { execInContainer } from '../../src/drivers/docker/exec.js';
+import { connectEngine } from '../../src/drivers/docker/connect.js';
 import { median } from './measure.js';
 import { IMAGES } from './workloads.js';
 
@@ -43,12 +42,12 @@ async function timeEach(times: number, probe: () => Promise<boolean>): Promise<n
 
 export async function measureProbeCost(times = 10): Promise<ProbeCost> {
   const name = `testplan-bench-probe-${process.pid}`;
-  const docker = new Docker();
+  const { engine } = connectEngine();
   try {
     execFileSync('docker', ['network', 'create', name], { stdio: 'pipe' });
     execFileSync('docker', ['run', '-d', '--name', name, '--network', name, IMAGES.redis], { stdio: 'pipe' });
     const ip = execFileSync('docker', ['inspect', '--format', `{{(index .NetworkSettings.Networks "${name}").IPAddress}}`, name], { encoding: 'utf8' }).trim();
-    const exec = async () => (await execInContainer(docker, name, ['redis-cli', '-h', '127.0.0.1', 'ping'])).output.includes('PONG');
+    const exec = async () => (await engine.exec.run(name, ['redis-cli', '-h', '127.0.0.1', 'ping'])).output.includes('PONG');
     const deadline = Date.now() + 10_000;
     while (!(await respPing(ip, 6379))) {
       if (Date.now() > deadline) throw new Error(`probe-cost: Redis at ${ip}:6379 never answered`);

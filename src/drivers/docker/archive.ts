@@ -2,7 +2,6 @@
  * Copies files and folders out of a container (running or stopped) through the archive API,
  * keeping the path the phase named (see `collectedPath`): `/out/junit.xml` → `<dest>/files/out/junit.xml`.
  */
-import type Dockerode from 'dockerode';
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, isAbsolute, join, normalize, sep } from 'node:path';
@@ -10,31 +9,31 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { extract } from 'tar-stream';
 import type { CollectedFile } from '../driver.js';
+import type { ArchivePort } from './engine/engine.js';
+import { isNoSuchContainer, isNotFound } from './engine/engine-error.js';
 import { collectedPath } from '../shared/collected-path.js';
-import { statusOf } from './engine-errors.js';
 import type { WrittenBy } from './phase-writes.js';
 
 export async function copyOut(
-  docker: Dockerode,
+  archive: ArchivePort,
   containerId: string,
   paths: readonly string[],
   destDir: string,
   written: WrittenBy,
 ): Promise<CollectedFile[]> {
-  return Promise.all(paths.map((p) => copyOne(docker, containerId, p, destDir, written)));
+  return Promise.all(paths.map((p) => copyOne(archive, containerId, p, destDir, written)));
 }
 
-async function copyOne(docker: Dockerode, containerId: string, source: string, destDir: string, written: WrittenBy): Promise<CollectedFile> {
-  let archive: Readable;
+async function copyOne(archive: ArchivePort, containerId: string, source: string, destDir: string, written: WrittenBy): Promise<CollectedFile> {
+  let tar: Readable;
   try {
-    archive = (await docker.getContainer(containerId).getArchive({ path: source })) as unknown as Readable;
+    tar = await archive.read(containerId, source);
   } catch (err) {
-    const status = statusOf(err);
     const message = err instanceof Error ? err.message : String(err);
-    if (status === 404 && /No such container:/.test(message)) {
+    if (isNoSuchContainer(err)) {
       return { source, error: `could not copy ${source} out: the phase container is gone (released already?)` };
     }
-    if (status === 404) {
+    if (isNotFound(err)) {
       return { source, error: `${source} does not exist in the container (was it written there, and is the path absolute?)` };
     }
     return { source, error: `could not copy ${source} out: ${message}` };
@@ -42,7 +41,7 @@ async function copyOne(docker: Dockerode, containerId: string, source: string, d
   try {
     // The archive's top entry is the source's own name: unpack it next to where it belongs.
     const path = collectedPath(destDir, source);
-    const newestMtimeMs = await extractInto(archive, dirname(path));
+    const newestMtimeMs = await extractInto(tar, dirname(path));
     return { source, path, writtenByPhase: await written(source, newestMtimeMs) };
   } catch (err) {
     return { source, error: `could not unpack ${source}: ${err instanceof Error ? err.message : String(err)}` };
@@ -51,11 +50,13 @@ async function copyOne(docker: Dockerode, containerId: string, source: string, d
 
 /** Unpacks; resolves with the newest file mtime in the archive (undefined when it held no file). */
 async function extractInto(archive: Readable, destDir: string): Promise<number | undefined> {
-  await mkdir(destDir, { recursive: true });
   let newest: number | undefined;
   const tar = extract();
   tar.on('entry', (header, stream, next) => {
     if (header.type === 'file' && header.mtime) newest = Math.max(newest ?? 0, header.mtime.getTime());
+    // An archive that breaks mid-file fails the entry too, maybe before a reader is attached
+    // (mkdir pending): the outer pipeline reports it, an unheard error would crash the runner.
+    stream.on('error', () => undefined);
     const target = safeTarget(destDir, header.name);
     const done = (err?: unknown) => (err ? next(err as Error) : next());
     if (!target || (header.type !== 'file' && header.type !== 'directory')) {

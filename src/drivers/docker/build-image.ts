@@ -1,11 +1,9 @@
 /** Builds a plan image from its context with the engine's (classic) builder and layer cache. */
-import type Dockerode from 'dockerode';
-import type { Readable } from 'node:stream';
 import { InfrastructureError } from '../../errors.js';
 import type { ImageSpec } from '../../dsl/plan.js';
 import type { ImageHandle, StepContext } from '../driver.js';
 import { packBuildContext } from './build-context.js';
-import { readJsonStream } from './json-stream.js';
+import type { ImagePort } from './engine/engine.js';
 import { LineSplitter } from '../../text/line-splitter.js';
 import { TailBuffer } from '../../text/tail-buffer.js';
 
@@ -20,25 +18,16 @@ export function imageTag(plan: string, image: string): string {
   return `testplan/${repo || 'image'}:latest`;
 }
 
-export async function buildImage(docker: Dockerode, spec: BuildSpec, ctx: StepContext): Promise<ImageHandle> {
+export async function buildImage(images: ImagePort, spec: BuildSpec, ctx: StepContext): Promise<ImageHandle> {
   const context = await packBuildContext(spec.context, spec.dockerfile);
   const options = {
-    t: imageTag(ctx.run.plan, spec.name),
+    tag: imageTag(ctx.run.plan, spec.name),
     dockerfile: spec.dockerfile,
-    buildargs: spec.args,
+    buildArgs: spec.args,
     labels: { 'testplan.plan': ctx.run.plan, 'testplan.image': spec.name },
-    rm: true,
-    forcerm: true,
-    abortSignal: ctx.signal,
+    signal: ctx.signal,
     ...(spec.target ? { target: spec.target } : {}),
   };
-  let stream: Readable;
-  try {
-    stream = (await docker.buildImage(context, options)) as unknown as Readable;
-  } catch (cause) {
-    throw buildFailed(spec, [cause instanceof Error ? cause.message : String(cause)], cause);
-  }
-
   let imageId: string | undefined;
   let ranAStep = false;
   let error: string | undefined;
@@ -49,18 +38,22 @@ export async function buildImage(docker: Dockerode, spec: BuildSpec, ctx: StepCo
     stepLines.push(line);
     ctx.onLog(line, 'stdout');
   });
-  await readJsonStream(stream, (m) => {
-    if (m.stream) lines.write(m.stream);
-    if (m.aux?.ID) imageId = m.aux.ID;
-    if (m.error) error = m.errorDetail?.message ?? m.error;
-  }).catch((cause: unknown) => {
-    error = `the build stream broke: ${cause instanceof Error ? cause.message : String(cause)}`;
-  });
+  let cause: unknown;
+  await images
+    .build(context, options, (m) => {
+      if (m.stream) lines.write(m.stream);
+      if (m.aux?.ID) imageId = m.aux.ID;
+      if (m.error) error = m.errorDetail?.message ?? m.error;
+    })
+    .catch((err: unknown) => {
+      cause = err;
+      error = `the build failed: ${err instanceof Error ? err.message : String(err)}`;
+    });
   lines.flush();
 
   if (error !== undefined || imageId === undefined) {
     const tail = stepLines.last();
-    throw buildFailed(spec, [...tail, error ?? 'the engine reported no image id'], undefined);
+    throw buildFailed(spec, [...tail, error ?? 'the engine reported no image id'], cause);
   }
   return { name: spec.name, ref: imageId, cached: !ranAStep };
 }

@@ -1,13 +1,14 @@
 /** Connects to the engine the way the Docker CLI does: DOCKER_HOST (unix://, tcp://) or the default socket. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Dockerode from 'dockerode';
+import { createDockerodeEngine, type DockerodeOptions } from './engine/dockerode-engine.js';
+import type { Engine } from './engine/engine.js';
 import { InfrastructureError } from '../../errors.js';
 
 export const DEFAULT_SOCKET = '/var/run/docker.sock';
 
 export interface EngineEndpoint {
-  readonly options: Dockerode.DockerOptions;
+  readonly options: DockerodeOptions;
   /** For messages: `DOCKER_HOST=tcp://…` or `the default socket /var/run/docker.sock`. */
   readonly description: string;
 }
@@ -20,7 +21,7 @@ export function resolveEngineEndpoint(env: NodeJS.ProcessEnv): EngineEndpoint {
   if (host.startsWith('tcp://') || host.startsWith('http://') || host.startsWith('https://')) {
     const url = new URL(host.replace(/^tcp:/, 'http:'));
     const tls = env.DOCKER_TLS_VERIFY === '1' || url.protocol === 'https:';
-    const options: Dockerode.DockerOptions = {
+    const options: DockerodeOptions = {
       host: url.hostname,
       port: url.port || (tls ? 2376 : 2375),
       protocol: tls ? 'https' : 'http',
@@ -41,9 +42,9 @@ export function resolveEngineEndpoint(env: NodeJS.ProcessEnv): EngineEndpoint {
   );
 }
 
-export function createDockerClient(env: NodeJS.ProcessEnv = process.env): { docker: Dockerode; endpoint: string } {
+export function connectEngine(env: NodeJS.ProcessEnv = process.env): { engine: Engine; endpoint: string } {
   const { options, description } = resolveEngineEndpoint(env);
-  return { docker: new Dockerode(options), endpoint: description };
+  return { engine: createDockerodeEngine(options), endpoint: description };
 }
 
 export function engineUnreachable(endpoint: string, cause: unknown): InfrastructureError {

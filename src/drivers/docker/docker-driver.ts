@@ -1,5 +1,6 @@
 /**
- * The Driver on a Docker Engine, through dockerode. Only our own types cross its methods.
+ * The Driver on a Docker Engine, through the engine port (engine/engine.ts). Only our own types
+ * cross its methods.
  *
  * Shared namespace (`sharedNamespace: true`, a phase's `localhost`): the first such service of a
  * run owns the network namespace, on the run network under its own alias; later such services
@@ -9,7 +10,6 @@
  * (same IP) and from phases outside the namespace alike, where 127.0.0.1 would not. Stop the
  * owner last.
  */
-import type Dockerode from 'dockerode';
 import { hostname } from 'node:os';
 import type { ImageSpec, ReadyProbeSpec } from '../../dsl/plan.js';
 import type {
@@ -31,21 +31,22 @@ import type {
 import { copyOut } from './archive.js';
 import { buildImage } from './build-image.js';
 import { realClock, type Clock } from '../shared/clock.js';
-import { createDockerClient, engineUnreachable } from './connect.js';
+import { connectEngine, engineUnreachable } from './connect.js';
+import type { Engine } from './engine/engine.js';
+import { isConflict, isNoSuchContainer, isNotFound } from './engine/engine-error.js';
 import { LABEL, networkName } from './labels.js';
-import { demuxLines } from './log-lines.js';
+import { outputLines } from './log-lines.js';
 import { createRunNetwork, removeRunNetwork } from './network.js';
 import { runPhaseContainer } from './phase-container.js';
 import { writtenByAttempt, type AttemptFacts } from './phase-writes.js';
 import { waitUntilReady } from './probes/wait-ready.js';
 import { processIsAlive, pruneRuns, removeLabelled } from './prune.js';
-import { statusOf } from './engine-errors.js';
 import { resolveImage } from './pull-image.js';
 import { startServiceContainer, type StartedService } from './service-container.js';
 
 export interface DockerDriverDeps {
-  /** A client; default: connect as the Docker CLI does (DOCKER_HOST or the default socket). */
-  readonly docker?: Dockerode;
+  /** The engine; default: connect as the Docker CLI does (see connect.ts). */
+  readonly engine?: Engine;
   /** How the engine was reached, for messages; default derived from `env`. */
   readonly endpoint?: string;
   readonly env?: NodeJS.ProcessEnv;
@@ -65,7 +66,7 @@ interface RunState {
 export class DockerDriver implements Driver {
   readonly kind = 'docker' as const;
   readonly capabilities = { imageBuild: true, sharedNamespace: true, isolatedNetwork: true } as const;
-  private readonly docker: Dockerode;
+  private readonly engine: Engine;
   private readonly endpoint: string;
   private readonly clock: Clock;
   private readonly hostname: string;
@@ -78,13 +79,13 @@ export class DockerDriver implements Driver {
   private readonly attempts = new Map<string, AttemptFacts>();
 
   constructor(deps: DockerDriverDeps = {}) {
-    if (deps.docker) {
-      this.docker = deps.docker;
+    if (deps.engine) {
+      this.engine = deps.engine;
       this.endpoint = deps.endpoint ?? 'the configured engine';
     } else {
-      const client = createDockerClient(deps.env ?? process.env);
-      this.docker = client.docker;
-      this.endpoint = deps.endpoint ?? client.endpoint;
+      const connected = connectEngine(deps.env ?? process.env);
+      this.engine = connected.engine;
+      this.endpoint = deps.endpoint ?? connected.endpoint;
     }
     this.clock = deps.clock ?? realClock;
     this.hostname = deps.hostname ?? hostname();
@@ -96,10 +97,8 @@ export class DockerDriver implements Driver {
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(new Error(`no answer within ${this.connectTimeoutMs} ms`)), this.connectTimeoutMs);
     try {
-      // dockerode passes `abortSignal` through to the request; its typings omit the options form.
-      const version = this.docker.version as unknown as (o: { abortSignal: AbortSignal }) => Promise<Dockerode.DockerVersion>;
-      const v = await version.call(this.docker, { abortSignal: abort.signal });
-      return { kind: 'docker', engine: `Docker Engine ${v.Version} (API ${v.ApiVersion})` };
+      const v = await this.engine.system.version(abort.signal);
+      return { kind: 'docker', engine: `Docker Engine ${v.version} (API ${v.apiVersion})` };
     } catch (cause) {
       throw engineUnreachable(this.endpoint, abort.signal.aborted ? abort.signal.reason : cause);
     } finally {
@@ -108,16 +107,16 @@ export class DockerDriver implements Driver {
   }
 
   prepareImage(spec: ImageSpec, ctx: StepContext): Promise<ImageHandle> {
-    if (spec.kind === 'build') return buildImage(this.docker, spec, ctx);
-    return resolveImage(this.docker, spec.name, spec.ref, spec.pull, ctx);
+    if (spec.kind === 'build') return buildImage(this.engine.images, spec, ctx);
+    return resolveImage(this.engine.images, spec.name, spec.ref, spec.pull, ctx);
   }
 
   resolveImageRef(ref: string, ctx: StepContext): Promise<ImageHandle> {
-    return resolveImage(this.docker, ref, ref, 'missing', ctx);
+    return resolveImage(this.engine.images, ref, ref, 'missing', ctx);
   }
 
   async createNetwork(run: RunIdentity): Promise<void> {
-    await createRunNetwork(this.docker, run);
+    await createRunNetwork(this.engine.networks, run);
     this.runs.set(run.runId, {});
   }
 
@@ -125,7 +124,7 @@ export class DockerDriver implements Driver {
     const state = this.runState(ctx.run.runId);
     const volumes = await this.volumesOf(req.image.ref);
     const start = (owner?: StartedService) =>
-      startServiceContainer(this.docker, ctx.run, req, {
+      startServiceContainer(this.engine.containers, ctx.run, req, {
         network: networkName(ctx.run.runId),
         imageVolumes: volumes,
         ...(owner ? { namespaceOwner: owner.handle.id, namespaceOwnerName: owner.handle.name } : {}),
@@ -147,7 +146,7 @@ export class DockerDriver implements Driver {
   waitReady(service: ServiceHandle, probe: ReadyProbeSpec, ctx: StepContext): Promise<ReadyOutcome> {
     const ip = this.serviceIps.get(service.id);
     return waitUntilReady(
-      { docker: this.docker, clock: this.clock, logTail: (n) => this.serviceLogTail(service, n), exitOf: (id) => this.exitOf(id) },
+      { engine: this.engine, clock: this.clock, logTail: (n) => this.serviceLogTail(service, n), exitOf: (id) => this.exitOf(id) },
       { containerId: service.id, ...(ip ? { ip } : {}) },
       probe,
       ctx.signal,
@@ -157,7 +156,7 @@ export class DockerDriver implements Driver {
   async runPhase(req: RunPhaseRequest, ctx: StepContext): Promise<PhaseOutcome> {
     const [volumes, owner] = await Promise.all([this.volumesOf(req.image.ref), this.namespaceOwnerOf(ctx.run.runId, req)]);
     const facts: AttemptFacts = { startedAtMs: Date.now(), mounts: req.mounts, imageVolumes: volumes };
-    const outcome = await runPhaseContainer(this.docker, this.clock, ctx.run, req, ctx, {
+    const outcome = await runPhaseContainer(this.engine.containers, this.clock, ctx.run, req, ctx, {
       network: networkName(ctx.run.runId),
       imageVolumes: volumes,
       ...(owner ? { namespaceOwner: owner } : {}),
@@ -167,15 +166,16 @@ export class DockerDriver implements Driver {
   }
 
   async collect(phase: PhaseHandle, paths: readonly string[], destDir: string): Promise<readonly CollectedFile[]> {
+    // Unknown attempt (never ran here): nothing counts as written by it.
     const facts = this.attempts.get(phase.id) ?? { startedAtMs: Number.POSITIVE_INFINITY, mounts: [], imageVolumes: [] };
     let written;
     try {
-      written = await writtenByAttempt(this.docker, phase.id, facts);
+      written = await writtenByAttempt(this.engine.containers, phase.id, facts);
     } catch (err) {
-      const why = statusOf(err) === 404 ? 'the phase container is gone (released already?)' : err instanceof Error ? err.message : String(err);
+      const why = isNoSuchContainer(err) ? 'the phase container is gone (released already?)' : err instanceof Error ? err.message : String(err);
       return paths.map((source) => ({ source, error: `could not copy ${source} out: ${why}` }));
     }
-    return copyOut(this.docker, phase.id, paths, destDir, written);
+    return copyOut(this.engine.archive, phase.id, paths, destDir, written);
   }
 
   async releasePhase(phase: PhaseHandle): Promise<void> {
@@ -187,13 +187,14 @@ export class DockerDriver implements Driver {
     return this.exitOf(service.id);
   }
 
+  private async exitOf(containerId: string): Promise<ServiceExit | undefined> {
+    return (await this.engine.containers.inspect(containerId)).exited;
+  }
+
   async serviceLogTail(service: ServiceHandle, lines: number): Promise<readonly string[]> {
-    const raw = (await this.docker
-      .getContainer(service.id)
-      .logs({ stdout: true, stderr: true, follow: false, tail: lines })) as unknown as Buffer;
     const out: string[] = [];
-    const split = demuxLines((line) => out.push(line));
-    split.push(Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw)));
+    const split = outputLines((line) => out.push(line));
+    await this.engine.containers.logs(service.id, { follow: false, tail: lines }, (chunk, stream) => split.push(chunk, stream));
     split.flush();
     return out.slice(-lines);
   }
@@ -205,28 +206,21 @@ export class DockerDriver implements Driver {
   }
 
   async removeNetwork(run: RunIdentity): Promise<void> {
-    await removeRunNetwork(this.docker, run);
+    await removeRunNetwork(this.engine.networks, run);
     this.runs.delete(run.runId);
   }
 
   async cleanupRun(run: RunIdentity): Promise<PruneReport> {
     this.runs.delete(run.runId);
     try {
-      return await removeLabelled(this.docker, { [LABEL.run]: run.runId });
+      return await removeLabelled(this.engine, { [LABEL.run]: run.runId });
     } catch {
       return { containers: 0, networks: 0, volumes: 0 };
     }
   }
 
   prune(filter: { readonly plan?: string; readonly all?: boolean }): Promise<PruneReport> {
-    return pruneRuns(this.docker, filter, { hostname: this.hostname, isAlive: this.isAlive });
-  }
-
-  private async exitOf(containerId: string): Promise<ServiceExit | undefined> {
-    const info = await this.docker.getContainer(containerId).inspect();
-    const state = info.State;
-    if (state.Running || state.Restarting || !state.FinishedAt || state.FinishedAt.startsWith('0001-')) return undefined;
-    return { exitCode: typeof state.ExitCode === 'number' ? state.ExitCode : null, at: new Date(state.FinishedAt).toISOString() };
+    return pruneRuns(this.engine, filter, { hostname: this.hostname, isAlive: this.isAlive });
   }
 
   private runState(runId: string): RunState {
@@ -253,10 +247,7 @@ export class DockerDriver implements Driver {
   private volumesOf(ref: string): Promise<string[]> {
     let volumes = this.imageVolumes.get(ref);
     if (!volumes) {
-      volumes = this.docker
-        .getImage(ref)
-        .inspect()
-        .then((info) => Object.keys(info.Config?.Volumes ?? {}));
+      volumes = this.engine.images.inspect(ref).then((info) => [...(info?.volumes ?? [])]);
       volumes.catch(() => this.imageVolumes.delete(ref));
       this.imageVolumes.set(ref, volumes);
     }
@@ -264,11 +255,8 @@ export class DockerDriver implements Driver {
   }
 
   private async removeContainer(id: string): Promise<void> {
-    await this.docker
-      .getContainer(id)
-      .remove({ force: true, v: true })
-      .catch((err: unknown) => {
-        if (statusOf(err) !== 404 && statusOf(err) !== 409) throw err;
-      });
+    await this.engine.containers.remove(id).catch((err: unknown) => {
+      if (!isNotFound(err) && !isConflict(err)) throw err;
+    });
   }
 }

@@ -2,15 +2,14 @@
  * Runs a phase (or check) container to its end: output streamed line by line and tailed, killed
  * on timeout or abort. The container is left for `collect` and removed by `releasePhase`.
  */
-import type Dockerode from 'dockerode';
-import type { Readable } from 'node:stream';
 import { InfrastructureError } from '../../errors.js';
 import type { PhaseOutcome, RunIdentity, RunPhaseRequest, StepContext } from '../driver.js';
 import { TailBuffer } from '../../text/tail-buffer.js';
 import type { Clock } from '../shared/clock.js';
-import { containerName, envList, labelledVolumeMounts, networkPlacement } from './container-config.js';
+import { containerName, networkPlacement } from './container-config.js';
+import type { ContainerPort } from './engine/engine.js';
 import { resourceLabels } from './labels.js';
-import { demuxLines } from './log-lines.js';
+import { outputLines } from './log-lines.js';
 
 export const PHASE_LOG_TAIL = 200;
 /** After the container ended, how long to wait for the rest of its output to arrive. */
@@ -23,7 +22,7 @@ export interface PhaseContainerOptions {
 }
 
 export async function runPhaseContainer(
-  docker: Dockerode,
+  containers: ContainerPort,
   clock: Clock,
   run: RunIdentity,
   req: RunPhaseRequest,
@@ -33,32 +32,27 @@ export async function runPhaseContainer(
   const started = clock.now();
   const labels = resourceLabels(run, req.role, req.name);
   const joining = req.sharedNamespace ? opts.namespaceOwner : undefined;
-  const placement = networkPlacement(opts.network, [req.name], joining);
-  let container: Dockerode.Container;
+  let id: string;
   try {
-    container = await docker.createContainer({
+    id = await containers.create({
       name: containerName(run.runId, req.role, req.name, req.attempt),
-      Image: req.image.ref,
-      Cmd: [...req.command],
-      Env: envList(req.env),
-      ...(req.workdir ? { WorkingDir: req.workdir } : {}),
-      Labels: labels,
-      HostConfig: {
-        NetworkMode: placement.NetworkMode,
-        Mounts: [
-          ...req.mounts.map((m) => ({ Type: 'bind' as const, Source: m.source, Target: m.target, ReadOnly: m.readOnly })),
-          ...labelledVolumeMounts(opts.imageVolumes, labels),
-        ],
-      },
-      ...(placement.NetworkingConfig ? { NetworkingConfig: placement.NetworkingConfig } : {}),
+      image: req.image.ref,
+      command: req.command,
+      env: req.env,
+      ...(req.workdir ? { workdir: req.workdir } : {}),
+      labels,
+      placement: networkPlacement(opts.network, [req.name], joining),
+      publish: [],
+      binds: req.mounts.map((m) => ({ source: m.source, target: m.target, readOnly: m.readOnly })),
+      anonymousVolumes: opts.imageVolumes,
     });
   } catch (cause) {
     throw startFailed(req, cause);
   }
-  const handle = { id: container.id, name: req.name };
+  const handle = { id, name: req.name };
 
   const tail = new TailBuffer(PHASE_LOG_TAIL);
-  const lines = demuxLines((line, stream) => {
+  const lines = outputLines((line, stream) => {
     tail.push(line);
     ctx.onLog(line, stream);
   });
@@ -66,22 +60,16 @@ export async function runPhaseContainer(
   try {
     // Attached before start (as `docker run` does), so nothing is missed; `logs: true` would
     // replay output written while attaching a second time.
-    const output = (await container.attach({ stream: true, stdout: true, stderr: true })) as unknown as Readable;
-    outputEnded = new Promise<void>((resolve) => {
-      output.on('data', (d: Buffer) => lines.push(d));
-      output.on('end', resolve);
-      output.on('close', resolve);
-      output.on('error', () => resolve());
-    });
-    await container.start();
+    outputEnded = (await containers.attach(id, (chunk, stream) => lines.push(chunk, stream))).ended;
+    await containers.start(id);
   } catch (cause) {
-    await container.remove({ force: true, v: true }).catch(() => undefined);
+    await containers.remove(id).catch(() => undefined);
     throw startFailed(req, cause);
   }
 
   let timedOut = false;
   let aborted = false;
-  const kill = () => container.kill().catch(() => undefined);
+  const kill = () => containers.kill(id).catch(() => undefined);
   const onAbort = () => {
     if (timedOut) return;
     aborted = true;
@@ -100,8 +88,7 @@ export async function runPhaseContainer(
 
   let exitCode: number | null = null;
   try {
-    const result = (await container.wait({ condition: 'not-running' })) as { StatusCode?: number };
-    exitCode = typeof result.StatusCode === 'number' ? result.StatusCode : null;
+    exitCode = (await containers.wait(id)).exitCode;
   } finally {
     if (timer) clearTimeout(timer);
     ctx.signal.removeEventListener('abort', onAbort);

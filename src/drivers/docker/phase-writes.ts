@@ -6,10 +6,10 @@
  * set back) must not predate the attempt. Paths in one of the image's VOLUMEs are on neither: there
  * the file's mtime in the archive is the only witness (a baked future mtime would fool it).
  */
-import type Dockerode from 'dockerode';
 import { lstat, readdir } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import type { MountSpec } from '../../dsl/plan.js';
+import type { ContainerPort } from './engine/engine.js';
 
 export interface AttemptFacts {
   /** Wall-clock milliseconds when the attempt was about to start. */
@@ -20,11 +20,8 @@ export interface AttemptFacts {
 
 export type WrittenBy = (source: string, archiveMtimeMs: number | undefined) => Promise<boolean>;
 
-const ADDED_OR_CHANGED = new Set([0, 1]);
-
-export async function writtenByAttempt(docker: Dockerode, containerId: string, facts: AttemptFacts): Promise<WrittenBy> {
-  const diff = ((await docker.getContainer(containerId).changes()) ?? []) as readonly { Path: string; Kind: number }[];
-  const changed = diff.filter((c) => ADDED_OR_CHANGED.has(c.Kind)).map((c) => c.Path);
+export async function writtenByAttempt(containers: ContainerPort, containerId: string, facts: AttemptFacts): Promise<WrittenBy> {
+  const changed = (await containers.changes(containerId)).filter((c) => c.kind !== 'deleted').map((c) => c.path);
   return async (source, archiveMtimeMs) => {
     const path = clean(source);
     const mount = facts.mounts.find((m) => within(path, clean(m.target)));

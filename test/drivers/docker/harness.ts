@@ -7,6 +7,8 @@ import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ImageHandle, RunIdentity, StepContext } from '../../../src/drivers/driver.js';
 import { DockerDriver } from '../../../src/drivers/docker/docker-driver.js';
+import { connectEngine } from '../../../src/drivers/docker/connect.js';
+import type { Engine } from '../../../src/drivers/docker/engine/engine.js';
 import { LABEL, labelFilter } from '../../../src/drivers/docker/labels.js';
 export { requireEngine } from '../../helpers/engine.js';
 
@@ -15,6 +17,11 @@ export const FIXTURES = resolve(import.meta.dirname, '../../../fixtures/docker')
 
 export interface Teardown {
   teardown: (fn: () => unknown) => void;
+}
+
+/** The engine the tests' DOCKER_HOST (or the default) reaches, through the port. */
+export function testEngine(): Engine {
+  return connectEngine(process.env).engine;
 }
 
 export function newDriver(): DockerDriver {

@@ -1,9 +1,6 @@
 import t from 'tap';
-import Dockerode from 'dockerode';
 import { httpProbe, tcpProbe } from '../../../src/drivers/docker/probes/network-probes.js';
-import { requireEngine, runWithImage } from './harness.js';
-
-const docker = new Dockerode();
+import { requireEngine, runWithImage, testEngine } from './harness.js';
 
 t.test('without a routable address, tcp and http probes run a client inside the service container', async (t) => {
   if (!requireEngine(t)) return;
@@ -14,7 +11,7 @@ t.test('without a routable address, tcp and http probes run a client inside the 
   );
   await driver.waitReady(svc, { kind: 'tcp', port: 7000, intervalMs: 50, timeoutMs: 10_000 }, ctx);
   const signal = new AbortController().signal;
-  const target = { docker, containerId: svc.id };
+  const target = { exec: testEngine().exec, containerId: svc.id };
 
   t.match(await tcpProbe(target, 7000)(signal, 1000), { ok: true }, 'a listening port passes');
   t.match(await tcpProbe(target, 7001)(signal, 1000), { ok: false }, 'a port where nothing listens fails');

@@ -1,11 +1,11 @@
 import t from 'tap';
 import { connect } from 'node:net';
-import { execInContainer } from '../../../src/drivers/docker/exec.js';
 import Dockerode from 'dockerode';
 import { PG_ENV, PG_READY, REDIS_READY, contextFor, fixtureImage, makeRun, newDriver, runWithImage } from './harness.js';
-import { requireEngine } from './harness.js';
+import { requireEngine, testEngine } from './harness.js';
 
 const docker = new Dockerode();
+const engine = testEngine();
 
 t.test('Redis and PostgreSQL services become ready and a phase reaches them by name', async (t) => {
   if (!requireEngine(t)) return;
@@ -72,7 +72,7 @@ t.test('the postgres probe over TCP is not fooled by the init-time server on the
     ctx,
   );
   const realQuery = () =>
-    execInContainer(docker, pg.id, ['sh', '-c', 'PGPASSWORD=test_password psql -h 127.0.0.1 -U test_user -d app_test -tAc "select 1"']);
+    engine.exec.run(pg.id, ['sh', '-c', 'PGPASSWORD=test_password psql -h 127.0.0.1 -U test_user -d app_test -tAc "select 1"']);
 
   // The naive probe (socket) is what gets fooled: it says ready while no TCP client can connect.
   const naive = await driver.waitReady(pg, { ...PG_READY, command: ['pg_isready', '-U', 'test_user'] }, ctx);
@@ -238,7 +238,7 @@ t.test('readiness is noticed soon after the service could first answer', async (
     ctx,
   );
   const flagNoticed = Date.now();
-  const okAt = Number((await execInContainer(docker, flag.id, ['cat', '/tmp/ok-at'])).output.trim());
+  const okAt = Number((await engine.exec.run(flag.id, ['cat', '/tmp/ok-at'])).output.trim());
   t.match(flagReady, { ready: true });
   t.comment(`exec probe: readiness noticed ${flagNoticed - okAt} ms after the probe command succeeded`);
   t.ok(flagNoticed - okAt < 100, `noticed ${flagNoticed - okAt} ms after the probe succeeded`);
@@ -249,7 +249,7 @@ t.test('readiness is noticed soon after the service could first answer', async (
   );
   const tcpReady = await driver.waitReady(listener, { kind: 'tcp', port: 7001, intervalMs: 50, timeoutMs: 10_000 }, ctx);
   const tcpNoticed = Date.now();
-  const listenAt = Number((await execInContainer(docker, listener.id, ['cat', '/tmp/listen-at'])).output.trim());
+  const listenAt = Number((await engine.exec.run(listener.id, ['cat', '/tmp/listen-at'])).output.trim());
   const tcpLatency = tcpNoticed - listenAt;
   t.match(tcpReady, { ready: true });
   t.comment(`tcp probe: readiness noticed ${tcpLatency} ms after the listener started (${JSON.stringify(tcpReady)})`);

@@ -1,7 +1,6 @@
 /** Ready once the service's output has matched `pattern` `times` times (stdout and stderr). */
-import type Dockerode from 'dockerode';
-import type { Readable } from 'node:stream';
-import { demuxLines } from '../log-lines.js';
+import type { ContainerPort } from '../engine/engine.js';
+import { outputLines } from '../log-lines.js';
 
 export interface LogMatch {
   readonly matched: boolean;
@@ -11,7 +10,7 @@ export interface LogMatch {
 
 /** Resolves when matched, or with `matched: false` when the log stream ends or `signal` aborts. */
 export async function watchLogFor(
-  docker: Dockerode,
+  containers: ContainerPort,
   containerId: string,
   pattern: string,
   times: number,
@@ -21,32 +20,20 @@ export async function watchLogFor(
   const regex = new RegExp(pattern);
   let count = 0;
   let lastLine = '';
-  const stream = (await docker.getContainer(containerId).logs({
-    follow: true,
-    stdout: true,
-    stderr: true,
-    abortSignal: signal,
-  })) as unknown as Readable;
-  return new Promise((resolve) => {
-    const finish = (matched: boolean) => {
-      signal.removeEventListener('abort', onAbort);
-      stream.destroy();
-      resolve({ matched, count, lastLine });
-    };
-    const onAbort = () => finish(false);
-    signal.addEventListener('abort', onAbort, { once: true });
-    const lines = demuxLines((line) => {
-      lastLine = line;
-      const hit = regex.test(line);
-      if (hit) count++;
-      onProgress({ matched: count >= times, count, lastLine });
-      if (hit && count >= times) finish(true);
-    });
-    stream.on('data', (d: Buffer) => lines.push(d));
-    stream.on('end', () => {
-      lines.flush();
-      finish(count >= times);
-    });
-    stream.on('error', () => finish(false));
+  const matched = new AbortController();
+  const lines = outputLines((line) => {
+    if (matched.signal.aborted) return;
+    lastLine = line;
+    const hit = regex.test(line);
+    if (hit) count++;
+    onProgress({ matched: count >= times, count, lastLine });
+    if (hit && count >= times) matched.abort();
   });
+  const follow = { follow: true, signal: AbortSignal.any([signal, matched.signal]) };
+  await containers.logs(containerId, follow, (chunk, stream) => lines.push(chunk, stream));
+  if (matched.signal.aborted) return { matched: true, count, lastLine };
+  if (signal.aborted) return { matched: false, count, lastLine };
+  // The log ended: the container stopped.
+  lines.flush();
+  return { matched: count >= times, count, lastLine };
 }

@@ -5,35 +5,35 @@
  * engine's host on Linux). When that address is not routable from here (a remote engine), fall
  * back to a client run inside the service container with exec.
  */
-import type Dockerode from 'dockerode';
 import { httpGet, tcpConnect } from '../../shared/network-probes.js';
 import type { NetworkProbeResult, ProbeAttempt } from '../../shared/probe-result.js';
 import { redisPing } from '../../shared/redis-ping.js';
+import type { ExecPort } from '../engine/engine.js';
 import { execProbe } from './exec-probe.js';
 
 /** A connect that takes longer than this on the run network means the address is not routable from here. */
 const CONNECT_TIMEOUT_MS = 1000;
 
 interface Target {
-  readonly docker: Dockerode;
+  readonly exec: ExecPort;
   readonly containerId: string;
   /** The service's address on the run network, when known. */
   readonly ip?: string;
 }
 
 export function tcpProbe(target: Target, port: number): ProbeAttempt {
-  const fallback = execProbe(target.docker, target.containerId, ['sh', '-c', tcpScript(port)]);
+  const fallback = execProbe(target.exec, target.containerId, ['sh', '-c', tcpScript(port)]);
   return withFallback(target.ip, fallback, (ip) => tcpConnect(ip, port, CONNECT_TIMEOUT_MS));
 }
 
 export function httpProbe(target: Target, port: number, path: string, status?: number): ProbeAttempt {
-  const fallback = execProbe(target.docker, target.containerId, ['sh', '-c', httpScript(port, path)]);
+  const fallback = execProbe(target.exec, target.containerId, ['sh', '-c', httpScript(port, path)]);
   return withFallback(target.ip, fallback, (ip) => httpGet(ip, port, path, status, CONNECT_TIMEOUT_MS));
 }
 
 /** Redis PING from the runner to the container's address; inside the container with redis-cli when unroutable. */
 export function redisProbe(target: Target, port: number): ProbeAttempt {
-  const fallback = execProbe(target.docker, target.containerId, ['redis-cli', '-h', '127.0.0.1', '-p', String(port), 'ping'], '^PONG');
+  const fallback = execProbe(target.exec, target.containerId, ['redis-cli', '-h', '127.0.0.1', '-p', String(port), 'ping'], '^PONG');
   return withFallback(target.ip, fallback, async (ip) => {
     const result = await redisPing(ip, port, CONNECT_TIMEOUT_MS);
     return { ok: result.ok, output: result.output, unroutable: result.unreachable };

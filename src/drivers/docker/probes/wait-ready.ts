@@ -2,11 +2,11 @@
  * Readiness under Docker: the shared loop (drivers/shared/wait-ready.ts) with Docker's probe
  * attempts, the engine's wait call to notice an exit at once, and the container's log for log probes.
  */
-import type Dockerode from 'dockerode';
 import type { ReadyProbeSpec } from '../../../dsl/plan.js';
 import type { ReadyOutcome, ServiceExit } from '../../driver.js';
 import type { Clock } from '../../shared/clock.js';
 import type { ProbeAttempt } from '../../shared/probe-result.js';
+import type { Engine } from '../engine/engine.js';
 import { waitUntilReady as pollUntilReady } from '../../shared/wait-ready.js';
 import { execProbe } from './exec-probe.js';
 import { watchLogFor } from './log-probe.js';
@@ -19,7 +19,7 @@ export interface ReadyTarget {
 }
 
 export interface WaitReadyDeps {
-  readonly docker: Dockerode;
+  readonly engine: Engine;
   readonly clock: Clock;
   readonly logTail: (lines: number) => Promise<readonly string[]>;
   /** How the container ended, once it has. */
@@ -28,17 +28,17 @@ export interface WaitReadyDeps {
 
 export async function waitUntilReady(deps: WaitReadyDeps, target: ReadyTarget, probe: ReadyProbeSpec, signal: AbortSignal): Promise<ReadyOutcome> {
   const exited = async (stop: AbortSignal): Promise<ServiceExit> => {
-    const r = (await deps.docker.getContainer(target.containerId).wait({ condition: 'not-running', abortSignal: stop })) as { StatusCode?: number };
-    return (await deps.exitOf(target.containerId).catch(() => undefined)) ?? { exitCode: typeof r.StatusCode === 'number' ? r.StatusCode : null, at: new Date().toISOString() };
+    const r = await deps.engine.containers.wait(target.containerId, stop);
+    return (await deps.exitOf(target.containerId).catch(() => undefined)) ?? { exitCode: r.exitCode, at: new Date().toISOString() };
   };
   if (probe.kind !== 'log') {
-    return pollUntilReady(probe, { attempt: probeAttempt(deps.docker, target, probe), exited, logTail: deps.logTail }, signal, deps.clock);
+    return pollUntilReady(probe, { attempt: probeAttempt(deps.engine, target, probe), exited, logTail: deps.logTail }, signal, deps.clock);
   }
   // The log is followed for the whole wait; each "attempt" reads the count, and a matching line wakes the loop.
   const stop = new AbortController();
   let wake: (() => void) | undefined;
   let seen = { count: 0, lastLine: '' };
-  void watchLogFor(deps.docker, target.containerId, probe.pattern, probe.times, AbortSignal.any([signal, stop.signal]), (m) => {
+  void watchLogFor(deps.engine.containers, target.containerId, probe.pattern, probe.times, AbortSignal.any([signal, stop.signal]), (m) => {
     const matched = m.count > seen.count;
     seen = m;
     if (matched) wake?.();
@@ -66,11 +66,11 @@ export async function waitUntilReady(deps: WaitReadyDeps, target: ReadyTarget, p
   }
 }
 
-function probeAttempt(docker: Dockerode, target: ReadyTarget, probe: Exclude<ReadyProbeSpec, { kind: 'log' }>): ProbeAttempt {
-  const t = { docker, containerId: target.containerId, ...(target.ip ? { ip: target.ip } : {}) };
+function probeAttempt(engine: Engine, target: ReadyTarget, probe: Exclude<ReadyProbeSpec, { kind: 'log' }>): ProbeAttempt {
+  const t = { exec: engine.exec, containerId: target.containerId, ...(target.ip ? { ip: target.ip } : {}) };
   switch (probe.kind) {
     case 'exec':
-      return execProbe(docker, target.containerId, probe.command, probe.expect);
+      return execProbe(engine.exec, target.containerId, probe.command, probe.expect);
     case 'tcp':
       return tcpProbe(t, probe.port);
     case 'http':

@@ -1,0 +1,127 @@
+/** Containers and exec on dockerode: output demultiplexed by docker-modem, errors as `EngineError`. */
+import type Dockerode from 'dockerode';
+import { EventEmitter } from 'node:events';
+import { Writable } from 'node:stream';
+import { createOptions } from './dockerode-create-options.js';
+import { engineCall, labelFilter, toLabelled } from './dockerode-calls.js';
+import type { ContainerPort, ExecPort, OnOutput, OutputStream } from './engine.js';
+
+type Modem = Dockerode['modem'];
+
+export function dockerodeContainers(docker: Dockerode): ContainerPort {
+  const container = (id: string) => docker.getContainer(id);
+  return {
+    create: (spec) => engineCall(async () => (await docker.createContainer(createOptions(spec))).id),
+    start: (id) => engineCall(() => container(id).start()),
+    inspect: (id) =>
+      engineCall(async () => {
+        const info = await container(id).inspect();
+        const published: Record<number, number> = {};
+        for (const [key, bindings] of Object.entries(info.NetworkSettings.Ports ?? {})) {
+          const hostPort = bindings?.[0]?.HostPort;
+          if (hostPort) published[Number.parseInt(key, 10)] = Number.parseInt(hostPort, 10);
+        }
+        const addresses: Record<string, string> = {};
+        for (const [name, net] of Object.entries(info.NetworkSettings.Networks ?? {})) {
+          if (net.IPAddress) addresses[name] = net.IPAddress;
+        }
+        const state = info.State;
+        const finished = !state.Running && !state.Restarting && state.FinishedAt && !state.FinishedAt.startsWith('0001-');
+        return {
+          id: info.Id,
+          published,
+          addresses,
+          running: state.Running,
+          ...(finished ? { exited: { exitCode: typeof state.ExitCode === 'number' ? state.ExitCode : null, at: new Date(state.FinishedAt).toISOString() } } : {}),
+        };
+      }),
+    attach: (id, onOutput) =>
+      engineCall(async () => {
+        const stream = await container(id).attach({ stream: true, stdout: true, stderr: true });
+        return { ended: demuxInto(docker.modem, stream, onOutput) };
+      }),
+    logs: (id, options, onOutput) =>
+      engineCall(async () => {
+        const base = { stdout: true, stderr: true, ...(options.tail !== undefined ? { tail: options.tail } : {}) };
+        if (!options.follow) {
+          const raw = await container(id).logs({ ...base, follow: false });
+          demuxBuffer(docker.modem, raw, onOutput);
+          return;
+        }
+        const signal = options.signal;
+        const stream = await container(id).logs({ ...base, follow: true, ...(signal ? { abortSignal: signal } : {}) });
+        const stop = () => (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+        signal?.addEventListener('abort', stop, { once: true });
+        if (signal?.aborted) stop();
+        try {
+          await demuxInto(docker.modem, stream, onOutput);
+        } finally {
+          signal?.removeEventListener('abort', stop);
+        }
+      }),
+    wait: (id, signal) =>
+      engineCall(async () => {
+        const r = (await container(id).wait({ condition: 'not-running', ...(signal ? { abortSignal: signal } : {}) })) as {
+          StatusCode?: unknown;
+        };
+        return { exitCode: typeof r.StatusCode === 'number' ? r.StatusCode : null };
+      }),
+    kill: (id) => engineCall(() => container(id).kill()),
+    changes: (id) =>
+      engineCall(async () => {
+        const diff = ((await container(id).changes()) ?? []) as { Path: string; Kind: number }[];
+        return diff.map((c) => ({ path: c.Path, kind: c.Kind === 1 ? 'added' : c.Kind === 2 ? 'deleted' : 'changed' }) as const);
+      }),
+    remove: (id) => engineCall(() => container(id).remove({ force: true, v: true })),
+    list: (selector) =>
+      engineCall(async () => (await docker.listContainers({ all: true, filters: labelFilter(selector) })).map((c) => toLabelled(c.Id, c.Labels))),
+  };
+}
+
+export function dockerodeExec(docker: Dockerode): ExecPort {
+  return {
+    run: (containerId, command, signal) =>
+      engineCall(async () => {
+        const exec = await docker.getContainer(containerId).exec({ Cmd: [...command], AttachStdout: true, AttachStderr: true });
+        const stream = await exec.start({ hijack: true, stdin: false });
+        const chunks: Buffer[] = [];
+        const onAbort = () => stream.destroy();
+        signal?.addEventListener('abort', onAbort, { once: true });
+        try {
+          await demuxInto(docker.modem, stream, (chunk) => chunks.push(Buffer.from(chunk)));
+        } finally {
+          signal?.removeEventListener('abort', onAbort);
+        }
+        const info = await exec.inspect();
+        return { exitCode: info.Running ? null : info.ExitCode, output: Buffer.concat(chunks).toString('utf8') };
+      }),
+  };
+}
+
+/** Feeds the engine's multiplexed stream (no TTY) to `onOutput`; settles when the stream ends, closes or fails. */
+function demuxInto(modem: Modem, stream: NodeJS.ReadableStream, onOutput: OnOutput): Promise<void> {
+  const ended = new Promise<void>((resolve) => {
+    stream.on('end', () => resolve());
+    stream.on('close', () => resolve());
+    stream.on('error', () => resolve());
+  });
+  modem.demuxStream(stream, sink('stdout', onOutput), sink('stderr', onOutput));
+  return ended;
+}
+
+/** The non-follow log comes as one buffer of the same frames: the demuxer takes it as one 'data' event. */
+function demuxBuffer(modem: Modem, raw: Buffer | string, onOutput: OnOutput): void {
+  const source = new EventEmitter();
+  modem.demuxStream(source as unknown as NodeJS.ReadableStream, sink('stdout', onOutput), sink('stderr', onOutput));
+  source.emit('data', Buffer.isBuffer(raw) ? raw : Buffer.from(raw));
+}
+
+/** Called synchronously per write (the callback is too), so chunks keep their order with the stream's end. */
+function sink(name: OutputStream, onOutput: OnOutput): Writable {
+  return new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      onOutput(chunk, name);
+      done();
+    },
+  });
+}

@@ -1,0 +1,87 @@
+/**
+ * The engine port on dockerode: with `dockerode-containers.ts`, the only code that imports it.
+ * Progress streams are read by docker-modem's `followProgress` (decoded as UTF-8 text first, so a
+ * character cut between two chunks stays whole).
+ */
+import Dockerode from 'dockerode';
+import type { Readable } from 'node:stream';
+import { engineCall, labelFilter, toLabelled } from './dockerode-calls.js';
+import { dockerodeContainers, dockerodeExec } from './dockerode-containers.js';
+import type { Engine, ImagePort, ProgressMessage } from './engine.js';
+import { isNotFound } from './engine-error.js';
+
+export type DockerodeOptions = Dockerode.DockerOptions;
+
+export function createDockerodeEngine(options: DockerodeOptions): Engine {
+  const docker = new Dockerode(options);
+  return {
+    containers: dockerodeContainers(docker),
+    exec: dockerodeExec(docker),
+    archive: {
+      read: (containerId, path) =>
+        engineCall(async () => (await docker.getContainer(containerId).getArchive({ path })) as unknown as Readable),
+    },
+    images: dockerodeImages(docker),
+    networks: {
+      create: (name, labels) =>
+        engineCall(() => docker.createNetwork({ Name: name, Driver: 'bridge', CheckDuplicate: true, Labels: { ...labels } })).then(
+          () => undefined,
+        ),
+      remove: (nameOrId) => engineCall(() => docker.getNetwork(nameOrId).remove()),
+      list: (selector) =>
+        engineCall(async () => (await docker.listNetworks({ filters: labelFilter(selector) })).map((n) => toLabelled(n.Id, n.Labels))),
+    },
+    volumes: {
+      remove: (name) => engineCall(() => docker.getVolume(name).remove()),
+      list: (selector) =>
+        engineCall(async () => ((await docker.listVolumes({ filters: labelFilter(selector) })).Volumes ?? []).map((v) => toLabelled(v.Name, v.Labels))),
+    },
+    system: {
+      version: (signal) =>
+        engineCall(async () => {
+          // dockerode passes `abortSignal` through to the request; its typings omit the options form.
+          const version = docker.version as unknown as (o: { abortSignal: AbortSignal }) => Promise<Dockerode.DockerVersion>;
+          const v = await version.call(docker, { abortSignal: signal });
+          return { version: v.Version, apiVersion: v.ApiVersion };
+        }),
+    },
+  };
+}
+
+function dockerodeImages(docker: Dockerode): ImagePort {
+  const follow = (stream: NodeJS.ReadableStream, onProgress: (m: ProgressMessage) => void) =>
+    new Promise<void>((resolve, reject) => {
+      stream.setEncoding('utf8');
+      docker.modem.followProgress(stream, (err) => (err ? reject(err) : resolve()), onProgress);
+    });
+  return {
+    inspect: async (ref) => {
+      try {
+        const info = await engineCall(() => docker.getImage(ref).inspect());
+        return { id: info.Id, volumes: Object.keys(info.Config?.Volumes ?? {}) };
+      } catch (err) {
+        if (isNotFound(err)) return undefined;
+        throw err;
+      }
+    },
+    build: (context, options, onProgress) =>
+      engineCall(async () => {
+        const stream = (await docker.buildImage(context as unknown as NodeJS.ReadableStream, {
+          t: options.tag,
+          dockerfile: options.dockerfile,
+          buildargs: { ...options.buildArgs },
+          labels: { ...options.labels },
+          rm: true,
+          forcerm: true,
+          abortSignal: options.signal,
+          ...(options.target ? { target: options.target } : {}),
+        })) as NodeJS.ReadableStream;
+        await follow(stream, onProgress);
+      }),
+    pull: (ref, onProgress, signal) =>
+      engineCall(async () => {
+        const stream = (await docker.pull(ref, { abortSignal: signal })) as NodeJS.ReadableStream;
+        await follow(stream, onProgress);
+      }),
+  };
+}
