@@ -69,7 +69,10 @@ export function dockerodeContainers(docker: Dockerode): ContainerPort {
     kill: (id) => engineCall(() => container(id).kill()),
     changes: (id) =>
       engineCall(async () => {
-        const diff = ((await container(id).changes()) ?? []) as { Path: string; Kind: number }[];
+        // An empty diff comes back as the raw body `null`, which dockerode leaves unparsed.
+        const raw: unknown = await container(id).changes();
+        const parsed: unknown = Buffer.isBuffer(raw) || typeof raw === 'string' ? JSON.parse(raw.toString()) : raw;
+        const diff = (Array.isArray(parsed) ? parsed : []) as { Path: string; Kind: number }[];
         return diff.map((c) => ({ path: c.Path, kind: c.Kind === 1 ? 'added' : c.Kind === 2 ? 'deleted' : 'changed' }) as const);
       }),
     remove: (id) => engineCall(() => container(id).remove({ force: true, v: true })),
