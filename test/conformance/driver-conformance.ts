@@ -23,8 +23,37 @@ export function conformance(adapter: DriverAdapter): void {
     });
   };
 
-  test('declares its capabilities', async (f, t) => {
+  test('declares its capabilities, and each one holds', async (f, t) => {
     for (const key of ['imageBuild', 'sharedNamespace', 'isolatedNetwork'] as const) t.type(f.driver.capabilities[key], 'boolean', key);
+    if (f.driver.capabilities.sharedNamespace) {
+      // Services and phases asking for the shared namespace reach one another on localhost.
+      const web = await f.driver.startService({ ...f.service('pod-web', HTTP_SERVER), sharedNamespace: true }, f.ctx);
+      t.match(await f.driver.waitReady(web, { kind: 'http', port: f.port, path: '/health', ...TIMING }, f.ctx), { ready: true });
+      const client = `"$NODE" -e "fetch('http://127.0.0.1:${f.port}/health').then((r) => process.exit(r.status === 200 ? 0 : 1), () => process.exit(2))"`;
+      const phase = await f.driver.runPhase(f.phase('pod-client', client, { sharedNamespace: true }), f.ctx);
+      t.equal(phase.exitCode, 0, 'a phase in the shared namespace reaches the service on localhost');
+      await f.driver.releasePhase(phase.handle);
+    }
+    if (f.driver.capabilities.isolatedNetwork) {
+      const handle = await f.driver.startService(f.service('named', HTTP_SERVER), f.ctx);
+      t.equal(handle.host, 'named', 'an isolated service is reached by its own name');
+    } else {
+      const handle = await f.driver.startService(f.service('hosted', HTTP_SERVER), f.ctx);
+      t.equal(handle.host, '127.0.0.1', 'without isolation, services are on the host loopback');
+      t.not(handle.port, f.port, 'at a free port of their own, not the declared one');
+    }
+  });
+
+  t.test(`${adapter.name}: concurrent runs of one driver kind keep apart, and cleaning one leaves the other`, async (t) => {
+    const [a, b] = await Promise.all([adapter.setup(t), adapter.setup(t)]);
+    if (!a || !b) return;
+    const [sa, sb] = await Promise.all([a.driver.startService(a.service('same', HTTP_SERVER), a.ctx), b.driver.startService(b.service('same', HTTP_SERVER), b.ctx)]);
+    const probe = { kind: 'http' as const, port: a.port, path: '/health', ...TIMING };
+    t.match(await Promise.all([a.driver.waitReady(sa, probe, a.ctx), b.driver.waitReady(sb, probe, b.ctx)]), [{ ready: true }, { ready: true }]);
+    await a.driver.cleanupRun(a.run);
+    t.equal(await a.leftovers([sa]), 0, 'run A is gone');
+    t.equal(await b.driver.serviceExit(sb), undefined, 'run B still runs');
+    t.match(await b.driver.waitReady(sb, probe, b.ctx), { ready: true });
   });
 
   test('each probe kind passes on a ready service and names what it saw', async (f, t) => {
