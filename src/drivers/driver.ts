@@ -60,6 +60,14 @@ export interface ServiceHandle {
   readonly published: Readonly<Record<number, number>>;
 }
 
+/** How and when a service's container or process ended. */
+export interface ServiceExit {
+  /** `null` when a signal ended it or the code is unknown. */
+  readonly exitCode: number | null;
+  /** ISO 8601 time of the exit. */
+  readonly at: string;
+}
+
 export type ReadyOutcome =
   | { readonly ready: true; readonly elapsedMs: number; readonly probes: number }
   | {
@@ -70,6 +78,8 @@ export type ReadyOutcome =
       readonly lastProbeOutput: string;
       readonly logTail: readonly string[];
       readonly exitCode?: number;
+      /** Set with reason `exited`. */
+      readonly exitedAt?: string;
     };
 
 export interface RunPhaseRequest {
@@ -84,6 +94,8 @@ export interface RunPhaseRequest {
   readonly mounts: readonly MountSpec[];
   readonly sharedNamespace: boolean;
   readonly timeoutMs?: number;
+  /** The paths `collect` will be asked for afterwards, so the driver can tell which this attempt wrote. */
+  readonly outputs?: readonly string[];
   readonly local?: { readonly run?: string; readonly workdir?: string };
 }
 
@@ -105,8 +117,17 @@ export interface PhaseHandle {
 export interface CollectedFile {
   /** Path inside the container (as asked). */
   readonly source: string;
-  /** Absolute path on the host, or undefined when the source did not exist. */
+  /**
+   * Absolute path on the host, or undefined when the source did not exist. Kept under
+   * `<destDir>/files/<the path as the phase named it>` (see `collectedPath`), so no two sources collide.
+   */
   readonly path?: string;
+  /**
+   * Whether the attempt that ran last wrote (created or changed) this file, or for a folder
+   * something in it; false when it predates the attempt (baked into the image, left by an earlier
+   * attempt or run). Set whenever `path` is.
+   */
+  readonly writtenByPhase?: boolean;
   readonly error?: string;
 }
 
@@ -116,8 +137,22 @@ export interface PruneReport {
   readonly volumes: number;
 }
 
+/**
+ * What a driver can do beyond the common contract every driver passes (test/conformance):
+ * differences are declared here, and the conformance suite checks each against what it claims.
+ */
+export interface DriverCapabilities {
+  /** Builds images from a context (`images.x.build`); otherwise images are ignored. */
+  readonly imageBuild: boolean;
+  /** Services and phases can share one network namespace (`localhost`). */
+  readonly sharedNamespace: boolean;
+  /** Services are isolated from the host: each has its own address and declared ports. */
+  readonly isolatedNetwork: boolean;
+}
+
 export interface Driver {
   readonly kind: DriverKind;
+  readonly capabilities: DriverCapabilities;
   /** Throws `InfrastructureError` when the engine does not answer. */
   describe(): Promise<DriverInfo>;
   prepareImage(spec: ImageSpec, ctx: StepContext): Promise<ImageHandle>;
@@ -131,6 +166,8 @@ export interface Driver {
   collect(phase: PhaseHandle, paths: readonly string[], destDir: string): Promise<readonly CollectedFile[]>;
   releasePhase(phase: PhaseHandle): Promise<void>;
   serviceLogTail(service: ServiceHandle, lines: number): Promise<readonly string[]>;
+  /** How the service ended, or undefined while it still runs. */
+  serviceExit(service: ServiceHandle): Promise<ServiceExit | undefined>;
   stopService(service: ServiceHandle): Promise<void>;
   removeNetwork(run: RunIdentity): Promise<void>;
   /** Removes everything labelled with this run id (containers, networks, volumes). Never throws. */

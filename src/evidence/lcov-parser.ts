@@ -3,7 +3,7 @@
  * (LF/LH, BRF/BRH, FNF/FNH) are checked against its detail lines when present: a damaged count can
  * then not slip through as more coverage.
  */
-import { createLineSplitter } from './line-splitter.js';
+import { LineSplitter } from '../text/line-splitter.js';
 import { MalformedEvidence, type ChunkParser } from './result.js';
 import type { CoverageReport, FileCoverage } from './types.js';
 
@@ -59,11 +59,11 @@ export function createLcovParser(): ChunkParser<CoverageReport> {
     readTag(record, tag, value.split(','), fail);
   }
 
-  const lines = createLineSplitter(line);
+  const lines = new LineSplitter(line);
   return {
     write: (chunk) => lines.write(chunk),
     end() {
-      const rest = lines.rest();
+      const rest = lines.end();
       if (rest !== '') line(rest);
       if (record !== undefined) {
         throw new MalformedEvidence(`the record for ${record.path} (line ${record.startLine}) has no end_of_record: the file was cut short`);

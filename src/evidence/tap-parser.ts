@@ -5,7 +5,7 @@
  * that does not match, `Bail out!`, a failing parent whose children all passed, a subtest that never
  * ended) becomes a case with status `error`, so it can never read as a pass.
  */
-import { createLineSplitter } from './line-splitter.js';
+import { LineSplitter } from '../text/line-splitter.js';
 import { MalformedEvidence, type ChunkParser } from './result.js';
 import { classifyTapLine, readDiagnostics, type TapPoint } from './tap-line.js';
 import { capDetails, countCases } from './test-counts.js';
@@ -132,11 +132,11 @@ export function createTapParser(): ChunkParser<TestReport> {
     }
   }
 
-  const lines = createLineSplitter(line);
+  const lines = new LineSplitter(line);
   return {
     write: (chunk) => lines.write(chunk),
     end() {
-      const carry = lines.rest();
+      const carry = lines.end();
       if (carry.trim() !== '') {
         // Every TAP producer ends its lines: a last test point or plan without a line end was cut
         // short, and is not counted (`ok 1 - na` may have been `not ok 1 - name`, `1..1` may be `1..12`).

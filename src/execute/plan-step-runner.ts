@@ -156,7 +156,7 @@ export class PlanStepRunner implements StepRunner {
     if (outcome.reason === 'aborted') return { status: 'failed', message: 'cancelled' };
     const why =
       outcome.reason === 'exited'
-        ? `its container exited (code ${outcome.exitCode ?? 'unknown'}) before it became ready`
+        ? `it exited with code ${outcome.exitCode ?? 'unknown'}${outcome.exitedAt ? ` at ${outcome.exitedAt}` : ''} before it became ready`
         : `it did not become ready within ${Math.round(outcome.elapsedMs)} ms (${outcome.probes} probes)`;
     const probe = outcome.lastProbeOutput ? ` Last probe output: ${redact(outcome.lastProbeOutput.trim(), this.plan.secrets)}.` : '';
     const message = `service ${name}: ${why}.${probe} Check services.${name}.ready and the service log in the report.`;
@@ -170,6 +170,8 @@ export class PlanStepRunner implements StepRunner {
     this.state.phases.set(name, state);
     const handles = this.serviceHandles;
     const image = await this.image(spec.image, signal);
+    const deadBefore = await this.deadServices(spec.services, `phase ${name} could not start`);
+    if (deadBefore) return { status: 'failed', message: deadBefore };
     for (let attempt = 1; attempt <= spec.retries + 1; attempt++) {
       if (state.handle) await this.driver.releasePhase(state.handle);
       const outcome = await this.driver.runPhase(
@@ -184,6 +186,7 @@ export class PlanStepRunner implements StepRunner {
           mounts: spec.mounts,
           sharedNamespace: spec.localhost,
           ...(spec.timeoutMs ? { timeoutMs: spec.timeoutMs } : {}),
+          outputs: phaseCollectPaths(spec),
           ...(spec.local ? { local: spec.local } : {}),
         },
         this.context(name, signal),
@@ -198,12 +201,35 @@ export class PlanStepRunner implements StepRunner {
         logTail: outcome.logTail.map((line) => redact(line, this.plan.secrets)),
       });
       this.onEvent({ kind: 'phase-attempt', phase: name, attempt, exitCode: outcome.exitCode, timedOut: outcome.timedOut });
+      // A service that died under the phase makes whatever it reported unreliable, and a retry pointless.
+      const deadDuring = await this.deadServices(spec.services, `it died while phase ${name} ran (attempt ${attempt})`);
+      if (deadDuring) return { status: 'failed', message: deadDuring };
       if (outcome.exitCode === 0 && !outcome.timedOut) return { status: 'passed' };
       if (outcome.aborted || signal.aborted) return { status: 'failed', message: 'cancelled' };
     }
     const last = state.attempts.at(-1)!;
     const why = last.timedOut ? `timed out after ${spec.timeoutMs} ms` : `exited with code ${last.exitCode}`;
     return { status: 'failed', message: `${why}${state.attempts.length > 1 ? ` (attempt ${state.attempts.length})` : ''}` };
+  }
+
+  /**
+   * Asks the driver whether any of `names` has exited. The first dead one is an infrastructure
+   * failure (exit 3): it is recorded on the service with its log tail, and its message returned.
+   */
+  private async deadServices(names: readonly string[], context: string): Promise<string | undefined> {
+    let message: string | undefined;
+    for (const service of names) {
+      const state = this.state.services.get(service);
+      if (!state?.handle) continue;
+      const exit = state.exit ?? (await this.driver.serviceExit(state.handle));
+      if (!exit) continue;
+      state.exit = exit;
+      state.logTail = (await this.driver.serviceLogTail(state.handle, SERVICE_LOG_TAIL).catch(() => [])).map((l) => redact(l, this.plan.secrets));
+      const text = `service ${service} exited with code ${exit.exitCode ?? 'unknown (killed by a signal)'} at ${exit.at}: ${context}. Its last log lines are in the report.`;
+      this.state.infraError ??= { code: 'SERVICE_EXITED', message: text };
+      message ??= text;
+    }
+    return message;
   }
 
   private async collect(name: string): Promise<StepOutcome> {

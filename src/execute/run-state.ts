@@ -1,5 +1,5 @@
 /** What the executor learned while running the steps; the results builder reads it. */
-import type { CollectedFile, ImageHandle, PhaseHandle, ReadyOutcome, ServiceHandle } from '../drivers/driver.js';
+import type { CollectedFile, ImageHandle, PhaseHandle, ReadyOutcome, ServiceExit, ServiceHandle } from '../drivers/driver.js';
 
 export interface AttemptRecord {
   readonly attempt: number;
@@ -20,6 +20,8 @@ export interface PhaseState {
 export interface ServiceState {
   handle?: ServiceHandle;
   ready?: ReadyOutcome;
+  /** Set when the service was found dead while a phase that uses it was about to run or running. */
+  exit?: ServiceExit;
   logTail: readonly string[];
 }
 

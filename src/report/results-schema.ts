@@ -78,9 +78,11 @@ const PhaseResult = Type.Object({
 const ServiceResult = Type.Object({
   name: Str,
   image: Str,
-  status: literals(['ready', 'not-ready', 'not-started']),
+  status: literals(['ready', 'started', 'not-ready', 'exited', 'not-started']),
   readyMs: Type.Optional(Num),
   probes: Type.Optional(Num),
+  exitCode: Type.Optional(Type.Union([Num, Type.Null()])),
+  exitedAt: Type.Optional(Str),
   logTail: Strings,
   message: Type.Optional(Str),
 });

@@ -92,19 +92,43 @@ function emptyPhase(plan: TestPlan, name: string, status: PhaseResult['status'],
 
 type StepsById = ReadonlyMap<string, StepRecord>;
 
+/** Ready only when a probe said so; a service started without a probe is only "started". */
+function serviceStatus(started: boolean, exited: boolean, hasProbe: boolean, probedReady: boolean): ServiceResult['status'] {
+  if (!started) return 'not-started';
+  if (exited) return 'exited';
+  if (!hasProbe) return 'started';
+  return probedReady ? 'ready' : 'not-ready';
+}
+
+function serviceMessage(
+  status: ServiceResult['status'],
+  diedWhileUsed: { readonly exitCode: number | null; readonly at?: string | undefined } | undefined,
+  stepMessage: string | undefined,
+): string | undefined {
+  if (status === 'ready') return undefined;
+  if (status === 'started') return 'started (no probe)';
+  if (diedWhileUsed) {
+    return `exited with code ${diedWhileUsed.exitCode ?? 'unknown'} at ${diedWhileUsed.at ?? 'an unknown time'} while a phase that uses it was running`;
+  }
+  return stepMessage ?? (status === 'not-ready' ? 'not ready: readiness was never checked' : undefined);
+}
+
 function serviceResults(input: Common, record: ExecutionRecord, steps: StepsById): ServiceResult[] {
   return input.graph.services.map((name) => {
     const state = record.state.services.get(name);
     const ready = state?.ready;
-    const status: ServiceResult['status'] = !state?.handle ? 'not-started' : ready && !ready.ready ? 'not-ready' : 'ready';
-    // Why it is not ready: the message of the step that stopped it (starting, or waiting for readiness).
-    const stoppedBy = status === 'not-ready' ? steps.get(stepId.ready(name)) : steps.get(stepId.start(name));
-    const message = status === 'ready' ? undefined : (stoppedBy?.message ?? (status === 'not-ready' ? 'not ready' : undefined));
+    const exitedEarly = ready && !ready.ready && ready.reason === 'exited' ? { exitCode: ready.exitCode ?? null, at: ready.exitedAt } : undefined;
+    const exit = state?.exit ?? exitedEarly;
+    const status = serviceStatus(Boolean(state?.handle), exit !== undefined, input.plan.services[name]!.ready !== undefined, ready?.ready === true);
+    // Why: the message of the step that stopped it (starting, or waiting for readiness), or how it died.
+    const stoppedBy = status === 'not-ready' || exitedEarly ? steps.get(stepId.ready(name)) : steps.get(stepId.start(name));
+    const message = serviceMessage(status, exit && !exitedEarly ? exit : undefined, stoppedBy?.message);
     return {
       name,
       image: imageLabel(input.plan.services[name]!.image),
       status,
       ...(ready?.ready ? { readyMs: ready.elapsedMs, probes: ready.probes } : {}),
+      ...(exit ? { exitCode: exit.exitCode, ...(exit.at ? { exitedAt: exit.at } : {}) } : {}),
       logTail: state?.logTail ?? [],
       ...(message ? { message } : {}),
     };

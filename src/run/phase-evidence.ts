@@ -5,11 +5,20 @@ import type { CollectedFile } from '../drivers/driver.js';
 import type { StepRecord } from '../execute/scheduler.js';
 import type { PhaseState } from '../execute/run-state.js';
 
-/** The host path a container file was copied to, or the evidence error saying why there is none. */
+/** What a file the attempt did not write says about it. */
+export function staleMessage(source: string): string {
+  return `${source} was not written by this phase (it predates the phase start)`;
+}
+
+/**
+ * The host path a container file was copied to, or the evidence error saying why there is none.
+ * Evidence counts only when the attempt that ran last wrote it: a file baked into the image or
+ * left by an earlier attempt or run is an error, never a pass.
+ */
 function locate(phase: PhaseSpec, source: string, files: readonly CollectedFile[], key: 'results' | 'coverage'): string | EvidenceResult<never> {
   const file = files.find((f) => f.source === source);
-  if (file?.path) return file.path;
-  const why = file?.error ?? `${source} was not copied out of the container`;
+  if (file?.path && file.writtenByPhase !== false) return file.path;
+  const why = file?.path ? staleMessage(source) : (file?.error ?? `${source} was not copied out of the container`);
   return { ok: false, error: { file: source, phase: phase.name, message: `${why} (phases.${phase.name}.${key})` } };
 }
 
@@ -47,6 +56,9 @@ export async function readPhaseEvidence(spec: PhaseSpec, step: StepRecord | unde
   } else if (tests && !tests.ok) {
     status = 'error';
     message = tests.error.message;
+  } else if (coverage && !coverage.ok && coverage.error.message.startsWith(staleMessage(spec.coverage!.path))) {
+    status = 'error';
+    message = coverage.error.message;
   } else if (tests?.ok) {
     const c = tests.value.counts;
     if (c.failed + c.errored > 0) {

@@ -75,7 +75,7 @@ t.test('real Redis and PostgreSQL, reached by name and on localhost: exit 0, sta
   for (const name of ['redis', 'postgres']) {
     t.match(report, new RegExp(`^\\| ${name} \\| ${name} \\| [\\d.]+m?s \\| \\d+ \\| ✅ ready \\|$`, 'm'), `report shows ${name}'s time to ready`);
   }
-  t.match(readFileSync(join(out, 'phases/postgres-by-name/pg.xml'), 'utf8'), /psql creates a table/, 'junit copied out');
+  t.match(readFileSync(join(out, 'phases/postgres-by-name/files/out/pg.xml'), 'utf8'), /psql creates a table/, 'junit copied out');
   await assertNothingLeft(t, results);
 });
 

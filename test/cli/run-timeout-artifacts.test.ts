@@ -46,7 +46,7 @@ t.test('a phase timeout fails the phase as timed out, and artifacts are copied o
   t.equal(broken?.attempts.at(-1)?.exitCode, 4);
   t.equal(results.phases.find((p) => p.name === 'fine')?.status, 'passed');
 
-  const file = (...parts: string[]) => join(out, 'phases', ...parts);
+  const file = (phase: string, ...parts: string[]) => join(out, 'phases', phase, 'files', 'out', ...parts);
   t.equal(readFileSync(file('slow', 'before.txt'), 'utf8'), 'written-before-timeout\n', 'file written before the timeout copied out');
   t.equal(readFileSync(file('slow', 'dir', 'nested.txt'), 'utf8'), 'nested\n', 'folder of the timed-out phase copied out');
   t.equal(readFileSync(file('broken', 'report.txt'), 'utf8'), 'failing-report\n', 'file of the failed phase copied out');

@@ -49,7 +49,7 @@ t.test('a passing run starts services once, resolves templates, collects and tea
   t.ok(driver.calls.indexOf('stop postgres') > driver.calls.indexOf('collect integration#1'));
   t.equal(driver.calls.at(-1), 'network remove');
   t.same(driver.cleanedUp, ['run-1'], 'label cleanup runs as a last safety net');
-  t.same(record.state.phases.get('unit')!.collected, [{ source: '/out/junit.xml', path: '/tmp/out/phases/unit/junit.xml' }]);
+  t.same(record.state.phases.get('unit')!.collected, [{ source: '/out/junit.xml', path: '/tmp/out/phases/unit/files/out/junit.xml', writtenByPhase: true }]);
 });
 
 t.test('independent phases run in parallel up to the concurrency limit', async (t) => {

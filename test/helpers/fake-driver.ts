@@ -9,12 +9,14 @@ import type {
   ReadyOutcome,
   RunIdentity,
   RunPhaseRequest,
+  ServiceExit,
   ServiceHandle,
   StartServiceRequest,
   StepContext,
 } from '../../src/drivers/driver.js';
 import type { ImageSpec, ReadyProbeSpec } from '../../src/dsl/plan.js';
 import { InfrastructureError } from '../../src/errors.js';
+import { collectedPath } from '../../src/drivers/shared/collected-path.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -31,6 +33,10 @@ export interface FakeBehaviour {
   files?: Record<string, string>;
   /** `describe()` fails as an unreachable engine does. */
   unreachable?: boolean;
+  /** Collected paths the last attempt did not write (they predate it). */
+  stale?: string[];
+  /** Services that exit with this code: at once after starting, or while phase `during` runs. */
+  exits?: Record<string, { exitCode: number; during?: string }>;
 }
 
 const sleep = (ms: number, signal: AbortSignal): Promise<boolean> =>
@@ -42,7 +48,9 @@ const sleep = (ms: number, signal: AbortSignal): Promise<boolean> =>
 
 export class FakeDriver implements Driver {
   readonly kind = 'docker' as const;
+  readonly capabilities = { imageBuild: true, sharedNamespace: true, isolatedNetwork: true };
   readonly calls: string[] = [];
+  private readonly ranPhases = new Set<string>();
   readonly requests: RunPhaseRequest[] = [];
   readonly serviceRequests: StartServiceRequest[] = [];
   /** Phases running at once, sampled at every start. */
@@ -94,6 +102,7 @@ export class FakeDriver implements Driver {
     for (const line of this.behaviour.logs?.[req.name] ?? []) ctx.onLog(line, 'stdout');
     const finished = await sleep(this.behaviour.durations?.[req.name] ?? 5, ctx.signal);
     this.running--;
+    this.ranPhases.add(req.name);
     const codes = this.behaviour.exitCodes?.[req.name] ?? [0];
     const exitCode = finished ? (codes[Math.min(n, codes.length) - 1] ?? 0) : 137;
     return {
@@ -107,15 +116,16 @@ export class FakeDriver implements Driver {
   }
   async collect(phase: PhaseHandle, paths: readonly string[], destDir: string): Promise<readonly CollectedFile[]> {
     this.calls.push(`collect ${phase.id}`);
-    if (!this.behaviour.files) return paths.map((source) => ({ source, path: `${destDir}/${source.split('/').pop()}` }));
-    await mkdir(destDir, { recursive: true });
+    const writtenByPhase = (source: string) => !this.behaviour.stale?.includes(source);
+    if (!this.behaviour.files) return paths.map((source) => ({ source, path: collectedPath(destDir, source), writtenByPhase: writtenByPhase(source) }));
     return Promise.all(
       paths.map(async (source) => {
         const content = this.behaviour.files![source];
         if (content === undefined) return { source, error: `${source} does not exist in the container` };
-        const file = path.join(destDir, path.basename(source));
+        const file = collectedPath(destDir, source);
+        await mkdir(path.dirname(file), { recursive: true });
         await writeFile(file, content);
-        return { source, path: file };
+        return { source, path: file, writtenByPhase: writtenByPhase(source) };
       }),
     );
   }
@@ -124,6 +134,11 @@ export class FakeDriver implements Driver {
   }
   async serviceLogTail(): Promise<readonly string[]> {
     return ['service log line'];
+  }
+  async serviceExit(service: ServiceHandle): Promise<ServiceExit | undefined> {
+    const exit = this.behaviour.exits?.[service.name];
+    if (!exit || (exit.during !== undefined && !this.ranPhases.has(exit.during))) return undefined;
+    return { exitCode: exit.exitCode, at: '2026-01-01T00:00:00.000Z' };
   }
   async stopService(service: ServiceHandle): Promise<void> {
     this.calls.push(`stop ${service.name}`);

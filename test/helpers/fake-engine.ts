@@ -26,8 +26,11 @@ export interface FakeContainer {
   readonly spec: ContainerSpec;
   state: 'created' | 'running' | 'exited';
   exitCode: number | null;
+  finishedAt?: string;
   /** Absolute path → content; a path ending in `/` is a folder. */
   readonly files: Map<string, string>;
+  /** Paths of `files` that came with the image: not in the container's filesystem diff. */
+  readonly baked: Set<string>;
   readonly output: { readonly chunk: Buffer; readonly stream: OutputStream }[];
   readonly listeners: Set<OnOutput>;
   readonly onExit: Set<() => void>;
@@ -42,6 +45,7 @@ type Op =
   | 'containers.logs'
   | 'containers.wait'
   | 'containers.kill'
+  | 'containers.changes'
   | 'containers.remove'
   | 'containers.list'
   | 'exec.run'
@@ -104,6 +108,7 @@ export class FakeEngine implements Engine {
     if (c.state === 'exited') return;
     c.state = 'exited';
     c.exitCode = code;
+    c.finishedAt = new Date().toISOString();
     for (const f of [...c.onExit]) f();
   }
 
@@ -147,6 +152,7 @@ export class FakeEngine implements Engine {
         state: 'created',
         exitCode: null,
         files: new Map(),
+        baked: new Set(),
         output: [],
         listeners: new Set(),
         onExit: new Set(),
@@ -168,7 +174,13 @@ export class FakeEngine implements Engine {
       this.step('containers.inspect', id);
       const c = this.find(id);
       const published = Object.fromEntries(c.spec.publish.map((p, i) => [p, 40000 + i]));
-      return { id, published, addresses: { ...c.addresses } };
+      return {
+        id,
+        published,
+        addresses: { ...c.addresses },
+        running: c.state === 'running',
+        ...(c.state === 'exited' ? { exited: { exitCode: c.exitCode, at: c.finishedAt ?? new Date().toISOString() } } : {}),
+      };
     },
     attach: async (id, onOutput) => {
       this.step('containers.attach', id);
@@ -206,6 +218,11 @@ export class FakeEngine implements Engine {
       const c = this.find(id);
       if (c.state !== 'running') throw new EngineError(`Container ${id} is not running`, 409);
       this.exit(id, 137);
+    },
+    changes: async (id) => {
+      this.step('containers.changes', id);
+      const c = this.find(id);
+      return [...c.files.keys()].filter((path) => !c.baked.has(path)).map((path) => ({ path: path.replace(/\/$/, ''), kind: 'added' as const }));
     },
     remove: async (id) => {
       this.step('containers.remove', id);

@@ -56,7 +56,7 @@ t.test('evidence that meets every gate and criterion passes with exit 0', async 
   t.equal(results.coverage?.lines.pct, 90);
   t.same(results.gates.map((g) => [g.name, g.status]), [['coverage.lines', 'pass'], ['tests.failed', 'pass'], ['tests.executed', 'pass'], ['tests[unit].executed', 'pass']]);
   t.equal(results.acceptance[0]!.status, 'pass');
-  t.same(results.phases[0]!.artifacts, ['phases/unit/junit.xml', 'phases/unit/lcov.info']);
+  t.same(results.phases[0]!.artifacts, ['phases/unit/files/out/junit.xml', 'phases/unit/files/out/lcov.info']);
 });
 
 t.test('coverage one line under the threshold fails the run with exit 1', async (t) => {

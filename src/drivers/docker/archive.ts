@@ -1,28 +1,30 @@
 /**
  * Copies files and folders out of a container (running or stopped) through the archive API,
- * keeping names: `/out/junit.xml` → `<dest>/junit.xml`, `/out/cov/` → `<dest>/cov/…`.
+ * keeping the path the phase named (see `collectedPath`): `/out/junit.xml` → `<dest>/files/out/junit.xml`.
  */
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, join, normalize, sep } from 'node:path';
+import { dirname, isAbsolute, join, normalize, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { extract } from 'tar-stream';
 import type { CollectedFile } from '../driver.js';
 import type { ArchivePort } from './engine/engine.js';
 import { isNoSuchContainer, isNotFound } from './engine/engine-error.js';
+import { collectedPath } from '../shared/collected-path.js';
+import type { WrittenBy } from './phase-writes.js';
 
 export async function copyOut(
   archive: ArchivePort,
   containerId: string,
   paths: readonly string[],
   destDir: string,
+  written: WrittenBy,
 ): Promise<CollectedFile[]> {
-  await mkdir(destDir, { recursive: true });
-  return Promise.all(paths.map((p) => copyOne(archive, containerId, p, destDir)));
+  return Promise.all(paths.map((p) => copyOne(archive, containerId, p, destDir, written)));
 }
 
-async function copyOne(archive: ArchivePort, containerId: string, source: string, destDir: string): Promise<CollectedFile> {
+async function copyOne(archive: ArchivePort, containerId: string, source: string, destDir: string, written: WrittenBy): Promise<CollectedFile> {
   let tar: Readable;
   try {
     tar = await archive.read(containerId, source);
@@ -37,16 +39,21 @@ async function copyOne(archive: ArchivePort, containerId: string, source: string
     return { source, error: `could not copy ${source} out: ${message}` };
   }
   try {
-    await extractInto(tar, destDir);
-    return { source, path: join(destDir, basename(source.replace(/\/+$/, '')) || 'root') };
+    // The archive's top entry is the source's own name: unpack it next to where it belongs.
+    const path = collectedPath(destDir, source);
+    const newestMtimeMs = await extractInto(tar, dirname(path));
+    return { source, path, writtenByPhase: await written(source, newestMtimeMs) };
   } catch (err) {
     return { source, error: `could not unpack ${source}: ${err instanceof Error ? err.message : String(err)}` };
   }
 }
 
-async function extractInto(archive: Readable, destDir: string): Promise<void> {
+/** Unpacks; resolves with the newest file mtime in the archive (undefined when it held no file). */
+async function extractInto(archive: Readable, destDir: string): Promise<number | undefined> {
+  let newest: number | undefined;
   const tar = extract();
   tar.on('entry', (header, stream, next) => {
+    if (header.type === 'file' && header.mtime) newest = Math.max(newest ?? 0, header.mtime.getTime());
     // An archive that breaks mid-file fails the entry too, maybe before a reader is attached
     // (mkdir pending): the outer pipeline reports it, an unheard error would crash the runner.
     stream.on('error', () => undefined);
@@ -69,6 +76,7 @@ async function extractInto(archive: Readable, destDir: string): Promise<void> {
       .then(() => done(), done);
   });
   await pipeline(archive, tar);
+  return newest;
 }
 
 /** The host path for an entry, or undefined when the name would escape `destDir`. */

@@ -4,7 +4,8 @@ import type { ImageSpec } from '../../dsl/plan.js';
 import type { ImageHandle, StepContext } from '../driver.js';
 import { packBuildContext } from './build-context.js';
 import type { ImagePort } from './engine/engine.js';
-import { LineSplitter, TailBuffer } from './log-lines.js';
+import { LineSplitter } from '../../text/line-splitter.js';
+import { TailBuffer } from '../../text/tail-buffer.js';
 
 type BuildSpec = Extract<ImageSpec, { kind: 'build' }>;
 
@@ -34,13 +35,13 @@ export async function buildImage(images: ImagePort, spec: BuildSpec, ctx: StepCo
   const lines = new LineSplitter((line) => {
     if (/^Step \d+\/\d+ :/.test(line)) stepLines = new TailBuffer(30);
     if (/^ ---> Running in /.test(line)) ranAStep = true;
-    stepLines.add(line);
+    stepLines.push(line);
     ctx.onLog(line, 'stdout');
   });
   let cause: unknown;
   await images
     .build(context, options, (m) => {
-      if (m.stream) lines.push(m.stream);
+      if (m.stream) lines.write(m.stream);
       if (m.aux?.ID) imageId = m.aux.ID;
       if (m.error) error = m.errorDetail?.message ?? m.error;
     })
@@ -51,7 +52,7 @@ export async function buildImage(images: ImagePort, spec: BuildSpec, ctx: StepCo
   lines.flush();
 
   if (error !== undefined || imageId === undefined) {
-    const tail = stepLines.snapshot();
+    const tail = stepLines.last();
     throw buildFailed(spec, [...tail, error ?? 'the engine reported no image id'], cause);
   }
   return { name: spec.name, ref: imageId, cached: !ranAStep };

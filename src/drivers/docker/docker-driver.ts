@@ -23,20 +23,22 @@ import type {
   ReadyOutcome,
   RunIdentity,
   RunPhaseRequest,
+  ServiceExit,
   ServiceHandle,
   StartServiceRequest,
   StepContext,
 } from '../driver.js';
 import { copyOut } from './archive.js';
 import { buildImage } from './build-image.js';
-import { realClock, type Clock } from './clock.js';
+import { realClock, type Clock } from '../shared/clock.js';
 import { connectEngine, engineUnreachable } from './connect.js';
 import type { Engine } from './engine/engine.js';
-import { isConflict, isNotFound } from './engine/engine-error.js';
+import { isConflict, isNoSuchContainer, isNotFound } from './engine/engine-error.js';
 import { LABEL, networkName } from './labels.js';
 import { outputLines } from './log-lines.js';
 import { createRunNetwork, removeRunNetwork } from './network.js';
 import { runPhaseContainer } from './phase-container.js';
+import { writtenByAttempt, type AttemptFacts } from './phase-writes.js';
 import { waitUntilReady } from './probes/wait-ready.js';
 import { processIsAlive, pruneRuns, removeLabelled } from './prune.js';
 import { resolveImage } from './pull-image.js';
@@ -63,6 +65,7 @@ interface RunState {
 
 export class DockerDriver implements Driver {
   readonly kind = 'docker' as const;
+  readonly capabilities = { imageBuild: true, sharedNamespace: true, isolatedNetwork: true } as const;
   private readonly engine: Engine;
   private readonly endpoint: string;
   private readonly clock: Clock;
@@ -72,6 +75,8 @@ export class DockerDriver implements Driver {
   private readonly runs = new Map<string, RunState>();
   private readonly serviceIps = new Map<string, string | undefined>();
   private readonly imageVolumes = new Map<string, Promise<string[]>>();
+  /** Per phase container: what tells the files its attempt wrote from those that predate it. */
+  private readonly attempts = new Map<string, AttemptFacts>();
 
   constructor(deps: DockerDriverDeps = {}) {
     if (deps.engine) {
@@ -141,7 +146,7 @@ export class DockerDriver implements Driver {
   waitReady(service: ServiceHandle, probe: ReadyProbeSpec, ctx: StepContext): Promise<ReadyOutcome> {
     const ip = this.serviceIps.get(service.id);
     return waitUntilReady(
-      { engine: this.engine, clock: this.clock, logTail: (n) => this.serviceLogTail(service, n) },
+      { engine: this.engine, clock: this.clock, logTail: (n) => this.serviceLogTail(service, n), exitOf: (id) => this.exitOf(id) },
       { containerId: service.id, ...(ip ? { ip } : {}) },
       probe,
       ctx.signal,
@@ -150,19 +155,40 @@ export class DockerDriver implements Driver {
 
   async runPhase(req: RunPhaseRequest, ctx: StepContext): Promise<PhaseOutcome> {
     const [volumes, owner] = await Promise.all([this.volumesOf(req.image.ref), this.namespaceOwnerOf(ctx.run.runId, req)]);
-    return runPhaseContainer(this.engine.containers, this.clock, ctx.run, req, ctx, {
+    const facts: AttemptFacts = { startedAtMs: Date.now(), mounts: req.mounts, imageVolumes: volumes };
+    const outcome = await runPhaseContainer(this.engine.containers, this.clock, ctx.run, req, ctx, {
       network: networkName(ctx.run.runId),
       imageVolumes: volumes,
       ...(owner ? { namespaceOwner: owner } : {}),
     });
+    this.attempts.set(outcome.handle.id, facts);
+    return outcome;
   }
 
-  collect(phase: PhaseHandle, paths: readonly string[], destDir: string): Promise<readonly CollectedFile[]> {
-    return copyOut(this.engine.archive, phase.id, paths, destDir);
+  async collect(phase: PhaseHandle, paths: readonly string[], destDir: string): Promise<readonly CollectedFile[]> {
+    // Unknown attempt (never ran here): nothing counts as written by it.
+    const facts = this.attempts.get(phase.id) ?? { startedAtMs: Number.POSITIVE_INFINITY, mounts: [], imageVolumes: [] };
+    let written;
+    try {
+      written = await writtenByAttempt(this.engine.containers, phase.id, facts);
+    } catch (err) {
+      const why = isNoSuchContainer(err) ? 'the phase container is gone (released already?)' : err instanceof Error ? err.message : String(err);
+      return paths.map((source) => ({ source, error: `could not copy ${source} out: ${why}` }));
+    }
+    return copyOut(this.engine.archive, phase.id, paths, destDir, written);
   }
 
   async releasePhase(phase: PhaseHandle): Promise<void> {
+    this.attempts.delete(phase.id);
     await this.removeContainer(phase.id);
+  }
+
+  async serviceExit(service: ServiceHandle): Promise<ServiceExit | undefined> {
+    return this.exitOf(service.id);
+  }
+
+  private async exitOf(containerId: string): Promise<ServiceExit | undefined> {
+    return (await this.engine.containers.inspect(containerId)).exited;
   }
 
   async serviceLogTail(service: ServiceHandle, lines: number): Promise<readonly string[]> {

@@ -4,11 +4,12 @@
  */
 import { InfrastructureError } from '../../errors.js';
 import type { PhaseOutcome, RunIdentity, RunPhaseRequest, StepContext } from '../driver.js';
-import type { Clock } from './clock.js';
+import { TailBuffer } from '../../text/tail-buffer.js';
+import type { Clock } from '../shared/clock.js';
 import { containerName, networkPlacement } from './container-config.js';
 import type { ContainerPort } from './engine/engine.js';
 import { resourceLabels } from './labels.js';
-import { TailBuffer, outputLines } from './log-lines.js';
+import { outputLines } from './log-lines.js';
 
 export const PHASE_LOG_TAIL = 200;
 /** After the container ended, how long to wait for the rest of its output to arrive. */
@@ -52,7 +53,7 @@ export async function runPhaseContainer(
 
   const tail = new TailBuffer(PHASE_LOG_TAIL);
   const lines = outputLines((line, stream) => {
-    tail.add(line);
+    tail.push(line);
     ctx.onLog(line, stream);
   });
   let outputEnded: Promise<void> = Promise.resolve();
@@ -96,7 +97,7 @@ export async function runPhaseContainer(
   await Promise.race([outputEnded, clock.sleep(OUTPUT_DRAIN_MS, drained.signal)]);
   drained.abort();
   lines.flush();
-  return { exitCode, timedOut, aborted, durationMs: clock.now() - started, logTail: tail.snapshot(), handle };
+  return { exitCode, timedOut, aborted, durationMs: clock.now() - started, logTail: tail.last(), handle };
 }
 
 function startFailed(req: RunPhaseRequest, cause: unknown): InfrastructureError {

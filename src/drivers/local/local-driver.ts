@@ -14,13 +14,15 @@ import type {
   PruneReport,
   ReadyOutcome,
   RunIdentity,
+  ServiceExit,
   RunPhaseRequest,
   ServiceHandle,
   StartServiceRequest,
   StepContext,
 } from '../driver.js';
 import type { ImageSpec, ReadyProbeSpec } from '../../dsl/plan.js';
-import { systemClock, type Clock } from './clock.js';
+import { realClock, type Clock } from '../shared/clock.js';
+import { waitUntilReady } from '../shared/wait-ready.js';
 import { findFreePort, type FindFreePort } from './free-port.js';
 import { launchWithZx, signalProcessGroup, type HostProcess, type LaunchProcess, type SignalGroup } from './host-process.js';
 import { matchCounter, startLocalService, watchLines, type LocalService } from './local-service.js';
@@ -29,7 +31,6 @@ import { collectPhaseFiles } from './phase-files.js';
 import { onProcessExit, ProcessGroups, terminateGroup, type InstallExitHook } from './process-groups.js';
 import { probeOnce } from './ready-probes.js';
 import { shortCommandRunner, type RunShortCommand } from './short-command.js';
-import { waitUntilReady } from './wait-ready.js';
 
 export interface LocalDriverOptions {
   /** The plan's folder: services and phases run here unless `local.workdir` says otherwise. */
@@ -45,12 +46,13 @@ export interface LocalDriverOptions {
   /** Between SIGTERM and SIGKILL when stopping a process group. Default 2 s. */
   readonly graceMs?: number;
   readonly installExitHook?: InstallExitHook;
-  readonly fetch?: typeof globalThis.fetch;
   readonly host?: { readonly nodeVersion: string; readonly os: string };
 }
 
 export class LocalDriver implements Driver {
   readonly kind = 'local' as const;
+  /** Host processes share the host's network and have no images. */
+  readonly capabilities = { imageBuild: false, sharedNamespace: false, isolatedNetwork: false } as const;
   private readonly cwd: string;
   private readonly launch: LaunchProcess;
   private readonly signalGroup: SignalGroup;
@@ -59,7 +61,6 @@ export class LocalDriver implements Driver {
   private readonly baseEnv: Readonly<Record<string, string | undefined>>;
   private readonly tempRoot: string;
   private readonly graceMs: number;
-  private readonly fetchFn: typeof globalThis.fetch;
   private readonly host: { readonly nodeVersion: string; readonly os: string };
   private readonly groups: ProcessGroups;
   private readonly runCommand: RunShortCommand;
@@ -70,12 +71,11 @@ export class LocalDriver implements Driver {
     this.cwd = opts.cwd;
     this.launch = opts.launch ?? launchWithZx;
     this.signalGroup = opts.signalGroup ?? signalProcessGroup;
-    this.clock = opts.clock ?? systemClock;
+    this.clock = opts.clock ?? realClock;
     this.freePort = opts.findFreePort ?? findFreePort;
     this.baseEnv = opts.baseEnv ?? process.env;
     this.tempRoot = opts.tempRoot ?? tmpdir();
     this.graceMs = opts.graceMs ?? 2000;
-    this.fetchFn = opts.fetch ?? globalThis.fetch;
     this.host = opts.host ?? { nodeVersion: process.version, os: `${platform()} ${arch()}` };
     this.groups = new ProcessGroups(this.signalGroup, opts.installExitHook ?? onProcessExit);
     // Probe commands are not tied to a run; the runner's exit still kills them.
@@ -128,11 +128,9 @@ export class LocalDriver implements Driver {
       return await waitUntilReady(
         probe,
         {
-          exited: service.proc.exited,
-          exit: () => service.proc.exit(),
-          logTail: () => service.tail.last(),
-          attempt: (timeoutMs) =>
-            probeOnce(probe, target, timeoutMs, { runCommand: this.runCommand, fetch: this.fetchFn }),
+          exited: () => service.exited,
+          logTail: async (lines) => service.tail.last(lines),
+          attempt: (_signal, timeoutMs) => probeOnce(probe, target, timeoutMs, { runCommand: this.runCommand }),
           // Services tend to print when they start listening: output (for log probes, a matching
           // line) brings the next attempt forward instead of waiting out the backed-off interval.
           onChange: (wake) => watchLines(service, wake, probe.kind === 'log' ? new RegExp(probe.pattern) : undefined),
@@ -168,7 +166,7 @@ export class LocalDriver implements Driver {
         error: `phase "${handle.name}" was released or never ran under this driver: nothing to collect (this is a bug)`,
       }));
     }
-    return collectPhaseFiles(paths, phase.folders, destDir);
+    return collectPhaseFiles(paths, phase.folders, destDir, phase.before);
   }
 
   async releasePhase(handle: PhaseHandle): Promise<void> {
@@ -180,6 +178,10 @@ export class LocalDriver implements Driver {
 
   async serviceLogTail(handle: ServiceHandle, lines: number): Promise<readonly string[]> {
     return this.services.get(handle.id)?.tail.last(lines) ?? [];
+  }
+
+  async serviceExit(handle: ServiceHandle): Promise<ServiceExit | undefined> {
+    return this.services.get(handle.id)?.exit();
   }
 
   async stopService(handle: ServiceHandle): Promise<void> {

@@ -2,10 +2,11 @@ import { mkdtemp, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { InfrastructureError } from '../../errors.js';
 import type { PhaseHandle, PhaseOutcome, RunPhaseRequest, StepContext } from '../driver.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../shared/clock.js';
 import type { HostProcess, LaunchProcess, SignalGroup } from './host-process.js';
-import { LineSplitter, LineTail } from './line-tail.js';
-import { OUT_ENV, type PhaseFolders } from './phase-files.js';
+import { LineSplitter } from '../../text/line-splitter.js';
+import { TailBuffer } from '../../text/tail-buffer.js';
+import { OUT_ENV, snapshotOutputs, type OutputSnapshot, type PhaseFolders } from './phase-files.js';
 import { reapGroup, terminateGroup } from './process-groups.js';
 import { argvToScript } from './shell-quote.js';
 
@@ -15,6 +16,8 @@ export interface LocalPhase {
   readonly runId: string;
   readonly handle: PhaseHandle;
   readonly folders: PhaseFolders;
+  /** The output paths outside `TESTPLAN_OUT` as they were before the attempt. */
+  readonly before: OutputSnapshot;
 }
 
 export interface RunLocalPhaseDeps {
@@ -57,13 +60,15 @@ export async function runLocalPhase(
 ): Promise<{ readonly outcome: PhaseOutcome; readonly phase: LocalPhase }> {
   const workdir = await phaseWorkdir(req, deps.cwd);
   const outDir = await mkdtemp(join(deps.tempRoot, `testplan-${safe(ctx.run.runId)}-${safe(req.name)}-${req.attempt}-`));
+  const folders = { outDir, workdir };
   const phase: LocalPhase = {
     runId: ctx.run.runId,
     handle: { id: `local:${ctx.run.runId}:${req.name}:${req.attempt}:${outDir}`, name: req.name },
-    folders: { outDir, workdir },
+    folders,
+    before: await snapshotOutputs(req.outputs ?? [], folders),
   };
   const started = deps.clock.now();
-  const tail = new LineTail(PHASE_TAIL_LINES);
+  const tail = new TailBuffer(PHASE_TAIL_LINES);
   const outcome = (exitCode: number | null, timedOut: boolean, aborted: boolean): PhaseOutcome => ({
     exitCode,
     timedOut,

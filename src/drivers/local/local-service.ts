@@ -1,7 +1,8 @@
 import { InfrastructureError } from '../../errors.js';
-import type { ServiceHandle, StartServiceRequest, StepContext } from '../driver.js';
+import type { ServiceExit, ServiceHandle, StartServiceRequest, StepContext } from '../driver.js';
 import type { HostProcess, LaunchProcess } from './host-process.js';
-import { LineSplitter, LineTail } from './line-tail.js';
+import { LineSplitter } from '../../text/line-splitter.js';
+import { TailBuffer } from '../../text/tail-buffer.js';
 
 export const SERVICE_TAIL_LINES = 200;
 
@@ -13,7 +14,11 @@ export interface LocalService {
   readonly port: number;
   readonly declaredPorts: readonly number[];
   readonly env: Readonly<Record<string, string | undefined>>;
-  readonly tail: LineTail;
+  readonly tail: TailBuffer;
+  /** Resolves when the service's process exits, with the time it was noticed. */
+  readonly exited: Promise<ServiceExit>;
+  /** Set once `exited` resolved. */
+  exit(): ServiceExit | undefined;
   /** Called with every output line; log probes subscribe here. */
   readonly lineListeners: Set<(line: string) => void>;
 }
@@ -44,7 +49,7 @@ export function startLocalService(
     );
   }
   const env = { ...deps.baseEnv, ...req.env, ...req.local.env, PORT: String(port) };
-  const tail = new LineTail(SERVICE_TAIL_LINES);
+  const tail = new TailBuffer(SERVICE_TAIL_LINES);
   const lineListeners = new Set<(line: string) => void>();
   const splitter = (stream: 'stdout' | 'stderr'): LineSplitter =>
     new LineSplitter((line) => {
@@ -63,8 +68,11 @@ export function startLocalService(
     out.stdout.flush();
     out.stderr.flush();
   });
-  void proc.exited.then((exit) => {
+  let ended: ServiceExit | undefined;
+  const exited = proc.exited.then((exit) => {
     if (exit.startError) tail.push(`could not start: ${exit.startError}`);
+    ended = { exitCode: exit.exitCode, at: new Date().toISOString() };
+    return ended;
   });
   const handle: ServiceHandle = {
     name: req.name,
@@ -73,7 +81,7 @@ export function startLocalService(
     port,
     published: Object.fromEntries(req.ports.map((declared) => [declared, port])),
   };
-  return { runId: ctx.run.runId, handle, proc, port, declaredPorts: req.ports, env, tail, lineListeners };
+  return { runId: ctx.run.runId, handle, proc, port, declaredPorts: req.ports, env, tail, lineListeners, exited, exit: () => ended };
 }
 
 /** Counts output lines matching `pattern`: those still in the tail now, then every new one. */

@@ -1,4 +1,4 @@
-import type { Clock } from './clock.js';
+import type { Clock } from '../shared/clock.js';
 import type { HostProcess, ProcessExit, SignalGroup } from './host-process.js';
 
 /** Registers `onExit` to run when the runner's own process exits; returns the way to unregister it. */

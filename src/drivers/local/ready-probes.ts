@@ -2,17 +2,12 @@
  * One attempt of a readiness probe against a service running on the host. Under the local driver
  * every port the plan declares for a service is the one free host port the driver picked.
  */
-import { connect } from 'node:net';
 import { redisPing } from '../shared/redis-ping.js';
 import type { ReadyProbeSpec } from '../../dsl/plan.js';
+import { httpGet, tcpConnect } from '../shared/network-probes.js';
+import type { ProbeResult } from '../shared/probe-result.js';
 import { argvToScript } from './shell-quote.js';
 import type { RunShortCommand } from './short-command.js';
-
-export interface ProbeResult {
-  readonly ok: boolean;
-  /** What the attempt saw, for the failure report. */
-  readonly output: string;
-}
 
 /** What a probe needs to know about the service it probes. */
 export interface ProbeTarget {
@@ -26,7 +21,6 @@ export interface ProbeTarget {
 
 export interface ProbeDeps {
   readonly runCommand: RunShortCommand;
-  readonly fetch: typeof globalThis.fetch;
 }
 
 /**
@@ -47,9 +41,9 @@ export async function probeOnce(
 ): Promise<ProbeResult> {
   switch (probe.kind) {
     case 'tcp':
-      return tcpConnect(target.port, attemptTimeoutMs);
+      return tcpConnect('127.0.0.1', target.port, attemptTimeoutMs);
     case 'http':
-      return httpGet(`http://127.0.0.1:${target.port}${probe.path.startsWith('/') ? '' : '/'}${probe.path}`, probe.status, attemptTimeoutMs, deps.fetch);
+      return httpGet('127.0.0.1', target.port, probe.path, probe.status, attemptTimeoutMs);
     case 'redis':
       return redisPing('127.0.0.1', target.port, attemptTimeoutMs);
     case 'log': {
@@ -69,36 +63,5 @@ export async function probeOnce(
         : `exit ${res.exitCode}${expected ? '' : `, output does not match /${probe.expect}/`}`;
       return { ok: res.exitCode === 0 && expected, output: `$ ${argv.join(' ')} → ${verdict}\n${res.output}`.trimEnd() };
     }
-  }
-}
-
-function tcpConnect(port: number, timeoutMs: number): Promise<ProbeResult> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    const finish = (result: ProbeResult): void => {
-      socket.destroy();
-      resolve(result);
-    };
-    socket.setTimeout(Math.max(1, Math.round(timeoutMs)), () => finish({ ok: false, output: `tcp 127.0.0.1:${port}: no answer in ${Math.round(timeoutMs)} ms` }));
-    socket.once('connect', () => finish({ ok: true, output: `tcp 127.0.0.1:${port}: connected` }));
-    socket.once('error', (err) => finish({ ok: false, output: `tcp 127.0.0.1:${port}: ${err.message}` }));
-  });
-}
-
-async function httpGet(
-  url: string,
-  status: number | undefined,
-  timeoutMs: number,
-  fetchFn: typeof globalThis.fetch,
-): Promise<ProbeResult> {
-  try {
-    const res = await fetchFn(url, { redirect: 'manual', signal: AbortSignal.timeout(Math.max(1, Math.round(timeoutMs))) });
-    await res.body?.cancel();
-    const ok = status === undefined ? res.status >= 200 && res.status < 400 : res.status === status;
-    const wanted = status === undefined ? '2xx/3xx' : String(status);
-    return { ok, output: `GET ${url} → ${res.status} (want ${wanted})` };
-  } catch (err) {
-    const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
-    return { ok: false, output: `GET ${url} → ${err instanceof Error ? err.message : String(err)}${cause}` };
   }
 }

@@ -1,5 +1,6 @@
-import type { Clock } from './clock.js';
-import { LineTail } from './line-tail.js';
+import type { Clock } from '../shared/clock.js';
+import { LineSplitter } from '../../text/line-splitter.js';
+import { TailBuffer } from '../../text/tail-buffer.js';
 import type { HostProcess, LaunchProcess, SignalGroup } from './host-process.js';
 
 /** A probe's own output is small; after its exit it gets this long to arrive. */
@@ -27,18 +28,13 @@ export interface ShortCommandDeps {
 
 export function shortCommandRunner(deps: ShortCommandDeps): RunShortCommand {
   return async (script, opts) => {
-    const output = new LineTail(40);
-    let pending = '';
+    const output = new TailBuffer(40);
+    const lines = { stdout: new LineSplitter((l) => output.push(l)), stderr: new LineSplitter((l) => output.push(l)) };
     const proc = deps.launch({
       script,
       cwd: opts.cwd,
       env: opts.env,
-      onOutput: (chunk) => {
-        pending += String(chunk);
-        const lines = pending.split('\n');
-        pending = lines.pop() ?? '';
-        for (const line of lines) output.push(line);
-      },
+      onOutput: (chunk, stream) => lines[stream].write(chunk),
     });
     const forget = deps.track(proc);
     const stop = new AbortController();
@@ -60,7 +56,8 @@ export function shortCommandRunner(deps: ShortCommandDeps): RunShortCommand {
     settle.abort();
     proc.abandonOutput();
     forget();
-    if (pending) output.push(pending);
+    lines.stdout.flush();
+    lines.stderr.flush();
     return {
       exitCode: timedOut ? null : final.exitCode,
       output: [...output.last(), ...(final.startError ? [final.startError] : [])].join('\n'),

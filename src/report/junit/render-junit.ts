@@ -82,9 +82,9 @@ function servicesSuite(results: RunResults): JunitSuite[] {
     name: `${s.name} ready`,
     ...(s.readyMs !== undefined ? { durationMs: s.readyMs } : {}),
     outcome:
-      s.status === 'ready'
+      s.status === 'ready' || s.status === 'started'
         ? undefined
-        : s.status === 'not-ready'
+        : s.status === 'not-ready' || s.status === 'exited'
           ? { kind: 'error', message: s.message ?? `service ${s.name} never became ready`, body: s.logTail.join('\n') }
           : { kind: 'skipped', message: s.message ?? 'not started' },
   }));

@@ -7,6 +7,8 @@ const MARKS: Readonly<Record<string, string>> = {
   fail: '❌ fail',
   failed: '❌ failed',
   'not-ready': '❌ not ready',
+  exited: '❌ exited',
+  started: '▶️ started (no probe)',
   unverified: '⚠️ unverified',
   error: '🟥 error',
   skipped: '⏭️ skipped',

@@ -20,17 +20,17 @@ async function finishedPhase(files: Record<string, string>, exitCode = 0) {
   return { engine, driver, outcome, dest };
 }
 
-t.test('files and folders come out under their own names; a missing path says so', async (t) => {
+t.test('files and folders come out under the path the phase named; a missing path says so', async (t) => {
   const { driver, outcome, dest } = await finishedPhase({
     '/out/junit.xml': '<testsuite/>\n',
     '/out/cov/': '',
     '/out/cov/lines.txt': '80\n',
   });
   const collected = await driver.collect(outcome.handle, ['/out/junit.xml', '/out/cov/', '/out/missing.xml'], dest);
-  t.same(collected[0], { source: '/out/junit.xml', path: join(dest, 'junit.xml') });
-  t.equal(readFileSync(join(dest, 'junit.xml'), 'utf8'), '<testsuite/>\n');
-  t.same(collected[1], { source: '/out/cov/', path: join(dest, 'cov') });
-  t.equal(readFileSync(join(dest, 'cov', 'lines.txt'), 'utf8'), '80\n');
+  t.same(collected[0], { source: '/out/junit.xml', path: join(dest, 'files', 'out', 'junit.xml'), writtenByPhase: true });
+  t.equal(readFileSync(join(dest, 'files', 'out', 'junit.xml'), 'utf8'), '<testsuite/>\n');
+  t.same(collected[1], { source: '/out/cov/', path: join(dest, 'files', 'out', 'cov'), writtenByPhase: true });
+  t.equal(readFileSync(join(dest, 'files', 'out', 'cov', 'lines.txt'), 'utf8'), '80\n');
   t.match(collected[2], { source: '/out/missing.xml', error: /does not exist in the container/ });
   t.notOk(collected[2]?.path);
 });
@@ -39,8 +39,8 @@ t.test('the files of a failed phase are copied out too', async (t) => {
   const { driver, outcome, dest } = await finishedPhase({ '/out/junit.xml': '<failure/>' }, 1);
   t.equal(outcome.exitCode, 1);
   const [junit] = await driver.collect(outcome.handle, ['/out/junit.xml'], dest);
-  t.same(junit, { source: '/out/junit.xml', path: join(dest, 'junit.xml') });
-  t.equal(readFileSync(join(dest, 'junit.xml'), 'utf8'), '<failure/>');
+  t.same(junit, { source: '/out/junit.xml', path: join(dest, 'files', 'out', 'junit.xml'), writtenByPhase: true });
+  t.equal(readFileSync(join(dest, 'files', 'out', 'junit.xml'), 'utf8'), '<failure/>');
 });
 
 t.test('an archive that breaks mid-stream is an error for that path only', async (t) => {
@@ -50,7 +50,7 @@ t.test('an archive that breaks mid-stream is an error for that path only', async
   const [broken, fine] = await driver.collect(outcome.handle, ['/out/big.bin', '/out/junit.xml'], dest);
   t.match(broken, { source: '/out/big.bin', error: /could not unpack \/out\/big\.bin: / });
   t.notOk(broken?.path, 'no path for a file that did not come out whole');
-  t.same(fine, { source: '/out/junit.xml', path: join(dest, 'junit.xml') });
+  t.same(fine, { source: '/out/junit.xml', path: join(dest, 'files', 'out', 'junit.xml'), writtenByPhase: true });
 });
 
 t.test('an engine error on the archive call names the path and the cause', async (t) => {
@@ -66,3 +66,21 @@ t.test('after release the container is gone, and copy-out says so', async (t) =>
   const [junit] = await driver.collect(outcome.handle, ['/out/junit.xml'], dest);
   t.match(junit, { error: /the phase container is gone/ });
 });
+
+t.test('a file that came with the image is not written by this phase; one the phase rewrote is', async (t) => {
+  const { engine, driver } = onFake();
+  const run = fakeRun();
+  await driver.createNetwork(run);
+  engine.onStart = (c) => {
+    c.files.set('/out/junit.xml', '<testsuite/>');
+    c.baked.add('/out/junit.xml');
+    c.files.set('/out/lcov.info', 'SF:a\nend_of_record\n');
+    setImmediate(() => engine.exit(c.id, 0));
+  };
+  const outcome = await driver.runPhase(phase('unit'), contextFor(run));
+  const dest = mkdtempSync(join(tmpdir(), 'testplan-fake-collect-'));
+  const [baked, written] = await driver.collect(outcome.handle, ['/out/junit.xml', '/out/lcov.info'], dest);
+  t.match(baked, { source: '/out/junit.xml', writtenByPhase: false });
+  t.match(written, { source: '/out/lcov.info', writtenByPhase: true });
+});
+

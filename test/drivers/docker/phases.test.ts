@@ -66,10 +66,10 @@ t.test('a phase timeout kills it and its files can still be copied out', async (
 
   const dest = mkdtempSync(join(tmpdir(), 'testplan-collect-'));
   const collected = await driver.collect(outcome.handle, ['/out/junit.xml', '/out/cov', '/out/missing.xml'], dest);
-  t.same(collected[0], { source: '/out/junit.xml', path: join(dest, 'junit.xml') });
-  t.equal(readFileSync(join(dest, 'junit.xml'), 'utf8'), '<testsuite/>\n');
-  t.same(collected[1], { source: '/out/cov', path: join(dest, 'cov') });
-  t.equal(readFileSync(join(dest, 'cov', 'lines.txt'), 'utf8'), '80\n', 'folders keep their names and contents');
+  t.same(collected[0], { source: '/out/junit.xml', path: join(dest, 'files', 'out', 'junit.xml'), writtenByPhase: true });
+  t.equal(readFileSync(join(dest, 'files', 'out', 'junit.xml'), 'utf8'), '<testsuite/>\n');
+  t.same(collected[1], { source: '/out/cov', path: join(dest, 'files', 'out', 'cov'), writtenByPhase: true });
+  t.equal(readFileSync(join(dest, 'files', 'out', 'cov', 'lines.txt'), 'utf8'), '80\n', 'folders keep their names and contents');
   t.match(collected[2], { source: '/out/missing.xml', error: /does not exist/ });
   t.notOk(collected[2]?.path);
   await driver.releasePhase(outcome.handle);
@@ -84,9 +84,9 @@ t.test('artifacts are copied out of a failed phase', async (t) => {
   t.equal(outcome.exitCode, 1);
   const dest = mkdtempSync(join(tmpdir(), 'testplan-collect-'));
   const [junit] = await driver.collect(outcome.handle, ['/out/junit.xml'], dest);
-  t.same(junit, { source: '/out/junit.xml', path: join(dest, 'junit.xml') });
-  t.ok(existsSync(join(dest, 'junit.xml')));
-  t.equal(readFileSync(join(dest, 'junit.xml'), 'utf8'), '<failure/>\n');
+  t.same(junit, { source: '/out/junit.xml', path: join(dest, 'files', 'out', 'junit.xml'), writtenByPhase: true });
+  t.ok(existsSync(join(dest, 'files', 'out', 'junit.xml')));
+  t.equal(readFileSync(join(dest, 'files', 'out', 'junit.xml'), 'utf8'), '<failure/>\n');
   await driver.releasePhase(outcome.handle);
 });
 

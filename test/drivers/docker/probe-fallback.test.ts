@@ -13,8 +13,8 @@ t.test('without a routable address, tcp and http probes run a client inside the 
   const signal = new AbortController().signal;
   const target = { exec: testEngine().exec, containerId: svc.id };
 
-  t.match(await tcpProbe(target, 7000)(signal), { ok: true }, 'a listening port passes');
-  t.match(await tcpProbe(target, 7001)(signal), { ok: false }, 'a port where nothing listens fails');
-  const http = await httpProbe(target, 7000, '/health')(signal);
+  t.match(await tcpProbe(target, 7000)(signal, 1000), { ok: true }, 'a listening port passes');
+  t.match(await tcpProbe(target, 7001)(signal, 1000), { ok: false }, 'a port where nothing listens fails');
+  const http = await httpProbe(target, 7000, '/health')(signal, 1000);
   t.match(http, { ok: false, output: /needs curl or wget/ }, 'an image without an HTTP client says what to do');
 });

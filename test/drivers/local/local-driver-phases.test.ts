@@ -143,12 +143,12 @@ t.test('/out/ paths are collected from $TESTPLAN_OUT, also after a failure', asy
   t.equal(outcome.exitCode, 1);
   const files = await driver.collect(outcome.handle, ['/out/junit.xml', '/out/html', 'notes.txt', '/out/coverage.xml'], dest);
   t.same(files.slice(0, 3), [
-    { source: '/out/junit.xml', path: join(dest, 'junit.xml') },
-    { source: '/out/html', path: join(dest, 'html') },
-    { source: 'notes.txt', path: join(dest, 'notes.txt') },
+    { source: '/out/junit.xml', path: join(dest, 'files', 'out', 'junit.xml'), writtenByPhase: true },
+    { source: '/out/html', path: join(dest, 'files', 'out', 'html'), writtenByPhase: true },
+    { source: 'notes.txt', path: join(dest, 'workdir', 'notes.txt'), writtenByPhase: true },
   ]);
-  t.equal(readFileSync(join(dest, 'junit.xml'), 'utf8'), '<testsuites/>\n');
-  t.equal(readFileSync(join(dest, 'html', 'index.html'), 'utf8'), '<p/>\n');
+  t.equal(readFileSync(join(dest, 'files', 'out', 'junit.xml'), 'utf8'), '<testsuites/>\n');
+  t.equal(readFileSync(join(dest, 'files', 'out', 'html', 'index.html'), 'utf8'), '<p/>\n');
   t.equal(files[3]?.path, undefined, 'a missing file has no path');
   t.match(files[3]?.error ?? '', /coverage\.xml was not written.*TESTPLAN_OUT/);
 

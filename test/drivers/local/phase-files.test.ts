@@ -15,16 +15,16 @@ t.test('container paths map to host paths', async (t) => {
   t.equal(hostPathOf('coverage/lcov.info', folders), '/repo/app/coverage/lcov.info', 'relative to the workdir');
 });
 
-t.test('collect copies files and folders under their base names and reports what is missing', async (t) => {
+t.test('collect copies files and folders under the path the phase named and reports what is missing', async (t) => {
   const out = tempDir(t);
   const dest = tempDir(t);
   writeFileSync(join(out, 'junit.xml'), '<x/>');
   mkdirSync(join(out, 'html'));
   writeFileSync(join(out, 'html', 'a.html'), 'a');
-  const files = await collectPhaseFiles(['/out/junit.xml', '/out/html', '/out/none.xml'], { outDir: out, workdir: out }, dest);
+  const files = await collectPhaseFiles(['/out/junit.xml', '/out/html', '/out/none.xml'], { outDir: out, workdir: out }, dest, new Map());
   t.same(files.slice(0, 2), [
-    { source: '/out/junit.xml', path: join(dest, 'junit.xml') },
-    { source: '/out/html', path: join(dest, 'html') },
+    { source: '/out/junit.xml', path: join(dest, 'files', 'out', 'junit.xml'), writtenByPhase: true },
+    { source: '/out/html', path: join(dest, 'files', 'out', 'html'), writtenByPhase: true },
   ]);
   t.equal(files[2]?.source, '/out/none.xml');
   t.equal(files[2]?.path, undefined);

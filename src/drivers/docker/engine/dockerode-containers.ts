@@ -25,7 +25,15 @@ export function dockerodeContainers(docker: Dockerode): ContainerPort {
         for (const [name, net] of Object.entries(info.NetworkSettings.Networks ?? {})) {
           if (net.IPAddress) addresses[name] = net.IPAddress;
         }
-        return { id: info.Id, published, addresses };
+        const state = info.State;
+        const finished = !state.Running && !state.Restarting && state.FinishedAt && !state.FinishedAt.startsWith('0001-');
+        return {
+          id: info.Id,
+          published,
+          addresses,
+          running: state.Running,
+          ...(finished ? { exited: { exitCode: typeof state.ExitCode === 'number' ? state.ExitCode : null, at: new Date(state.FinishedAt).toISOString() } } : {}),
+        };
       }),
     attach: (id, onOutput) =>
       engineCall(async () => {
@@ -59,6 +67,14 @@ export function dockerodeContainers(docker: Dockerode): ContainerPort {
         return { exitCode: typeof r.StatusCode === 'number' ? r.StatusCode : null };
       }),
     kill: (id) => engineCall(() => container(id).kill()),
+    changes: (id) =>
+      engineCall(async () => {
+        // An empty diff comes back as the raw body `null`, which dockerode leaves unparsed.
+        const raw: unknown = await container(id).changes();
+        const parsed: unknown = Buffer.isBuffer(raw) || typeof raw === 'string' ? JSON.parse(raw.toString()) : raw;
+        const diff = (Array.isArray(parsed) ? parsed : []) as { Path: string; Kind: number }[];
+        return diff.map((c) => ({ path: c.Path, kind: c.Kind === 1 ? 'added' : c.Kind === 2 ? 'deleted' : 'changed' }) as const);
+      }),
     remove: (id) => engineCall(() => container(id).remove({ force: true, v: true })),
     list: (selector) =>
       engineCall(async () => (await docker.listContainers({ all: true, filters: labelFilter(selector) })).map((c) => toLabelled(c.Id, c.Labels))),

@@ -53,6 +53,15 @@ export interface ContainerState {
   readonly published: Readonly<Record<number, number>>;
   /** Network name → the container's address on it. */
   readonly addresses: Readonly<Record<string, string>>;
+  readonly running: boolean;
+  /** Set once it ran and stopped: its exit code (null: unknown) and when (ISO 8601). */
+  readonly exited?: { readonly exitCode: number | null; readonly at: string };
+}
+
+/** One entry of a container's filesystem diff against its image (`docker diff`). */
+export interface FileChange {
+  readonly path: string;
+  readonly kind: 'changed' | 'added' | 'deleted';
 }
 
 export interface LogsOptions {
@@ -75,6 +84,8 @@ export interface ContainerPort {
   /** Resolves once the container is not running, with its exit code; rejects when `signal` aborts. */
   wait(id: string, signal?: AbortSignal): Promise<{ readonly exitCode: number | null }>;
   kill(id: string): Promise<void>;
+  /** What the container's own processes changed in its filesystem (not on mounts or volumes). */
+  changes(id: string): Promise<FileChange[]>;
   /** Force-removes the container with its anonymous volumes. */
   remove(id: string): Promise<void>;
   /** Running or not. */

@@ -1,6 +1,6 @@
 /** Runs a command in the service container; ready when it exits 0 (and its output matches `expect`). */
 import type { ExecPort } from '../engine/engine.js';
-import { describeError, type ProbeAttempt } from './probe-attempt.js';
+import { describeError, type ProbeAttempt } from '../../shared/probe-result.js';
 
 export function execProbe(exec: ExecPort, containerId: string, command: readonly string[], expect?: string): ProbeAttempt {
   const pattern = expect !== undefined ? new RegExp(expect) : undefined;

@@ -5,14 +5,13 @@
  * engine's host on Linux). When that address is not routable from here (a remote engine), fall
  * back to a client run inside the service container with exec.
  */
-import { request } from 'node:http';
-import { connect } from 'node:net';
+import { httpGet, tcpConnect } from '../../shared/network-probes.js';
+import type { NetworkProbeResult, ProbeAttempt } from '../../shared/probe-result.js';
 import { redisPing } from '../../shared/redis-ping.js';
 import type { ExecPort } from '../engine/engine.js';
 import { execProbe } from './exec-probe.js';
-import { describeError, type ProbeAttempt, type ProbeResult } from './probe-attempt.js';
 
-const UNROUTABLE = new Set(['EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'EADDRNOTAVAIL']);
+/** A connect that takes longer than this on the run network means the address is not routable from here. */
 const CONNECT_TIMEOUT_MS = 1000;
 
 interface Target {
@@ -24,13 +23,12 @@ interface Target {
 
 export function tcpProbe(target: Target, port: number): ProbeAttempt {
   const fallback = execProbe(target.exec, target.containerId, ['sh', '-c', tcpScript(port)]);
-  return withFallback(target.ip, fallback, (ip) => tcpConnect(ip, port));
+  return withFallback(target.ip, fallback, (ip) => tcpConnect(ip, port, CONNECT_TIMEOUT_MS));
 }
 
 export function httpProbe(target: Target, port: number, path: string, status?: number): ProbeAttempt {
-  const accept = (code: number) => (status !== undefined ? code === status : code >= 200 && code < 400);
   const fallback = execProbe(target.exec, target.containerId, ['sh', '-c', httpScript(port, path)]);
-  return withFallback(target.ip, fallback, (ip) => httpGet(ip, port, path, accept));
+  return withFallback(target.ip, fallback, (ip) => httpGet(ip, port, path, status, CONNECT_TIMEOUT_MS));
 }
 
 /** Redis PING from the runner to the container's address; inside the container with redis-cli when unroutable. */
@@ -42,62 +40,15 @@ export function redisProbe(target: Target, port: number): ProbeAttempt {
   });
 }
 
-function withFallback(
-  ip: string | undefined,
-  fallback: ProbeAttempt,
-  direct: (ip: string) => Promise<ProbeResult & { unroutable?: boolean }>,
-): ProbeAttempt {
+function withFallback(ip: string | undefined, fallback: ProbeAttempt, direct: (ip: string) => Promise<NetworkProbeResult>): ProbeAttempt {
   let useFallback = ip === undefined;
-  return async (signal) => {
-    if (useFallback || ip === undefined) return fallback(signal);
+  return async (signal, timeoutMs) => {
+    if (useFallback || ip === undefined) return fallback(signal, timeoutMs);
     const result = await direct(ip);
     if (!result.unroutable) return { ok: result.ok, output: result.output };
     useFallback = true;
-    return fallback(signal);
+    return fallback(signal, timeoutMs);
   };
-}
-
-function tcpConnect(ip: string, port: number): Promise<ProbeResult & { unroutable?: boolean }> {
-  return new Promise((resolve) => {
-    // No abort signal here: the wait races each attempt, and an attempt ends within the connect timeout.
-    const socket = connect({ host: ip, port, timeout: CONNECT_TIMEOUT_MS });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve({ ok: true, output: `connected to ${ip}:${port}` });
-    });
-    socket.once('timeout', () => {
-      socket.destroy();
-      resolve({ ok: false, output: `connect to ${ip}:${port} timed out`, unroutable: true });
-    });
-    socket.once('error', (err: NodeJS.ErrnoException) => {
-      resolve({ ok: false, output: `connect to ${ip}:${port}: ${describeError(err)}`, unroutable: UNROUTABLE.has(err.code ?? '') });
-    });
-  });
-}
-
-function httpGet(
-  ip: string,
-  port: number,
-  path: string,
-  accept: (status: number) => boolean,
-): Promise<ProbeResult & { unroutable?: boolean }> {
-  return new Promise((resolve) => {
-    const req = request({ host: ip, port, path, method: 'GET', timeout: CONNECT_TIMEOUT_MS }, (res) => {
-      const code = res.statusCode ?? 0;
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => {
-        if (body.length < 500) body += d;
-      });
-      res.on('end', () => resolve({ ok: accept(code), output: `HTTP ${code} from http://${ip}:${port}${path}: ${body.trim()}` }));
-      res.on('error', (err) => resolve({ ok: false, output: describeError(err) }));
-    });
-    req.once('timeout', () => req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
-    req.once('error', (err: NodeJS.ErrnoException) => {
-      resolve({ ok: false, output: `GET http://${ip}:${port}${path}: ${describeError(err)}`, unroutable: UNROUTABLE.has(err.code ?? '') });
-    });
-    req.end();
-  });
 }
 
 function tcpScript(port: number): string {

@@ -4,7 +4,13 @@ export interface ProbeResult {
   readonly output: string;
 }
 
-export type ProbeAttempt = (signal: AbortSignal) => Promise<ProbeResult>;
+/** A probe result that also says whether the address could not be reached at all (try another way). */
+export interface NetworkProbeResult extends ProbeResult {
+  readonly unroutable: boolean;
+}
+
+/** One probe attempt; `timeoutMs` is what is left of the wait, so the last attempt gets a fair chance. */
+export type ProbeAttempt = (signal: AbortSignal, timeoutMs: number) => Promise<ProbeResult>;
 
 export function describeError(err: unknown): string {
   if (err instanceof Error) {

@@ -1,0 +1,72 @@
+/** The Docker driver under the conformance suite: scripts run under `sh -c` in testplan-node:20. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ServiceHandle } from '../../../src/drivers/driver.js';
+import { contextFor, countLabelled, makeRun, newDriver, requireEngine } from '../../drivers/docker/harness.js';
+import { recordingContext, type DriverAdapter, type Fixture, type RecordedContext } from '../adapter.js';
+
+const BASE = 'testplan-node:20';
+const PORT = 7000;
+const PRELUDE = 'NODE=node; OUT=/out; mkdir -p /out; ';
+
+export const dockerAdapter: DriverAdapter = {
+  name: 'docker',
+  async setup(t) {
+    if (!requireEngine(t)) return undefined;
+    const driver = newDriver();
+    const run = makeRun(t, driver, 'conformance');
+    await driver.createNetwork(run);
+    const image = await driver.resolveImageRef(BASE, contextFor(run));
+    const context = (): RecordedContext => recordingContext(run);
+    const fixture: Fixture = {
+      driver,
+      run,
+      ctx: context(),
+      context,
+      port: PORT,
+      service: (name, script, env = {}) => ({
+        name,
+        image,
+        command: ['sh', '-c', PRELUDE + script.split('${port}').join(String(PORT))],
+        env,
+        ports: [PORT],
+        sharedNamespace: false,
+      }),
+      phase: (name, script, extra = {}) => ({
+        name,
+        role: 'phase',
+        attempt: 1,
+        image,
+        command: ['sh', '-c', PRELUDE + script],
+        env: {},
+        mounts: [],
+        sharedNamespace: false,
+        ...extra,
+      }),
+      async preexistingResults(name, script, futureMtime) {
+        const dir = mkdtempSync(join(tmpdir(), 'testplan-conformance-ctx-'));
+        t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+        const touch = futureMtime ? ' && touch -d 2099-01-01 /out/junit.xml' : '';
+        writeFileSync(
+          join(dir, 'Dockerfile'),
+          `FROM ${BASE}\nRUN mkdir -p /out && printf '%s' '${PASSING_JUNIT}' > /out/junit.xml${touch}\n`,
+        );
+        const baked = await driver.prepareImage({ kind: 'build', name: `baked-${futureMtime ? 'future' : 'now'}`, context: dir, dockerfile: 'Dockerfile', args: {} }, contextFor(run));
+        return { request: { ...fixture.phase(name, script), image: baked }, path: '/out/junit.xml' };
+      },
+      persistentFolder() {
+        const dir = mkdtempSync(join(tmpdir(), 'testplan-conformance-persist-'));
+        t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+        return { path: '/persist', extra: { mounts: [{ source: dir, target: '/persist', readOnly: false }] } };
+      },
+      async leftovers(_services: readonly ServiceHandle[]) {
+        const c = await countLabelled(run.runId);
+        return c.containers + c.networks + c.volumes;
+      },
+    };
+    return fixture;
+  },
+};
+
+export const PASSING_JUNIT = '<testsuites><testsuite name="s" tests="1"><testcase classname="c" name="passes"/></testsuite></testsuites>';

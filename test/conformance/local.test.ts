@@ -1,0 +1,4 @@
+import { conformance } from './driver-conformance.js';
+import { localAdapter } from './adapters/local.js';
+
+conformance(localAdapter);
