@@ -1,12 +1,13 @@
 /**
  * The streaming XML reader the JUnit and Cobertura parsers share: saxes, fed chunk by chunk, behind a
  * filter that bounds memory. saxes would hold a whole attribute value or text node (a 50 MB test name)
- * in memory; the filter keeps the head and the tail of any run of characters between two `<` longer
- * than HEAD + TAIL and replaces the middle with `… N characters cut …`. Element structure is never
- * touched (every `<` passes), so no element can appear or vanish; a cut that joins two different
- * attributes can at worst make the document malformed, which is an error, never a pass.
+ * in memory; the filter keeps the head and the tail of any text node or attribute value longer than
+ * HEAD + TAIL and replaces the middle with `… N characters cut …`. Markup is never touched (every `<`,
+ * the `>` ending a tag and the quotes pass), so no element or attribute can appear or vanish; input
+ * that fools the filter can at worst make the document malformed, which is an error, never a pass.
  */
 import { SaxesParser } from 'saxes';
+import { MalformedEvidence } from './result.js';
 
 export const RUN_HEAD_CHARS = 16_384;
 export const RUN_TAIL_CHARS = 4_096;
@@ -15,6 +16,11 @@ export function createXmlReader(): { readonly sax: SaxesParser; write(chunk: str
   const sax = new SaxesParser({ xmlns: false, position: false });
   const capper = createRunCapper(RUN_HEAD_CHARS, RUN_TAIL_CHARS);
   let started = false;
+  // saxes never expands declared entities (no billion laughs, no external files), but "undefined
+  // entity" would not say why: no JUnit or Cobertura writer declares any.
+  sax.on('doctype', (doctype) => {
+    if (doctype.includes('[')) throw new MalformedEvidence('it declares its own entities in a DOCTYPE, which no test or coverage tool writes: refused');
+  });
   return {
     sax,
     write(chunk) {
@@ -31,8 +37,16 @@ export function createXmlReader(): { readonly sax: SaxesParser; write(chunk: str
   };
 }
 
-/** Cuts the middle out of long runs of characters between `<`s (see the module comment). */
+type Mode = 'text' | 'tag-start' | 'tag' | '"' | "'";
+
+/**
+ * Cuts the middle out of long segments (see the module comment). A segment is a text node, an
+ * attribute value, or the inside of a tag between quotes; `<`, `>` ending a tag and the quotes are
+ * never cut, so a long attribute followed by long text stays two separate, well-formed parts.
+ * `<!…>` and `<?…>` (comments, CDATA, declarations) are read as text.
+ */
 export function createRunCapper(head: number, tail: number): { write(chunk: string): string; end(): string } {
+  let mode: Mode = 'text';
   let run = 0;
   let cutting = false;
   let tailParts: string[] = [];
@@ -50,7 +64,7 @@ export function createRunCapper(head: number, tail: number): { write(chunk: stri
     }
   }
 
-  function continueRun(piece: string, out: string[]): void {
+  function continueSegment(piece: string, out: string[]): void {
     if (piece === '') return;
     if (!cutting) {
       const room = head - run;
@@ -69,7 +83,7 @@ export function createRunCapper(head: number, tail: number): { write(chunk: stri
     keepTail(piece);
   }
 
-  function finishRun(out: string[]): void {
+  function finishSegment(out: string[]): void {
     if (cutting) {
       const joined = tailParts.join('');
       const start = safeTailStart(joined, Math.max(joined.length - tail, 0));
@@ -83,23 +97,65 @@ export function createRunCapper(head: number, tail: number): { write(chunk: stri
     dropped = 0;
   }
 
+  /** Reads from `pos` in the current mode; returns where it stopped. */
+  function step(chunk: string, pos: number, out: string[]): number {
+    if (mode === 'text') {
+      const lt = chunk.indexOf('<', pos);
+      continueSegment(chunk.slice(pos, lt === -1 ? chunk.length : lt), out);
+      if (lt === -1) return chunk.length;
+      finishSegment(out);
+      out.push('<');
+      mode = 'tag-start';
+      return lt + 1;
+    }
+    if (mode === 'tag-start') {
+      const c = chunk[pos];
+      mode = c === '!' || c === '?' ? 'text' : 'tag';
+      return pos;
+    }
+    if (mode === 'tag') {
+      let i = pos;
+      while (i < chunk.length) {
+        const c = chunk[i];
+        if (c === '"' || c === "'" || c === '>' || c === '<') break;
+        i++;
+      }
+      continueSegment(chunk.slice(pos, i), out);
+      if (i === chunk.length) return i;
+      finishSegment(out);
+      const c = chunk[i]!;
+      if (c === '<') {
+        mode = 'text';
+        return i;
+      }
+      out.push(c);
+      mode = c === '>' ? 'text' : (c as Mode);
+      return i + 1;
+    }
+    const quote = chunk.indexOf(mode, pos);
+    const lt = chunk.indexOf('<', pos);
+    const stop = quote === -1 ? lt : lt === -1 ? quote : Math.min(quote, lt);
+    continueSegment(chunk.slice(pos, stop === -1 ? chunk.length : stop), out);
+    if (stop === -1) return chunk.length;
+    finishSegment(out);
+    if (stop === lt) {
+      mode = 'text';
+      return lt;
+    }
+    out.push(mode);
+    mode = 'tag';
+    return quote + 1;
+  }
+
   return {
     write(chunk) {
       const out: string[] = [];
-      let pos = 0;
-      for (let lt = chunk.indexOf('<'); lt !== -1; lt = chunk.indexOf('<', pos)) {
-        continueRun(chunk.slice(pos, lt), out);
-        finishRun(out);
-        out.push('<');
-        run = 1;
-        pos = lt + 1;
-      }
-      continueRun(chunk.slice(pos), out);
+      for (let pos = 0; pos < chunk.length; ) pos = step(chunk, pos, out);
       return out.length === 1 ? out[0]! : out.join('');
     },
     end() {
       const out: string[] = [];
-      finishRun(out);
+      finishSegment(out);
       return out.join('');
     },
   };
