@@ -5,7 +5,7 @@ export { describeEvidenceError } from './result.js';
 export type { CheckOutcome, CriteriaEvidence, GateInput, PhaseEvidence, PhaseRunStatus } from './evidence-input.js';
 export { readCoverage, readTestReport, openTextFile, type OpenText, type ReadOptions } from './read-evidence.js';
 export { parseCoverage, parseTestReport, type TestReportFormat } from './parsers.js';
-export { mapPaths, mergeCoverage } from './coverage-merge.js';
+export { coverageMergeWarnings, mapPaths, mergeCoverage, type PhaseCoverage } from './coverage-merge.js';
 export { summarize, COVERAGE_METRICS } from './coverage-summary.js';
 export { countCases, executedCount } from './test-counts.js';
 export { evaluateGates, gateGroupStatus } from './gates.js';
