@@ -19,6 +19,9 @@ export function printOutcome(ctx: CommandContext, results: RunResults, written: 
       (failedGates.length ? ` (${failedGates.map((g) => `${g.name} ${g.actual} ${g.status}`).join(', ')})` : ''),
   ];
   if (results.message) lines.push(`  ${results.message}`);
+  const warnings = results.warnings ?? [];
+  lines.push(...warnings.slice(0, 5).map((w) => `  warning: ${w}`));
+  if (warnings.length > 5) lines.push(`  … and ${warnings.length - 5} more warnings in results.json`);
   lines.push(...written.map((file) => `  wrote ${ctx.relative(file)}`));
   if (kept) {
     lines.push(`  --keep: containers and the network of run ${kept.runId} are still running.`);

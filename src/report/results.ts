@@ -78,4 +78,9 @@ export interface RunResults {
   readonly coverage?: CoverageSummary;
   readonly gates: readonly GateResult[];
   readonly acceptance: readonly CriterionResult[];
+  /**
+   * What evidence reading accepted but a reader should know (`<phase>: …`): a tool's quirk collapsed,
+   * text dropped to stay bounded, a coverage pathMap that matched nothing, paths merged across folders.
+   */
+  readonly warnings?: readonly string[];
 }

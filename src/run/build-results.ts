@@ -9,6 +9,7 @@ import {
   evaluateCriteria,
   evaluateGates,
   mergeCoverage,
+  coverageMergeWarnings,
   summarize,
   type CheckOutcome,
   type CoverageReport,
@@ -156,6 +157,7 @@ export async function buildResults(input: Common & { readonly info: DriverInfo; 
   const acceptance = evaluateCriteria(plan.acceptance, { phases: findings, gates, checks });
   const phases = findings.map((f) => phaseResult(input, record, f));
   const coverageReports: CoverageReport[] = findings.flatMap((f) => (f.coverage?.ok ? [f.coverage.value] : []));
+  const warnings = evidenceWarnings(plan, findings);
   const { verdict, exitCode, message } = verdictOf(record, phases, { gates, acceptance });
   return {
     ...header(input, { kind: input.info.kind, engine: input.info.engine }),
@@ -169,5 +171,22 @@ export async function buildResults(input: Common & { readonly info: DriverInfo; 
     ...(coverageReports.length ? { coverage: summarize(mergeCoverage(coverageReports)) } : {}),
     gates,
     acceptance,
+    ...(warnings.length > 0 ? { warnings } : {}),
   };
+}
+
+/** Each phase's parser warnings, then the doubts about merging their coverage. */
+function evidenceWarnings(plan: TestPlan, findings: readonly PhaseFindings[]): string[] {
+  const own = findings.flatMap((f) =>
+    [f.tests, f.coverage].flatMap((r) => (r?.ok ? (r.value.warnings ?? []) : [])).map((w) => `phase ${f.name}: ${w}`),
+  );
+  const merged = coverageMergeWarnings(
+    findings.flatMap((f) => {
+      if (!f.coverage?.ok) return [];
+      const spec = plan.phases[f.name];
+      const base = spec?.workdir;
+      return [{ phase: f.name, report: f.coverage.value, ...(base ? { base } : {}) }];
+    }),
+  );
+  return [...own, ...merged];
 }
