@@ -22,7 +22,7 @@ export interface TestCounts {
 }
 
 export interface TestReport {
-  readonly format: 'junit' | 'tap';
+  readonly format: 'junit' | 'tap' | 'text';
   readonly cases: readonly TestCase[];
   readonly counts: TestCounts;
   /**
