@@ -5,7 +5,7 @@ export { describeEvidenceError } from './result.js';
 export type { CheckOutcome, CriteriaEvidence, GateInput, PhaseEvidence, PhaseRunStatus } from './evidence-input.js';
 export { readCoverage, readTestReport, readTextResults, openTextFile, type OpenText, type ReadOptions } from './read-evidence.js';
 export { parseCoverage, parseTestReport, parseTextResults, type TestReportFormat } from './parsers.js';
-export { createTextParser, type TextResultsSpec, type TextRunOutcome } from './text-parser.js';
+export { createTextParser, type TextParser, type TextResultsSpec, type TextRunOutcome } from './text-parser.js';
 export { TEXT_PRESET_NAMES, type TextPreset } from './text-presets.js';
 export { coverageMergeWarnings, mapPaths, mergeCoverage, type PhaseCoverage } from './coverage-merge.js';
 export { summarize, COVERAGE_METRICS } from './coverage-summary.js';

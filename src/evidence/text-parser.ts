@@ -40,7 +40,14 @@ export function textPatterns(spec: TextResultsSpec): TextPatterns {
   };
 }
 
-export function createTextParser(spec: TextResultsSpec, outcome: TextRunOutcome = {}): ChunkParser<TestReport> & { line(text: string): void } {
+export interface TextParser extends ChunkParser<TestReport> {
+  /** One line, when the caller already has lines (a phase's log events). */
+  line(text: string): void;
+  /** As `ChunkParser.end`; `outcome` replaces the one given at creation (the exit code is known last). */
+  end(outcome?: TextRunOutcome): TestReport;
+}
+
+export function createTextParser(spec: TextResultsSpec, outcome: TextRunOutcome = {}): TextParser {
   const patterns = textPatterns(spec);
   const cases: TestCase[] = [];
   let file: string | undefined;
@@ -73,10 +80,10 @@ export function createTextParser(spec: TextResultsSpec, outcome: TextRunOutcome 
   return {
     line,
     write: (chunk) => lines.write(chunk),
-    end() {
+    end(final = outcome) {
       const rest = lines.rest();
       if (rest !== '') line(rest);
-      const { exitCode } = outcome;
+      const { exitCode } = final;
       if (exitCode !== undefined && exitCode !== null && exitCode !== 0 && !cases.some((c) => c.status === 'failed')) {
         const where = file === undefined ? 'the command' : `stopped in ${file}`;
         cases.push({

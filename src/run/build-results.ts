@@ -19,6 +19,7 @@ import type { ExecutionRecord } from '../execute/execute-plan.js';
 import type { StepRecord } from '../execute/scheduler.js';
 import { RESULTS_VERSION, type PhaseResult, type RunResults, type ServiceResult, type StepTiming, type Verdict } from '../report/results.js';
 import type { GitInfo } from './git-info.js';
+import type { OutputResults } from './output-results.js';
 import { readPhaseEvidence, type PhaseFindings } from './phase-evidence.js';
 
 interface Common {
@@ -146,11 +147,15 @@ function verdictOf(record: ExecutionRecord, phases: readonly PhaseResult[], resu
   return failed ? { verdict: 'failed', exitCode: 1 } : { verdict: 'passed', exitCode: 0 };
 }
 
-export async function buildResults(input: Common & { readonly info: DriverInfo; readonly record: ExecutionRecord }): Promise<RunResults> {
+export async function buildResults(
+  input: Common & { readonly info: DriverInfo; readonly record: ExecutionRecord; readonly outputResults?: OutputResults },
+): Promise<RunResults> {
   const { plan, graph, record } = input;
   const stepById = new Map(record.steps.map((s) => [s.step.id, s]));
   const findings = await Promise.all(
-    graph.phases.map((name) => readPhaseEvidence(plan.phases[name]!, stepById.get(`run-phase:${name}`), record.state.phases.get(name))),
+    graph.phases.map((name) =>
+      readPhaseEvidence(plan.phases[name]!, stepById.get(`run-phase:${name}`), record.state.phases.get(name), input.outputResults?.result(name)),
+    ),
   );
   const checks = checkOutcomes(plan, record, stepById);
   const gates = evaluateGates({ gates: plan.gates, phases: findings, totalDurationMs: input.finishedAt - input.startedAt, checks });
