@@ -220,3 +220,16 @@ t.test('a folder where the results file should be', async (t) => {
 t.test('a results file that does not exist', async (t) => {
   errorOf(t, await readTestReport(join(dir, 'never-written.xml'), 'junit', 'unit'), /was not written: check that the phase's command writes it/);
 });
+
+t.test('a TAP test point with a 1 MB name is kept short', async (t) => {
+  const r = value(tap(`TAP version 13\n1..1\nnot ok 1 - ${'n'.repeat(1024 * 1024)}\n`));
+  t.equal(r.counts.failed, 1);
+  t.ok(r.cases[0]!.name.length < 8_192, `name kept at ${r.cases[0]!.name.length} chars`);
+});
+
+t.test('text results: a runner that crashed with no failing line is a failure, not zero tests passing', async (t) => {
+  const { parseTextResults } = await import('../../src/evidence/index.js');
+  const r = value(parseTextResults('tests/a.mjs\n  one ✔\ntests/b.mjs\n', { preset: 'per-file' }, { exitCode: 134 }, SOURCE));
+  t.same(r.counts, { total: 2, passed: 1, failed: 1, errored: 0, skipped: 0 });
+  t.match(r.cases[1]!.message, /stopped in tests\/b\.mjs: exited with code 134/);
+});
