@@ -77,7 +77,10 @@ export interface PhaseSpec {
   readonly needs: readonly string[];
   readonly timeoutMs?: number;
   readonly retries: number;
-  readonly results?: { readonly format: 'junit' | 'tap'; readonly path: string };
+  /** `text` without `path`: the lines the phase printed (last attempt). */
+  readonly results?:
+    | { readonly format: 'junit' | 'tap'; readonly path: string }
+    | { readonly format: 'text'; readonly text: TextResultsPlan; readonly path?: string };
   readonly coverage?: CoverageSpec;
   readonly artifacts: readonly string[];
   readonly profiles: readonly string[];
@@ -130,3 +133,8 @@ export interface TestPlan {
   /** Every secret value in the plan, for redaction. */
   readonly secrets: readonly Secret[];
 }
+
+/** Normalised `results.text`: a preset, or pass/fail(/skip/file) RegExp sources. */
+export type TextResultsPlan =
+  | { readonly preset: 'mocha' | 'pytest' | 'go' | 'cargo' | 'per-file' }
+  | { readonly pass: string; readonly fail: string; readonly skip?: string; readonly file?: string };

@@ -121,9 +121,32 @@ const Mount = Type.Object(
   { source: says(Type.String(), 'a host path relative to the plan file'), target: says(Type.String(), 'an absolute container path'), readOnly: Type.Optional(says(Type.Boolean(), 'true or false')) },
   { additionalProperties: false },
 );
+const TextResults = says(
+  Type.Object(
+    {
+      preset: Type.Optional(
+        says(
+          Type.Union([Type.Literal('mocha'), Type.Literal('pytest'), Type.Literal('go'), Type.Literal('cargo'), Type.Literal('per-file')]),
+          "'mocha', 'pytest', 'go', 'cargo' or 'per-file'",
+        ),
+      ),
+      pass: Type.Optional(says(Type.String(), 'a regular expression')),
+      fail: Type.Optional(says(Type.String(), 'a regular expression')),
+      skip: Type.Optional(says(Type.String(), 'a regular expression')),
+      file: Type.Optional(says(Type.String(), 'a regular expression')),
+      source: Type.Optional(says(Type.String(), "'output' or an absolute container path")),
+    },
+    { additionalProperties: false },
+  ),
+  "test lines to match: { preset: 'pytest' } or { pass: '^ok (.+)', fail: '^FAIL (.+)' }",
+);
 const Results = says(
-  Type.Union([Type.Object({ junit: Text }, { additionalProperties: false }), Type.Object({ tap: Text }, { additionalProperties: false })]),
-  "a results file: { junit: '/out/junit.xml' } or { tap: '/out/results.tap' }",
+  Type.Union([
+    Type.Object({ junit: Text }, { additionalProperties: false }),
+    Type.Object({ tap: Text }, { additionalProperties: false }),
+    Type.Object({ text: TextResults }, { additionalProperties: false }),
+  ]),
+  "a results file: { junit: '/out/junit.xml' }, { tap: '/out/results.tap' } or what the runner prints: { text: { preset: 'pytest' } }",
 );
 const CoverageFormatSchema = says(
   Type.Union([Type.Literal('lcov'), Type.Literal('cobertura'), Type.Literal('istanbul-summary'), Type.Literal('istanbul-final')]),

@@ -67,7 +67,20 @@ export interface MountInput {
   readonly readOnly?: boolean;
 }
 
-export type ResultsInput = { readonly junit: string } | { readonly tap: string };
+export type ResultsInput = { readonly junit: string } | { readonly tap: string } | { readonly text: TextResultsInput };
+/** Runners that print only text: pass/fail/skip line patterns (a preset's, or RegExp sources; the first capture group is the name). */
+export type TextPresetName = 'mocha' | 'pytest' | 'go' | 'cargo' | 'per-file';
+export interface TextResultsInput {
+  /** Built-in patterns for a common runner; or give `pass` and `fail` (and `skip`, `file`) yourself. */
+  readonly preset?: TextPresetName;
+  readonly pass?: string;
+  readonly fail?: string;
+  readonly skip?: string;
+  /** A file or suite header line: later tests belong to it, and a crash is named after it. */
+  readonly file?: string;
+  /** `'output'` (default): the phase's own output (last attempt); or an absolute container path of a file holding it. */
+  readonly source?: string;
+}
 export type CoverageFormat = 'lcov' | 'cobertura' | 'istanbul-summary' | 'istanbul-final';
 export interface CoverageInput {
   readonly format: CoverageFormat;

@@ -34,6 +34,8 @@ export function createCoberturaParser(): ChunkParser<CoverageReport> {
   let sourceText: string | undefined;
   let file: OpenFile | undefined;
   let method: OpenMethod | undefined;
+  /** Function keys used by the current <class>: a repeat there is another method on the same line. */
+  let classKeys = new Set<string>();
 
   sax.on('opentag', (tag: SaxesTagPlain) => {
     if (root === undefined) {
@@ -57,6 +59,7 @@ export function createCoberturaParser(): ChunkParser<CoverageReport> {
         const path = resolvePath(sources[0], filename);
         file = byPath.get(path) ?? { path, lines: {}, branches: {}, functions: {} };
         byPath.set(path, file);
+        classKeys = new Set();
         return;
       }
       case 'method': {
@@ -108,7 +111,9 @@ export function createCoberturaParser(): ChunkParser<CoverageReport> {
     } else if (tag.name === 'method' && method !== undefined) {
       if (file !== undefined) {
         const line = method.firstLine ?? 0;
-        const key = `${method.name}@${line}`;
+        let key = `${method.name}@${line}`;
+        for (let n = 2; classKeys.has(key); n++) key = `${method.name}@${line}#${n}`;
+        classKeys.add(key);
         file.functions[key] = (file.functions[key] ?? 0) + methodCalls(method);
       }
       method = undefined;

@@ -17,7 +17,8 @@ export function mergeCoverage(reports: readonly CoverageReport[]): CoverageRepor
   }
   const formats = [...new Set(reports.map((r) => r.format))];
   const files = [...byPath.values()].map((list) => (list.length === 1 ? list[0]! : mergeFile(list)));
-  return { format: formats.length === 1 ? formats[0]! : formats.length === 0 ? 'none' : 'merged', files };
+  const warnings = [...new Set(reports.flatMap((r) => r.warnings ?? []))];
+  return { format: formats.length === 1 ? formats[0]! : formats.length === 0 ? 'none' : 'merged', files, ...(warnings.length > 0 ? { warnings } : {}) };
 }
 
 function mergeFile(list: readonly FileCoverage[]): FileCoverage {
@@ -105,14 +106,57 @@ function sumRecords<K extends string | number>(records: readonly Readonly<Record
 
 /**
  * Container paths → repo paths by prefix (`{ '/app/': '' }`), longest prefix first; files that end up
- * with the same path merge. Paths no prefix matches stay as they are.
+ * with the same path merge. Paths no prefix matches stay as they are. A prefix that matched no file
+ * is a warning (a typo there silently leaves every path unmapped).
  */
 export function mapPaths(report: CoverageReport, pathMap: Readonly<Record<string, string>>): CoverageReport {
   const prefixes = Object.entries(pathMap).sort((a, b) => b[0].length - a[0].length);
   if (prefixes.length === 0) return report;
+  const used = new Set<string>();
   const files = report.files.map((file) => {
     const hit = prefixes.find(([from]) => file.path.startsWith(from));
-    return hit === undefined ? file : { ...file, path: hit[1] + file.path.slice(hit[0].length) };
+    if (hit === undefined) return file;
+    used.add(hit[0]);
+    return { ...file, path: hit[1] + file.path.slice(hit[0].length) };
   });
-  return mergeCoverage([{ format: report.format, files }]);
+  const example = report.files[0]?.path;
+  const unused = prefixes
+    .filter(([from]) => !used.has(from))
+    .map(([from]) => `coverage.pathMap ${JSON.stringify(from)} matched none of the ${report.files.length} files${example === undefined ? '' : ` (they look like ${JSON.stringify(example.slice(0, 120))})`}`);
+  const merged = mergeCoverage([{ format: report.format, files, ...(report.warnings ? { warnings: report.warnings } : {}) }]);
+  const warnings = [...(merged.warnings ?? []), ...unused];
+  return warnings.length > 0 ? { ...merged, warnings } : merged;
+}
+
+/** One phase's coverage and the folder its relative paths are relative to (its workdir), if known. */
+export interface PhaseCoverage {
+  readonly phase: string;
+  readonly report: CoverageReport;
+  readonly base?: string;
+}
+
+/**
+ * Warnings for merging phases' coverage: the same relative path from phases that ran in different
+ * folders is probably two files (four packages' `index.js`), yet merges as one.
+ */
+export function coverageMergeWarnings(inputs: readonly PhaseCoverage[]): string[] {
+  const basesByPath = new Map<string, Map<string, string[]>>();
+  for (const { phase, report, base = '' } of inputs) {
+    for (const file of report.files) {
+      if (isAbsolute(file.path)) continue;
+      const bases = basesByPath.get(file.path) ?? basesByPath.set(file.path, new Map()).get(file.path)!;
+      bases.set(base, [...(bases.get(base) ?? []), phase]);
+    }
+  }
+  const warnings: string[] = [];
+  for (const [path, bases] of basesByPath) {
+    if (bases.size < 2) continue;
+    const from = [...bases].map(([base, phases]) => `${phases.join(', ')} (in ${base === '' ? 'the default folder' : base})`).join('; ');
+    warnings.push(`coverage for ${JSON.stringify(path)} comes from phases in different folders and was merged as one file: ${from}. Give each phase a coverage.pathMap that keeps them apart`);
+  }
+  return warnings;
+}
+
+function isAbsolute(path: string): boolean {
+  return path.startsWith('/') || /^[A-Za-z]:[\\/]/.test(path);
 }

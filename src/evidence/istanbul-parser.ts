@@ -64,8 +64,10 @@ function finalFile(key: string, data: JsonObject): FileCoverage {
     const name = typeof fn['name'] === 'string' && fn['name'] !== '' ? fn['name'] : `(anonymous_${id})`;
     const decl = fn['decl'] ?? fn['loc'];
     const line = decl === undefined ? Number(fn['line'] ?? 0) : position(object(decl, `${key}.fnMap.${id}.decl`), 'start', `${key}.fnMap.${id}`).line;
-    const fnKey = `${name}@${line}`;
-    functions[fnKey] = (functions[fnKey] ?? 0) + count(f[id], `${key}.f.${id}`);
+    // Distinct ids with one name and line (c8: decorated members on one line) are distinct functions.
+    let fnKey = `${name}@${line}`;
+    for (let n = 2; fnKey in functions; n++) fnKey = `${name}@${line}#${n}`;
+    functions[fnKey] = count(f[id], `${key}.f.${id}`);
   }
   const branches: Record<string, number> = {};
   for (const [id, meta] of Object.entries(branchMap)) {

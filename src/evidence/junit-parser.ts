@@ -1,14 +1,19 @@
 /**
- * JUnit XML (pytest, Surefire, jest-junit, node --test-reporter=junit, go-junit-report), streamed
- * through saxes. Counts come from the <testcase> elements themselves, never from the summary
- * attributes, so a report cut short cannot claim more than it shows (and an unclosed document is an
- * error anyway).
+ * JUnit XML (pytest, Surefire, jest-junit, mocha, node --test-reporter=junit, go-junit-report), streamed
+ * through saxes. Counts come from the <testcase> elements themselves; the summary attributes are only
+ * checked against them (junit-totals.ts). A `<failure>`/`<error>` directly inside a `<testsuite>` (a
+ * crashed fork, a failing hook) becomes a case named after the suite. Stored text is capped and
+ * shared strings interned so that memory stays proportional to the number of cases.
  */
 import type { SaxesTagPlain } from 'saxes';
 import { createXmlReader } from './xml-stream.js';
 import { MalformedEvidence, type ChunkParser } from './result.js';
-import { capDetails, countCases, firstLine } from './test-counts.js';
+import { checkSuiteTotals, readDeclaredTotals, type SuiteScope } from './junit-totals.js';
+import { capDetails, capText, countCases, firstLine, MAX_NAME_CHARS, ownString } from './test-counts.js';
 import type { TestCase, TestReport, TestStatus } from './types.js';
+
+/** Messages and details of failing cases stop being stored past this many characters in one report. */
+const TEXT_BUDGET_CHARS = 8 * 1024 * 1024;
 
 /** Children of <testcase> we understand; anything else means the file is not what we think it is. */
 const OUTCOME_ELEMENTS = new Set(['failure', 'error', 'skipped']);
@@ -26,6 +31,12 @@ const NEUTRAL_ELEMENTS = new Set([
 
 /** node's junit reporter writes `classname="test"` on every case; it names nothing. */
 const MEANINGLESS_CLASSNAMES = new Set(['', 'test']);
+const NODE_CLASSNAME = 'test';
+
+/** node's junit reporter escapes `"` twice (`&amp;quot;`): undone for its cases only (classname `test`). */
+function undoNodeQuotes(text: string): string {
+  return text.includes('&quot;') ? text.replaceAll('&quot;', '"') : text;
+}
 
 interface OpenCase {
   readonly name: string;
@@ -38,17 +49,36 @@ interface OpenCase {
   readonly detailParts: string[];
   /** Set when the case held something no JUnit writer produces: counted as an error, never a pass. */
   damage?: string;
+  /** The tool counted it as a failure too (node's failing todo: `<skipped>` and `<failure>`). */
+  sawFailure?: boolean;
+  /** A `<failure>`/`<error>` straight inside a suite: the case ends with that element. */
+  readonly suiteLevel?: boolean;
 }
 
 export function createJunitParser(): ChunkParser<TestReport> {
   const xml = createXmlReader();
   const { sax } = xml;
   const cases: TestCase[] = [];
-  const suites: { name: string; file?: string }[] = [];
+  const warnings: string[] = [];
+  const alsoFailed = new Set<TestCase>();
+  const scopes: (SuiteScope & { readonly name: string; readonly file?: string; readonly suite: boolean })[] = [];
+  const shared = new Map<string, string>();
+  const textBudget = { left: TEXT_BUDGET_CHARS, dropped: 0 };
   let root: string | undefined;
   let current: OpenCase | undefined;
   /** Name of the direct child of <testcase> we are inside, and how deep below it. */
   let child: { name: string; depth: number; text: string } | undefined;
+
+  /** Suite names, classnames and files repeat across thousands of cases: keep one copy of each. */
+  const intern = (text: string): string => {
+    const known = shared.get(text);
+    if (known !== undefined) return known;
+    const own = capText(ownString(text), MAX_NAME_CHARS);
+    if (shared.size < 100_000) shared.set(text, own);
+    return own;
+  };
+  const suiteNames = () => scopes.filter((s) => s.suite && s.name !== '').map((s) => s.name);
+  const innermostFile = () => scopes.at(-1)?.file;
 
   sax.on('opentag', (tag: SaxesTagPlain) => {
     if (root === undefined) {
@@ -61,17 +91,41 @@ export function createJunitParser(): ChunkParser<TestReport> {
       openInsideCase(current, tag);
       return;
     }
-    if (tag.name === 'testsuite') {
-      suites.push({ name: attr(tag, 'name'), file: optionalAttr(tag, 'file') ?? suites.at(-1)?.file });
+    if (tag.name === 'testsuite' || (tag.name === 'testsuites' && scopes.length === 0)) {
+      const name = intern(attr(tag, 'name'));
+      const label = tag.name === 'testsuites' || name === '' ? `the <${tag.name}> element` : `suite "${capText(name, 200)}"`;
+      const file = optionalAttr(tag, 'file');
+      scopes.push({
+        name,
+        label,
+        suite: tag.name === 'testsuite',
+        file: file === undefined ? innermostFile() : intern(file),
+        declared: readDeclaredTotals(label, tag.attributes),
+        start: cases.length,
+        isRoot: scopes.length === 0,
+      });
     } else if (tag.name === 'testcase') {
+      const file = optionalAttr(tag, 'file');
       current = {
-        name: attr(tag, 'name'),
-        classname: attr(tag, 'classname'),
-        file: optionalAttr(tag, 'file') ?? suites.at(-1)?.file,
+        name: capText(ownString(attr(tag, 'name')), MAX_NAME_CHARS),
+        classname: intern(attr(tag, 'classname')),
+        file: file === undefined ? innermostFile() : intern(file),
         durationMs: secondsToMs(attr(tag, 'time')),
-        suitePath: suites.map((s) => s.name).filter((n) => n !== ''),
+        suitePath: suiteNames(),
         detailParts: [],
       };
+    } else if ((tag.name === 'failure' || tag.name === 'error') && scopes.length > 0) {
+      const names = suiteNames();
+      current = {
+        name: names.at(-1) ?? 'testsuites',
+        classname: '',
+        file: innermostFile(),
+        durationMs: 0,
+        suitePath: names.slice(0, -1),
+        detailParts: [],
+        suiteLevel: true,
+      };
+      openInsideCase(current, tag);
     }
   });
 
@@ -83,20 +137,30 @@ export function createJunitParser(): ChunkParser<TestReport> {
     child = { name: tag.name, depth: 0, text: '' };
     if (OUTCOME_ELEMENTS.has(tag.name)) {
       const outcome = tag.name as 'failure' | 'error' | 'skipped';
+      if (outcome !== 'skipped') c.sawFailure = true;
       c.outcome = strongerOutcome(c.outcome, outcome);
       if (c.outcome === outcome) c.outcomeMessage = optionalAttr(tag, 'message') ?? c.outcomeMessage;
     } else if (!OUTPUT_ELEMENTS.has(tag.name) && !NEUTRAL_ELEMENTS.has(tag.name)) {
-      c.damage = `unexpected <${tag.name}> inside <testcase> — the report may be damaged`;
+      c.damage = `unexpected <${capText(tag.name, 60)}> inside <testcase> — the report may be damaged`;
     }
   }
 
   const onText = (text: string): void => {
     if (current === undefined) return;
-    if (child !== undefined) child.text += text;
-    else if (text.trim() !== '') current.damage = 'unexpected text inside <testcase> — the report may be damaged';
+    if (child !== undefined) {
+      // Only what could be stored is kept (the reader already cut the middle of very long runs).
+      if (child.text.length < MAX_NAME_CHARS * 4) child.text += text;
+    } else if (text.trim() !== '') current.damage = 'unexpected text inside <testcase> — the report may be damaged';
   };
   sax.on('text', onText);
   sax.on('cdata', onText);
+
+  function closeCase(c: OpenCase): void {
+    const done = finishCase(c, textBudget, intern);
+    cases.push(done);
+    if (done.status === 'skipped' && c.sawFailure) alsoFailed.add(done);
+    current = undefined;
+  }
 
   sax.on('closetag', (tag) => {
     if (current !== undefined) {
@@ -107,15 +171,15 @@ export function createJunitParser(): ChunkParser<TestReport> {
         }
         if (OUTCOME_ELEMENTS.has(child.name) || OUTPUT_ELEMENTS.has(child.name)) current.detailParts.push(child.text);
         child = undefined;
+        if (current.suiteLevel) closeCase(current);
         return;
       }
-      if (tag.name === 'testcase') {
-        cases.push(finishCase(current));
-        current = undefined;
-      }
+      if (tag.name === 'testcase') closeCase(current);
       return;
     }
-    if (tag.name === 'testsuite') suites.pop();
+    if (tag.name === 'testsuite' || (tag.name === 'testsuites' && scopes.length === 1)) {
+      checkSuiteTotals(scopes.pop()!, cases, alsoFailed, warnings);
+    }
   });
 
   return {
@@ -125,18 +189,29 @@ export function createJunitParser(): ChunkParser<TestReport> {
     end() {
       xml.close();
       if (root === undefined) throw new MalformedEvidence('no XML element found');
-      return { format: 'junit', cases, counts: countCases(cases) };
+      if (textBudget.dropped > 0) {
+        warnings.push(`messages and details of ${textBudget.dropped} failing cases were not kept: the report's failure text passed ${TEXT_BUDGET_CHARS / 1024 / 1024} MiB`);
+      }
+      return { format: 'junit', cases, counts: countCases(cases), ...(warnings.length > 0 ? { warnings } : {}) };
     },
   };
 }
 
-function finishCase(c: OpenCase): TestCase {
+function finishCase(c: OpenCase, budget: { left: number; dropped: number }, intern: (text: string) => string): TestCase {
   const status: TestStatus = c.damage !== undefined ? 'error' : outcomeStatus(c.outcome);
-  const suite = MEANINGLESS_CLASSNAMES.has(c.classname) || c.classname === c.name ? c.suitePath.join(' > ') : c.classname;
-  const base = { suite, name: c.name, status, durationMs: c.durationMs, ...(c.file === undefined ? {} : { file: c.file }) };
+  const suite = MEANINGLESS_CLASSNAMES.has(c.classname) || c.classname === c.name ? intern(c.suitePath.join(' > ')) : c.classname;
+  const node = c.classname === NODE_CLASSNAME;
+  const name = node ? undoNodeQuotes(c.name) : c.name;
+  const base = { suite, name, status, durationMs: c.durationMs, ...(c.file === undefined ? {} : { file: c.file }) };
   if (status === 'passed') return base;
+  if (budget.left <= 0) {
+    budget.dropped++;
+    return c.damage === undefined ? base : { ...base, message: c.damage };
+  }
   const details = capDetails(c.detailParts.join('\n'));
-  const message = c.damage ?? firstLine(c.outcomeMessage) ?? firstLine(details);
+  const text = c.damage ?? firstLine(c.outcomeMessage) ?? firstLine(details);
+  const message = node && text !== undefined ? undoNodeQuotes(text) : text;
+  budget.left -= (details?.length ?? 0) + (message?.length ?? 0);
   return { ...base, ...(message === undefined ? {} : { message }), ...(details === undefined ? {} : { details }) };
 }
 

@@ -13,8 +13,8 @@ interface OpenRecord {
   readonly lines: Record<number, number>;
   readonly branchEntries: { line: number; block: string; branch: string; taken: number }[];
   readonly functions: Record<string, number>;
-  /** Lines of the functions of each name, in FN order. */
-  readonly functionLines: Map<string, number[]>;
+  /** Keys (`name@line`) of the functions of each name, in FN order. */
+  readonly functionKeys: Map<string, string[]>;
   readonly functionHitsSeen: Map<string, number>;
   readonly declared: Partial<Record<'LF' | 'LH' | 'BRF' | 'BRH' | 'FNF' | 'FNH', number>>;
   lineEntries: number;
@@ -81,7 +81,7 @@ function newRecord(path: string, startLine: number): OpenRecord {
     lines: {},
     branchEntries: [],
     functions: {},
-    functionLines: new Map(),
+    functionKeys: new Map(),
     functionHitsSeen: new Map(),
     declared: {},
     lineEntries: 0,
@@ -103,8 +103,14 @@ function readTag(r: OpenRecord, tag: string, fields: string[], fail: (m: string)
       const line = count(fields[0], 'FN line', fail);
       const name = fields.slice(fields.length >= 3 && /^\d+$/.test(fields[1] ?? '') ? 2 : 1).join(',');
       if (name === '') fail('FN without a name');
-      r.functionLines.set(name, [...(r.functionLines.get(name) ?? []), line]);
-      r.functions[`${name}@${line}`] ??= 0;
+      // c8 writes one `FN:6,get` per decorated member, so two members on one line give two identical
+      // records: distinct functions, kept apart by their order (`get@6`, `get@6#2`).
+      let key = `${name}@${line}`;
+      for (let n = 2; key in r.functions; n++) key = `${name}@${line}#${n}`;
+      const keys = r.functionKeys.get(name);
+      if (keys === undefined) r.functionKeys.set(name, [key]);
+      else keys.push(key);
+      r.functions[key] = 0;
       return;
     }
     case 'FNDA': {
@@ -112,11 +118,10 @@ function readTag(r: OpenRecord, tag: string, fields: string[], fail: (m: string)
       const name = fields.slice(1).join(',');
       // Several functions may share a name (`<instance_members_initializer>` in v8 output): the k-th FNDA
       // of a name belongs to the k-th FN of that name.
-      const lines = r.functionLines.get(name) ?? [];
+      const keys = r.functionKeys.get(name) ?? [];
       const seen = r.functionHitsSeen.get(name) ?? 0;
       r.functionHitsSeen.set(name, seen + 1);
-      const line = lines[Math.min(seen, lines.length - 1)];
-      const key = line === undefined ? name : `${name}@${line}`;
+      const key = keys[Math.min(seen, keys.length - 1)] ?? name;
       r.functions[key] = (r.functions[key] ?? 0) + hits;
       return;
     }
@@ -179,7 +184,7 @@ function branchesByKey(entries: OpenRecord['branchEntries']): Record<string, num
 /** `DA:line,hits[,checksum]` */
 function readLineHits(r: OpenRecord, value: string, fail: (m: string) => never): void {
   const comma = value.indexOf(',');
-  if (comma === -1) fail(`DA needs line,hits: ${JSON.stringify(value)}`);
+  if (comma === -1) fail(`DA needs line,hits: ${quote(value)}`);
   const next = value.indexOf(',', comma + 1);
   const line = digits(value, 0, comma, 'DA line', fail);
   const hits = digits(value, comma + 1, next === -1 ? value.length : next, 'DA hit count', fail);
@@ -194,10 +199,15 @@ function digits(text: string, start: number, end: number, what: string, fail: (m
   let n = 0;
   for (let i = start; i < end; i++) {
     const d = text.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) fail(`${what} is not a whole number: ${JSON.stringify(text.slice(start, end))}`);
+    if (d < 0 || d > 9) fail(`${what} is not a whole number: ${quote(text.slice(start, end))}`);
     n = n * 10 + d;
   }
   return n;
+}
+
+/** A bit of the offending text for a message, never the whole of a huge line. */
+function quote(text: string): string {
+  return text.length > 60 ? `${JSON.stringify(text.slice(0, 60))}…` : JSON.stringify(text);
 }
 
 function count(text: string | undefined, what: string, fail: (m: string) => never): number {

@@ -5,11 +5,12 @@ import { mapPaths } from './coverage-merge.js';
 import { createIstanbulFinalParser, createIstanbulSummaryParser } from './istanbul-parser.js';
 import { createJunitParser } from './junit-parser.js';
 import { createLcovParser } from './lcov-parser.js';
-import { INLINE_SOURCE, parseText, type ChunkParser, type EvidenceResult, type EvidenceSource } from './result.js';
+import { evidenceError, INLINE_SOURCE, malformedMessage, parseText, type ChunkParser, type EvidenceResult, type EvidenceSource } from './result.js';
 import { createTapParser } from './tap-parser.js';
+import { createTextParser, type TextResultsSpec, type TextRunOutcome } from './text-parser.js';
 import type { CoverageReport, TestReport } from './types.js';
 
-export type TestReportFormat = TestReport['format'];
+export type TestReportFormat = 'junit' | 'tap';
 
 export function testReportParser(format: TestReportFormat): ChunkParser<TestReport> {
   return format === 'junit' ? createJunitParser() : createTapParser();
@@ -28,9 +29,10 @@ export function coverageParser(format: CoverageFormat): ChunkParser<CoverageRepo
   }
 }
 
-export const FORMAT_NAMES: Readonly<Record<TestReportFormat | CoverageFormat, string>> = {
+export const FORMAT_NAMES: Readonly<Record<TestReportFormat | 'text' | CoverageFormat, string>> = {
   junit: 'JUnit XML',
   tap: 'TAP',
+  text: 'test output',
   lcov: 'lcov',
   cobertura: 'Cobertura XML',
   'istanbul-final': 'istanbul coverage-final.json',
@@ -49,4 +51,20 @@ export function parseCoverage(
 ): EvidenceResult<CoverageReport> {
   const result = parseText(coverageParser(format), text, source, FORMAT_NAMES[format]);
   return result.ok ? { ok: true, value: mapPaths(result.value, pathMap) } : result;
+}
+
+/** Test results from a runner's printed output held in memory (see text-parser.ts). */
+export function parseTextResults(
+  text: string,
+  spec: TextResultsSpec,
+  outcome: TextRunOutcome = {},
+  source: EvidenceSource = INLINE_SOURCE,
+): EvidenceResult<TestReport> {
+  try {
+    const parser = createTextParser(spec, outcome);
+    parser.write(text);
+    return { ok: true, value: parser.end() };
+  } catch (err) {
+    return { ok: false, error: evidenceError(source, malformedMessage(err, FORMAT_NAMES.text)) };
+  }
 }

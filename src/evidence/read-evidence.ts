@@ -8,6 +8,7 @@ import type { CoverageFormat } from '../dsl/types.js';
 import { mapPaths } from './coverage-merge.js';
 import { coverageParser, FORMAT_NAMES, testReportParser, type TestReportFormat } from './parsers.js';
 import { evidenceError, malformedMessage, type ChunkParser, type EvidenceResult, type EvidenceSource } from './result.js';
+import { createTextParser, type TextResultsSpec, type TextRunOutcome } from './text-parser.js';
 import type { CoverageReport, TestReport } from './types.js';
 
 /** Opens a file as text chunks; injected so tests need no disk. */
@@ -39,6 +40,24 @@ export async function readCoverage(
   const source = sourceOf(file, phase);
   const result = await readWith(coverageParser(format), source, FORMAT_NAMES[format], options.openText ?? openTextFile);
   return result.ok ? { ok: true, value: mapPaths(result.value, pathMap) } : result;
+}
+
+/** Test results from a file holding a runner's printed output (`results: { text: { path } }`). */
+export async function readTextResults(
+  file: string,
+  spec: TextResultsSpec,
+  phase?: string,
+  outcome: TextRunOutcome = {},
+  options: ReadOptions = {},
+): Promise<EvidenceResult<TestReport>> {
+  const source = sourceOf(file, phase);
+  let parser: ChunkParser<TestReport>;
+  try {
+    parser = createTextParser(spec, outcome);
+  } catch (err) {
+    return { ok: false, error: evidenceError(source, malformedMessage(err, FORMAT_NAMES.text)) };
+  }
+  return readWith(parser, source, FORMAT_NAMES.text, options.openText ?? openTextFile);
 }
 
 function sourceOf(file: string, phase: string | undefined): EvidenceSource {

@@ -8,7 +8,7 @@
 import { LineSplitter } from '../text/line-splitter.js';
 import { MalformedEvidence, type ChunkParser } from './result.js';
 import { classifyTapLine, readDiagnostics, type TapPoint } from './tap-line.js';
-import { capDetails, countCases } from './test-counts.js';
+import { capDetails, capText, countCases, MAX_MESSAGE_CHARS, MAX_NAME_CHARS } from './test-counts.js';
 import type { TestCase, TestReport } from './types.js';
 
 interface Point extends TapPoint {
@@ -192,11 +192,12 @@ function collect(level: Level, path: readonly string[], out: TestCase[], bailed:
 
 function leaf(point: Point, path: readonly string[], name: string, durationMs: number, message: string | undefined, file: string | undefined): TestCase {
   const status = point.directive !== undefined ? 'skipped' : point.ok ? 'passed' : 'failed';
-  const base = { suite: path.join(' > '), name, status, durationMs, ...(file === undefined ? {} : { file }) } as const;
+  const base = { suite: path.join(' > '), name: capText(name, MAX_NAME_CHARS), status, durationMs, ...(file === undefined ? {} : { file }) } as const;
   if (status === 'passed') return base;
   const directiveMessage = point.directive === undefined ? undefined : `${point.directive.kind.toUpperCase()} ${point.directive.reason}`.trim();
   const details = status === 'failed' ? capDetails((point.yaml ?? []).join('\n')) : undefined;
-  const text = directiveMessage ?? message;
+  const full = directiveMessage ?? message;
+  const text = full === undefined ? undefined : capText(full, MAX_MESSAGE_CHARS);
   return { ...base, ...(text === undefined ? {} : { message: text }), ...(details === undefined ? {} : { details }) };
 }
 

@@ -19,20 +19,41 @@ export function executedCount(counts: TestCounts): number {
   return counts.passed + counts.failed + counts.errored;
 }
 
-/** Failure text is capped so that a 20k-case report stays a readable results.json. */
-export const MAX_DETAILS_CHARS = 4000;
+/**
+ * Stored text is capped so that memory and results.json stay proportional to the number of tests,
+ * whatever a tool (or an attacker) writes: names and messages at 4 KiB, details at 8 KiB.
+ */
+export const MAX_NAME_CHARS = 4096;
+export const MAX_MESSAGE_CHARS = 4096;
+export const MAX_DETAILS_CHARS = 8192;
+
+/** `text` cut to `max` characters with a marker saying how much was dropped (never mid surrogate pair). */
+export function capText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let end = max;
+  const code = text.charCodeAt(end - 1);
+  if (code >= 0xd800 && code <= 0xdbff) end--;
+  return `${text.slice(0, end)}… ${text.length - end} characters cut`;
+}
 
 export function capDetails(text: string): string | undefined {
   const trimmed = text.trim();
   if (trimmed === '') return undefined;
-  return trimmed.length > MAX_DETAILS_CHARS ? `${trimmed.slice(0, MAX_DETAILS_CHARS)}\n… (cut)` : trimmed;
+  return capText(trimmed, MAX_DETAILS_CHARS);
+}
+
+/** A copy that does not keep the (much larger) chunk it was sliced from alive. */
+export function ownString(text: string): string {
+  return text.length < 13 ? text : (' ' + text).slice(1);
 }
 
 export function firstLine(text: string | undefined): string | undefined {
   if (text === undefined) return undefined;
-  const line = text
+  // Only the start is looked at: a 50 MB message must not be split into lines.
+  const head = text.length > MAX_MESSAGE_CHARS * 4 ? text.slice(0, MAX_MESSAGE_CHARS * 4) : text;
+  const line = head
     .split('\n')
     .map((l) => l.trim())
     .find((l) => l !== '');
-  return line === undefined || line === '' ? undefined : line;
+  return line === undefined || line === '' ? undefined : capText(line, MAX_MESSAGE_CHARS);
 }

@@ -22,9 +22,14 @@ export interface TestCounts {
 }
 
 export interface TestReport {
-  readonly format: 'junit' | 'tap';
+  readonly format: 'junit' | 'tap' | 'text';
   readonly cases: readonly TestCase[];
   readonly counts: TestCounts;
+  /**
+   * What the parser accepted but a reader should know: a real tool's quirk it collapsed (duplicate
+   * cases), detail it dropped to stay bounded. Absent when there is nothing to say.
+   */
+  readonly warnings?: readonly string[];
 }
 
 export type CoverageMetric = 'lines' | 'branches' | 'functions' | 'statements';
@@ -57,6 +62,8 @@ export interface FileCoverage {
 export interface CoverageReport {
   readonly format: string;
   readonly files: readonly FileCoverage[];
+  /** As for `TestReport.warnings`: duplicate records collapsed, a `pathMap` that matched nothing, … */
+  readonly warnings?: readonly string[];
 }
 
 export type CoverageSummary = Readonly<Record<CoverageMetric, MetricTotals & { readonly pct: number | null }>>;

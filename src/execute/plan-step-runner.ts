@@ -19,7 +19,7 @@ export function phaseOutputDir(outDir: string, phase: string): string {
 /** The container paths a phase's evidence and artifacts live at. */
 export function phaseCollectPaths(phase: PhaseSpec): string[] {
   return [
-    ...(phase.results ? [phase.results.path] : []),
+    ...(phase.results?.path !== undefined ? [phase.results.path] : []),
     ...(phase.coverage ? [phase.coverage.path] : []),
     ...phase.artifacts,
   ];

@@ -10,6 +10,7 @@ import {
   evaluateCriteria,
   evaluateGates,
   mergeCoverage,
+  coverageMergeWarnings,
   summarize,
   type CheckOutcome,
   type CoverageReport,
@@ -21,6 +22,7 @@ import type { StepRecord } from '../execute/scheduler.js';
 import { RESULTS_VERSION, type PhaseResult, type RunResults, type ServiceResult, type StepTiming } from '../report/results.js';
 import { decideVerdict, VERDICT_EXIT } from '../report/verdict.js';
 import type { GitInfo } from './git-info.js';
+import type { OutputResults } from './output-results.js';
 import { readPhaseEvidence, type PhaseFindings } from './phase-evidence.js';
 
 interface Common {
@@ -193,11 +195,15 @@ function checkOutcomes(plan: TestPlan, record: ExecutionRecord, steps: StepsById
   return outcomes;
 }
 
-export async function buildResults(input: Common & { readonly info: DriverInfo; readonly record: ExecutionRecord }): Promise<RunResults> {
+export async function buildResults(
+  input: Common & { readonly info: DriverInfo; readonly record: ExecutionRecord; readonly outputResults?: OutputResults },
+): Promise<RunResults> {
   const { plan, graph, record } = input;
   const stepById = new Map(record.steps.map((s) => [s.step.id, s]));
   const findings = await Promise.all(
-    graph.phases.map((name) => readPhaseEvidence(plan.phases[name]!, stepById.get(stepId.phase(name)), record.state.phases.get(name))),
+    graph.phases.map((name) =>
+      readPhaseEvidence(plan.phases[name]!, stepById.get(stepId.phase(name)), record.state.phases.get(name), input.outputResults?.result(name)),
+    ),
   );
   const checks = checkOutcomes(plan, record, stepById);
   const gates = evaluateGates({ gates: plan.gates, phases: findings, totalDurationMs: input.finishedAt - input.startedAt, checks });
@@ -212,6 +218,7 @@ export async function buildResults(input: Common & { readonly info: DriverInfo; 
     gates,
     acceptance,
   });
+  const warnings = evidenceWarnings(plan, findings);
   return {
     ...header(input, { kind: input.info.kind, engine: input.info.engine }),
     verdict,
@@ -224,5 +231,22 @@ export async function buildResults(input: Common & { readonly info: DriverInfo; 
     ...(coverageReports.length ? { coverage: summarize(mergeCoverage(coverageReports)) } : {}),
     gates,
     acceptance,
+    ...(warnings.length > 0 ? { warnings } : {}),
   };
+}
+
+/** Each phase's parser warnings, then the doubts about merging their coverage. */
+function evidenceWarnings(plan: TestPlan, findings: readonly PhaseFindings[]): string[] {
+  const own = findings.flatMap((f) =>
+    [f.tests, f.coverage].flatMap((r) => (r?.ok ? (r.value.warnings ?? []) : [])).map((w) => `phase ${f.name}: ${w}`),
+  );
+  const merged = coverageMergeWarnings(
+    findings.flatMap((f) => {
+      if (!f.coverage?.ok) return [];
+      const spec = plan.phases[f.name];
+      const base = spec?.workdir;
+      return [{ phase: f.name, report: f.coverage.value, ...(base ? { base } : {}) }];
+    }),
+  );
+  return [...own, ...merged];
 }

@@ -1,6 +1,6 @@
 /** Reads what each phase left behind (test results, coverage) into per-phase evidence. */
 import type { PhaseSpec } from '../dsl/plan.js';
-import { readCoverage, readTestReport, type CoverageReport, type EvidenceResult, type PhaseEvidence, type PhaseRunStatus, type TestReport } from '../evidence/index.js';
+import { readCoverage, readTestReport, readTextResults, type CoverageReport, type EvidenceResult, type PhaseEvidence, type PhaseRunStatus, type TestReport } from '../evidence/index.js';
 import type { CollectedFile } from '../drivers/driver.js';
 import type { StepRecord } from '../execute/scheduler.js';
 import type { PhaseState } from '../execute/run-state.js';
@@ -26,7 +26,13 @@ export interface PhaseFindings extends PhaseEvidence {
   readonly message?: string;
 }
 
-export async function readPhaseEvidence(spec: PhaseSpec, step: StepRecord | undefined, state: PhaseState | undefined): Promise<PhaseFindings> {
+export async function readPhaseEvidence(
+  spec: PhaseSpec,
+  step: StepRecord | undefined,
+  state: PhaseState | undefined,
+  /** Results read from the phase's own output (`results: { text }` without a file), when it has them. */
+  fromOutput?: EvidenceResult<TestReport>,
+): Promise<PhaseFindings> {
   const attempts = state?.attempts ?? [];
   const last = attempts.at(-1);
   if (!last) {
@@ -36,9 +42,14 @@ export async function readPhaseEvidence(spec: PhaseSpec, step: StepRecord | unde
   const durationMs = attempts.reduce((sum, a) => sum + a.durationMs, 0);
   const files = state?.collected ?? [];
   let tests: EvidenceResult<TestReport> | undefined;
-  if (spec.results) {
-    const found = locate(spec, spec.results.path, files, 'results');
-    tests = typeof found === 'string' ? await readTestReport(found, spec.results.format, spec.name) : found;
+  const results = spec.results;
+  if (results?.format === 'text' && results.path === undefined) {
+    tests = fromOutput ?? { ok: false, error: { file: '(output)', phase: spec.name, message: `the phase's output was not seen (phases.${spec.name}.results)` } };
+  } else if (results?.path !== undefined) {
+    const found = locate(spec, results.path, files, 'results');
+    if (typeof found !== 'string') tests = found;
+    else if (results.format === 'text') tests = await readTextResults(found, results.text, spec.name, { exitCode: last.exitCode });
+    else tests = await readTestReport(found, results.format, spec.name);
   }
   let coverage: EvidenceResult<CoverageReport> | undefined;
   if (spec.coverage) {

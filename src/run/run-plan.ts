@@ -10,6 +10,7 @@ import { redactResults } from '../report/redact-results.js';
 import type { RunResults } from '../report/results.js';
 import { buildResults, engineFailureResults } from './build-results.js';
 import { gitInfo } from './git-info.js';
+import { createOutputResults } from './output-results.js';
 
 export interface RunPlanOptions {
   readonly plan: TestPlan;
@@ -49,10 +50,14 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResults> {
   const info: DriverInfo = engine.info;
   onEvent({ kind: 'run-started', runId: run.runId, plan: plan.name, driver: info.engine, at: startedAt });
 
+  const outputResults = createOutputResults(plan);
   const record = await executePlan(plan, graph, driver, {
     run,
     signal,
-    onEvent,
+    onEvent: (event) => {
+      outputResults.onEvent(event);
+      onEvent(event);
+    },
     now,
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),
     failFast: options.failFast ?? false,
@@ -60,6 +65,6 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResults> {
   });
   // Pruning what dead runs of this plan left touches none of this run's resources: it runs alongside.
   await pruned;
-  const results = await buildResults({ plan, graph, run, git, startedAt, finishedAt: now(), info, record });
+  const results = await buildResults({ plan, graph, run, git, startedAt, finishedAt: now(), info, record, outputResults });
   return redactResults(results, secrets);
 }

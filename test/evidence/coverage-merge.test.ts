@@ -1,6 +1,6 @@
 import t from 'tap';
 import fc from 'fast-check';
-import { mapPaths, mergeCoverage } from '../../src/evidence/coverage-merge.js';
+import { coverageMergeWarnings, mapPaths, mergeCoverage } from '../../src/evidence/coverage-merge.js';
 import { summarize } from '../../src/evidence/coverage-summary.js';
 import { parseCoverage } from '../../src/evidence/parsers.js';
 import type { CoverageReport, FileCoverage } from '../../src/evidence/types.js';
@@ -117,4 +117,24 @@ t.test('property: merging is order-free, a report merged with itself is unchange
     { numRuns: 300 },
   );
   t.pass('held');
+});
+
+t.test('a pathMap prefix that matched no file is a warning naming it and what the paths look like', async (t) => {
+  const mapped = mapPaths(report(file('/work/src/a.js', { 1: 1 })), { '/app/': '', '/work/': '' });
+  t.same(mapped.files.map((f) => f.path), ['src/a.js']);
+  t.same(mapped.warnings, ['coverage.pathMap "/app/" matched none of the 1 files (they look like "/work/src/a.js")']);
+  t.equal(mapPaths(report(file('/app/a.js', { 1: 1 })), { '/app/': '' }).warnings, undefined, 'no warning when every prefix matched');
+});
+
+t.test('the same relative path from phases in different folders is a merge warning; one folder is not', async (t) => {
+  const pkg = (phase: string, base?: string) => ({ phase, report: report(file('index.js', { 1: 1 }), file('/abs/x.js', { 1: 1 })), ...(base ? { base } : {}) });
+  const warnings = coverageMergeWarnings([pkg('api', '/repo/packages/api'), pkg('web', '/repo/packages/web'), pkg('web-e2e', '/repo/packages/web')]);
+  t.equal(warnings.length, 1, 'absolute paths are never ambiguous');
+  t.match(warnings[0], /coverage for "index.js" comes from phases in different folders and was merged as one file: api \(in \/repo\/packages\/api\); web, web-e2e \(in \/repo\/packages\/web\)\. Give each phase a coverage.pathMap/);
+  t.same(coverageMergeWarnings([pkg('unit'), pkg('integration')]), []);
+});
+
+t.test('merging keeps the warnings of the reports merged', async (t) => {
+  const merged = mergeCoverage([{ ...report(file('a.js', { 1: 1 })), warnings: ['w1'] }, { ...report(file('a.js', { 2: 1 })), warnings: ['w1', 'w2'] }]);
+  t.same(merged.warnings, ['w1', 'w2']);
 });

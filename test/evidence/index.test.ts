@@ -5,6 +5,7 @@ t.test('the evidence entry point exports exactly the public functions', async (t
   t.same(Object.keys(evidence).sort(), [
     'COVERAGE_METRICS',
     'countCases',
+    'coverageMergeWarnings',
     'describeEvidenceError',
     'evaluateCriteria',
     'evaluateGates',

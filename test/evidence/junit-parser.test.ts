@@ -79,9 +79,14 @@ t.test('nested testsuites join their names; file is inherited from the nearest s
   t.equal(r.cases[1]!.message, 'boom', 'message falls back to the first line of the text');
 });
 
-t.test('counts come from the cases, not from the summary attributes', async (t) => {
-  const r = unwrap(inline('<testsuite tests="40" failures="0"><testcase name="only"/></testsuite>'));
+t.test('counts come from the cases; summary attributes that claim more than the file holds are an error', async (t) => {
+  const fewer = inline('<testsuite tests="40" failures="0"><testcase name="only"/></testsuite>');
+  t.match(fewer, { ok: false, error: { message: /the <testsuite> element declares 40 tests \(0 skipped\) but holds 1 that ran: the report is damaged or was cut short/ } });
+  const hidden = inline('<testsuites><testsuite name="api" tests="2" failures="1" skipped="0"><testcase name="a"/><testcase name="b"/></testsuite></testsuites>');
+  t.match(hidden, { ok: false, error: { message: /suite "api" declares 1 failure\/errors but holds 0 failing test cases/ } });
+  const r = unwrap(inline('<testsuite tests="1" failures="0"><testcase name="only"/></testsuite>'));
   t.same(r.counts, { total: 1, passed: 1, failed: 0, errored: 0, skipped: 0 });
+  t.equal(r.warnings, undefined);
 });
 
 t.test('an empty report parses to zero cases (the tests gate then refuses it)', async (t) => {
@@ -109,4 +114,65 @@ t.test('malformed, truncated, empty and foreign XML are errors naming file and p
       t.match(r.error, { file: 'inline.xml', phase: 'unit', message: pattern });
     }
   }
+});
+
+t.test('pytest collection error: the unimportable module is a failing case, so the tests gate goes red', async (t) => {
+  const r = junit('pytest/junit-collection-error.xml');
+  t.same(r.counts, { total: 1, passed: 0, failed: 0, errored: 1, skipped: 0 });
+  t.match(r.cases[0], { name: 'tests.test_broken', status: 'error', message: 'collection failure', details: /No module named 'not_a_real_module'/ });
+});
+
+for (const version of ['10.8.2', '11.8.0']) {
+  t.test(`mocha ${version} xunit: a failing "before all" hook is a failure; its header leaves hooks out of tests=`, async (t) => {
+    const r = junit(`mocha/${version}/xunit.xml`);
+    t.same(r.counts, { total: 4, passed: 1, failed: 2, errored: 0, skipped: 1 });
+    t.match(r.cases[0], { suite: 'database', name: '"before all" hook for "inserts a row"', status: 'failed', message: /ECONNREFUSED/ });
+    t.equal(r.warnings, undefined, 'more cases than tests= without duplicates is what mocha writes, not damage');
+  });
+
+  t.test(`mocha ${version} + mocha-junit-reporter: the hook case fails; pending tests are left out of the file`, async (t) => {
+    const r = junit(`mocha/${version}/junit.xml`);
+    t.same(r.counts, { total: 3, passed: 1, failed: 2, errored: 0, skipped: 0 });
+    t.match(r.cases.find((c) => /before all/.test(c.name)), { status: 'failed', message: 'connect ECONNREFUSED 127.0.0.1:5432' });
+  });
+}
+
+t.test('Surefire: a failing @BeforeAll is a case with an empty name and an error', async (t) => {
+  const r = junit('surefire/TEST-demo.BeforeAllTest.xml');
+  t.same(r.counts, { total: 1, passed: 0, failed: 0, errored: 1, skipped: 0 });
+  t.match(r.cases[0], { suite: 'demo.BeforeAllTest', status: 'error', message: 'connect ECONNREFUSED 127.0.0.1:5432' });
+});
+
+t.test("node's junit reporter escapes quotes twice: names and messages read as the test wrote them", async (t) => {
+  const r = junit('node-test/quotes-junit.xml');
+  t.same(r.cases.map((c) => c.name), ['says "hello" & <bye>', "it's 'quoted'"]);
+  t.match(r.cases[1]!.message, `'"a"' !== "'a'"`);
+});
+
+t.test('a <failure> or <error> straight inside a <testsuite> is a failing case named after the suite', async (t) => {
+  const r = unwrap(
+    inline(
+      '<testsuites><testsuite name="pkg" tests="1" failures="0" errors="1"><testsuite name="db" tests="0" errors="1"><error message="fork crashed">VM terminated</error></testsuite><testcase name="ok" classname="pkg"/></testsuite></testsuites>',
+    ),
+  );
+  t.same(r.counts, { total: 2, passed: 1, failed: 0, errored: 1, skipped: 0 });
+  t.match(r.cases[0], { suite: 'pkg', name: 'db', status: 'error', message: 'fork crashed', details: 'VM terminated' });
+  const failure = unwrap(inline('<testsuite name="only"><failure message="before all hook">x</failure></testsuite>'));
+  t.match(failure.cases, [{ name: 'only', status: 'failed', message: 'before all hook' }]);
+});
+
+t.test('exact duplicates beyond the declared count collapse with a warning; different cases are kept', async (t) => {
+  const dup = '<testcase classname="a" name="x" time="0.1"/>';
+  const r = unwrap(inline(`<testsuite name="s" tests="2" failures="0" skipped="0">${dup}${dup}<testcase classname="a" name="y"/></testsuite>`));
+  t.same(r.cases.map((c) => c.name), ['x', 'y']);
+  t.match(r.warnings, [/suite "s": 1 duplicate test case collapsed \(the file holds 3 where its header says 2/]);
+  const repeated = unwrap(inline(`<testsuite name="s" tests="2">${dup}${dup}</testsuite>`));
+  t.equal(repeated.cases.length, 2, 'two same-named cases the header counts are two tests');
+  t.equal(repeated.warnings, undefined);
+  const failedTwice = unwrap(inline(`<testsuite name="s" tests="1" failures="1">${dup}<testcase classname="a" name="x"><failure message="m"/></testcase></testsuite>`));
+  t.same(failedTwice.counts, { total: 2, passed: 1, failed: 1, errored: 0, skipped: 0 }, 'a pass and a failure of one name are not duplicates');
+});
+
+t.test('a declared total that is not a number is damage', async (t) => {
+  t.match(inline('<testsuite name="s" tests="many"><testcase name="a"/></testsuite>'), { ok: false, error: { message: /suite "s" has tests="many", not a whole number/ } });
 });

@@ -11,7 +11,7 @@ import { checkShape } from './shape.js';
 import { checkImageReferences, checkServiceAndPhaseReferences } from './rule-references.js';
 import { checkCycles } from './rule-cycles.js';
 import { checkAcceptance } from './rule-acceptance.js';
-import { checkLocalhostPorts, checkNotEmpty, checkRegexes, checkSecretsFromEnv } from './rule-values.js';
+import { checkLocalhostPorts, checkNotEmpty, checkRegexes, checkSecretsFromEnv, checkTextResults } from './rule-values.js';
 import { checkTemplates } from './rule-templates.js';
 import { normalise } from './normalise.js';
 
@@ -27,6 +27,7 @@ export const RULES: readonly Rule[] = [
   checkLocalhostPorts,
   checkSecretsFromEnv,
   checkRegexes,
+  checkTextResults,
   checkTemplates,
 ];
 

@@ -1,6 +1,6 @@
 /** A valid `PlanInput` → the `TestPlan` the engine runs. Only called once every rule passed. */
 import { isAbsolute, resolve } from 'node:path';
-import type { CommandCheckInput, CriterionInput, EnvInput, ImageInput, PhaseInput, PlanInput, ServiceInput } from '../types.js';
+import type { CommandCheckInput, CriterionInput, EnvInput, ImageInput, PhaseInput, PlanInput, ResultsInput, ServiceInput } from '../types.js';
 import type { CommandCheckSpec, CriterionSpec, EnvSpec, EnvValueSpec, GatesSpec, ImageSpec, ImageUse, PhaseSpec, ServiceSpec, TestPlan } from '../plan.js';
 import { Secret } from '../secret.js';
 import { parseDuration } from '../duration.js';
@@ -61,7 +61,7 @@ function service(n: Normaliser, name: string, input: ServiceInput<string, string
 }
 
 function phase(n: Normaliser, name: string, input: PhaseInput<string, string, string>): PhaseSpec {
-  const results = input.results === undefined ? undefined : 'junit' in input.results ? { format: 'junit' as const, path: input.results.junit } : { format: 'tap' as const, path: input.results.tap };
+  const results = input.results === undefined ? undefined : normaliseResults(input.results);
   return {
     name,
     image: imageUse(n, input.image),
@@ -143,4 +143,15 @@ export function normalise(plan: Input, source: { file: string; dir: string }, pr
     acceptance,
     secrets: n.secrets,
   };
+}
+
+function normaliseResults(input: ResultsInput): NonNullable<PhaseSpec['results']> {
+  if ('junit' in input) return { format: 'junit', path: input.junit };
+  if ('tap' in input) return { format: 'tap', path: input.tap };
+  const { source, ...spec } = input.text;
+  const text =
+    spec.preset !== undefined
+      ? { preset: spec.preset }
+      : { pass: spec.pass!, fail: spec.fail!, ...(spec.skip === undefined ? {} : { skip: spec.skip }), ...(spec.file === undefined ? {} : { file: spec.file }) };
+  return { format: 'text', text, ...(source === undefined || source === 'output' ? {} : { path: source }) };
 }

@@ -87,3 +87,23 @@ export function checkRegexes(ctx: RuleContext): void {
     checkRegex(ctx, field(field(criterion, 'verifiedBy'), 'tests'), ['acceptance', i, 'verifiedBy', 'tests']);
   });
 }
+
+/** `results.text`: a preset or pass + fail patterns (not both), valid RegExps, a source that is `output` or an absolute path. */
+export function checkTextResults(ctx: RuleContext): void {
+  for (const [name, phase] of entriesOf(field(ctx.plan, 'phases'))) {
+    const text = field(field(phase, 'results'), 'text');
+    if (!isObject(text)) continue;
+    const path: Path = ['phases', name, 'results', 'text'];
+    const patterns = (['pass', 'fail', 'skip', 'file'] as const).filter((k) => field(text, k) !== undefined);
+    if (field(text, 'preset') !== undefined && patterns.length > 0) {
+      ctx.report([...path, patterns[0]!], `give either 'preset' or your own patterns, not both: remove '${patterns[0]}' or 'preset'`);
+    } else if (field(text, 'preset') === undefined && (field(text, 'pass') === undefined || field(text, 'fail') === undefined)) {
+      ctx.report(path, "say which lines are tests: { preset: 'mocha' | 'pytest' | 'go' | 'cargo' | 'per-file' } or { pass: '^ok (.+)', fail: '^FAIL (.+)' }");
+    }
+    for (const key of patterns) checkRegex(ctx, field(text, key), [...path, key]);
+    const source = stringField(text, 'source');
+    if (source !== undefined && source !== 'output' && !source.startsWith('/')) {
+      ctx.report([...path, 'source'], `'${source}' is neither 'output' nor an absolute container path: write 'output' or e.g. '/out/test-output.txt'`);
+    }
+  }
+}

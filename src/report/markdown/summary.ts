@@ -48,7 +48,9 @@ export function summaryList(results: RunResults, outcome: Outcome): string {
     items.push(['Selection', selectionText(results)]);
   }
   const description = results.plan.description ? `${oneLine(results.plan.description)}\n\n` : '';
-  return `${description}## Summary\n\n${items.map(([k, v]) => `- **${k}:** ${v}`).join('\n')}`;
+  const warnings = (results.warnings ?? []).map((w) => `- ⚠ ${oneLine(w)}`);
+  const warningList = warnings.length > 0 ? `\n\n**Evidence warnings:**\n\n${warnings.join('\n')}` : '';
+  return `${description}## Summary\n\n${items.map(([k, v]) => `- **${k}:** ${v}`).join('\n')}${warningList}`;
 }
 
 function commitText(results: RunResults): string {

@@ -1,0 +1,98 @@
+/**
+ * The totals a `<testsuite>`/`<testsuites>` declares (`tests`, `failures`, `errors`, `skipped`) checked
+ * against the cases it holds. The direction that could hide a failure is an error: more failures or
+ * more executed tests declared than the file shows (cut short, edited, damaged). The other direction is
+ * what real tools write (mocha's xunit leaves hooks out of `tests`, jest-junit its todos, mocha under
+ * load repeats a case): exact duplicates beyond the declared count collapse with a warning, the rest
+ * is accepted as the cases say.
+ */
+import { MalformedEvidence } from './result.js';
+import type { TestCase } from './types.js';
+
+export interface DeclaredTotals {
+  readonly tests?: number;
+  readonly failures?: number;
+  readonly errors?: number;
+  readonly skipped?: number;
+}
+
+export function readDeclaredTotals(label: string, attributes: Readonly<Record<string, unknown>>): DeclaredTotals {
+  const totals: Record<string, number> = {};
+  for (const key of ['tests', 'failures', 'errors', 'skipped'] as const) {
+    const value = attributes[key];
+    if (typeof value !== 'string' || value.trim() === '') continue;
+    const text = value.trim().replace(/,/g, '');
+    if (!/^\d{1,15}$/.test(text)) throw new MalformedEvidence(`${label} has ${key}="${value.slice(0, 40)}", not a whole number: the report is damaged`);
+    totals[key] = Number(text);
+  }
+  return totals;
+}
+
+export interface SuiteScope {
+  readonly label: string;
+  readonly declared: DeclaredTotals;
+  /** Index in `cases` of the first case inside this suite. */
+  readonly start: number;
+  /** The root element: a missing `skipped` there means none. */
+  readonly isRoot: boolean;
+}
+
+/**
+ * Checks one suite when it closes; its cases are `cases[scope.start..]`. May remove exact duplicates
+ * from that range (in place). `alsoFailed`: skipped cases the tool also counted as failures (node's
+ * failing todo).
+ */
+export function checkSuiteTotals(scope: SuiteScope, cases: TestCase[], alsoFailed: ReadonlySet<TestCase>, warnings: string[]): void {
+  const { declared, label, start } = scope;
+  const held = cases.length - start;
+  if (declared.tests !== undefined && held > declared.tests) {
+    const removed = collapseDuplicates(cases, start, held - declared.tests);
+    if (removed > 0) {
+      warnings.push(
+        `${label}: ${removed} duplicate test case${removed === 1 ? '' : 's'} collapsed (the file holds ${held} where its header says ${declared.tests}; some runners repeat a case under load)`,
+      );
+    }
+  }
+  let failing = 0;
+  let skipped = 0;
+  for (let i = start; i < cases.length; i++) {
+    const c = cases[i]!;
+    if (c.status === 'failed' || c.status === 'error' || alsoFailed.has(c)) failing++;
+    if (c.status === 'skipped') skipped++;
+  }
+  const declaredFailing = (declared.failures ?? 0) + (declared.errors ?? 0);
+  if (declaredFailing > failing) {
+    throw new MalformedEvidence(
+      `${label} declares ${declaredFailing} failure${declaredFailing === 1 ? '' : 's'}/errors but holds ${failing} failing test case${failing === 1 ? '' : 's'}: the report is damaged or was cut short`,
+    );
+  }
+  const declaredSkipped = declared.skipped ?? (scope.isRoot ? 0 : undefined);
+  if (declared.tests === undefined || declaredSkipped === undefined || failing > 0) return;
+  // With a failure (a `before all` hook) the tests it stopped are declared but never written.
+  const declaredRan = declared.tests - declaredSkipped;
+  const ran = cases.length - start - skipped;
+  if (declaredRan > ran) {
+    throw new MalformedEvidence(
+      `${label} declares ${declared.tests} tests (${declaredSkipped} skipped) but holds ${ran} that ran: the report is damaged or was cut short`,
+    );
+  }
+}
+
+/** Removes up to `max` later copies of cases identical in every field but duration; returns how many. */
+function collapseDuplicates(cases: TestCase[], start: number, max: number): number {
+  const seen = new Set<string>();
+  let write = start;
+  let removed = 0;
+  for (let read = start; read < cases.length; read++) {
+    const c = cases[read]!;
+    const key = JSON.stringify([c.suite, c.name, c.file, c.status, c.message, c.details]);
+    if (removed < max && seen.has(key)) {
+      removed++;
+      continue;
+    }
+    seen.add(key);
+    cases[write++] = c;
+  }
+  cases.length = write;
+  return removed;
+}
