@@ -11,6 +11,7 @@ Commands
     --fail-fast        stop at the first failing phase
     --keep             leave services and the network running for debugging
     --out DIR          output folder (default .testplan/runs/<run-id>)
+    --load-timeout D   time a .plan.ts may take to load (default 10s; also for check and graph)
     -q, --quiet        only the verdict    -v, --verbose   also build and service output
   check [file]     validate the plan; --types also type-checks a .plan.ts
   graph [file]     print the step graph; --format text|mermaid|json, --phase, --profile

@@ -1,13 +1,14 @@
 import { loadPlanFile } from '../../load/load-plan.js';
 import { EXIT } from '../../errors.js';
-import { parseCommandArgs, atMostOne } from '../args.js';
+import { parseCommandArgs, atMostOne, loadTimeout } from '../args.js';
 import type { CommandContext } from '../context.js';
 import { choosePlanFile } from '../plan-file.js';
 
 export async function checkCommand(argv: readonly string[], ctx: CommandContext): Promise<number> {
-  const { values, positionals } = parseCommandArgs('check', argv, { types: { type: 'boolean', default: false } });
+  const { values, positionals } = parseCommandArgs('check', argv, {
+    'load-timeout': { type: 'string' }, types: { type: 'boolean', default: false } });
   const file = await choosePlanFile(ctx.cwd, atMostOne('check', positionals));
-  const plan = await loadPlanFile(file);
+  const plan = await loadPlanFile(file, loadTimeout(values['load-timeout']));
   if (values.types) {
     const { typeCheckPlan } = await import('../../load/type-check.js');
     const diagnostics = await typeCheckPlan(ctx.relative(file));

@@ -4,7 +4,7 @@ import { loadPlanFile } from '../../load/load-plan.js';
 import { writeReports } from '../../report/write-reports.js';
 import { newRunId, runIdentity } from '../../run/run-identity.js';
 import { runPlan } from '../../run/run-plan.js';
-import { atMostOne, oneOf, parseCommandArgs, positiveInt } from '../args.js';
+import { atMostOne, loadTimeout, oneOf, parseCommandArgs, positiveInt } from '../args.js';
 import { createDriver, DRIVER_KINDS } from '../choose-driver.js';
 import type { CommandContext } from '../context.js';
 import { choosePlanFile } from '../plan-file.js';
@@ -15,6 +15,7 @@ import path from 'node:path';
 
 export async function runCommand(argv: readonly string[], ctx: CommandContext): Promise<number> {
   const { values, positionals } = parseCommandArgs('run', argv, {
+    'load-timeout': { type: 'string' },
     phase: { type: 'string', multiple: true },
     profile: { type: 'string', multiple: true },
     driver: { type: 'string' },
@@ -32,7 +33,7 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
   const driverReady = createDriver(driverKind, path.dirname(file), ctx.env);
   const engineCheck = driverReady.then((d) => d.describe());
   engineCheck.catch(() => undefined); // reported by runPlan; never an unhandled rejection if the plan is invalid
-  const plan = await loadPlanFile(file);
+  const plan = await loadPlanFile(file, loadTimeout(values['load-timeout']));
   const graph = compilePlan(plan, { phases: values.phase ?? [], profiles: values.profile ?? [] });
 
   const runId = newRunId(plan.name, new Date());
