@@ -4,7 +4,8 @@ import { dirname, resolve } from 'node:path';
 import { PlanInvalidError, type PlanProblem } from '../errors.js';
 import type { TestPlan } from '../dsl/plan.js';
 import type { PlanInput } from '../dsl/types.js';
-import { findPlanProblems, formatPath, type Path } from '../dsl/validate/index.js';
+import { findPlanProblems, formatPath, type Finding, type Path } from '../dsl/validate/index.js';
+import { missingMountSources } from './check-files.js';
 import { normalise } from '../dsl/validate/normalise.js';
 import { PLAN_FILE } from './discover.js';
 import { loadPlanModule } from './load-module.js';
@@ -47,11 +48,12 @@ async function readInput(file: string, absolute: string, options: LoadOptions): 
 export async function loadPlanFile(file: string, options: LoadOptions = {}): Promise<TestPlan> {
   const absolute = resolve(file);
   const { input, locate, validated } = await readInput(file, absolute, options);
+  const problems = (findings: readonly Finding[]): PlanProblem[] => findings.map((f) => ({ file: locate(f.path), path: formatPath(f.path), message: f.message }));
   const findings = validated ? [] : findPlanProblems(input, options.env ?? process.env);
-  if (findings.length > 0) {
-    const problems: PlanProblem[] = findings.map((f) => ({ file: locate(f.path), path: formatPath(f.path), message: f.message }));
-    throw new PlanInvalidError(problems);
-  }
-  return normalise(input as PlanInput<string, string, string>, { file: absolute, dir: dirname(absolute) }, options.env ?? process.env);
+  if (findings.length > 0) throw new PlanInvalidError(problems(findings));
+  const plan = normalise(input as PlanInput<string, string, string>, { file: absolute, dir: dirname(absolute) }, options.env ?? process.env);
+  const missing = missingMountSources(plan);
+  if (missing.length > 0) throw new PlanInvalidError(problems(missing));
+  return plan;
 }
 

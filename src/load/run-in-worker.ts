@@ -11,10 +11,17 @@ import { loadFailure, type WorkerInput, type WorkerOutcome } from './worker-prot
 export const DEFAULT_LOAD_TIMEOUT_MS = 10_000;
 const MEMORY_LIMIT_MB = 1024;
 
-/** dist/cli/load-worker.js next to the bundled CLI, dist/load/load-worker.js for the library, the .ts from source. */
-function workerFile(): URL {
+/**
+ * dist/cli/load-worker.js next to the bundled CLI (dist/load/ for the library), started without the
+ * parent's loaders. From source, a bootstrap registers tsx and imports the .ts: a test runner's own
+ * TypeScript, coverage and mocking hooks would make every plan load seconds slower.
+ */
+function workerEntry(): { readonly code: URL | string; readonly eval: boolean } {
   const js = new URL('./load-worker.js', import.meta.url);
-  return existsSync(fileURLToPath(js)) ? js : new URL('./load-worker.ts', import.meta.url);
+  if (existsSync(fileURLToPath(js))) return { code: js, eval: false };
+  const ts = new URL('./load-worker.ts', import.meta.url).href;
+  const api = import.meta.resolve('tsx/esm/api');
+  return { code: `import(${JSON.stringify(api)}).then(({ register }) => { register(); return import(${JSON.stringify(ts)}); });`, eval: true };
 }
 
 export interface WorkerLimits {
@@ -25,7 +32,8 @@ export interface WorkerLimits {
 
 export function runLoadWorker(input: WorkerInput, limits: WorkerLimits): Promise<WorkerOutcome> {
   return new Promise((resolve) => {
-    const worker = new Worker(workerFile(), { workerData: input, resourceLimits: { maxOldGenerationSizeMb: MEMORY_LIMIT_MB } });
+    const entry = workerEntry();
+    const worker = new Worker(entry.code, { eval: entry.eval, execArgv: [], workerData: input, resourceLimits: { maxOldGenerationSizeMb: MEMORY_LIMIT_MB } });
     let settled = false;
     const settle = (outcome: WorkerOutcome): void => {
       if (settled) return;
