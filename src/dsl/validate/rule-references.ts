@@ -43,19 +43,20 @@ export function checkImageReferences(ctx: RuleContext): void {
   for (const [path, check] of commandChecks(ctx.plan)) checkImageUse(ctx, check, path);
 }
 
-function checkNames(ctx: RuleContext, list: unknown, path: Path, kind: 'service' | 'phase', known: readonly string[]): void {
+/** `self`: the phase or service the list belongs to, never offered as its own did-you-mean. */
+function checkNames(ctx: RuleContext, list: unknown, path: Path, kind: 'service' | 'phase', known: readonly string[], self?: string): void {
   itemsOf(list).forEach((name, i) => {
-    if (typeof name === 'string' && !known.includes(name)) ctx.report([...path, i], unknownName(kind, name, known));
+    if (typeof name === 'string' && !known.includes(name)) ctx.report([...path, i], unknownName(kind, name, known.filter((k) => k !== self)));
   });
 }
 
 export function checkServiceAndPhaseReferences(ctx: RuleContext): void {
   for (const [name, service] of entriesOf(field(ctx.plan, 'services'))) {
-    checkNames(ctx, field(service, 'dependsOn'), ['services', name, 'dependsOn'], 'service', ctx.services);
+    checkNames(ctx, field(service, 'dependsOn'), ['services', name, 'dependsOn'], 'service', ctx.services, name);
   }
   for (const [name, phase] of entriesOf(field(ctx.plan, 'phases'))) {
     checkNames(ctx, field(phase, 'services'), ['phases', name, 'services'], 'service', ctx.services);
-    checkNames(ctx, field(phase, 'needs'), ['phases', name, 'needs'], 'phase', ctx.phases);
+    checkNames(ctx, field(phase, 'needs'), ['phases', name, 'needs'], 'phase', ctx.phases, name);
   }
   const gates = field(ctx.plan, 'gates');
   for (const gate of ['coverage', 'duration']) {
