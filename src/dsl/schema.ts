@@ -21,8 +21,9 @@ const list = <T extends TSchema>(item: T, phrase: string) => says(Type.Unsafe<re
 const partialRecord = <T extends TSchema>(value: T, phrase: string) =>
   says(Type.Unsafe<Partial<Record<string, Static<T>>>>(Type.Record(Type.String(), value)), phrase);
 
-/** Names of images, services and phases: they become container names and network aliases. */
-export const NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.-]*$';
+/** Names of images, services and phases: they become container names and network aliases (DNS labels: at most 63 characters). */
+export const MAX_NAME_LENGTH = 63;
+export const NAME_PATTERN = `^[A-Za-z0-9][A-Za-z0-9_.-]{0,${MAX_NAME_LENGTH - 1}}$`;
 const named = <T extends TSchema>(value: T, phrase: string) =>
   says(Type.Record(Type.String({ pattern: NAME_PATTERN }), value, { additionalProperties: false }), phrase);
 

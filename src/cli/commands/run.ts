@@ -4,6 +4,7 @@ import { loadPlanFile } from '../../load/load-plan.js';
 import { writeReports } from '../../report/write-reports.js';
 import { newRunId, runIdentity } from '../../run/run-identity.js';
 import { runPlan } from '../../run/run-plan.js';
+import { lockOutDir } from '../../run/out-dir.js';
 import { atMostOne, loadTimeout, oneOf, parseCommandArgs, positiveInt } from '../args.js';
 import { createDriver, DRIVER_KINDS } from '../choose-driver.js';
 import type { CommandContext } from '../context.js';
@@ -39,7 +40,11 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
   const runId = newRunId(plan.name, new Date());
   const outDir = path.resolve(ctx.cwd, values.out ?? path.join('.testplan', 'runs', runId));
   const run = runIdentity(plan.name, runId, outDir);
-  const driver = await driverReady;
+  const outLock = lockOutDir(outDir, { runId, plan: plan.name, shown: values.out === undefined ? ctx.relative(outDir) : `--out ${values.out}` });
+  const driver = await driverReady.catch((error: unknown) => {
+    outLock.release();
+    throw error;
+  });
 
   const interrupt = new AbortController();
   let signals = 0;
@@ -48,6 +53,9 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
     verbosity: values.quiet ? 'quiet' : values.verbose ? 'verbose' : 'normal',
     phaseSources: new Set(graph.phases),
     steps: graph.steps,
+  }).catch((error: unknown) => {
+    outLock.release();
+    throw error;
   });
   const stopListening = ctx.onSignal((signal) => {
     signals++;
@@ -76,5 +84,6 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
   } finally {
     stopListening();
     await output.close();
+    outLock.release();
   }
 }

@@ -3,7 +3,7 @@
  * user can act on, every place where the value does not fit (wrong type, unknown key, missing
  * key, bad duration, number out of range).
  */
-import { Expect, TypeScriptOnly, PlanSchema, type Described } from '../schema.js';
+import { Expect, MAX_NAME_LENGTH, TypeScriptOnly, PlanSchema, type Described } from '../schema.js';
 import { closest, didYouMean } from '../did-you-mean.js';
 import { describeValue, oneOf, type Path, type Report } from './problems.js';
 import { isObject } from './view.js';
@@ -121,7 +121,9 @@ function walkObject(node: Node, value: Readonly<Record<string, unknown>>, path: 
     const recordEntry = Object.entries(node.patternProperties ?? {})[0];
     if (recordEntry) {
       const [pattern, valueNode] = recordEntry;
-      if (pattern !== ANY_KEY && !new RegExp(pattern).test(key)) {
+      if (pattern !== ANY_KEY && key.length > MAX_NAME_LENGTH) {
+        report([...path, key], `name '${key.slice(0, 20)}…' is ${key.length} characters long: names become network aliases and folder names; shorten it to at most ${MAX_NAME_LENGTH}`);
+      } else if (pattern !== ANY_KEY && !new RegExp(pattern).test(key)) {
         report([...path, key], `name '${key}' is not allowed: use letters, digits, '.', '_' and '-', starting with a letter or digit`);
       } else if (RESERVED_NAMES.has(key)) {
         report([...path, key], `name '${key}' is reserved (every JavaScript object has it): choose another name, e.g. '${key.replace(/^_+/, '')}-1'`);
