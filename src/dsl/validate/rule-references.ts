@@ -46,7 +46,7 @@ export function checkImageReferences(ctx: RuleContext): void {
 /** `self`: the phase or service the list belongs to, never offered as its own did-you-mean. */
 function checkNames(ctx: RuleContext, list: unknown, path: Path, kind: 'service' | 'phase', known: readonly string[], self?: string): void {
   itemsOf(list).forEach((name, i) => {
-    if (typeof name === 'string' && !known.includes(name)) ctx.report([...path, i], unknownName(kind, name, known.filter((k) => k !== self)));
+    if (typeof name === 'string' && !known.includes(name)) ctx.report([...path, i], unknownName(kind, name, known, self));
   });
 }
 
