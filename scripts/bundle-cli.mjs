@@ -25,7 +25,8 @@ function lazyRequires(byFile) {
 }
 
 await build({
-  entryPoints: { bin: 'src/cli/bin.ts' },
+  // The plan-loading worker is its own entry: run-in-worker.ts starts ./load-worker.js next to the CLI's chunks.
+  entryPoints: { bin: 'src/cli/bin.ts', 'load-worker': 'src/load/load-worker.ts' },
   outdir: 'dist/cli',
   chunkNames: 'chunk-[hash]',
   bundle: true,

@@ -1,6 +1,7 @@
 /** Argument parsing shared by the commands; bad usage is a UsageError (exit 2). */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from '../errors.js';
+import { parseDuration } from '../dsl/duration.js';
 import { COMMANDS, type CommandName } from './command-table.js';
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
@@ -38,4 +39,12 @@ export function positiveInt(flag: string, value: string | undefined): number | u
 export function atMostOne(command: string, positionals: readonly string[]): string | undefined {
   if (positionals.length > 1) throw new UsageError(`plan ${command}: expected at most one plan file, got ${positionals.join(' ')}.`);
   return positionals[0];
+}
+
+/** `--load-timeout 30s` → `{ loadTimeoutMs }` for loadPlanFile (nothing when the flag is absent). */
+export function loadTimeout(value: string | undefined): { loadTimeoutMs?: number } {
+  if (value === undefined) return {};
+  const ms = parseDuration(value);
+  if (ms === undefined || ms < 1) throw new UsageError(`--load-timeout ${value}: expected a duration like '10s', '30s' or '2m'.`);
+  return { loadTimeoutMs: ms };
 }

@@ -29,6 +29,7 @@ export interface CommandSpec {
 
 const driver = { type: 'string', value: 'KIND', help: 'docker (default) or local (host processes, no engine)', env: 'TESTPLAN_DRIVER' } as const;
 const phase = { type: 'string', multiple: true, value: 'NAME', help: 'this phase and what it needs (repeatable)' } as const;
+const loadTimeout = { type: 'string', value: 'DURATION', help: 'time a .plan.ts/.plan.js may take to load (default 10s)' } as const;
 const profile = { type: 'string', multiple: true, value: 'NAME', help: 'enable services/phases with this profile (repeatable)' } as const;
 
 export const COMMANDS = {
@@ -39,6 +40,7 @@ export const COMMANDS = {
       phase,
       profile,
       driver,
+      'load-timeout': loadTimeout,
       concurrency: { type: 'string', value: 'N', help: 'phases in parallel (default: number of cores)' },
       'fail-fast': { type: 'boolean', default: false, help: 'stop at the first failing phase' },
       keep: { type: 'boolean', default: false, help: 'leave services and the network running for debugging' },
@@ -57,13 +59,13 @@ export const COMMANDS = {
   check: {
     args: '[file]',
     summary: 'validate the plan',
-    options: { types: { type: 'boolean', default: false, help: 'also type-check a .plan.ts' } },
+    options: { types: { type: 'boolean', default: false, help: 'also type-check a .plan.ts' }, 'load-timeout': loadTimeout },
     load: async () => (await import('./commands/check.js')).checkCommand,
   },
   graph: {
     args: '[file]',
     summary: 'print the step graph',
-    options: { format: { type: 'string', value: 'FORMAT', help: 'text (default), mermaid or json' }, phase, profile },
+    options: { format: { type: 'string', value: 'FORMAT', help: 'text (default), mermaid or json' }, phase, profile, 'load-timeout': loadTimeout },
     load: async () => (await import('./commands/graph.js')).graphCommand,
   },
   report: {

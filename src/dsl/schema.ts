@@ -21,8 +21,9 @@ const list = <T extends TSchema>(item: T, phrase: string) => says(Type.Unsafe<re
 const partialRecord = <T extends TSchema>(value: T, phrase: string) =>
   says(Type.Unsafe<Partial<Record<string, Static<T>>>>(Type.Record(Type.String(), value)), phrase);
 
-/** Names of images, services and phases: they become container names and network aliases. */
-export const NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.-]*$';
+/** Names of images, services and phases: they become container names and network aliases (DNS labels: at most 63 characters). */
+export const MAX_NAME_LENGTH = 63;
+export const NAME_PATTERN = `^[A-Za-z0-9][A-Za-z0-9_.-]{0,${MAX_NAME_LENGTH - 1}}$`;
 const named = <T extends TSchema>(value: T, phrase: string) =>
   says(Type.Record(Type.String({ pattern: NAME_PATTERN }), value, { additionalProperties: false }), phrase);
 
@@ -34,6 +35,9 @@ const DurationSchema = says(
   "a duration like '250ms', '30s', '5m' or '1h'",
 );
 const Count = says(Type.Integer({ minimum: 0 }), 'a whole number of 0 or more');
+/** More retries than this hides a broken suite behind luck. */
+export const MAX_RETRIES = 10;
+const Retries = says(Type.Integer({ minimum: 0, maximum: MAX_RETRIES }), `a whole number from 0 to ${MAX_RETRIES}`);
 const Percent = says(Type.Number({ minimum: 0, maximum: 100 }), 'a percentage from 0 to 100');
 const Port = says(Type.Integer({ minimum: 1, maximum: 65535 }), 'a port number from 1 to 65535');
 const ImageRefSchema = says(
@@ -165,7 +169,7 @@ const Phase = Type.Object(
     localhost: Type.Optional(says(Type.Boolean(), 'true or false')),
     needs: Type.Optional(list(says(Type.String(), 'a phase name'), 'a list of phase names')),
     timeout: Type.Optional(DurationSchema),
-    retries: Type.Optional(Count),
+    retries: Type.Optional(Retries),
     results: Type.Optional(Results),
     coverage: Type.Optional(Coverage),
     artifacts: Type.Optional(Strings),

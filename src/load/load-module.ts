@@ -2,6 +2,7 @@
  * `.plan.ts` / `.plan.js`: bundled in memory with esbuild and imported from a data: URL (measured
  * ~2.5x faster cold than tsx's tsImport, which starts a loader thread). A plan that imports npm
  * packages other than 'testplan' cannot be imported from a data: URL, so it goes through tsx.
+ * Either way the plan's code runs in a worker thread (run-in-worker.ts), never in the CLI's own.
  */
 import { createRequire, isBuiltin } from 'node:module';
 import { pathToFileURL } from 'node:url';
@@ -10,9 +11,11 @@ import { DEFAULT_CACHE_DIR, readBundle, writeBundle } from './bundle-cache.js';
 import type * as Esbuild from 'esbuild';
 import type { PlanProblem } from '../errors.js';
 import { ownEntryPoint } from './own-package.js';
-import { registerTestplanAlias } from './testplan-alias.js';
+import { formatPath } from '../dsl/validate/problems.js';
+import { runLoadWorker, type WorkerLimits } from './run-in-worker.js';
+import { loadFailure, packageName } from './worker-protocol.js';
 
-export type ModuleResult = { readonly ok: true; readonly exports: Record<string, unknown> } | { readonly ok: false; readonly problems: PlanProblem[] };
+export type ModuleResult = { readonly ok: true; readonly input: unknown } | { readonly ok: false; readonly problems: PlanProblem[] };
 
 /** esbuild is tsx's own dependency; resolve it from there so hoisting cannot hide it. */
 async function loadEsbuild(): Promise<typeof Esbuild> {
@@ -75,24 +78,48 @@ async function bundle(file: string, display: string, cacheDir: string | undefine
   }
 }
 
-async function importWithTsx(file: string): Promise<Record<string, unknown>> {
-  registerTestplanAlias(ownEntryPoint());
-  const { tsImport } = await import('tsx/esm/api');
-  return (await tsImport(pathToFileURL(file).href, import.meta.url)) as Record<string, unknown>;
+/** Packages the plan imports that cannot be found from its folder (named before any of its code runs). */
+function missingPackages(file: string, specifiers: readonly string[]): string[] {
+  const require = createRequire(file);
+  const missing = specifiers.filter((specifier) => {
+    try {
+      require.resolve(specifier);
+      return false;
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND';
+    }
+  });
+  return [...new Set(missing.map(packageName))];
 }
 
-/** Evaluates a plan module; a failure is reported as plan problems, never thrown. */
-export async function loadPlanModule(file: string, display: string, cacheDir: string | undefined = DEFAULT_CACHE_DIR): Promise<ModuleResult> {
-  const built = await bundle(file, display, cacheDir);
+export interface ModuleOptions {
+  readonly env: NodeJS.ProcessEnv;
+  readonly limits: WorkerLimits;
+  readonly cacheDir?: string | undefined;
+}
+
+/**
+ * Evaluates a plan module in a worker thread and validates its default export there; a failure is
+ * reported as plan problems, never thrown. The result is a plain-data copy of a valid plan.
+ */
+export async function loadPlanModule(file: string, display: string, options: ModuleOptions): Promise<ModuleResult> {
+  const built = await bundle(file, display, options.cacheDir ?? DEFAULT_CACHE_DIR);
   if (built.errors.length > 0 || built.code === undefined) return { ok: false, problems: built.errors };
-  try {
-    const exports =
-      built.packages.length > 0
-        ? await importWithTsx(file)
-        : ((await import(`data:text/javascript;base64,${Buffer.from(built.code).toString('base64')}`)) as Record<string, unknown>);
-    return { ok: true, exports };
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return { ok: false, problems: [{ file: display, path: '', message: `the plan file threw while loading: ${message}; fix the error and run plan check again` }] };
+  const missing = missingPackages(file, built.packages);
+  if (missing.length > 0) return { ok: false, problems: missing.map((pkg) => ({ file: display, path: '', message: loadFailure.missing(pkg) })) };
+  const env = { ...options.env };
+  const outcome = await runLoadWorker(
+    built.packages.length > 0 ? { mode: 'tsx', file, entry: ownEntryPoint(), env } : { mode: 'bundle', code: built.code, file, env },
+    options.limits,
+  );
+  switch (outcome.kind) {
+    case 'loaded':
+      return { ok: true, input: outcome.input };
+    case 'invalid':
+      return { ok: false, problems: outcome.findings.map((f) => ({ file: display, path: formatPath(f.path), message: f.message })) };
+    case 'no-default':
+      return { ok: false, problems: [{ file: display, path: '', message: "has no default export: write 'export default defineTestPlan({ … })'" }] };
+    case 'failed':
+      return { ok: false, problems: [{ file: display, path: '', message: outcome.message }] };
   }
 }

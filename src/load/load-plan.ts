@@ -3,33 +3,42 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { PlanInvalidError } from '../errors.js';
 import type { TestPlan } from '../dsl/plan.js';
-import { validatePlan, type Path } from '../dsl/validate/index.js';
+import type { PlanInput } from '../dsl/types.js';
+import { formatPath, validatePlan, type Path } from '../dsl/validate/index.js';
+import { normalise } from '../dsl/validate/normalise.js';
+import { missingMountSources } from './check-files.js';
 import { PLAN_FILE } from './discover.js';
 import { loadPlanModule } from './load-module.js';
+import { DEFAULT_LOAD_TIMEOUT_MS } from './run-in-worker.js';
 
 export interface LoadOptions {
   readonly env?: NodeJS.ProcessEnv;
+  /** Time a `.plan.ts`/`.plan.js` may take to load (default 10 s). */
+  readonly loadTimeoutMs?: number;
+  /** How the user raises that limit, named in the message. */
+  readonly loadTimeoutFlag?: string;
 }
 
 const fail = (file: string, message: string): never => {
   throw new PlanInvalidError([{ file, path: '', message }]);
 };
 
-async function readInput(file: string, absolute: string): Promise<{ input: unknown; locate: (path: Path) => string }> {
-  const here = () => file;
+type Input = { readonly input: unknown; readonly locate: (path: Path) => string; readonly validated: boolean };
+
+async function readInput(file: string, absolute: string, options: LoadOptions): Promise<Input> {
   const text = await readFile(absolute, 'utf8').catch((error: NodeJS.ErrnoException) => fail(file, `cannot read the plan file (${error.code ?? error.message}): check the path`));
   if (/\.ya?ml$/.test(file)) {
     // The yaml package loads only for YAML plans: a TypeScript plan's run does not pay for it.
     const { parseYamlPlan } = await import('./load-yaml.js');
     const parsed = parseYamlPlan(text, file);
     if (!parsed.ok) throw new PlanInvalidError(parsed.problems);
-    return parsed.value;
+    return { ...parsed.value, validated: false };
   }
   if (!/\.(ts|js|mts|mjs)$/.test(file)) fail(file, 'is not a plan file: name it *.plan.ts, *.plan.yaml, *.plan.yml or *.plan.js');
-  const loaded = await loadPlanModule(absolute, file);
+  const limits = { timeoutMs: options.loadTimeoutMs ?? DEFAULT_LOAD_TIMEOUT_MS, timeoutFlag: options.loadTimeoutFlag ?? '--load-timeout' };
+  const loaded = await loadPlanModule(absolute, file, { env: options.env ?? process.env, limits });
   if (!loaded.ok) throw new PlanInvalidError(loaded.problems);
-  if (!('default' in loaded.exports)) fail(file, "has no default export: write 'export default defineTestPlan({ … })'");
-  return { input: loaded.exports['default'], locate: here };
+  return { input: loaded.input, locate: () => file, validated: true };
 }
 
 /**
@@ -38,7 +47,13 @@ async function readInput(file: string, absolute: string): Promise<{ input: unkno
  */
 export async function loadPlanFile(file: string, options: LoadOptions = {}): Promise<TestPlan> {
   const absolute = resolve(file);
-  const { input, locate } = await readInput(file, absolute);
-  return validatePlan(input, { file: absolute, dir: dirname(absolute) }, options.env ?? process.env, locate);
+  const { input, locate, validated } = await readInput(file, absolute, options);
+  const source = { file: absolute, dir: dirname(absolute) };
+  const env = options.env ?? process.env;
+  // A module plan was validated inside its loader worker; a YAML plan is validated here.
+  const plan = validated ? normalise(input as PlanInput<string, string, string>, source, env) : validatePlan(input, source, env, locate);
+  const missing = missingMountSources(plan);
+  if (missing.length > 0) throw new PlanInvalidError(missing.map((f) => ({ file: locate(f.path), path: formatPath(f.path), message: f.message })));
+  return plan;
 }
 

@@ -34,5 +34,22 @@ export function parseYamlPlan(text: string, file: string): YamlResult {
     }
     return doc.contents?.range ? at(doc.contents.range[0]) : file;
   };
-  return { ok: true, value: { input: doc.toJS(), locate } };
+  const input = toData(doc, file);
+  return input.ok ? { ok: true, value: { input: input.value, locate } } : input;
+}
+
+/** Aliases are expanded here: a bomb of nested aliases or an alias without its anchor is a plan problem. */
+function toData(doc: Document.Parsed, file: string): { ok: true; value: unknown } | { ok: false; problems: PlanProblem[] } {
+  try {
+    return { ok: true, value: doc.toJS({ maxAliasCount: 100 }) };
+  } catch (error) {
+    const message = (error as Error).message;
+    const unresolved = /Unresolved alias[^:]*: (.+)$/.exec(message);
+    const text = unresolved
+      ? `YAML alias '*${unresolved[1]}' has no anchor '&${unresolved[1]}' before it: define the anchor first, or write the value out`
+      : /alias count/i.test(message)
+        ? 'YAML aliases expand too many times (an alias bomb): write the values out instead of nesting aliases'
+        : `YAML could not be read: ${message.split('\n')[0]}; fix the YAML and run plan check again`;
+    return { ok: false, problems: [{ file, path: '', message: text }] };
+  }
 }

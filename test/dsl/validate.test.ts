@@ -74,7 +74,7 @@ t.test('images: plan images, tagged and digest references are fine; command chec
   const plan = {
     name: 'x',
     images: { app: { build: { context: '.' } } },
-    services: { a: { image: 'app' }, b: { image: 'redis@sha256:abc' } },
+    services: { a: { image: 'app' }, b: { image: 'redis@sha256:abababababababababababababababababababababababababababababababab' } },
     phases: { unit: { image: 'registry.local:5000/app:1', run: 'true' } },
     gates: { commands: { lint: { image: 'ap', run: 'lint' } } },
     acceptance: [{ id: 'X', requirement: 'r', verifiedBy: { command: { image: 'tools', run: 'x' } } }],

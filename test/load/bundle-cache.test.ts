@@ -8,9 +8,9 @@ const planText = (name: string) =>
   `import { defineTestPlan } from 'testplan';\nimport { image } from './shared';\nexport default defineTestPlan({ name: '${name}', phases: { unit: { image, run: 'true' } } });\n`;
 
 async function nameOf(file: string, cacheDir: string): Promise<string> {
-  const loaded = await loadPlanModule(file, path.basename(file), cacheDir);
+  const loaded = await loadPlanModule(file, path.basename(file), { env: {}, cacheDir, limits: { timeoutMs: 10_000, timeoutFlag: '--load-timeout' } });
   if (!loaded.ok) throw new Error(JSON.stringify(loaded.problems));
-  return (loaded.exports.default as { name: string }).name;
+  return (loaded.input as { name: string }).name;
 }
 
 t.test('a compiled plan is reused until the plan or anything it imports changes', async (t) => {

@@ -112,7 +112,7 @@ const cases: readonly { file: string; problems: readonly string[] }[] = [
     file: "negative-counts.plan.yaml",
     problems: [
       ":3:54: services.redis.ready.retries: must be a whole number of 0 or more, not 1.5",
-      ":5:44: phases.unit.retries: must be a whole number of 0 or more, not -1",
+      ":5:44: phases.unit.retries: must be a whole number from 0 to 10, not -1",
       ":7:12: gates.tests.failed: must be a whole number of 0 or more, not -1",
       ":7:24: gates.tests.minExecuted: must be a whole number of 0 or more, not 2.5",
     ],

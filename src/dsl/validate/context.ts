@@ -29,9 +29,11 @@ export function ruleContext(plan: unknown, env: NodeJS.ProcessEnv, report: Repor
 type NameKind = 'image' | 'service' | 'phase';
 
 /** "unknown service 'redsi': did you mean 'redis'?" or the list of names to choose from. */
-export function unknownName(kind: NameKind, name: string, known: readonly string[]): string {
-  const hint = didYouMean(name, known);
+export function unknownName(kind: NameKind, name: string, known: readonly string[], self?: string): string {
+  const others = known.filter((k) => k !== self);
+  const hint = didYouMean(name, others);
   if (hint) return `unknown ${kind} '${name}':${hint}`;
   if (known.length === 0) return `unknown ${kind} '${name}': the plan defines no ${kind}s; define it under '${kind}s'`;
-  return `unknown ${kind} '${name}': use one of ${known.join(', ')} or define it under '${kind}s'`;
+  if (others.length === 0) return `unknown ${kind} '${name}': the only ${kind} is '${self}' itself; define '${name}' under '${kind}s'`;
+  return `unknown ${kind} '${name}': use one of ${others.join(', ')} or define it under '${kind}s'`;
 }

@@ -13,6 +13,7 @@ import { checkCycles } from './rule-cycles.js';
 import { checkAcceptance } from './rule-acceptance.js';
 import { checkLocalhostPorts, checkNotEmpty, checkRegexes, checkSecretsFromEnv, checkTextResults } from './rule-values.js';
 import { checkTemplates } from './rule-templates.js';
+import { checkCommandsNotEmpty, checkContainerPaths, checkDurationBounds, checkImageRefFormat } from './rule-runnable.js';
 import { normalise } from './normalise.js';
 
 export { formatPath, type Finding, type Path, type PathSegment } from './problems.js';
@@ -29,6 +30,10 @@ export const RULES: readonly Rule[] = [
   checkRegexes,
   checkTextResults,
   checkTemplates,
+  checkCommandsNotEmpty,
+  checkImageRefFormat,
+  checkContainerPaths,
+  checkDurationBounds,
 ];
 
 export interface PlanSource {

@@ -15,7 +15,8 @@ const PLAIN_KEY = /^[A-Za-z0-9_-]+$/;
 /** `phases.integration.services[1]`; keys that are not plain names are quoted: `pathMap["/app/"]`. */
 export function formatPath(path: Path): string {
   let out = '';
-  for (const segment of path) {
+  for (const whole of path) {
+    const segment = typeof whole === 'string' && whole.length > 64 ? `${whole.slice(0, 40)}…` : whole;
     if (typeof segment === 'number') out += `[${segment}]`;
     else if (PLAIN_KEY.test(segment)) out += out === '' ? segment : `.${segment}`;
     else out += `[${JSON.stringify(segment)}]`;

@@ -2,6 +2,7 @@
 import type { RuleContext } from './context.js';
 import { unknownName } from './context.js';
 import { didYouMean } from '../did-you-mean.js';
+import { parseImageRef } from '../image-ref.js';
 import type { Path } from './problems.js';
 import { entriesOf, field, keysOf, itemsOf, stringField } from './view.js';
 
@@ -10,6 +11,7 @@ const hasTagOrDigest = (ref: string) => ref.includes(':') || ref.includes('@');
 function checkImageUse(ctx: RuleContext, owner: unknown, path: Path): void {
   const image = stringField(owner, 'image');
   if (image === undefined || ctx.images.includes(image) || hasTagOrDigest(image)) return;
+  if (image.includes('/') && parseImageRef(image) === undefined) return; // not a reference at all: rule-runnable says so
   const hint = didYouMean(image, ctx.images);
   ctx.report(
     [...path, 'image'],
@@ -32,7 +34,7 @@ export function commandChecks(plan: unknown): [Path, unknown][] {
 export function checkImageReferences(ctx: RuleContext): void {
   for (const [name, image] of entriesOf(field(ctx.plan, 'images'))) {
     const ref = stringField(image, 'ref');
-    if (ref !== undefined && ref !== '' && !hasTagOrDigest(ref)) {
+    if (ref !== undefined && parseImageRef(ref) !== undefined && !hasTagOrDigest(ref)) {
       ctx.report(['images', name, 'ref'], `image reference '${ref}' has no tag: write '${ref}:<tag>' or '${ref}@sha256:…' so every run uses the same image`);
     }
   }
@@ -41,19 +43,20 @@ export function checkImageReferences(ctx: RuleContext): void {
   for (const [path, check] of commandChecks(ctx.plan)) checkImageUse(ctx, check, path);
 }
 
-function checkNames(ctx: RuleContext, list: unknown, path: Path, kind: 'service' | 'phase', known: readonly string[]): void {
+/** `self`: the phase or service the list belongs to, never offered as its own did-you-mean. */
+function checkNames(ctx: RuleContext, list: unknown, path: Path, kind: 'service' | 'phase', known: readonly string[], self?: string): void {
   itemsOf(list).forEach((name, i) => {
-    if (typeof name === 'string' && !known.includes(name)) ctx.report([...path, i], unknownName(kind, name, known));
+    if (typeof name === 'string' && !known.includes(name)) ctx.report([...path, i], unknownName(kind, name, known, self));
   });
 }
 
 export function checkServiceAndPhaseReferences(ctx: RuleContext): void {
   for (const [name, service] of entriesOf(field(ctx.plan, 'services'))) {
-    checkNames(ctx, field(service, 'dependsOn'), ['services', name, 'dependsOn'], 'service', ctx.services);
+    checkNames(ctx, field(service, 'dependsOn'), ['services', name, 'dependsOn'], 'service', ctx.services, name);
   }
   for (const [name, phase] of entriesOf(field(ctx.plan, 'phases'))) {
     checkNames(ctx, field(phase, 'services'), ['phases', name, 'services'], 'service', ctx.services);
-    checkNames(ctx, field(phase, 'needs'), ['phases', name, 'needs'], 'phase', ctx.phases);
+    checkNames(ctx, field(phase, 'needs'), ['phases', name, 'needs'], 'phase', ctx.phases, name);
   }
   const gates = field(ctx.plan, 'gates');
   for (const gate of ['coverage', 'duration']) {

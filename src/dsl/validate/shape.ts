@@ -3,7 +3,7 @@
  * user can act on, every place where the value does not fit (wrong type, unknown key, missing
  * key, bad duration, number out of range).
  */
-import { Expect, TypeScriptOnly, PlanSchema, type Described } from '../schema.js';
+import { Expect, MAX_NAME_LENGTH, TypeScriptOnly, PlanSchema, type Described } from '../schema.js';
 import { closest, didYouMean } from '../did-you-mean.js';
 import { describeValue, oneOf, type Path, type Report } from './problems.js';
 import { isObject } from './view.js';
@@ -26,6 +26,13 @@ interface Node {
 }
 
 const ANY_KEY = '^(.*)$';
+
+/** Names that every JavaScript object already has: as keys they would shadow or replace the object's own. */
+const RESERVED_NAMES = new Set(Object.getOwnPropertyNames(Object.prototype));
+
+/** A property's schema, never one inherited from Object.prototype (`constructor`, `__proto__`). */
+const propertyOf = (node: Node | undefined, key: string): Node | undefined =>
+  node?.properties && Object.hasOwn(node.properties, key) ? node.properties[key] : undefined;
 
 function expected(node: Node): string {
   if (node[Expect]) return node[Expect];
@@ -100,13 +107,13 @@ function walkNumber(node: Node, value: number, path: Path, report: Report): void
 function walkObject(node: Node, value: Readonly<Record<string, unknown>>, path: Path, report: Report): void {
   const properties = node.properties ?? {};
   const allowed = Object.keys(properties);
-  const misspelt = new Set(Object.keys(value).filter((key) => !properties[key]).map((key) => closest(key, allowed)));
+  const misspelt = new Set(Object.keys(value).filter((key) => !propertyOf(node, key)).map((key) => closest(key, allowed)));
   for (const key of node.required ?? []) {
     // A missing key with a misspelt twin gets one message, the did-you-mean on the twin.
-    if (value[key] === undefined && !misspelt.has(key)) report(path, `'${key}' is missing: add ${expected(properties[key] ?? {})}`);
+    if (value[key] === undefined && !misspelt.has(key)) report(path, `'${key}' is missing: add ${expected(propertyOf(node, key) ?? {})}`);
   }
   for (const [key, item] of Object.entries(value)) {
-    const known = properties[key];
+    const known = propertyOf(node, key);
     if (known) {
       if (item !== undefined) walk(known, item, [...path, key], report);
       continue;
@@ -114,8 +121,13 @@ function walkObject(node: Node, value: Readonly<Record<string, unknown>>, path: 
     const recordEntry = Object.entries(node.patternProperties ?? {})[0];
     if (recordEntry) {
       const [pattern, valueNode] = recordEntry;
-      if (pattern !== ANY_KEY && !new RegExp(pattern).test(key)) {
+      if (pattern !== ANY_KEY && key.length > MAX_NAME_LENGTH) {
+        report([...path, key], `name '${key.slice(0, 20)}…' is ${key.length} characters long: names become network aliases and folder names; shorten it to at most ${MAX_NAME_LENGTH}`);
+      } else if (pattern !== ANY_KEY && !new RegExp(pattern).test(key)) {
         report([...path, key], `name '${key}' is not allowed: use letters, digits, '.', '_' and '-', starting with a letter or digit`);
+      } else if (RESERVED_NAMES.has(key)) {
+        report([...path, key], `name '${key}' is reserved (every JavaScript object has it): choose another name, e.g. '${key.replace(/^_+/, '')}-1'`);
+        continue;
       }
       walk(valueNode, item, [...path, key], report);
     } else if (node.additionalProperties === false) {
@@ -132,7 +144,7 @@ function unknownKey(key: string, allowed: readonly string[]): string {
 /** Object variants of a union that share a literal key (`preset`) are told apart by that key's value. */
 function discriminatorProblem(variants: readonly Node[], value: Readonly<Record<string, unknown>>, path: Path): [Path, string] | undefined {
   for (const [key, item] of Object.entries(value)) {
-    const literals = variants.map((v) => v.properties?.[key]?.const).filter((c): c is string => typeof c === 'string');
+    const literals = variants.map((v) => propertyOf(v, key)?.const).filter((c): c is string => typeof c === 'string');
     if (literals.length < 2 || literals.includes(item as string)) continue;
     const hint = typeof item === 'string' ? didYouMean(item, literals) : '';
     return [[...path, key], `must be ${oneOf(literals)}, not ${describeValue(item)}${hint ? `:${hint}` : ''}`];
@@ -152,8 +164,8 @@ function walkUnion(node: Node, value: unknown, path: Path, report: Report): void
   const discriminator = discriminatorProblem(variants, value, path);
   if (discriminator) return report(...discriminator);
   // Judge the value as the variant(s) it shares the most distinguishing keys with.
-  const common = (key: string) => variants.every((v) => v.properties?.[key] !== undefined);
-  const sharedKeys = (variant: Node) => Object.keys(value).filter((k) => variant.properties?.[k] !== undefined && !common(k)).length;
+  const common = (key: string) => variants.every((v) => propertyOf(v, key) !== undefined);
+  const sharedKeys = (variant: Node) => Object.keys(value).filter((k) => propertyOf(variant, k) !== undefined && !common(k)).length;
   const scores = variants.map(sharedKeys);
   const most = Math.max(...scores);
   if (most === 0) return report(path, unionMiss(node, variants, value));
