@@ -17,6 +17,13 @@ Commands
   report FILE      re-render report.md and junit.xml from a results.json; --out DIR
   list             list the plans under plans/
   prune            remove what killed runs left behind; --all, --plan NAME
+  init [dir]       write plans/<name>.plan.ts for a repository (runners, images, services, gates)
+    --base IMAGE       base image of a generated Dockerfile.test    --no-count  do not run the suite to count tests
+  import compose FILE          a docker-compose file → a plan
+  import github-actions FILE   a workflow job → a plan; --job NAME
+    --out FILE         where to write (default <repo>/plans/<name>.plan.ts)    --force  overwrite
+  export compose [file]        the plan as a compose file (stdout, or --out FILE)
+  export github-actions [file] a workflow that runs the plan as the gate step (stdout, or --out FILE)
   help             this text
 
 Without a file, the single plans/*.plan.{ts,yaml,yml,js} is used.

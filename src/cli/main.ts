@@ -13,6 +13,9 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   report: async () => (await import('./commands/report.js')).reportCommand,
   list: async () => (await import('./commands/list.js')).listCommand,
   prune: async () => (await import('./commands/prune.js')).pruneCommand,
+  init: async () => (await import('./commands/init.js')).initCommand,
+  import: async () => (await import('./commands/import.js')).importCommand,
+  export: async () => (await import('./commands/export.js')).exportCommand,
 };
 
 export async function main(argv: readonly string[], ctx: CommandContext): Promise<number> {

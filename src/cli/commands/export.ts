@@ -1,0 +1,1 @@
+export async function exportCommand(): Promise<number> { return 2; }

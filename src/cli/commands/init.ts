@@ -1,0 +1,1 @@
+export async function initCommand(): Promise<number> { return 2; }
