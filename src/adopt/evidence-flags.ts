@@ -49,7 +49,9 @@ const RUNNERS: readonly Runner[] = [
       if (wantsCoverage) {
         const existing = /--cov-report[= ]xml:(\S+)/.exec(command)?.[1];
         if (!/--cov\b/.test(command)) flags.push(options.coverSource ? `--cov=${options.coverSource}` : '--cov');
-        if (!existing) flags.push('--cov-report=xml:/out/coverage.xml');
+        // A bare `--cov-report=xml` writes ./coverage.xml and, given after ours, would win: it is pointed at /out instead.
+        if (!existing && /--cov-report[= ]xml(?![:\w])/.test(command)) command = command.replace(/--cov-report[= ]xml(?![:\w])/, '--cov-report=xml:/out/coverage.xml');
+        else if (!existing) flags.push('--cov-report=xml:/out/coverage.xml');
         coverage = { format: 'cobertura', path: existing ?? '/out/coverage.xml' };
       }
       return { run: insert(command, at, flags.join(' ')).trimEnd(), results: { junit }, ...(coverage ? { coverage } : {}), guesses: [] };
@@ -152,7 +154,7 @@ export function withEvidence(command: string, options: EvidenceOptions = {}): Ev
   const wrapper = WRAPPER.exec(command);
   let result: EvidenceCommand | undefined;
   for (const runner of RUNNERS) {
-    const match = runner.pattern.exec(command);
+    const match = runner.pattern.exec(command.replace(/[^\n;&|]*\s--(?:version|help)\b[^\n;&|]*/g, (part) => ' '.repeat(part.length)));
     if (!match) continue;
     const applied = runner.apply(command, match.index + match[0].length, wrapper ? { ...options, coverage: false } : options);
     result = { ...applied, runner: runner.name, thresholds };
@@ -184,5 +186,7 @@ export function thresholdsIn(command: string): CoverageThresholds {
 
 /** Does this command run tests? (A one-shot compose service or a CI step that is worth a phase.) */
 export function looksLikeTests(command: string): boolean {
+  // `pytest --version` in a "show versions" step runs no tests.
+  command = command.split(/&&|\|\||[;|\n]/).filter((part) => !/\s--(?:version|help)\b/.test(part)).join('\n');
   return RUNNERS.some((r) => r.pattern.test(command)) || /\b(?:npm|yarn|pnpm)\s+(?:run\s+)?test\b|\bunittest\b|\bmvn\b.*\b(?:test|verify)\b|\bgradlew?\b.*\btest\b|\bmake\s+test\b|\btox\b/.test(command);
 }

@@ -120,6 +120,9 @@ export function importWorkflow(file: string, options: WorkflowImportOptions): Dr
     const name = uniqueName(slug(String(step.name ?? 'tests')), phases);
     const base: DraftPath = ['phases', name];
     const evidence = withEvidence(script.includes('\n') ? `set -e\n${script}` : script);
+    // GitHub runs a step with `bash -e -o pipefail` where the image has bash: `pytest | tee log` fails when pytest fails.
+    const pipefail = /[^|]\|[^|]/.test(script);
+    if (pipefail) draft.guess([...base, 'run'], 'runs under bash -eo pipefail, as GitHub runs steps, so a failing command before a pipe fails the phase');
     if (evidence.runner) draft.found(base, `step '${label}': ${evidence.runner}, results${evidence.coverage ? ' and coverage' : ''} written to /out`);
     else draft.guess([...base, 'run'], 'no known test runner in this step: set results: { junit } or { tap } to the file it writes');
     evidence.guesses.forEach((g) => draft.guess([...base, 'run'], g));
@@ -129,7 +132,7 @@ export function importWorkflow(file: string, options: WorkflowImportOptions): Dr
     const stepDir = step['working-directory'] ?? workingDirectory;
     const phase: DraftObject = {
       image: phaseImage,
-      run: evidence.run,
+      run: pipefail ? ['bash', '-eo', 'pipefail', '-c', evidence.run] : evidence.run,
       ...(Object.keys(phaseEnv).length > 0 ? { env: phaseEnv } : {}),
     };
     if (checkout) {
@@ -171,8 +174,8 @@ function pickJob(file: string, jobs: YamlMap, wanted: string | undefined): [stri
 
 /** A step that compares a coverage percentage: `awk '$NF+0 < 80'`, `[ "$pct" -lt 80 ]`, `--fail-under 80`. */
 export function scriptThreshold(script: string): CoverageThresholds | undefined {
+  if (!/cov|percent|%|TOTAL|pct/i.test(script)) return undefined;
   for (const line of script.split('\n')) {
-    if (!/cov|percent|%|TOTAL/i.test(line)) continue;
     const match = /(?:-lt|-le|-ge|-gt|<=?|>=?)\s*["']?(\d+(?:\.\d+)?)\b/.exec(line.replace(/2>&1|>\s*\/dev\/null|>>?\s*\S+\.(?:txt|log|md)/g, ''));
     if (match && Number(match[1]) <= 100) return { lines: Number(match[1]) };
   }
