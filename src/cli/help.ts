@@ -18,7 +18,7 @@ Commands
   list             list the plans under plans/
   prune            remove what killed runs left behind; --all, --plan NAME
   init [dir]       write plans/<name>.plan.ts for a repository (runners, images, services, gates)
-    --base IMAGE       base image of a generated Dockerfile.test    --no-count  do not run the suite to count tests
+    --base IMAGE       base image of a generated Dockerfile.test    --force  overwrite
   import compose FILE          a docker-compose file → a plan
   import github-actions FILE   a workflow job → a plan; --job NAME
     --out FILE         where to write (default <repo>/plans/<name>.plan.ts)    --force  overwrite

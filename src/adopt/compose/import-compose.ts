@@ -18,6 +18,8 @@ export interface ImportOptions {
   /** Absolute folder the plan will be written to: paths in the plan are relative to it. */
   readonly planDir: string;
   readonly name?: string;
+  /** `plan init`: a compose file without a runner still gives its services; init adds phases and criteria. */
+  readonly servicesOnly?: boolean;
 }
 
 const SERVICE_KEYS = new Set(['image', 'build', 'environment', 'env_file', 'command', 'healthcheck', 'depends_on', 'profiles', 'ports', 'expose', 'volumes']);
@@ -43,7 +45,7 @@ export function importCompose(file: string, options: ImportOptions): Draft {
   const depended = new Set<string>();
   for (const svc of Object.values(compose.services)) for (const dep of dependsOn(svc).keys()) depended.add(dep);
   const runners = new Set(Object.entries(compose.services).filter(([n, s]) => isRunner(n, s, depended)).map(([n]) => n));
-  if (runners.size === 0) {
+  if (runners.size === 0 && !options.servicesOnly) {
     throw new AdoptError(
       `${file}: no one-shot test runner found (a service nothing depends on that runs tests, or one in a 'test' profile). ` +
         'Add one (e.g. `tests: { build: ., command: pytest, depends_on: [db] }`) and import again.',
@@ -120,6 +122,7 @@ export function importCompose(file: string, options: ImportOptions): Draft {
   const services = Object.keys(compose.services).filter((n) => !runners.has(n));
   if (services.length > 0) draft.found(['services'], services.map((n) => describeService(n, compose.services[n]!)).join(', '));
   const merged = Object.assign({}, ...thresholds) as CoverageThresholds;
+  if (options.servicesOnly) return draft;
   addGatesAndCriteria(draft, Object.keys(merged).length > 0 ? { coverage: { thresholds: merged, source: 'the runner command' } } : {});
   return draft;
 }

@@ -24,6 +24,8 @@ export interface WorkflowImportOptions {
   readonly repoDir: string;
   readonly job?: string;
   readonly name?: string;
+  /** `plan init`: services (and the test step's env) only; init adds phases and criteria. */
+  readonly servicesOnly?: boolean;
 }
 
 export function importWorkflow(file: string, options: WorkflowImportOptions): Draft {
@@ -151,6 +153,7 @@ export function importWorkflow(file: string, options: WorkflowImportOptions): Dr
     draft.set(base, phase);
     phases.push(name);
   });
+  if (options.servicesOnly) return draft;
   if (phases.length === 0) {
     throw new AdoptError(`${file}: job ${jobName} has no run: step that runs tests (pytest, npm test, go test, …). Pass --job with the job that tests.`);
   }
