@@ -42,13 +42,19 @@ export function importInput(req: ImportRequest): ImportResult {
   return { planFile, draft, report };
 }
 
+/** The nearest folder above `file` that holds `.git`. */
+export function gitRoot(file: string): string | undefined {
+  for (let dir = dirname(resolve(file)); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, '.git'))) return dir;
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
 /** The repository an input belongs to: the nearest folder with `.git`, else above `.github/`, else the input's folder. */
 export function repoRoot(file: string): string {
   const start = dirname(resolve(file));
-  for (let dir = start; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, '.git'))) return dir;
-    if (dirname(dir) === dir) break;
-  }
+  const git = gitRoot(file);
+  if (git) return git;
   const github = start.lastIndexOf(`${sep}.github`);
   return github >= 0 ? start.slice(0, github) || sep : start;
 }

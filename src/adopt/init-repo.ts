@@ -97,7 +97,7 @@ function addTestImage(draft: Draft, dir: string, planDir: string, project: Detec
 
 function addPhase(draft: Draft, name: string, project: DetectedProject, workdir: string | undefined, env: DraftObject | undefined): void {
   const base = ['phases', name];
-  const evidence = withEvidence(project.command, { coverage: project.coverage, ...(project.coverSource ? { coverSource: project.coverSource } : {}) });
+  const evidence = withEvidence(project.command, { ...(project.coverage !== undefined ? { coverage: project.coverage } : {}), ...(project.coverSource ? { coverSource: project.coverSource } : {}) });
   // The project's runners live in node_modules/.bin, as under `npm test`.
   const run = project.ecosystem === 'node' ? evidence.run.replace(/^mkdir -p \/out && /, 'mkdir -p /out && PATH="$PWD/node_modules/.bin:$PATH" && ') : evidence.run;
   const services = (draft.get(['services']) as DraftObject | undefined) ?? {};

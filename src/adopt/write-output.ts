@@ -13,7 +13,7 @@ export interface WrittenFile {
 export function writeFiles(files: readonly WrittenFile[], force: boolean, display: (file: string) => string): void {
   const existing = files.filter((f) => existsSync(f.path));
   if (existing.length > 0 && !force) {
-    throw new AdoptError(`${existing.map((f) => display(f.path)).join(', ')} already exist${existing.length === 1 ? 's' : ''}: nothing was written. Pass --force to overwrite, or --out FILE.`);
+    throw new AdoptError(`${existing.map((f) => display(f.path)).join(', ')} already exist${existing.length === 1 ? 's' : ''}: nothing was written. Pass --force to overwrite them.`);
   }
   for (const f of files) {
     mkdirSync(dirname(f.path), { recursive: true });

@@ -41,7 +41,7 @@ t.test('never overwrites without --force; --out chooses the file', async (t) => 
   writeFileSync(join(repo, 'plans/orders.plan.ts'), '// edited by hand\n');
   const again = await cli(['import', 'compose', 'docker-compose.test.yml'], repo);
   t.equal(again.code, 2);
-  t.match(again.stderr, /plans\/orders\.plan\.ts already exists: nothing was written\. Pass --force/);
+  t.match(again.stderr, /plans\/orders\.plan\.ts already exists: nothing was written\. Pass --force to overwrite/);
   t.equal(readFileSync(join(repo, 'plans/orders.plan.ts'), 'utf8'), '// edited by hand\n');
   t.equal((await cli(['import', 'compose', 'docker-compose.test.yml', '--force'], repo)).code, 0);
   t.match(readFileSync(join(repo, 'plans/orders.plan.ts'), 'utf8'), /defineTestPlan/);

@@ -52,8 +52,8 @@ export function detectNode(dir: string): DetectedProject | undefined {
     ...(typeof pkg.name === 'string' ? { name: pkg.name } : {}),
     command,
     runner,
-    // node:test measures coverage itself when nothing else does; the other runners' adapters turn it on.
-    coverage: runner === 'node:test' && !c8 && !nyc,
+    // c8/nyc measure when they wrap; node:test measures itself when nothing wraps it; jest, vitest and tap turn it on by default.
+    ...(c8 || nyc ? {} : runner === 'node:test' ? { coverage: true } : {}),
     ...(thresholds ? { thresholds } : {}),
     dockerfile: (base) =>
       [

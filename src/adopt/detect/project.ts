@@ -11,7 +11,7 @@ export interface DetectedProject {
   readonly command: string;
   readonly runner: string;
   /** Measure coverage even though the command does not ask for it (the project has the tool). */
-  readonly coverage: boolean;
+  readonly coverage?: boolean;
   readonly coverSource?: string;
   readonly thresholds?: { readonly values: CoverageThresholds; readonly source: string };
   /** For a generated Dockerfile.test. */

@@ -41,7 +41,7 @@ export function detectPython(dir: string): DetectedProject | undefined {
     guesses.push("coverage.py's fail_under counts lines (and branches when branch = true): the gate checks lines");
   }
 
-  const name = /^\s*name\s*=\s*["']([^"']+)["']/m.exec(texts['pyproject.toml'] ?? texts['setup.cfg'] ?? '')?.[1];
+  const name = /^\s*name\s*=\s*["']?([^"'\s]+)/m.exec(texts['pyproject.toml'] ?? texts['setup.cfg'] ?? '')?.[1];
   const extras = /\[project\.optional-dependencies\][^[]*?\b(test|tests|dev)\s*=/.exec(texts['pyproject.toml'] ?? '')?.[1];
   const requirementsFile = firstExisting(dir, ['requirements-test.txt', 'requirements-dev.txt', 'requirements.txt']);
   const install = texts['pyproject.toml'] || texts['setup.py'] || texts['setup.cfg']
