@@ -88,6 +88,36 @@ export const COMMANDS = {
     },
     load: async () => (await import('./commands/prune.js')).pruneCommand,
   },
+  init: {
+    args: '[dir]',
+    summary: 'write plans/<name>.plan.ts for a repository (runners, images, services, gates)',
+    options: {
+      base: { type: 'string', value: 'IMAGE', help: 'base image of a generated Dockerfile.test' },
+      name: { type: 'string', value: 'NAME', help: 'plan name (default: the folder or package name)' },
+      force: { type: 'boolean', default: false, help: 'overwrite an existing plan file' },
+    },
+    load: async () => (await import('./commands/init.js')).initCommand,
+  },
+  import: {
+    args: 'compose FILE | github-actions FILE',
+    summary: 'an existing docker-compose file or CI workflow job → a typed plan',
+    options: {
+      out: { type: 'string', value: 'FILE', help: 'where to write (default <repo>/plans/<name>.plan.ts)' },
+      job: { type: 'string', value: 'NAME', help: 'the workflow job to import (github-actions)' },
+      name: { type: 'string', value: 'NAME', help: 'plan name' },
+      force: { type: 'boolean', default: false, help: 'overwrite an existing plan file' },
+    },
+    load: async () => (await import('./commands/import.js')).importCommand,
+  },
+  export: {
+    args: 'compose|github-actions [file]',
+    summary: 'the plan as a compose file, or a workflow that runs it as the gate step',
+    options: {
+      out: { type: 'string', value: 'FILE', help: 'write here instead of stdout' },
+      force: { type: 'boolean', default: false, help: 'overwrite FILE' },
+    },
+    load: async () => (await import('./commands/export.js')).exportCommand,
+  },
 } as const satisfies Record<string, CommandSpec>;
 
 export type CommandName = keyof typeof COMMANDS;

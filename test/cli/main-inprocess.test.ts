@@ -1,27 +1,10 @@
 import t from 'tap';
 import path from 'node:path';
-import { main } from '../../src/cli/main.js';
-import type { CommandContext } from '../../src/cli/context.js';
+import { cli as runCli } from '../helpers/in-process-cli.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');
 
-async function cli(argv: string[], cwd = repo) {
-  let stdout = '';
-  let stderr = '';
-  const ctx: CommandContext = {
-    cwd,
-    env: {},
-    stdout: (s) => (stdout += s),
-    stderr: (s) => (stderr += s),
-    isTTY: false,
-    columns: () => 100,
-    relative: (f) => path.relative(cwd, f),
-    onSignal: () => () => {},
-    exit: () => {},
-  };
-  const code = await main(argv, ctx);
-  return { code, stdout, stderr };
-}
+const cli = (argv: string[], cwd = repo) => runCli(argv, cwd);
 
 t.test('plan check validates the bundled plan and --types type-checks it', async (t) => {
   const r = await cli(['check', '--types']);

@@ -6,39 +6,16 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Test } from 'tap';
-import { main } from '../../src/cli/main.js';
-import type { CommandContext } from '../../src/cli/context.js';
+import { cli, type CliResult } from '../helpers/in-process-cli.js';
+
+export { cli };
+/** What a spawned CLI answered: `code` is null when a signal ended it. */
+export type SpawnResult = Omit<CliResult, 'code'> & { readonly code: number | null };
 
 export const repo = path.resolve(import.meta.dirname, '../..');
 
-export interface CliResult {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-export async function cli(argv: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
-  let stdout = '';
-  let stderr = '';
-  const ctx: CommandContext = {
-    cwd,
-    env,
-    stdout: (s) => (stdout += s),
-    stderr: (s) => (stderr += s),
-    isTTY: false,
-    columns: () => 100,
-    relative: (f) => path.relative(cwd, f) || f,
-    onSignal: () => () => {},
-    exit: (code) => {
-      throw new Error(`the CLI asked to exit with ${code} in-process`);
-    },
-  };
-  const code = await main(argv, ctx);
-  return { code, stdout, stderr };
-}
-
 /** The built CLI as a separate process (npm test builds dist/ first). */
-export function spawnCli(argv: readonly string[], cwd: string, timeoutMs = 60_000): Promise<CliResult> {
+export function spawnCli(argv: readonly string[], cwd: string, timeoutMs = 60_000): Promise<SpawnResult> {
   const bin = path.join(repo, 'dist', 'cli', 'bin.js');
   if (!existsSync(bin)) throw new Error(`${bin} is missing: run npm run build first`);
   return new Promise((resolve) => {

@@ -1,0 +1,113 @@
+/**
+ * A compose `healthcheck:` (or a CI service's `--health-cmd …` options) → a ready probe.
+ * Commands Testplan has a better probe for become that probe: `pg_isready` → the postgres preset
+ * (over TCP, so the image's init-time server on the Unix socket does not fool it), `redis-cli ping`
+ * → the redis preset (speaks RESP), `curl`/`wget` of a local URL → an http probe. Compose's timing
+ * becomes the same give-up point: start_period + retries × (interval + timeout); Testplan polls
+ * from 50 ms and backs off, so the interval and retries themselves are not copied.
+ */
+import type { DraftObject } from '../plan/draft.js';
+import { formatDuration, parseDockerDuration } from '../duration.js';
+import { joinShellWords, splitShellWords } from '../shell-words.js';
+
+export interface HealthcheckInput {
+  readonly test?: string | readonly string[];
+  readonly interval?: string;
+  readonly timeout?: string;
+  readonly retries?: number;
+  readonly start_period?: string;
+  readonly disable?: boolean;
+}
+
+export interface MappedProbe {
+  readonly ready?: DraftObject;
+  readonly guesses: readonly string[];
+  readonly warnings: readonly string[];
+}
+
+const COMPOSE_DEFAULTS = { interval: 30_000, timeout: 30_000, retries: 3, startPeriod: 0 };
+
+export function readyFromHealthcheck(hc: HealthcheckInput, env: Readonly<Record<string, string>>): MappedProbe {
+  const guesses: string[] = [];
+  const warnings: string[] = [];
+  const test = typeof hc.test === 'string' ? ['CMD-SHELL', hc.test] : hc.test;
+  if (hc.disable === true || test?.[0] === 'NONE') return { guesses, warnings: ['healthcheck disabled (NONE): the service is used as soon as it started'] };
+  if (!test || test.length === 0) return { guesses, warnings: ['healthcheck without a test: the image\'s own HEALTHCHECK is not read; add a ready probe'] };
+
+  const [form, ...rest] = test;
+  const shell = form === 'CMD-SHELL' ? rest.join(' ') : undefined;
+  const words = form === 'CMD' ? rest : shell !== undefined ? splitShellWords(shell) : [...test];
+  const commandText = shell ?? joinShellWords(words);
+  let ready: DraftObject = form === 'CMD' ? { exec: [...rest] } : form === 'CMD-SHELL' ? { exec: shell ?? '' } : { exec: [...test] };
+
+  const special = specialProbe(words, commandText, env);
+  if (special) {
+    ready = special.ready;
+    guesses.push(special.why);
+  }
+
+  const ms = (value: string | undefined, fallback: number, key: string): number => {
+    if (value === undefined) return fallback;
+    const parsed = parseDockerDuration(value);
+    if (parsed === undefined) warnings.push(`healthcheck ${key} '${value}' is not a duration: compose's default used`);
+    return parsed ?? fallback;
+  };
+  const interval = ms(hc.interval, COMPOSE_DEFAULTS.interval, 'interval');
+  const timeout = ms(hc.timeout, COMPOSE_DEFAULTS.timeout, 'timeout');
+  const startPeriod = ms(hc.start_period, COMPOSE_DEFAULTS.startPeriod, 'start_period');
+  const retries = hc.retries ?? COMPOSE_DEFAULTS.retries;
+  const giveUp = startPeriod + retries * (interval + timeout);
+  ready.timeout = formatDuration(giveUp);
+  guesses.push(
+    `timeout is compose's give-up point: start_period ${formatDuration(startPeriod)} + retries ${retries} × (interval ${formatDuration(interval)} + timeout ${formatDuration(timeout)}); Testplan polls from 50ms`,
+  );
+  return { ready, guesses, warnings };
+}
+
+interface Special {
+  readonly ready: DraftObject;
+  readonly why: string;
+}
+
+function specialProbe(words: readonly string[], text: string, env: Readonly<Record<string, string>>): Special | undefined {
+  if (words.some((w) => w.endsWith('pg_isready'))) {
+    const user = option(words, ['-U', '--username']) ?? env.POSTGRES_USER;
+    const database = option(words, ['-d', '--dbname']) ?? env.POSTGRES_DB;
+    const port = option(words, ['-p', '--port']);
+    return {
+      ready: { preset: 'postgres', ...(user ? { user } : {}), ...(database ? { database } : {}), ...(port && /^\d+$/.test(port) ? { port: Number(port) } : {}) },
+      why: `was \`${text}\`: the postgres preset runs pg_isready over TCP, which the init-time server on the Unix socket cannot fool`,
+    };
+  }
+  if (words.some((w) => w.endsWith('redis-cli')) && words.some((w) => w.toLowerCase() === 'ping')) {
+    const port = option(words, ['-p']);
+    return {
+      ready: { preset: 'redis', ...(port && /^\d+$/.test(port) ? { port: Number(port) } : {}) },
+      why: `was \`${text}\`: the redis preset sends PING itself and needs no redis-cli in the image`,
+    };
+  }
+  const url = /^(?:curl|wget)$/.test(words[0]?.split('/').pop() ?? '') ? words.find((w) => /^https?:\/\/(?:localhost|127\.0\.0\.1|0\.0\.0\.0)[:/]/.test(w)) : undefined;
+  if (url && !/[|;&]/.test(text.replace(/\|\|\s*exit\s+1\s*$/, ''))) {
+    const parsed = new URL(url);
+    const port = Number(parsed.port || (parsed.protocol === 'https:' ? 443 : 80));
+    if (parsed.protocol === 'http:') {
+      return {
+        ready: { http: { port, path: `${parsed.pathname}${parsed.search}` } },
+        why: `was \`${text}\`: an http probe asks the same URL from the run's network and needs no curl in the image (any 2xx/3xx is ready)`,
+      };
+    }
+  }
+  return undefined;
+}
+
+function option(words: readonly string[], names: readonly string[]): string | undefined {
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    for (const name of names) {
+      if (w === name) return words[i + 1];
+      if (name.startsWith('--') && w.startsWith(`${name}=`)) return w.slice(name.length + 1);
+      if (!name.startsWith('--') && w.startsWith(name) && w.length > name.length) return w.slice(name.length);
+    }
+  }
+  return undefined;
+}

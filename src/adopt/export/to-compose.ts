@@ -1,0 +1,134 @@
+/**
+ * A plan → an equivalent docker-compose file, for poking at the environment by hand: services with
+ * health checks from their ready probes, phases as one-shot services that depend on their services
+ * being healthy (and on the phases they need having completed), profiles kept, `/out` bound to
+ * `.testplan/compose/<phase>`. What compose cannot express (log probes, gates, criteria) is a comment.
+ */
+import { relative } from 'node:path';
+import { Document } from 'yaml';
+import type { EnvSpec, ImageUse, ReadyProbeSpec, TestPlan } from '../../dsl/plan.js';
+import { exportedValue } from './load-for-export.js';
+
+export interface ComposeExport {
+  readonly text: string;
+  readonly warnings: readonly string[];
+}
+
+/** `outDir`: the folder the compose file is written to (build contexts and mounts are relative to it). */
+export function planToCompose(plan: TestPlan, outDir: string): ComposeExport {
+  const warnings: string[] = [];
+  const services: Record<string, unknown> = {};
+  const ports = (name: string): number | undefined => plan.services[name]?.ports[0];
+  const resolveTemplates = (text: string): string =>
+    text.replace(/\$\{([A-Za-z0-9_.-]+)\.(host|port)\}/g, (all, svc: string, what: string) =>
+      what === 'host' ? svc : String(ports(svc) ?? all));
+  // Compose interpolates `$`: a literal dollar is `$$`; a secret's variable stays `${NAME}`.
+  const literal = (text: string): string => resolveTemplates(text).replace(/\$/g, '$$$$');
+  const environment = (env: EnvSpec, where: string): Record<string, string> | undefined => {
+    const out: Record<string, string> = {};
+    for (const [key, value] of Object.entries(env)) {
+      const exported = exportedValue(key, value);
+      if (exported.kind === 'text') out[key] = literal(exported.text);
+      else {
+        out[key] = `\${${exported.name}:?set ${exported.name}}`;
+        if (exported.literal) warnings.push(`${where}.env.${key} is a secret('…') in the plan: the compose file reads it from $${exported.name} instead of printing it`);
+      }
+    }
+    return Object.keys(out).length > 0 ? out : undefined;
+  };
+  const image = (use: ImageUse): Record<string, unknown> => {
+    if (use.kind === 'ref') return { image: use.ref };
+    const spec = plan.images[use.name];
+    if (!spec) return { image: use.name };
+    if (spec.kind === 'ref') return { image: spec.ref };
+    return {
+      build: {
+        context: relative(outDir, spec.context) || '.',
+        ...(spec.dockerfile !== 'Dockerfile' ? { dockerfile: spec.dockerfile } : {}),
+        ...(spec.target ? { target: spec.target } : {}),
+        ...(Object.keys(spec.args).length > 0 ? { args: spec.args } : {}),
+      },
+    };
+  };
+
+  for (const svc of Object.values(plan.services)) {
+    const healthcheck = svc.ready ? toHealthcheck(svc.ready, `services.${svc.name}`, warnings) : undefined;
+    services[svc.name] = {
+      ...image(svc.image),
+      ...(svc.command ? { command: svc.command.map(literal) } : {}),
+      ...optional('environment', environment(svc.env, `services.${svc.name}`)),
+      ...(svc.ports.length > 0 ? { expose: svc.ports.map(String) } : {}),
+      ...(healthcheck ? { healthcheck } : {}),
+      ...(svc.dependsOn.length > 0 ? { depends_on: dependsOn(plan, svc.dependsOn, []) } : {}),
+      ...(svc.profiles.length > 0 ? { profiles: [...svc.profiles] } : {}),
+    };
+  }
+  for (const phase of Object.values(plan.phases)) {
+    if (services[phase.name]) warnings.push(`phase ${phase.name} has a service's name: compose needs one name per service`);
+    const volumes = [
+      ...phase.mounts.map((m) => `${hostPath(relative(outDir, m.source))}:${m.target}${m.readOnly ? ':ro' : ''}`),
+      `./.testplan/compose/${phase.name}:/out`,
+    ];
+    services[phase.name] = {
+      ...image(phase.image),
+      command: phase.command.map(literal),
+      ...optional('environment', environment(phase.env, `phases.${phase.name}`)),
+      ...(phase.workdir ? { working_dir: phase.workdir } : {}),
+      volumes,
+      ...(phase.services.length + phase.needs.length > 0 ? { depends_on: dependsOn(plan, phase.services, phase.needs) } : {}),
+      // A phase is a one-shot: it runs with `docker compose run` or `up --exit-code-from`, never restarts.
+      restart: 'no',
+      ...(phase.profiles.length > 0 ? { profiles: [...phase.profiles] } : {}),
+    };
+    if (phase.localhost) warnings.push(`phases.${phase.name}.localhost: compose has no shared namespace for several services; the phase reaches them by name`);
+  }
+
+  // YAML 1.1 quoting: compose v1 (PyYAML) reads a bare `no` as false; `'no'` is the restart policy.
+  const doc = new Document({ name: plan.name, services }, { version: '1.1' });
+  const header = [
+    `Exported from ${plan.name} by \`plan export compose\`. The plan stays the source: re-export after changing it.`,
+    'Run a phase with its services: docker compose -f <this file> run --rm <phase>',
+    'Results land in ./.testplan/compose/<phase>/; gates and acceptance criteria are evaluated by `plan run` only.',
+    ...warnings.map((w) => `not exported: ${w}`),
+  ];
+  doc.commentBefore = header.map((l) => ` ${l}`).join('\n');
+  return { text: doc.toString({ lineWidth: 0 }), warnings };
+}
+
+/** Compose reads a source without `./` or `/` as a named volume. */
+const hostPath = (path: string): string => (path === '' ? '.' : path.startsWith('/') || path.startsWith('.') ? path : `./${path}`);
+
+function dependsOn(plan: TestPlan, services: readonly string[], needs: readonly string[]): Record<string, { condition: string }> {
+  const out: Record<string, { condition: string }> = {};
+  for (const name of services) out[name] = { condition: plan.services[name]?.ready ? 'service_healthy' : 'service_started' };
+  for (const name of needs) out[name] = { condition: 'service_completed_successfully' };
+  return out;
+}
+
+function toHealthcheck(probe: ReadyProbeSpec, where: string, warnings: string[]): Record<string, unknown> | undefined {
+  // Compose polls at a fixed interval: at least 1s here; retries cover the plan's give-up time.
+  const intervalMs = Math.max(1000, probe.intervalMs);
+  const retries = probe.retries ?? Math.max(1, Math.ceil(probe.timeoutMs / intervalMs));
+  const timing = { interval: `${intervalMs / 1000}s`, timeout: '5s', retries };
+  switch (probe.kind) {
+    case 'exec': {
+      const [first, second, third, ...rest] = probe.command;
+      const test = first === 'sh' && second === '-c' && third !== undefined && rest.length === 0 ? ['CMD-SHELL', third] : ['CMD', ...probe.command];
+      if (probe.expect) warnings.push(`${where}.ready.expect /${probe.expect}/: a compose healthcheck only looks at the exit code`);
+      return { test: test.map((t) => t.replace(/\$/g, '$$$$')), ...timing };
+    }
+    case 'redis':
+      return { test: ['CMD-SHELL', `redis-cli -p ${probe.port} ping | grep -q PONG`], ...timing };
+    case 'tcp':
+      return { test: ['CMD-SHELL', `bash -c '</dev/tcp/127.0.0.1/${probe.port}' || nc -z 127.0.0.1 ${probe.port}`], ...timing };
+    case 'http':
+      return { test: ['CMD-SHELL', `curl -fsS http://127.0.0.1:${probe.port}${probe.path} >/dev/null || wget -qO- http://127.0.0.1:${probe.port}${probe.path} >/dev/null`], ...timing };
+    case 'log':
+      warnings.push(`${where}.ready is a log probe (/${probe.pattern}/): compose has no log-based healthcheck; the service counts as started`);
+      return undefined;
+  }
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
