@@ -1,6 +1,6 @@
 /**
  * The layers of README.md ("Layers"), enforced: dependencies point downward only.
- *   cli → run → execute, evidence, report → compile → load → dsl
+ *   cli → run → execute, evidence, report → compile → load → dsl;  cli → adopt → load → dsl
  * drivers/* sit behind src/drivers/driver.ts; only the composition root (src/cli/choose-driver.ts)
  * names a concrete driver.
  */
@@ -14,7 +14,13 @@ const layer = (name, below) => ({
 
 module.exports = {
   forbidden: [
-    { name: 'no-circular', severity: 'error', from: { path: '^src/' }, to: { circular: true } },
+    {
+      name: 'no-circular',
+      comment: 'lazy dynamic imports (the command table) are not cycles at load time',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { circular: true, viaOnly: { dependencyTypesNot: ['dynamic-import'] } },
+    },
     layer('dsl', ['text']),
     layer('text', []),
     layer('load', ['dsl', 'text']),
@@ -23,6 +29,7 @@ module.exports = {
     layer('report', ['evidence', 'compile', 'load', 'dsl', 'text']),
     layer('execute', ['drivers/driver\\.ts$', 'compile', 'load', 'dsl', 'text']),
     layer('drivers', ['dsl', 'text']),
+    layer('adopt', ['load', 'dsl', 'text']),
     layer('run', ['execute', 'evidence', 'report', 'drivers/driver\\.ts$', 'compile', 'load', 'dsl', 'text']),
     {
       name: 'concrete-driver-only-in-composition-root',
