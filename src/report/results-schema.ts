@@ -128,4 +128,5 @@ export const RunResultsSchema = Type.Object({
   coverage: Type.Optional(CoverageSummary),
   gates: Type.Array(GateResult),
   acceptance: Type.Array(CriterionResult),
+  warnings: Type.Optional(Strings),
 });

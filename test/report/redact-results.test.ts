@@ -121,3 +121,8 @@ t.test('masking is idempotent: masked text masked again stays the same, even for
     t.equal(redact(once), once, JSON.stringify(secret));
   }
 });
+
+t.test('warnings are free text: masked', async (t) => {
+  const r = { ...loadFixture('passing'), warnings: [`phase unit: pathMap ${SECRET} matched nothing`] } as RunResults;
+  t.same(redactResults(r, [SECRET]).warnings, ['phase unit: pathMap *** matched nothing']);
+});

@@ -28,6 +28,9 @@ export function outcomeLines(results: RunResults, written: readonly string[], ke
       (failedGates.length ? ` (${failedGates.map((g) => `${g.name} ${g.actual} ${g.status}`).join(', ')})` : ''),
   ];
   if (results.message) lines.push(`  ${results.message}`);
+  const warnings = results.warnings ?? [];
+  lines.push(...warnings.slice(0, 5).map((w) => `  warning: ${w}`));
+  if (warnings.length > 5) lines.push(`  … and ${warnings.length - 5} more warnings in results.json`);
   lines.push(...written.map((file) => `  wrote ${file}`));
   if (kept) lines.push(...KEEP_HINTS[kept.driver](kept.run));
   return lines;
