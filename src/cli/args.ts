@@ -15,11 +15,16 @@ export function parseCommand<N extends CommandName>(command: N, argv: readonly s
   for (const [name, o] of Object.entries(COMMANDS[command].options as Record<string, Options[string]>)) {
     declared[name] = { type: o.type, ...(o.multiple ? { multiple: true } : {}), ...(o.short ? { short: o.short } : {}), ...(o.default !== undefined ? { default: o.default } : {}) };
   }
+  return parseCommandArgs(command, argv, declared) as ParsedArgs<(typeof COMMANDS)[N]['options']>;
+}
+
+/** The parser under parseCommand, for a command with sub-commands whose options differ (declare them in the table too, for help). */
+export function parseCommandArgs<O extends Options>(command: string, argv: readonly string[], options: O): ParsedArgs<O> {
   try {
-    return parseArgs({ args: [...argv], options: declared, allowPositionals: true, strict: true }) as ParsedArgs<(typeof COMMANDS)[N]['options']>;
+    return parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
   } catch (error) {
     const message = error instanceof Error ? error.message.replace(/\. To specify a positional argument.*$/, '') : String(error);
-    throw new UsageError(`plan ${command}: ${message}. Run \`plan ${command} --help\` for its options.`);
+    throw new UsageError(`plan ${command}: ${message}. Run \`plan ${command.split(' ')[0]} --help\` for its options.`);
   }
 }
 

@@ -23,6 +23,8 @@ export interface CommandSpec {
   /** Positional arguments as help shows them, e.g. `[file]`. */
   readonly args?: string;
   readonly summary: string;
+  /** More usage lines for a command with sub-commands, e.g. `import compose FILE   a compose file → a plan`. */
+  readonly usage?: readonly string[];
   readonly options: Readonly<Record<string, OptionSpec>>;
   readonly load: () => Promise<Command>;
 }

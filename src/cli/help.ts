@@ -20,7 +20,11 @@ function optionLines(options: Readonly<Record<string, OptionSpec>>): string[] {
 const usage = (name: string, spec: CommandSpec): string => `${name}${spec.args ? ` ${spec.args}` : ''}`;
 
 export function generalHelp(): string {
-  const commands = Object.entries(COMMANDS).flatMap(([name, spec]: [string, CommandSpec]) => [`  ${usage(name, spec).padEnd(16)} ${spec.summary}`, ...optionLines(spec.options)]);
+  const commands = Object.entries(COMMANDS).flatMap(([name, spec]: [string, CommandSpec]) => [
+    `  ${usage(name, spec).padEnd(16)} ${spec.summary}`,
+    ...(spec.usage ?? []).map((line) => `  ${line}`),
+    ...optionLines(spec.options),
+  ]);
   const exits = (Object.keys(EXIT) as (keyof typeof EXIT)[]).map((k) => `${EXIT[k]} ${EXIT_MEANING[k]}`).join(' · ');
   return [
     'plan — run a typed test plan in real containers and write an honest completion report',
@@ -40,5 +44,6 @@ export function generalHelp(): string {
 export function commandHelp(name: CommandName): string {
   const spec: CommandSpec = COMMANDS[name];
   const options = optionLines(spec.options);
-  return [`Usage: plan ${usage(name, spec)}${options.length ? ' [options]' : ''}`, '', spec.summary, ...(options.length ? ['', 'Options', ...options] : []), ''].join('\n');
+  const more = (spec.usage ?? []).map((line) => `       plan ${line}`);
+  return [`Usage: plan ${usage(name, spec)}${options.length ? ' [options]' : ''}`, ...more, '', spec.summary, ...(options.length ? ['', 'Options', ...options] : []), ''].join('\n');
 }

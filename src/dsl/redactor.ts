@@ -19,7 +19,8 @@ const HAS_ANSI = /[\u001b\u009b]/;
 /** A redactor for `values`; the identity when there is nothing to mask. */
 export function makeRedactor(values: readonly string[]): Redact {
   const needles = [...new Set(values.flatMap(maskedForms))]
-    .filter((form) => form.length > 0)
+    // A form the mask itself contains ('*') would re-mask masked text on every pass, never ending the same.
+    .filter((form) => form.length > 0 && !MASK.includes(form))
     // Longest first, so that a secret containing another is masked whole.
     .sort((a, b) => b.length - a.length);
   if (needles.length === 0) return (text) => text;

@@ -1,8 +1,15 @@
 /** A run is a stream of events; the progress display and the run log are consumers. */
-import type { Step } from '../compile/graph.js';
+import type { Step, StepKind } from '../compile/graph.js';
 import type { Redact } from '../dsl/redactor.js';
 
 export type StepStatus = 'passed' | 'failed' | 'skipped' | 'cancelled';
+
+/** Which step an event belongs to, typed: what it does, to what (image, service, phase or check), which attempt. Never parsed from an id. */
+export interface StepRef {
+  readonly kind: StepKind;
+  readonly subject: string;
+  readonly attempt?: number;
+}
 
 export type RunEvent =
   | { readonly kind: 'run-started'; readonly runId: string; readonly plan: string; readonly driver: string; readonly at: number }
@@ -15,7 +22,15 @@ export type RunEvent =
       readonly durationMs: number;
       readonly message?: string;
     }
-  | { readonly kind: 'log'; readonly source: string; readonly line: string; readonly stream: 'stdout' | 'stderr' }
+  | {
+      readonly kind: 'log';
+      /** Display name of the output's origin (`unit`, `image app`). */
+      readonly source: string;
+      /** The step that produced the line; absent for output shared by several steps (an image pull). */
+      readonly step?: StepRef;
+      readonly line: string;
+      readonly stream: 'stdout' | 'stderr';
+    }
   | { readonly kind: 'phase-attempt'; readonly phase: string; readonly attempt: number; readonly exitCode: number | null; readonly timedOut: boolean }
   | { readonly kind: 'interrupted'; readonly signal: string; readonly force: boolean };
 

@@ -5,7 +5,7 @@ import type { CommandCheckSpec, ImageUse, PhaseSpec, TestPlan } from '../dsl/pla
 import { redact } from '../dsl/secret.js';
 import type { Driver, ImageHandle, RunIdentity, ServiceHandle, StepContext } from '../drivers/driver.js';
 import { InfrastructureError } from '../errors.js';
-import type { EventSink } from './events.js';
+import type { EventSink, StepRef } from './events.js';
 import { resolveCommand, resolveEnv } from './resolve-env.js';
 import type { PhaseState, RunState, ServiceState } from './run-state.js';
 import type { StepOutcome, StepRunner } from './scheduler.js';
@@ -85,11 +85,11 @@ export class PlanStepRunner implements StepRunner {
     }
   }
 
-  private context(source: string, signal: AbortSignal): StepContext {
+  private context(source: string, signal: AbortSignal, step?: StepRef): StepContext {
     return {
       run: this.identity,
       signal,
-      onLog: (line, stream) => this.onEvent({ kind: 'log', source, line: redact(line, this.plan.secrets), stream }),
+      onLog: (line, stream) => this.onEvent({ kind: 'log', source, ...(step ? { step } : {}), line: redact(line, this.plan.secrets), stream }),
     };
   }
 
@@ -114,7 +114,7 @@ export class PlanStepRunner implements StepRunner {
   }
 
   private async buildImage(name: string, signal: AbortSignal): Promise<StepOutcome> {
-    const handle = await this.driver.prepareImage(this.plan.images[name]!, this.context(`image ${name}`, signal));
+    const handle = await this.driver.prepareImage(this.plan.images[name]!, this.context(`image ${name}`, signal, { kind: 'build-image', subject: name }));
     this.state.images.set(name, handle);
     return { status: 'passed', ...(handle.cached ? { message: 'cached' } : {}) };
   }
@@ -141,7 +141,7 @@ export class PlanStepRunner implements StepRunner {
         sharedNamespace: this.sharedNamespace,
         ...(spec.local ? { local: { command: spec.local.command, env: resolveEnv(spec.local.env, handles) } } : {}),
       },
-      this.context(name, signal),
+      this.context(name, signal, { kind: 'start-service', subject: name }),
     );
     return { status: 'passed' };
   }
@@ -149,7 +149,7 @@ export class PlanStepRunner implements StepRunner {
   private async waitReady(name: string, signal: AbortSignal): Promise<StepOutcome> {
     const spec = this.plan.services[name]!;
     const state = this.state.services.get(name)!;
-    const outcome = await this.driver.waitReady(state.handle!, spec.ready!, this.context(name, signal));
+    const outcome = await this.driver.waitReady(state.handle!, spec.ready!, this.context(name, signal, { kind: 'wait-ready', subject: name }));
     state.ready = outcome;
     if (outcome.ready) return { status: 'passed', message: `ready in ${Math.round(outcome.elapsedMs)} ms` };
     state.logTail = outcome.logTail.map((line) => redact(line, this.plan.secrets));
@@ -189,7 +189,7 @@ export class PlanStepRunner implements StepRunner {
           outputs: phaseCollectPaths(spec),
           ...(spec.local ? { local: spec.local } : {}),
         },
-        this.context(name, signal),
+        this.context(name, signal, { kind: 'run-phase', subject: name, attempt }),
       );
       state.handle = outcome.handle;
       state.attempts.push({
@@ -263,7 +263,7 @@ export class PlanStepRunner implements StepRunner {
         sharedNamespace: false,
         ...(spec.timeoutMs ? { timeoutMs: spec.timeoutMs } : {}),
       },
-      this.context(name, signal),
+      this.context(name, signal, { kind: 'run-check', subject: name }),
     );
     await this.driver.releasePhase(outcome.handle);
     this.state.checks.set(name, {

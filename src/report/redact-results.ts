@@ -21,6 +21,7 @@ export function redactResults(results: RunResults, secretValues: readonly string
     phases: results.phases.map((p) => redactPhase(p, redact)),
     gates: results.gates.map(message),
     acceptance: results.acceptance.map((c) => ({ ...c, evidence: c.evidence.map(redact) })),
+    ...(results.warnings ? { warnings: results.warnings.map(redact) } : {}),
   };
 }
 

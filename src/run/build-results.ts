@@ -149,15 +149,26 @@ export const MAX_LISTED_FAILURES = 1_000;
  */
 function listedCases(cases: readonly TestCase[]): { failures: TestCase[]; tests: TestCase[]; unlisted?: TestCounts } {
   const failing = cases.filter((c) => c.status === 'failed' || c.status === 'error');
-  const failures = failing.slice(0, MAX_LISTED_FAILURES);
+  const failures = failing.slice(0, MAX_LISTED_FAILURES).map(bounded);
   if (cases.length <= MAX_LISTED_TESTS && failing.length === failures.length) {
-    const tests = cases.map((c) => (c.status === 'failed' || c.status === 'error' || c.details === undefined ? c : withoutDetails(c)));
+    const tests = cases.map((c) => (c.status === 'failed' || c.status === 'error' ? bounded(c) : bounded(withoutDetails(c))));
     return { failures, tests };
   }
   const all = countCases(cases);
   const listed = countCases(failures);
   const unlisted = { total: all.total - listed.total, passed: all.passed, failed: all.failed - listed.failed, errored: all.errored - listed.errored, skipped: all.skipped };
   return { failures, tests: failures, unlisted };
+}
+
+/** Longest name, suite, file or message a listed case keeps (details are capped by the parsers). */
+export const MAX_CASE_TEXT = 2_000;
+
+const cut = (text: string): string => (text.length > MAX_CASE_TEXT ? `${text.slice(0, MAX_CASE_TEXT)}… (cut)` : text);
+
+function bounded(c: TestCase): TestCase {
+  const long = c.name.length > MAX_CASE_TEXT || c.suite.length > MAX_CASE_TEXT || (c.file?.length ?? 0) > MAX_CASE_TEXT || (c.message?.length ?? 0) > MAX_CASE_TEXT;
+  if (!long) return c;
+  return { ...c, name: cut(c.name), suite: cut(c.suite), ...(c.file !== undefined ? { file: cut(c.file) } : {}), ...(c.message !== undefined ? { message: cut(c.message) } : {}) };
 }
 
 function withoutDetails({ details: _details, ...rest }: TestCase): TestCase {

@@ -113,3 +113,16 @@ t.test('every masked form: raw, URL-encoded, form-encoded, JSON-escaped, base64 
   }
   t.equal(redact('\u001b[32mgreen\u001b[0m text'), '\u001b[32mgreen\u001b[0m text', 'colours without a secret are kept');
 });
+
+t.test('masking is idempotent: masked text masked again stays the same, even for a secret made of asterisks', async (t) => {
+  for (const secret of ['*', '**', 'a*b', 'hunter2']) {
+    const redact = makeRedactor([secret]);
+    const once = redact(`x ${secret} y`);
+    t.equal(redact(once), once, JSON.stringify(secret));
+  }
+});
+
+t.test('warnings are free text: masked', async (t) => {
+  const r = { ...loadFixture('passing'), warnings: [`phase unit: pathMap ${SECRET} matched nothing`] } as RunResults;
+  t.same(redactResults(r, [SECRET]).warnings, ['phase unit: pathMap *** matched nothing']);
+});

@@ -64,3 +64,13 @@ t.test('more failures than the limit: the first are listed with detail, the rest
   t.equal(unit.unlisted?.failed, 3);
   t.match(renderMarkdown(results), '… and 3 more failing tests, counted but not listed');
 });
+
+t.test('a listed case keeps at most MAX_CASE_TEXT characters of its name and message', async (t) => {
+  const { MAX_CASE_TEXT } = await import('../../src/run/build-results.js');
+  const long = 'n'.repeat(MAX_CASE_TEXT * 3);
+  const xml = `<?xml version="1.0"?><testsuites><testsuite name="unit" tests="1"><testcase classname="s" name="${long}" time="0"><failure message="${long}">x</failure></testcase></testsuite></testsuites>`;
+  const results = await run({ '/out/junit.xml': xml });
+  const failure = results.phases[0]!.failures[0]!;
+  t.equal(failure.name.length, MAX_CASE_TEXT + '… (cut)'.length);
+  t.ok((failure.message ?? '').length <= MAX_CASE_TEXT + 10);
+});

@@ -1,5 +1,6 @@
 /** A redrawn view of the steps with their state and elapsed time, for terminals. */
 import stringWidth from 'string-width';
+import { stepSubject } from '../../compile/compile.js';
 import type { Step } from '../../compile/graph.js';
 import { formatDuration } from '../../dsl/duration.js';
 import type { RunEvent } from '../../execute/events.js';
@@ -28,13 +29,7 @@ const LABEL: Record<string, string> = {
   'collect-artifacts': 'collecting',
 };
 
-/** The log source whose last line a step shows while it runs (the executor names sources so). */
-function logSource(step: Step): string | undefined {
-  if (step.kind === 'run-phase') return step.phase;
-  if (step.kind === 'wait-ready') return step.service;
-  if (step.kind === 'build-image') return `image ${step.image}`;
-  return undefined;
-}
+const refKey = (kind: string, subject: string | undefined): string => `${kind}\0${subject ?? ''}`;
 
 /** Cuts `text` to `columns` screen columns (wide characters count two, combining marks zero). */
 export function fitColumns(text: string, columns: number): string {
@@ -58,11 +53,11 @@ export function liveProgress(options: ProgressOptions & { readonly columns: () =
 } {
   const now = options.now ?? Date.now;
   const steps = new Map<string, LiveStep>();
-  const bySource = new Map<string, LiveStep>();
+  // A log line belongs to the step its event names (kind + subject), so a check and a phase of the same name never mix.
+  const byRef = new Map<string, LiveStep>();
   const add = (live: LiveStep): void => {
     steps.set(live.step.id, live);
-    const source = logSource(live.step);
-    if (source !== undefined) bySource.set(source, live);
+    byRef.set(refKey(live.step.kind, stepSubject(live.step)), live);
   };
   for (const step of options.steps ?? []) if (shown(step)) add({ step, state: 'waiting' });
   let drawn = 0;
@@ -104,7 +99,7 @@ export function liveProgress(options: ProgressOptions & { readonly columns: () =
           return;
         }
         case 'log': {
-          const step = bySource.get(event.source);
+          const step = event.step ? byRef.get(refKey(event.step.kind, event.step.subject)) : undefined;
           if (step) step.lastLine = event.line;
           if (options.verbosity === 'verbose') above(`[${event.source}] ${event.line}\n`);
           return;

@@ -5,7 +5,10 @@ import { renderMarkdown } from '../../../src/report/markdown/render-markdown.js'
 import type { RunResults } from '../../../src/report/results.js';
 import { FIXTURE_NAMES, fixturePath, loadFixture, mutableCopy } from '../fixtures.js';
 
-const update = process.env.UPDATE_GOLDEN === '1';
+// The goldens stay plain markdown files (fixtures/results/*.md, also the documented examples): tap's own
+// snapshot files are JS modules where every backtick and `${` of a report is escaped, unreadable for
+// a format made of code spans and fences. Updating them is tap's snapshot mode: `tap --snapshot`.
+const update = t.writeSnapshot;
 
 function frontMatterOf(markdown: string): Record<string, unknown> {
   const match = /^---\n([\s\S]*?)\n---\n/.exec(markdown);
@@ -18,9 +21,9 @@ for (const name of FIXTURE_NAMES) {
     const rendered = renderMarkdown(loadFixture(name));
     const golden = fixturePath(name, 'md');
     if (update) writeFileSync(golden, rendered);
-    t.ok(existsSync(golden), `${golden} exists (create it with UPDATE_GOLDEN=1)`);
+    t.ok(existsSync(golden), `${golden} exists (create it with: npx tap --snapshot test/report/markdown/render-markdown.test.ts)`);
     if (!existsSync(golden)) return;
-    t.equal(rendered, readFileSync(golden, 'utf8'), 'rerun with UPDATE_GOLDEN=1 after an intended change, and review the diff');
+    t.equal(rendered, readFileSync(golden, 'utf8'), 'after an intended change rerun with `npx tap --snapshot`, and review the diff');
   });
 }
 
