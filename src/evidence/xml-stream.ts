@@ -45,7 +45,7 @@ type Mode = 'text' | 'tag-start' | 'tag' | '"' | "'";
  * never cut, so a long attribute followed by long text stays two separate, well-formed parts.
  * `<!…>` and `<?…>` (comments, CDATA, declarations) are read as text.
  */
-export function createRunCapper(head: number, tail: number): { write(chunk: string): string; end(): string } {
+function createSegmentCapper(head: number, tail: number): { write(chunk: string): string; end(): string } {
   let mode: Mode = 'text';
   let run = 0;
   let cutting = false;
@@ -156,7 +156,62 @@ export function createRunCapper(head: number, tail: number): { write(chunk: stri
     end() {
       const out: string[] = [];
       finishSegment(out);
+      mode = 'text';
       return out.join('');
+    },
+  };
+}
+
+/**
+ * The filter the reader uses: runs between two `<` that fit in HEAD pass through untouched (the
+ * common case, no copying); a run that grows past it goes through the segment capper, which first
+ * replays the part of the run already passed (nothing in it was long enough to cut) to learn where
+ * in the markup it stands.
+ */
+export function createRunCapper(head: number, tail: number): { write(chunk: string): string; end(): string } {
+  let precise = createSegmentCapper(head, tail);
+  /** The current run's text while it is short (for the replay); '' once it is handled precisely. */
+  let runSoFar = '';
+  let slow = false;
+  return {
+    write(chunk) {
+      const out: string[] = [];
+      let passFrom = 0;
+      let i = 0;
+      let continuing = true;
+      while (i < chunk.length) {
+        const lt = chunk.indexOf('<', continuing ? i : i + 1);
+        const end = lt === -1 ? chunk.length : lt;
+        if (slow) {
+          out.push(precise.write(chunk.slice(i, end)));
+        } else if (runSoFar.length + (end - i) > head) {
+          out.push(chunk.slice(passFrom, i));
+          precise = createSegmentCapper(head, tail);
+          precise.write(runSoFar);
+          out.push(precise.write(chunk.slice(i, end)));
+          slow = true;
+          runSoFar = '';
+        } else if (lt === -1) {
+          runSoFar += chunk.slice(i, end);
+        }
+        if (lt === -1) break;
+        if (slow) {
+          out.push(precise.end());
+          slow = false;
+          passFrom = lt;
+        }
+        runSoFar = '';
+        i = lt;
+        continuing = false;
+      }
+      if (!slow) out.push(passFrom === 0 ? chunk : chunk.slice(passFrom));
+      return out.length === 1 ? out[0]! : out.join('');
+    },
+    end() {
+      runSoFar = '';
+      if (!slow) return '';
+      slow = false;
+      return precise.end();
     },
   };
 }

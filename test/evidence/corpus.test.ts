@@ -25,7 +25,7 @@ interface Expectation {
 }
 
 const expectations = JSON.parse(readFileSync(fixturePath('corpus/expectations.json'), 'utf8')) as Expectation[];
-const PARSED_NAMES = /^(junit\.xml|xunit\.xml|lcov\.info|coverage\.lcov|cobertura-coverage\.xml|coverage\.xml|coverage-final\.json|coverage-summary\.json)$/;
+const PARSED_NAMES = /^(junit(-[a-z]+)?\.xml|xunit\.xml|lcov\.info|coverage\.lcov|cobertura-coverage\.xml|coverage\.xml|coverage-final\.json|coverage-summary\.json)$/;
 
 t.test('every evidence file of the corpus has an expectation', async (t) => {
   const root = fixturePath('corpus');

@@ -4,8 +4,10 @@ import * as evidence from '../../src/evidence/index.js';
 t.test('the evidence entry point exports exactly the public functions', async (t) => {
   t.same(Object.keys(evidence).sort(), [
     'COVERAGE_METRICS',
+    'TEXT_PRESET_NAMES',
     'countCases',
     'coverageMergeWarnings',
+    'createTextParser',
     'describeEvidenceError',
     'evaluateCriteria',
     'evaluateGates',
@@ -17,8 +19,10 @@ t.test('the evidence entry point exports exactly the public functions', async (t
     'openTextFile',
     'parseCoverage',
     'parseTestReport',
+    'parseTextResults',
     'readCoverage',
     'readTestReport',
+    'readTextResults',
     'summarize',
   ]);
 });

@@ -81,7 +81,7 @@ t.test('nested testsuites join their names; file is inherited from the nearest s
 
 t.test('counts come from the cases; summary attributes that claim more than the file holds are an error', async (t) => {
   const fewer = inline('<testsuite tests="40" failures="0"><testcase name="only"/></testsuite>');
-  t.match(fewer, { ok: false, error: { message: /the <testsuite> element declares 40 tests \(0 skipped\) but holds 1 that ran: the report is damaged or was cut short/ } });
+  t.match(fewer, { ok: false, error: { message: /the <testsuite> element declares 40 tests but holds 1: the report is damaged or was cut short/ } });
   const hidden = inline('<testsuites><testsuite name="api" tests="2" failures="1" skipped="0"><testcase name="a"/><testcase name="b"/></testsuite></testsuites>');
   t.match(hidden, { ok: false, error: { message: /suite "api" declares 1 failure\/errors but holds 0 failing test cases/ } });
   const r = unwrap(inline('<testsuite tests="1" failures="0"><testcase name="only"/></testsuite>'));
