@@ -49,25 +49,37 @@ function byTests(pattern: RegExp, phases: readonly PhaseEvidence[]): Verdict {
   // A /g or /y pattern keeps state between test() calls; a copy without those flags does not.
   const re = new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, ''));
   const errors = phases.flatMap((p) => (p.tests !== undefined && !p.tests.ok ? [describeEvidenceError(p.tests.error)] : []));
-  const matched: { phase: string; test: TestCase }[] = [];
+  // A million matching cases must not all be held: counts per outcome, and the first lines of each.
+  const [bad, passed, skipped] = [new MatchGroup(), new MatchGroup(), new MatchGroup()];
   for (const phase of phases) {
     if (phase.tests === undefined || !phase.tests.ok) continue;
     for (const test of (phase.tests as { value: TestReport }).value.cases) {
-      if (matches(re, test)) matched.push({ phase: phase.name, test });
+      if (!matches(re, test)) continue;
+      const group = test.status === 'passed' ? passed : test.status === 'skipped' ? skipped : bad;
+      group.add(`${testLabel(test)} ${test.status} (phase ${phase.name})`);
     }
   }
-  const bad = matched.filter((m) => m.test.status === 'failed' || m.test.status === 'error');
-  const passed = matched.filter((m) => m.test.status === 'passed');
-  const skipped = matched.filter((m) => m.test.status === 'skipped');
-  const lines = [...bad, ...passed, ...skipped].map((m) => `${testLabel(m.test)} ${m.test.status} (phase ${m.phase})`);
+  const matchedCount = bad.count + passed.count + skipped.count;
+  const shown = [...bad.first, ...passed.first, ...skipped.first];
+  const lines = matchedCount > MAX_EVIDENCE_LINES ? [...shown.slice(0, MAX_EVIDENCE_LINES), `… and ${matchedCount - MAX_EVIDENCE_LINES} more matching tests`] : shown;
   const errorLines = errors.map((e) => `test results could not be read: ${e}`);
   let status: CriterionStatus;
   if (errors.length > 0) status = 'error';
-  else if (bad.length > 0) status = 'fail';
-  else if (passed.length === 0) status = 'unverified';
-  else status = skipped.length > 0 ? 'unverified' : 'pass'; // a skipped match verified nothing
-  const none = matched.length === 0 ? [`no test matches ${String(pattern)}`] : [];
-  return { status, evidence: [...errorLines, ...none, ...capList(lines, MAX_EVIDENCE_LINES, 'more matching tests')] };
+  else if (bad.count > 0) status = 'fail';
+  else if (passed.count === 0) status = 'unverified';
+  else status = skipped.count > 0 ? 'unverified' : 'pass'; // a skipped match verified nothing
+  const none = matchedCount === 0 ? [`no test matches ${String(pattern)}`] : [];
+  return { status, evidence: [...errorLines, ...none, ...lines] };
+}
+
+/** Matching tests of one outcome: how many, and the first lines that a criterion can show. */
+class MatchGroup {
+  count = 0;
+  readonly first: string[] = [];
+  add(line: string): void {
+    this.count++;
+    if (this.first.length < MAX_EVIDENCE_LINES) this.first.push(line);
+  }
 }
 
 function matches(re: RegExp, test: TestCase): boolean {
