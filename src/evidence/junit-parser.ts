@@ -71,12 +71,15 @@ export function createJunitParser(): ChunkParser<TestReport> {
   /** Name of the direct child of <testcase> we are inside, and how deep below it. */
   let child: { name: string; depth: number; text: string } | undefined;
 
-  /** Suite names, classnames and files repeat across thousands of cases: keep one copy of each. */
+  /**
+   * Suite names, classnames and files repeat across thousands of cases: keep one copy of each. The key
+   * is that copy too: `text` may be a slice of a whole chunk of the file, which it would keep alive.
+   */
   const intern = (text: string): string => {
     const known = shared.get(text);
     if (known !== undefined) return known;
     const own = capText(ownString(text), MAX_NAME_CHARS);
-    if (shared.size < 100_000) shared.set(text, own);
+    if (shared.size < 100_000 && own.length === text.length) shared.set(own, own);
     return own;
   };
   const suiteNames = () => scopes.filter((s) => s.suite && s.name !== '').map((s) => s.name);
