@@ -173,6 +173,21 @@ t.test('exact duplicates beyond the declared count collapse with a warning; diff
   t.same(failedTwice.counts, { total: 2, passed: 1, failed: 1, errored: 0, skipped: 0 }, 'a pass and a failure of one name are not duplicates');
 });
 
+t.test('duplicates collapse inside a large suite after other suites, failures keep their text', async (t) => {
+  const first = Array.from({ length: 700 }, (_, i) => `<testcase classname="p" name="p${i}"/>`).join('');
+  const body = Array.from({ length: 1_500 }, (_, i) => `<testcase classname="b" name="b${i}"/>`).join('');
+  const failing = '<testcase classname="b" name="bad"><failure message="boom">trace</failure></testcase>';
+  const dup = '<testcase classname="b" name="b3"/>';
+  const xml = `<testsuites><testsuite name="p" tests="700">${first}</testsuite><testsuite name="b" tests="1501" failures="1">${body}${dup}${failing}${dup}</testsuite></testsuites>`;
+  const r = unwrap(inline(xml));
+  t.same(r.counts, { total: 2_201, passed: 2_200, failed: 1, errored: 0, skipped: 0 });
+  t.match(r.warnings, [/suite "b": 2 duplicate test cases collapsed/]);
+  const names = [...r.cases].map((c) => c.name);
+  t.same(names.slice(698, 702), ['p698', 'p699', 'b0', 'b1']);
+  t.same(names.slice(-2), ['b1499', 'bad']);
+  t.match(r.cases.at(-1), { suite: 'b', status: 'failed', message: 'boom', details: 'trace' });
+});
+
 t.test('a declared total that is not a number is damage', async (t) => {
   t.match(inline('<testsuite name="s" tests="many"><testcase name="a"/></testsuite>'), { ok: false, error: { message: /suite "s" has tests="many", not a whole number/ } });
 });
