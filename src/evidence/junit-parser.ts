@@ -15,6 +15,8 @@ import type { TestCase, TestReport, TestStatus } from './types.js';
 
 /** Messages and details of failing cases stop being stored past this many characters in one report. */
 const TEXT_BUDGET_CHARS = 8 * 1024 * 1024;
+/** What keeping one case whole (object, map entry) costs, in characters of that budget. */
+const KEPT_CASE_CHARS = 100;
 
 /** Children of <testcase> we understand; anything else means the file is not what we think it is. */
 const OUTCOME_ELEMENTS = new Set(['failure', 'error', 'skipped']);
@@ -224,7 +226,7 @@ function finishCase(c: OpenCase, budget: { left: number; dropped: number }): Tes
   const details = capDetails(c.detailParts.join('\n'));
   const text = c.damage ?? firstLine(c.outcomeMessage) ?? firstLine(details);
   const message = node && text !== undefined ? undoNodeQuotes(text) : text;
-  budget.left -= (details?.length ?? 0) + (message?.length ?? 0);
+  budget.left -= KEPT_CASE_CHARS + (details?.length ?? 0) + (message?.length ?? 0);
   return { ...base, ...(message === undefined ? {} : { message }), ...(details === undefined ? {} : { details }) };
 }
 
