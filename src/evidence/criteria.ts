@@ -56,7 +56,7 @@ function byTests(pattern: RegExp, phases: readonly PhaseEvidence[]): Verdict {
     for (const test of (phase.tests as { value: TestReport }).value.cases) {
       if (!matches(re, test)) continue;
       const group = test.status === 'passed' ? passed : test.status === 'skipped' ? skipped : bad;
-      group.add(`${testLabel(test)} ${test.status} (phase ${phase.name})`);
+      group.add(() => `${testLabel(test)} ${test.status} (phase ${phase.name})`);
     }
   }
   const matchedCount = bad.count + passed.count + skipped.count;
@@ -76,9 +76,9 @@ function byTests(pattern: RegExp, phases: readonly PhaseEvidence[]): Verdict {
 class MatchGroup {
   count = 0;
   readonly first: string[] = [];
-  add(line: string): void {
+  add(line: () => string): void {
     this.count++;
-    if (this.first.length < MAX_EVIDENCE_LINES) this.first.push(line);
+    if (this.first.length < MAX_EVIDENCE_LINES) this.first.push(line());
   }
 }
 
