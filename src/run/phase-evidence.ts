@@ -35,9 +35,10 @@ export async function readPhaseEvidence(
 ): Promise<PhaseFindings> {
   const attempts = state?.attempts ?? [];
   const last = attempts.at(-1);
+  const declares = { results: spec.results !== undefined, coverage: spec.coverage !== undefined };
   if (!last) {
     const status: PhaseRunStatus = step?.status === 'cancelled' ? 'cancelled' : step?.status === 'failed' ? 'error' : 'skipped';
-    return { name: spec.name, status, ...(step?.message ? { message: step.message } : {}) };
+    return { name: spec.name, status, declares, ...(step?.message ? { message: step.message } : {}) };
   }
   const durationMs = attempts.reduce((sum, a) => sum + a.durationMs, 0);
   const files = state?.collected ?? [];
@@ -84,6 +85,7 @@ export async function readPhaseEvidence(
   return {
     name: spec.name,
     status,
+    declares,
     durationMs,
     ...(tests ? { tests } : {}),
     ...(coverage ? { coverage } : {}),
