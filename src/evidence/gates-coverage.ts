@@ -11,7 +11,7 @@ const HOW_TO_MEASURE: Readonly<Record<CoverageMetric, string>> = {
   lines: 'check that the coverage tool measured the code under test',
   branches: 'enable branch coverage in the tool (e.g. pytest --cov-branch) or drop this threshold',
   functions: 'this format records no functions (coverage.py does not): drop this threshold or use lcov/istanbul output',
-  statements: 'check that the coverage tool measured the code under test',
+  statements: 'lcov and cobertura record no statements (only istanbul json does): gate on lines instead, or use istanbul output',
 };
 
 export function globalCoverageGates(thresholds: CoverageThresholds, phases: readonly PhaseEvidence[], scope: RunScope = {}): GateResult[] {

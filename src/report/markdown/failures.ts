@@ -55,35 +55,53 @@ function phaseBlocks(phase: PhaseResult): Block[] {
     blocks.push(text(lines.join('\n')));
   }
   if (phase.failures.length > 0) {
-    blocks.push(text(`**Failing tests (${phase.failures.length})**`));
-    blocks.push({
-      kind: 'lines',
-      label: `failing tests of phase ${phase.name}`,
-      lines: phase.failures.map(failureLine),
-      keep: 'head',
-      fenced: false,
-    });
+    blocks.push(text(`**Failing tests (${phase.failures.length})**, grouped by message:`));
+    for (const group of groupByCause(phase.failures)) blocks.push(...causeBlocks(phase.name, group));
     const more = phase.unlisted ? phase.unlisted.failed + phase.unlisted.errored : 0;
     if (more > 0) blocks.push(text(`_… and ${more} more failing tests, counted but not listed: see the phase's own test report under \`phases/${phase.name}/\`._`));
-    for (const test of phase.failures.filter((f) => f.details)) {
-      blocks.push(text(`Details of ${code(testLabel(test))}:`));
-      blocks.push({
-        kind: 'lines',
-        label: `details of ${testLabel(test)}`,
-        lines: toPlainText(test.details ?? '').split('\n'),
-        keep: 'head',
-        fenced: true,
-      });
-    }
   }
   blocks.push(...logTailBlocks(phase.logTail, `phase ${phase.name}`));
   return blocks;
 }
 
+/** Tests listed per cause before `… and N more`; results.json and junit.xml keep every one. */
+export const MAX_TESTS_PER_CAUSE = 10;
+
+interface Cause {
+  readonly message: string;
+  readonly tests: readonly TestCase[];
+}
+
+/** Failures with the same one-line message are one cause: 95 tests failing on one error read as one group. */
+export function groupByCause(failures: readonly TestCase[]): Cause[] {
+  const groups = new Map<string, TestCase[]>();
+  for (const test of failures) {
+    const key = test.message ? oneLine(test.message) : '';
+    groups.set(key, [...(groups.get(key) ?? []), test]);
+  }
+  return [...groups].map(([message, tests]) => ({ message, tests }));
+}
+
+function causeBlocks(phase: string, cause: Cause): Block[] {
+  const n = cause.tests.length;
+  const what = cause.message ? `> ${cause.message}` : '> (no message)';
+  const listed = cause.tests.slice(0, MAX_TESTS_PER_CAUSE).map(failureLine);
+  const more = n > MAX_TESTS_PER_CAUSE ? [`- … and ${n - MAX_TESTS_PER_CAUSE} more (all of them in results.json and junit.xml)`] : [];
+  const blocks: Block[] = [
+    text(`${n} test${n === 1 ? '' : 's'} failed with:\n\n${what}`),
+    { kind: 'lines', label: `failing tests of phase ${phase}`, lines: [...listed, ...more], keep: 'head', fenced: false },
+  ];
+  const detailed = cause.tests.find((t) => t.details);
+  if (detailed) {
+    blocks.push(text(`Details of ${code(testLabel(detailed))}${n > 1 ? ' (the first of this group)' : ''}:`));
+    blocks.push({ kind: 'lines', label: `details of ${testLabel(detailed)}`, lines: toPlainText(detailed.details ?? '').split('\n'), keep: 'head', fenced: true });
+  }
+  return blocks;
+}
+
 function failureLine(test: TestCase): string {
   const file = test.file ? ` (${code(test.file)})` : '';
-  const message = test.message ? ` — ${oneLine(test.message)}` : '';
-  return `- ${mark(test.status === 'error' ? 'error' : 'fail')} ${code(testLabel(test))}${file}${message}`;
+  return `- ${mark(test.status === 'error' ? 'error' : 'fail')} ${code(testLabel(test))}${file}`;
 }
 
 function logTailBlocks(logTail: readonly string[], subject: string): Block[] {
