@@ -55,18 +55,21 @@ function plan(dir: string, name: string, run: string): string {
     name,
     images: { base: { ref: 'testplan-base:bookworm' } },
     phases: { hostile: { image: 'base', run, results: { junit: '/out/junit.xml' } } },
+    // Criteria see every parsed case: a pattern matching all of them, and a tests gate over them.
+    gates: { tests: { failed: 0 } },
+    acceptance: [{ id: 'FR-1', requirement: 'every test passes', verifiedBy: { tests: '.' } }],
   };
   writeFileSync(file, JSON.stringify(spec, null, 2));
   return file;
 }
 
-function runner(dir: string, name: string, run: string): { mb: number; code: number | null; resultsMb?: number; note: string } {
+function runner(dir: string, name: string, run: string): { mb: number; code: number | null; resultsKb?: number; note: string } {
   const out = join(dir, `${name}-out`);
   const r = peakRss(process.execPath, [BIN, 'run', plan(dir, name, run), '--driver', 'local', '--out', out]);
   const results = join(out, 'results.json');
-  const resultsMb = existsSync(results) ? Math.round((statSync(results).size / MB) * 10) / 10 : undefined;
+  const resultsKb = existsSync(results) ? Math.round(statSync(results).size / 1024) : undefined;
   const lastLine = r.stderr.split('\n').filter((l) => l.trim() !== '' && !/^\t/.test(l) && !/Command being timed/.test(l)).at(-1) ?? '';
-  return { mb: r.mb, code: r.code, ...(resultsMb === undefined ? {} : { resultsMb }), note: lastLine.slice(0, 120) };
+  return { mb: r.mb, code: r.code, ...(resultsKb === undefined ? {} : { resultsKb }), note: lastLine.slice(0, 120) };
 }
 
 function parserOnly(dir: string, file: string): number {
@@ -102,7 +105,7 @@ try {
     writeFileSync(join(dir, 'small.xml'), '<testsuites><testsuite name="s" tests="1"><testcase classname="c" name="ok"/></testsuite></testsuites>\n');
     for (const [label, name, run] of cases) {
       const r = runner(dir, name, run.replaceAll('/out/', '$TESTPLAN_OUT/'));
-      const size = r.resultsMb === undefined ? 'no results.json' : `results.json ${r.resultsMb} MB`;
+      const size = r.resultsKb === undefined ? 'no results.json' : `results.json ${r.resultsKb} KB`;
       console.log(`runner, ${label}: peak ${r.mb} MB (exit ${r.code}; ${size})${r.code !== 0 && r.code !== 1 ? ` — ${r.note}` : ''}`);
     }
   }

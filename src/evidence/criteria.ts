@@ -68,32 +68,51 @@ function byTests(pattern: RegExp, phases: readonly PhaseEvidence[], scope: RunSc
   const re = new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, ''));
   const unreadable = phases.flatMap((p) => (p.tests !== undefined && !p.tests.ok ? [describeEvidenceError(p.tests.error)] : []));
   const missing = phases.filter((p) => p.tests === undefined && declaresEvidence(p, 'results')).map((p) => neverCame(p, 'test results'));
-  const matched: { phase: string; test: TestCase }[] = [];
+  // A million matching cases must not all be held: counts per outcome, and the first lines of each.
+  const [bad, passed, skipped] = [new MatchGroup(), new MatchGroup(), new MatchGroup()];
   for (const phase of phases) {
     if (phase.tests === undefined || !phase.tests.ok) continue;
     for (const test of (phase.tests as { value: TestReport }).value.cases) {
-      if (matches(re, test)) matched.push({ phase: phase.name, test });
+      if (!matches(re, test)) continue;
+      const group = test.status === 'passed' ? passed : test.status === 'skipped' ? skipped : bad;
+      group.add(testLabel(test), `${testLabel(test)} ${test.status} (phase ${phase.name})`);
     }
   }
-  const bad = matched.filter((m) => m.test.status === 'failed' || m.test.status === 'error');
-  const passed = matched.filter((m) => m.test.status === 'passed');
-  const skipped = matched.filter((m) => m.test.status === 'skipped');
-  const lines = [...bad, ...passed, ...skipped].map((m) => `${testLabel(m.test)} ${m.test.status} (phase ${m.phase})`);
+  const matchedCount = bad.count + passed.count + skipped.count;
+  const shown = [...bad.first, ...passed.first, ...skipped.first];
+  const lines = matchedCount > MAX_EVIDENCE_LINES ? [...shown.slice(0, MAX_EVIDENCE_LINES), `… and ${matchedCount - MAX_EVIDENCE_LINES} more matching tests`] : shown;
   // What was not searched is said, whatever the status: evidence that exists is used, and what is missing named.
   const gaps = [...unreadable.map((e) => `test results could not be read: ${e}`), ...missing];
-  const none = matched.length === 0 ? [`no test matches ${String(pattern)}`] : [];
-  const evidence = [...gaps, ...none, ...capList(lines, MAX_EVIDENCE_LINES, 'more matching tests')];
-  const of = (some: readonly { test: TestCase }[], verb: string): string =>
-    `${some.length} of ${matched.length} matching tests ${some.length === 1 ? 'was' : 'were'} ${verb}: ${capList(some.map((m) => testLabel(m.test)), 3).join(', ')}`;
-  if (bad.length > 0) return { status: 'fail', evidence, reason: of(bad, 'failing') };
-  if (passed.length > 0 && skipped.length === 0) return { status: 'pass', evidence };
-  if (skipped.length > 0) return { status: 'unverified', evidence, reason: of(skipped, 'skipped') }; // a skipped match verified nothing
+  const none = matchedCount === 0 ? [`no test matches ${String(pattern)}`] : [];
+  const evidence = [...gaps, ...none, ...lines];
+  const of = (some: MatchGroup, verb: string): string => {
+    const names = some.count > some.labels.length ? [...some.labels, `… and ${some.count - some.labels.length} more`] : some.labels;
+    return `${some.count} of ${matchedCount} matching tests ${some.count === 1 ? 'was' : 'were'} ${verb}: ${names.join(', ')}`;
+  };
+  if (bad.count > 0) return { status: 'fail', evidence, reason: of(bad, 'failing') };
+  if (passed.count > 0 && skipped.count === 0) return { status: 'pass', evidence };
+  if (skipped.count > 0) return { status: 'unverified', evidence, reason: of(skipped, 'skipped') }; // a skipped match verified nothing
   const noMatch = `no test matches ${String(pattern)}`;
   if (unreadable.length > 0) return { status: 'error', evidence, reason: `${noMatch} in the results that were read; ${gaps.join('; ')}` };
   if (missing.length > 0) return { status: 'not-run', evidence, reason: `${noMatch} so far; ${missing.join('; ')}` };
   const elsewhere = unselectedNames(scope, 'results');
   if (elsewhere.length > 0) return { status: 'not-selected', evidence, reason: `${noMatch} in this selection; ${elsewhere.join(', ')} not selected` };
   return { status: 'unverified', evidence, reason: noMatch };
+}
+
+/** How many test names a reason quotes. */
+const REASON_NAMES = 3;
+
+/** Matching tests of one outcome: how many, the first lines a criterion shows and the first names its reason quotes. */
+class MatchGroup {
+  count = 0;
+  readonly first: string[] = [];
+  readonly labels: string[] = [];
+  add(label: string, line: string): void {
+    this.count++;
+    if (this.first.length < MAX_EVIDENCE_LINES) this.first.push(line);
+    if (this.labels.length < REASON_NAMES) this.labels.push(label);
+  }
 }
 
 function matches(re: RegExp, test: TestCase): boolean {

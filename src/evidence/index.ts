@@ -10,6 +10,7 @@ export { TEXT_PRESET_NAMES, type TextPreset } from './text-presets.js';
 export { coverageMergeWarnings, mapPaths, mergeCoverage, type PhaseCoverage } from './coverage-merge.js';
 export { summarize, COVERAGE_METRICS } from './coverage-summary.js';
 export { countCases, executedCount } from './test-counts.js';
+export { CaseList } from './case-list.js';
 export { evaluateGates, gateGroupStatus } from './gates.js';
 export { evaluateCriteria } from './criteria.js';
 export { formatPercent } from './format.js';

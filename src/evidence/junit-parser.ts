@@ -9,11 +9,14 @@ import type { SaxesTagPlain } from 'saxes';
 import { createXmlReader } from './xml-stream.js';
 import { MalformedEvidence, type ChunkParser } from './result.js';
 import { checkSuiteTotals, readDeclaredTotals, type SuiteScope } from './junit-totals.js';
-import { capDetails, capText, countCases, firstLine, MAX_NAME_CHARS, ownString } from './test-counts.js';
+import { CaseList } from './case-list.js';
+import { capDetails, capText, firstLine, MAX_NAME_CHARS, ownString } from './test-counts.js';
 import type { TestCase, TestReport, TestStatus } from './types.js';
 
 /** Messages and details of failing cases stop being stored past this many characters in one report. */
 const TEXT_BUDGET_CHARS = 8 * 1024 * 1024;
+/** What keeping one case whole (object, map entry) costs, in characters of that budget. */
+const KEPT_CASE_CHARS = 100;
 
 /** Children of <testcase> we understand; anything else means the file is not what we think it is. */
 const OUTCOME_ELEMENTS = new Set(['failure', 'error', 'skipped']);
@@ -43,7 +46,8 @@ interface OpenCase {
   readonly classname: string;
   readonly file?: string;
   readonly durationMs: number;
-  readonly suitePath: readonly string[];
+  /** Classname, or the suite path when the classname names nothing (see `suiteOf`). */
+  readonly suite: string;
   outcome?: 'failure' | 'error' | 'skipped';
   outcomeMessage?: string;
   readonly detailParts: string[];
@@ -58,7 +62,7 @@ interface OpenCase {
 export function createJunitParser(): ChunkParser<TestReport> {
   const xml = createXmlReader();
   const { sax } = xml;
-  const cases: TestCase[] = [];
+  const cases = new CaseList();
   const warnings: string[] = [];
   const alsoFailed = new Set<TestCase>();
   const scopes: (SuiteScope & { readonly name: string; readonly file?: string; readonly suite: boolean })[] = [];
@@ -69,15 +73,21 @@ export function createJunitParser(): ChunkParser<TestReport> {
   /** Name of the direct child of <testcase> we are inside, and how deep below it. */
   let child: { name: string; depth: number; text: string } | undefined;
 
-  /** Suite names, classnames and files repeat across thousands of cases: keep one copy of each. */
+  /**
+   * Suite names, classnames and files repeat across thousands of cases: keep one copy of each. The key
+   * is that copy too: `text` may be a slice of a whole chunk of the file, which it would keep alive.
+   */
   const intern = (text: string): string => {
     const known = shared.get(text);
     if (known !== undefined) return known;
     const own = capText(ownString(text), MAX_NAME_CHARS);
-    if (shared.size < 100_000) shared.set(text, own);
+    if (shared.size < 100_000 && own.length === text.length) shared.set(own, own);
     return own;
   };
   const suiteNames = () => scopes.filter((s) => s.suite && s.name !== '').map((s) => s.name);
+  /** `suite` of a case: its classname, or the enclosing suites (`a > b`) when the classname names nothing. */
+  const suiteOf = (classname: string, name: string, path: () => readonly string[]): string =>
+    MEANINGLESS_CLASSNAMES.has(classname) || classname === name ? intern(path().join(' > ')) : classname;
   const innermostFile = () => scopes.at(-1)?.file;
 
   sax.on('opentag', (tag: SaxesTagPlain) => {
@@ -106,12 +116,14 @@ export function createJunitParser(): ChunkParser<TestReport> {
       });
     } else if (tag.name === 'testcase') {
       const file = optionalAttr(tag, 'file');
+      const name = capText(ownString(attr(tag, 'name')), MAX_NAME_CHARS);
+      const classname = intern(attr(tag, 'classname'));
       current = {
-        name: capText(ownString(attr(tag, 'name')), MAX_NAME_CHARS),
-        classname: intern(attr(tag, 'classname')),
+        name,
+        classname,
         file: file === undefined ? innermostFile() : intern(file),
         durationMs: secondsToMs(attr(tag, 'time')),
-        suitePath: suiteNames(),
+        suite: suiteOf(classname, name, suiteNames),
         detailParts: [],
       };
     } else if ((tag.name === 'failure' || tag.name === 'error') && scopes.length > 0) {
@@ -121,7 +133,7 @@ export function createJunitParser(): ChunkParser<TestReport> {
         classname: '',
         file: innermostFile(),
         durationMs: 0,
-        suitePath: names.slice(0, -1),
+        suite: suiteOf('', names.at(-1) ?? 'testsuites', () => names.slice(0, -1)),
         detailParts: [],
         suiteLevel: true,
       };
@@ -156,9 +168,10 @@ export function createJunitParser(): ChunkParser<TestReport> {
   sax.on('cdata', onText);
 
   function closeCase(c: OpenCase): void {
-    const done = finishCase(c, textBudget, intern);
-    cases.push(done);
-    if (done.status === 'skipped' && c.sawFailure) alsoFailed.add(done);
+    const done = finishCase(c, textBudget);
+    const countedAsFailure = done.status === 'skipped' && c.sawFailure === true;
+    cases.push(done, countedAsFailure);
+    if (countedAsFailure) alsoFailed.add(done);
     current = undefined;
   }
 
@@ -192,14 +205,14 @@ export function createJunitParser(): ChunkParser<TestReport> {
       if (textBudget.dropped > 0) {
         warnings.push(`messages and details of ${textBudget.dropped} failing cases were not kept: the report's failure text passed ${TEXT_BUDGET_CHARS / 1024 / 1024} MiB`);
       }
-      return { format: 'junit', cases, counts: countCases(cases), ...(warnings.length > 0 ? { warnings } : {}) };
+      return { format: 'junit', cases, counts: cases.counts(), ...(warnings.length > 0 ? { warnings } : {}) };
     },
   };
 }
 
-function finishCase(c: OpenCase, budget: { left: number; dropped: number }, intern: (text: string) => string): TestCase {
+function finishCase(c: OpenCase, budget: { left: number; dropped: number }): TestCase {
   const status: TestStatus = c.damage !== undefined ? 'error' : outcomeStatus(c.outcome);
-  const suite = MEANINGLESS_CLASSNAMES.has(c.classname) || c.classname === c.name ? intern(c.suitePath.join(' > ')) : c.classname;
+  const { suite } = c;
   const node = c.classname === NODE_CLASSNAME;
   const name = node ? undoNodeQuotes(c.name) : c.name;
   // Plain literals, not spreads: one compact shape for the (up to millions of) passing cases.
@@ -213,7 +226,7 @@ function finishCase(c: OpenCase, budget: { left: number; dropped: number }, inte
   const details = capDetails(c.detailParts.join('\n'));
   const text = c.damage ?? firstLine(c.outcomeMessage) ?? firstLine(details);
   const message = node && text !== undefined ? undoNodeQuotes(text) : text;
-  budget.left -= (details?.length ?? 0) + (message?.length ?? 0);
+  budget.left -= KEPT_CASE_CHARS + (details?.length ?? 0) + (message?.length ?? 0);
   return { ...base, ...(message === undefined ? {} : { message }), ...(details === undefined ? {} : { details }) };
 }
 

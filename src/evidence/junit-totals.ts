@@ -7,6 +7,7 @@
  * is accepted as the cases say.
  */
 import { MalformedEvidence } from './result.js';
+import type { CaseList } from './case-list.js';
 import type { TestCase } from './types.js';
 
 export interface DeclaredTotals {
@@ -42,7 +43,7 @@ export interface SuiteScope {
  * from that range (in place). `alsoFailed`: skipped cases the tool also counted as failures (node's
  * failing todo).
  */
-export function checkSuiteTotals(scope: SuiteScope, cases: TestCase[], alsoFailed: ReadonlySet<TestCase>, warnings: string[]): void {
+export function checkSuiteTotals(scope: SuiteScope, cases: CaseList, alsoFailed: ReadonlySet<TestCase>, warnings: string[]): void {
   const { declared, label, start } = scope;
   const total = cases.length - start;
   if (declared.tests !== undefined && total > declared.tests) {
@@ -56,9 +57,12 @@ export function checkSuiteTotals(scope: SuiteScope, cases: TestCase[], alsoFaile
   let failing = 0;
   let skipped = 0;
   for (let i = start; i < cases.length; i++) {
-    const c = cases[i]!;
-    if (c.status === 'failed' || c.status === 'error' || alsoFailed.has(c)) failing++;
-    if (c.status === 'skipped') skipped++;
+    const status = cases.statusAt(i);
+    if (status === 'failed' || status === 'error') failing++;
+    else if (status === 'skipped') {
+      skipped++;
+      if (alsoFailed.size > 0 && alsoFailed.has(cases.at(i)!)) failing++;
+    }
   }
   const declaredFailing = (declared.failures ?? 0) + (declared.errors ?? 0);
   if (declaredFailing > failing) {
@@ -84,20 +88,18 @@ export function checkSuiteTotals(scope: SuiteScope, cases: TestCase[], alsoFaile
 }
 
 /** Removes up to `max` later copies of cases identical in every field but duration; returns how many. */
-function collapseDuplicates(cases: TestCase[], start: number, max: number): number {
+function collapseDuplicates(cases: CaseList, start: number, max: number): number {
   const seen = new Set<string>();
-  let write = start;
   let removed = 0;
-  for (let read = start; read < cases.length; read++) {
-    const c = cases[read]!;
+  cases.removeWhere(start, (i) => {
+    const c: TestCase = cases.at(i)!;
     const key = JSON.stringify([c.suite, c.name, c.file, c.status, c.message, c.details]);
     if (removed < max && seen.has(key)) {
       removed++;
-      continue;
+      return true;
     }
     seen.add(key);
-    cases[write++] = c;
-  }
-  cases.length = write;
+    return false;
+  });
   return removed;
 }

@@ -14,7 +14,7 @@ import type { CoverageReport, TestReport } from './types.js';
 /** Opens a file as text chunks; injected so tests need no disk. */
 export type OpenText = (file: string) => AsyncIterable<string>;
 
-export const openTextFile: OpenText = (file) => createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 18 });
+export const openTextFile: OpenText = (file) => createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 16 });
 
 export interface ReadOptions {
   readonly openText?: OpenText;

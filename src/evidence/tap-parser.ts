@@ -8,7 +8,8 @@
 import { LineSplitter } from '../text/line-splitter.js';
 import { MalformedEvidence, type ChunkParser } from './result.js';
 import { classifyTapLine, readDiagnostics, type TapPoint } from './tap-line.js';
-import { capDetails, capText, countCases, MAX_MESSAGE_CHARS, MAX_NAME_CHARS } from './test-counts.js';
+import { CaseList } from './case-list.js';
+import { capDetails, capText, MAX_MESSAGE_CHARS, MAX_NAME_CHARS } from './test-counts.js';
 import type { TestCase, TestReport } from './types.js';
 
 interface Point extends TapPoint {
@@ -153,7 +154,8 @@ export function createTapParser(): ChunkParser<TestReport> {
       const cases: TestCase[] = [];
       collect(root, [], cases, bail !== undefined);
       if (bail !== undefined) cases.push(errorCase([], 'Bail out!', `Bail out! ${bail}`.trim()));
-      return { format: 'tap', cases, counts: countCases(cases) };
+      const list = CaseList.of(cases);
+      return { format: 'tap', cases: list, counts: list.counts() };
     },
   };
 }

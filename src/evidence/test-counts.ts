@@ -1,17 +1,19 @@
 import type { TestCase, TestCounts } from './types.js';
 
-export function countCases(cases: readonly TestCase[]): TestCounts {
+export function countCases(cases: Iterable<TestCase>): TestCounts {
+  let total = 0;
   let passed = 0;
   let failed = 0;
   let errored = 0;
   let skipped = 0;
   for (const c of cases) {
+    total++;
     if (c.status === 'passed') passed++;
     else if (c.status === 'failed') failed++;
     else if (c.status === 'error') errored++;
     else skipped++;
   }
-  return { total: cases.length, passed, failed, errored, skipped };
+  return { total, passed, failed, errored, skipped };
 }
 
 /** Cases that ran: skipped ones did not. */

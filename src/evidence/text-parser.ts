@@ -6,7 +6,8 @@
  */
 import { LineSplitter } from '../text/line-splitter.js';
 import { MalformedEvidence, type ChunkParser } from './result.js';
-import { capText, countCases, MAX_NAME_CHARS } from './test-counts.js';
+import { CaseList } from './case-list.js';
+import { capText, MAX_NAME_CHARS } from './test-counts.js';
 import { TEXT_PRESETS, type TextPatterns, type TextPreset } from './text-presets.js';
 import type { TestCase, TestReport, TestStatus } from './types.js';
 
@@ -49,7 +50,7 @@ export interface TextParser extends ChunkParser<TestReport> {
 
 export function createTextParser(spec: TextResultsSpec, outcome: TextRunOutcome = {}): TextParser {
   const patterns = textPatterns(spec);
-  const cases: TestCase[] = [];
+  const cases = new CaseList();
   let file: string | undefined;
   let ended = false;
 
@@ -83,7 +84,7 @@ export function createTextParser(spec: TextResultsSpec, outcome: TextRunOutcome 
     end(final = outcome) {
       lines.flush();
       const { exitCode } = final;
-      if (exitCode !== undefined && exitCode !== null && exitCode !== 0 && !cases.some((c) => c.status === 'failed')) {
+      if (exitCode !== undefined && exitCode !== null && exitCode !== 0 && cases.counts().failed === 0) {
         const where = file === undefined ? 'the command' : `stopped in ${file}`;
         cases.push({
           suite: file ?? '',
@@ -94,7 +95,7 @@ export function createTextParser(spec: TextResultsSpec, outcome: TextRunOutcome 
           message: `${where}: exited with code ${exitCode} and no failing test line; the rest never ran`,
         });
       }
-      return { format: 'text', cases, counts: countCases(cases) };
+      return { format: 'text', cases, counts: cases.counts() };
     },
   };
 }

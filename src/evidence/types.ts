@@ -1,4 +1,5 @@
 /** Evidence a run collected, normalised across tools. Pure data (serialised into results.json). */
+import type { CaseList } from './case-list.js';
 
 export type TestStatus = 'passed' | 'failed' | 'error' | 'skipped';
 
@@ -23,7 +24,8 @@ export interface TestCounts {
 
 export interface TestReport {
   readonly format: 'junit' | 'tap' | 'text';
-  readonly cases: readonly TestCase[];
+  /** Every case, compact (case-list.ts): counts, criteria and results.json read them from here. */
+  readonly cases: CaseList;
   readonly counts: TestCounts;
   /**
    * What the parser accepted but a reader should know: a real tool's quirk it collapsed (duplicate

@@ -6,6 +6,7 @@ import type { ImageUse, TestPlan } from '../dsl/plan.js';
 import type { DriverInfo, DriverKind, RunIdentity } from '../drivers/driver.js';
 import type { InfrastructureError } from '../errors.js';
 import {
+  CaseList,
   countCases,
   evaluateCriteria,
   evaluateGates,
@@ -148,14 +149,20 @@ export const MAX_LISTED_FAILURES = 1_000;
  * ones without) up to MAX_LISTED_TESTS; above it only failures, so that results.json stays small for
  * a million cases. Criteria saw every parsed case before this.
  */
-function listedCases(cases: readonly TestCase[]): { failures: TestCase[]; tests: TestCase[]; unlisted?: TestCounts } {
-  const failing = cases.filter((c) => c.status === 'failed' || c.status === 'error');
-  const failures = failing.slice(0, MAX_LISTED_FAILURES).map(bounded);
-  if (cases.length <= MAX_LISTED_TESTS && failing.length === failures.length) {
-    const tests = cases.map((c) => (c.status === 'failed' || c.status === 'error' ? bounded(c) : bounded(withoutDetails(c))));
+function listedCases(cases: CaseList): { failures: TestCase[]; tests: TestCase[]; unlisted?: TestCounts } {
+  const failures: TestCase[] = [];
+  let failing = 0;
+  for (let i = 0; i < cases.length; i++) {
+    const status = cases.statusAt(i);
+    if (status !== 'failed' && status !== 'error') continue;
+    failing++;
+    if (failures.length < MAX_LISTED_FAILURES) failures.push(bounded(cases.at(i)!));
+  }
+  if (cases.length <= MAX_LISTED_TESTS && failing === failures.length) {
+    const tests = [...cases].map((c) => (c.status === 'failed' || c.status === 'error' ? bounded(c) : bounded(withoutDetails(c))));
     return { failures, tests };
   }
-  const all = countCases(cases);
+  const all = cases.counts();
   const listed = countCases(failures);
   const unlisted = { total: all.total - listed.total, passed: all.passed, failed: all.failed - listed.failed, errored: all.errored - listed.errored, skipped: all.skipped };
   return { failures, tests: failures, unlisted };
@@ -178,7 +185,7 @@ function withoutDetails({ details: _details, ...rest }: TestCase): TestCase {
 
 function phaseResult(input: Common, record: ExecutionRecord, findings: PhaseFindings): PhaseResult {
   const state = record.state.phases.get(findings.name);
-  const cases: readonly TestCase[] = findings.tests?.ok ? findings.tests.value.cases : [];
+  const cases = findings.tests?.ok ? findings.tests.value.cases : new CaseList();
   const errors = [findings.tests, findings.coverage].flatMap((r) => (r && !r.ok ? [r.error] : []));
   return {
     ...emptyPhase(input.plan, findings.name, findings.status, findings.message),

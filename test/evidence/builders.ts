@@ -1,6 +1,7 @@
 /** Small builders for gate and criterion inputs: each test states only what it is about. */
 import type { GatesSpec } from '../../src/dsl/plan.js';
 import type { PhaseEvidence } from '../../src/evidence/evidence-input.js';
+import { CaseList } from '../../src/evidence/case-list.js';
 import { countCases } from '../../src/evidence/test-counts.js';
 import type { CoverageReport, TestCase, TestStatus } from '../../src/evidence/types.js';
 
@@ -17,7 +18,7 @@ export function cases(spec: Partial<Record<TestStatus, number>>, prefix = 'test'
 }
 
 export function testsOk(list: readonly TestCase[]): NonNullable<PhaseEvidence['tests']> {
-  return { ok: true, value: { format: 'junit', cases: list, counts: countCases(list) } };
+  return { ok: true, value: { format: 'junit', cases: CaseList.of(list), counts: countCases(list) } };
 }
 
 /** Coverage with `covered` of `total` lines hit in one file (and optional branches). */

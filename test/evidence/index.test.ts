@@ -4,6 +4,7 @@ import * as evidence from '../../src/evidence/index.js';
 t.test('the evidence entry point exports exactly the public functions', async (t) => {
   t.same(Object.keys(evidence).sort(), [
     'COVERAGE_METRICS',
+    'CaseList',
     'TEXT_PRESET_NAMES',
     'countCases',
     'coverageMergeWarnings',

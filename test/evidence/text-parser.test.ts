@@ -32,13 +32,13 @@ for (const [file, preset, exitCode, want, summary] of cases) {
 
 t.test('mocha: the failure summary after "N passing" is not counted again', async (t) => {
   const r = unwrap(parseTextResults(fixtureText('text/mocha-10.8.2/spec-output.txt'), { preset: 'mocha' }));
-  t.same(r.cases.map((c) => `${c.status} ${c.name}`), ['failed "before all" hook for "inserts a row"', 'passed adds', 'failed subtracts', 'skipped divides']);
+  t.same([...r.cases].map((c) => `${c.status} ${c.name}`), ['failed "before all" hook for "inserts a row"', 'passed adds', 'failed subtracts', 'skipped divides']);
 });
 
 t.test('a crash between tests: named after the last file seen, "the rest never ran"', async (t) => {
   const r = unwrap(parseTextResults(fixtureText('text/per-file-runner/output-crash-only.txt'), { preset: 'per-file' }, { exitCode: 7 }));
   t.match(r.cases.at(-1), { name: 'tests/b-db.mjs', file: 'tests/b-db.mjs', status: 'failed', message: 'stopped in tests/b-db.mjs: exited with code 7 and no failing test line; the rest never ran' });
-  t.match(r.cases[0], { suite: 'tests/b-db.mjs', name: 'connects', status: 'passed' });
+  t.match(r.cases.at(0), { suite: 'tests/b-db.mjs', name: 'connects', status: 'passed' });
   const go = unwrap(parseTextResults(fixtureText('text/go-1.19.8/go-test-v-crash.txt'), { preset: 'go' }, { exitCode: 1 }));
   t.match(go.cases.at(-1)?.message, /^stopped in TestExits: exited with code 1/);
 });
@@ -46,13 +46,13 @@ t.test('a crash between tests: named after the last file seen, "the rest never r
 t.test('the same output with exit 0 adds nothing; without a file header the command is named', async (t) => {
   t.same(unwrap(parseTextResults('  connects ✔\n', { preset: 'per-file' }, { exitCode: 0 })).counts, counts(1, 1, 0, 0));
   const r = unwrap(parseTextResults('booting…\n', { preset: 'per-file' }, { exitCode: 139 }));
-  t.match(r.cases, [{ name: 'exit code 139', status: 'failed', message: /^the command: exited with code 139 and no failing test line/ }]);
+  t.match([...r.cases], [{ name: 'exit code 139', status: 'failed', message: /^the command: exited with code 139 and no failing test line/ }]);
 });
 
 t.test('custom patterns: first capture group is the name, ANSI colours are ignored, a bad pattern is an error', async (t) => {
   const spec = { pass: '^OK (\\S+)', fail: '^NOT OK (\\S+)', skip: '^SKIP (\\S+)', file: '^== (\\S+)' };
   const r = unwrap(parseTextResults('== a.sh\n\x1b[32mOK one\x1b[0m\nNOT OK two\n== b.sh\nSKIP three\n', spec));
-  t.same(r.cases.map((c) => [c.file, c.name, c.status]), [['a.sh', 'one', 'passed'], ['a.sh', 'two', 'failed'], ['b.sh', 'three', 'skipped']]);
+  t.same([...r.cases].map((c) => [c.file, c.name, c.status]), [['a.sh', 'one', 'passed'], ['a.sh', 'two', 'failed'], ['b.sh', 'three', 'skipped']]);
   const bad = parseTextResults('x\n', { pass: '(', fail: 'x' }, {}, { file: 'out.txt', phase: 'unit' });
   t.match(bad, { ok: false, error: { phase: 'unit', message: /results\.text\.pass is not a valid regular expression/ } });
 });
