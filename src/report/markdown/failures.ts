@@ -1,7 +1,7 @@
 /** The failures section: failing steps, services that never became ready, failing phases and tests, log tails. */
 import { testLabel } from '../../evidence/format.js';
 import type { TestCase } from '../../evidence/types.js';
-import { toPlainText } from '../ansi.js';
+import { toPlainText } from '../../text/ansi.js';
 import type { PhaseResult, RunResults, ServiceResult, StepTiming } from '../results.js';
 import { text, type Block } from './blocks.js';
 import { code } from './escape.js';

@@ -8,7 +8,7 @@ import type { Outcome } from '../outcome.js';
 import type { RunResults } from '../results.js';
 import { code } from './escape.js';
 import { mark } from './status-marks.js';
-import { toPlainText } from '../ansi.js';
+import { toPlainText } from '../../text/ansi.js';
 
 export function frontMatter(outcome: Outcome): string {
   const data = {
