@@ -2,6 +2,7 @@
 import { testLabel } from '../../evidence/format.js';
 import type { TestCase } from '../../evidence/types.js';
 import { toPlainText } from '../../text/ansi.js';
+import { runnerErrorLines } from '../error-lines.js';
 import type { PhaseResult, RunResults, ServiceResult, StepTiming } from '../results.js';
 import { text, type Block } from './blocks.js';
 import { code } from './escape.js';
@@ -60,8 +61,25 @@ function phaseBlocks(phase: PhaseResult): Block[] {
     const more = phase.unlisted ? phase.unlisted.failed + phase.unlisted.errored : 0;
     if (more > 0) blocks.push(text(`_… and ${more} more failing tests, counted but not listed: see the phase's own test report under \`phases/${phase.name}/\`._`));
   }
-  blocks.push(...logTailBlocks(phase.logTail, `phase ${phase.name}`));
+  const errorLines = failedWithoutFailingTests(phase) ? runnerErrorLines(phase.logTail) : [];
+  if (errorLines.length > 0) {
+    blocks.push(text(`The runner's error lines (of ${phase.logTail.length} log lines in results.json):`));
+    blocks.push({ kind: 'lines', label: `error lines of phase ${phase.name}`, lines: errorLines, keep: 'head', fenced: true });
+    blocks.push(...logTailBlocks(phase.logTail.slice(-SHORT_TAIL), `phase ${phase.name}`));
+  } else {
+    blocks.push(...logTailBlocks(phase.logTail, `phase ${phase.name}`));
+  }
   return blocks;
+}
+
+/** With the runner's error lines quoted, the log tail shrinks to its last lines. */
+const SHORT_TAIL = 10;
+
+/** A non-zero exit although every test read passed: the runner's own check (coverage threshold) or a crash after the tests. */
+export function failedWithoutFailingTests(phase: PhaseResult): boolean {
+  const last = phase.attempts[phase.attempts.length - 1];
+  const exitedBadly = last !== undefined && !last.timedOut && last.exitCode !== null && last.exitCode !== 0;
+  return exitedBadly && phase.counts !== undefined && phase.counts.failed + phase.counts.errored === 0;
 }
 
 /** Tests listed per cause before `… and N more`; results.json and junit.xml keep every one. */
