@@ -12,7 +12,7 @@ export const MASK = '***';
 
 export type Redact = (text: string) => string;
 
-// CSI, OSC and two-byte ESC sequences (the same classes report/ansi.ts strips for display).
+// CSI, OSC and two-byte ESC sequences (the same classes text/ansi.ts strips for display).
 const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[@-Z\\-_]|\u009b[0-?]*[ -/]*[@-~]/g;
 const HAS_ANSI = /[\u001b\u009b]/;
 

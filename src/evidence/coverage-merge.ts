@@ -81,8 +81,7 @@ export function detailTotals(file: FileCoverage, metric: CoverageMetric): Metric
       return nonEmpty(file.functions);
     case 'statements':
       if (file.statementHits !== undefined) return hitTotals(file.statementHits);
-      if (file.statements !== undefined) return file.statements;
-      return nonEmpty(file.lines);
+      return file.statements; // lcov and cobertura record no statements: no figure, never the lines repeated
   }
 }
 

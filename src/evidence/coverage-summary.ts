@@ -6,10 +6,14 @@ export { COVERAGE_METRICS } from './coverage-metrics.js';
 
 /**
  * Totals per metric over all files of a (merged) report, with the percentage computed once from the
- * counts; `pct` is null when the report measured nothing for the metric (e.g. no branch data).
+ * counts; `pct` is null when the report measured nothing for the metric (e.g. no branch data). Numbers
+ * only from data that exists: statements when every measured file has them (istanbul), never lines
+ * under another name, never a figure over only the files of one format.
  */
 export function summarize(report: CoverageReport): CoverageSummary {
+  const partialStatements = report.files.some((f) => fileTotals(f, 'lines').total > 0 && fileTotals(f, 'statements').total === 0);
   const entries = COVERAGE_METRICS.map((metric) => {
+    if (metric === 'statements' && partialStatements) return [metric, { covered: 0, total: 0, pct: null }] as const;
     let covered = 0;
     let total = 0;
     for (const file of report.files) {

@@ -14,12 +14,35 @@ export interface PhaseEvidence {
   readonly tests?: EvidenceResult<TestReport>;
   /** The phase's coverage as read (`readCoverage`); absent when the phase declares no `coverage`. */
   readonly coverage?: EvidenceResult<CoverageReport>;
+  /**
+   * What the plan declares for the phase, whether or not it came: a phase that never started has no
+   * `tests`/`coverage`, and its gates are then `not-run`, not an advice to declare what is declared.
+   */
+  readonly declares?: Declared;
+}
+
+export interface Declared {
+  readonly results: boolean;
+  readonly coverage: boolean;
+}
+
+/** A plan phase the run's `--phase` selection left out, and the evidence it would have given. */
+export interface UnselectedPhase extends Declared {
+  readonly name: string;
+}
+
+/** Where the run stands for gates about the whole run and evidence that never came. */
+export interface RunScope {
+  /** Plan phases not in this selection: gates and criteria about them are `not-selected`. */
+  readonly unselected?: readonly UnselectedPhase[];
+  /** Why the run stopped before every step ran (interrupted, infrastructure failure); absent when it finished. */
+  readonly stopped?: string;
 }
 
 /** How a check (`gate:NAME`, or a criterion's command) ended: its exit code, or why it could not run. */
 export type CheckOutcome = { readonly exitCode: number } | { readonly error: string };
 
-export interface GateInput {
+export interface GateInput extends RunScope {
   readonly gates: GatesSpec;
   /** The phases of this run's selection, in plan order. A phase missing here did not run. */
   readonly phases: readonly PhaseEvidence[];
@@ -28,10 +51,25 @@ export interface GateInput {
   readonly checks: Readonly<Record<string, CheckOutcome>>;
 }
 
-export interface CriteriaEvidence {
+export interface CriteriaEvidence extends RunScope {
   readonly phases: readonly PhaseEvidence[];
   /** What `evaluateGates` returned. */
   readonly gates: readonly GateResult[];
   /** Keyed by check name (`CriterionSpec.verifiedBy.command`, e.g. `criterion:FR-3`). */
   readonly checks: Readonly<Record<string, CheckOutcome>>;
+}
+
+/** Whether a phase's evidence of `kind` is declared (came or not). */
+export function declaresEvidence(phase: PhaseEvidence, kind: keyof Declared): boolean {
+  const came = kind === 'results' ? phase.tests : phase.coverage;
+  return came !== undefined || phase.declares?.[kind] === true;
+}
+
+/** `phase unit never started (cancelled)`: why a declared piece of evidence never came. */
+export function neverCame(phase: PhaseEvidence, what: string): string {
+  return `phase ${phase.name} ${phase.durationMs === undefined ? 'never started' : 'stopped'} (${phase.status}): its ${what} never came`;
+}
+
+export function unselectedNames(scope: RunScope, kind?: keyof Declared): string[] {
+  return (scope.unselected ?? []).filter((p) => kind === undefined || p[kind]).map((p) => p.name);
 }

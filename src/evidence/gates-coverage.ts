@@ -2,7 +2,7 @@
 import type { CoverageThresholds } from '../dsl/types.js';
 import { mergeCoverage } from './coverage-merge.js';
 import { COVERAGE_METRICS, summarize } from './coverage-summary.js';
-import type { PhaseEvidence } from './evidence-input.js';
+import { declaresEvidence, neverCame, unselectedNames, type PhaseEvidence, type RunScope } from './evidence-input.js';
 import { formatPercent, formatThresholdPercent } from './format.js';
 import { describeEvidenceError } from './result.js';
 import type { CoverageMetric, CoverageReport, CoverageSummary, GateResult } from './types.js';
@@ -11,39 +11,45 @@ const HOW_TO_MEASURE: Readonly<Record<CoverageMetric, string>> = {
   lines: 'check that the coverage tool measured the code under test',
   branches: 'enable branch coverage in the tool (e.g. pytest --cov-branch) or drop this threshold',
   functions: 'this format records no functions (coverage.py does not): drop this threshold or use lcov/istanbul output',
-  statements: 'check that the coverage tool measured the code under test',
+  statements: 'lcov and cobertura record no statements (only istanbul json does): gate on lines instead, or use istanbul output',
 };
 
-export function globalCoverageGates(thresholds: CoverageThresholds, phases: readonly PhaseEvidence[]): GateResult[] {
+export function globalCoverageGates(thresholds: CoverageThresholds, phases: readonly PhaseEvidence[], scope: RunScope = {}): GateResult[] {
   const metrics = metricsOf(thresholds);
   if (metrics.length === 0) return [];
-  const reporting = phases.filter((p) => p.coverage !== undefined);
-  const rowName = (m: CoverageMetric): string => `coverage.${m}`;
-  if (reporting.length === 0) {
-    return errorRows(thresholds, metrics, rowName, 'no phase in this run reports coverage: add `coverage: { format, path }` to the phases that measure it');
+  const rows = (status: GateResult['status'], message: string): GateResult[] => statusRows(thresholds, metrics, (m) => `coverage.${m}`, status, message);
+  const declaring = phases.filter((p) => declaresEvidence(p, 'coverage'));
+  const elsewhere = unselectedNames(scope, 'coverage');
+  if (declaring.length === 0) {
+    if (elsewhere.length > 0) return rows('not-selected', `coverage comes from ${elsewhere.join(', ')}, not selected in this run`);
+    return rows('error', 'no phase in this run reports coverage: add `coverage: { format, path }` to the phases that measure it');
   }
-  const failures = reporting.flatMap((p) => (p.coverage!.ok ? [] : [p.coverage!.error]));
-  if (failures.length > 0) {
-    return errorRows(thresholds, metrics, rowName, `coverage could not be read: ${failures.map(describeEvidenceError).join('; ')}`);
-  }
-  const reports = reporting.map((p) => (p.coverage as { value: CoverageReport }).value);
+  // Merged coverage needs every declaring phase: a missing one would change the total, not only the covered count.
+  const failures = declaring.flatMap((p) => (p.coverage !== undefined && !p.coverage.ok ? [p.coverage.error] : []));
+  if (failures.length > 0) return rows('error', `coverage could not be read: ${failures.map(describeEvidenceError).join('; ')}`);
+  const missing = declaring.filter((p) => p.coverage === undefined);
+  if (missing.length > 0) return rows('not-run', missing.map((p) => neverCame(p, 'coverage')).join('; '));
+  const reports = declaring.map((p) => (p.coverage as { value: CoverageReport }).value);
   const summary = summarize(mergeCoverage(reports));
-  const from = `merged from ${reporting.map((p) => p.name).join(', ')}`;
-  return metrics.map((m) => metricRow(rowName(m), m, thresholds[m]!, summary, from));
+  const notSelected = elsewhere.length > 0 ? `; ${elsewhere.join(', ')} not selected` : '';
+  const from = `merged from ${declaring.map((p) => p.name).join(', ')}${notSelected}`;
+  return metrics.map((m) => metricRow(`coverage.${m}`, m, thresholds[m]!, summary, from));
 }
 
 export function phaseCoverageGates(perPhase: Readonly<Record<string, CoverageThresholds>>, phases: readonly PhaseEvidence[]): GateResult[] {
   return Object.entries(perPhase).flatMap(([phaseName, thresholds]) => {
     const metrics = metricsOf(thresholds);
-    const rowName = (m: CoverageMetric): string => `coverage[${phaseName}].${m}`;
+    const rows = (status: GateResult['status'], message: string): GateResult[] =>
+      statusRows(thresholds, metrics, (m) => `coverage[${phaseName}].${m}`, status, message);
     const phase = phases.find((p) => p.name === phaseName);
-    if (phase === undefined) return errorRows(thresholds, metrics, rowName, `phase ${phaseName} did not run in this selection: no coverage to check`);
+    if (phase === undefined) return rows('not-selected', `phase ${phaseName} is not selected in this run`);
     if (phase.coverage === undefined) {
-      return errorRows(thresholds, metrics, rowName, `phase ${phaseName} declares no coverage file: add \`coverage: { format, path }\` to it`);
+      if (declaresEvidence(phase, 'coverage')) return rows('not-run', neverCame(phase, 'coverage'));
+      return rows('error', `phase ${phaseName} declares no coverage file: add \`coverage: { format, path }\` to it`);
     }
-    if (!phase.coverage.ok) return errorRows(thresholds, metrics, rowName, `coverage could not be read: ${describeEvidenceError(phase.coverage.error)}`);
+    if (!phase.coverage.ok) return rows('error', `coverage could not be read: ${describeEvidenceError(phase.coverage.error)}`);
     const summary = summarize(phase.coverage.value);
-    return metrics.map((m) => metricRow(rowName(m), m, thresholds[m]!, summary, `phase ${phaseName}`));
+    return metrics.map((m) => metricRow(`coverage[${phaseName}].${m}`, m, thresholds[m]!, summary, `phase ${phaseName}`));
   });
 }
 
@@ -58,15 +64,14 @@ function metricRow(name: string, metric: CoverageMetric, threshold: number, summ
   return { ...base, actual: formatPercent(covered, total), status: passed ? 'pass' : 'fail', message: `${covered} of ${total} ${metric} covered (${from})` };
 }
 
-function errorRows(thresholds: CoverageThresholds, metrics: readonly CoverageMetric[], rowName: (m: CoverageMetric) => string, message: string): GateResult[] {
-  return metrics.map((m) => ({
-    gate: 'coverage',
-    name: rowName(m),
-    threshold: formatThresholdPercent(thresholds[m]!),
-    actual: 'n/a',
-    status: 'error',
-    message,
-  }));
+function statusRows(
+  thresholds: CoverageThresholds,
+  metrics: readonly CoverageMetric[],
+  rowName: (m: CoverageMetric) => string,
+  status: GateResult['status'],
+  message: string,
+): GateResult[] {
+  return metrics.map((m) => ({ gate: 'coverage', name: rowName(m), threshold: formatThresholdPercent(thresholds[m]!), actual: 'n/a', status, message }));
 }
 
 function metricsOf(thresholds: CoverageThresholds): CoverageMetric[] {

@@ -9,15 +9,16 @@ export { gateGroupStatus } from './status.js';
 
 /**
  * Every gate row of the plan, in a stable order: coverage (global, then per phase), tests, duration,
- * commands. Missing or unreadable evidence makes a row `error`, never `pass`.
+ * commands. Unreadable evidence makes a row `error`, evidence that never came because the run stopped
+ * `not-run`, evidence about phases the selection left out `not-selected`; never `pass`.
  */
 export function evaluateGates(input: GateInput): GateResult[] {
   const { gates, phases } = input;
   return [
-    ...(gates.coverage === undefined ? [] : globalCoverageGates(gates.coverage, phases)),
+    ...(gates.coverage === undefined ? [] : globalCoverageGates(gates.coverage, phases, input)),
     ...phaseCoverageGates(gates.phaseCoverage, phases),
-    ...(gates.tests === undefined ? [] : testGates(gates.tests, phases)),
-    ...(gates.duration === undefined ? [] : durationGates(gates.duration, phases, input.totalDurationMs)),
-    ...commandGates(gates.commands, input.checks),
+    ...(gates.tests === undefined ? [] : testGates(gates.tests, phases, input)),
+    ...(gates.duration === undefined ? [] : durationGates(gates.duration, phases, input.totalDurationMs, input)),
+    ...commandGates(gates.commands, input.checks, input),
   ];
 }

@@ -77,7 +77,11 @@ export interface EvidenceError {
   readonly message: string;
 }
 
-export type GateStatus = 'pass' | 'fail' | 'error';
+/**
+ * `not-run`: the run stopped (interrupted, infrastructure failure, a phase that never started) before the
+ * evidence came. `not-selected`: the gate is about phases this run's `--phase` selection left out.
+ */
+export type GateStatus = 'pass' | 'fail' | 'error' | 'not-run' | 'not-selected';
 
 export interface GateResult {
   /** Group: `coverage`, `tests`, `duration` or a command gate name. Front matter reports per group. */
@@ -89,10 +93,13 @@ export interface GateResult {
   /** Human text: `83.4%`, `2`, `4m 12s`, `exit 1`; `n/a` when there was no evidence. */
   readonly actual: string;
   readonly status: GateStatus;
+  /** Why, for every row that is not `pass`; the evidence behind the figure for a pass. */
   readonly message?: string;
+  /** A gate the user did not write (per-phase `executed ≥ 1`): shown apart, not counted in `gates: N/N`. */
+  readonly implicit?: boolean;
 }
 
-export type CriterionStatus = 'pass' | 'fail' | 'unverified' | 'error';
+export type CriterionStatus = 'pass' | 'fail' | 'unverified' | 'error' | 'not-run' | 'not-selected';
 
 export interface CriterionResult {
   readonly id: string;
@@ -101,4 +108,6 @@ export interface CriterionResult {
   readonly status: CriterionStatus;
   /** One line per piece of evidence: `phase integration passed`, `tests/test_upload.py::test_upload passed`, … */
   readonly evidence: readonly string[];
+  /** Why it is not `pass`, in one line (e.g. `1 of 50 matching tests was skipped: <name>`); absent on a pass. */
+  readonly reason?: string;
 }

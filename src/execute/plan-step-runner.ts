@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Step } from '../compile/graph.js';
 import type { CommandCheckSpec, ImageUse, PhaseSpec, TestPlan } from '../dsl/plan.js';
 import { redact } from '../dsl/secret.js';
+import { toPlainText } from '../text/ansi.js';
 import type { Driver, ImageHandle, RunIdentity, ServiceHandle, StepContext } from '../drivers/driver.js';
 import { InfrastructureError } from '../errors.js';
 import type { EventSink, StepRef } from './events.js';
@@ -85,11 +86,19 @@ export class PlanStepRunner implements StepRunner {
     }
   }
 
+  /**
+   * Every line of tool output enters here, once: colours and cursor moves removed (plain output,
+   * run.log, results.json and the report show text), then secrets masked.
+   */
+  private entering(line: string): string {
+    return redact(toPlainText(line), this.plan.secrets);
+  }
+
   private context(source: string, signal: AbortSignal, step?: StepRef): StepContext {
     return {
       run: this.identity,
       signal,
-      onLog: (line, stream) => this.onEvent({ kind: 'log', source, ...(step ? { step } : {}), line: redact(line, this.plan.secrets), stream }),
+      onLog: (line, stream) => this.onEvent({ kind: 'log', source, ...(step ? { step } : {}), line: this.entering(line), stream }),
     };
   }
 
@@ -152,13 +161,13 @@ export class PlanStepRunner implements StepRunner {
     const outcome = await this.driver.waitReady(state.handle!, spec.ready!, this.context(name, signal, { kind: 'wait-ready', subject: name }));
     state.ready = outcome;
     if (outcome.ready) return { status: 'passed', message: `ready in ${Math.round(outcome.elapsedMs)} ms` };
-    state.logTail = outcome.logTail.map((line) => redact(line, this.plan.secrets));
+    state.logTail = outcome.logTail.map((line) => this.entering(line));
     if (outcome.reason === 'aborted') return { status: 'failed', message: 'cancelled' };
     const why =
       outcome.reason === 'exited'
         ? `it exited with code ${outcome.exitCode ?? 'unknown'}${outcome.exitedAt ? ` at ${outcome.exitedAt}` : ''} before it became ready`
         : `it did not become ready within ${Math.round(outcome.elapsedMs)} ms (${outcome.probes} probes)`;
-    const probe = outcome.lastProbeOutput ? ` Last probe output: ${redact(outcome.lastProbeOutput.trim(), this.plan.secrets)}.` : '';
+    const probe = outcome.lastProbeOutput ? ` Last probe output: ${this.entering(outcome.lastProbeOutput.trim())}.` : '';
     const message = `service ${name}: ${why}.${probe} Check services.${name}.ready and the service log in the report.`;
     this.state.infraError ??= { code: 'SERVICE_NOT_READY', message };
     return { status: 'failed', message };
@@ -198,7 +207,7 @@ export class PlanStepRunner implements StepRunner {
         timedOut: outcome.timedOut,
         aborted: outcome.aborted,
         durationMs: outcome.durationMs,
-        logTail: outcome.logTail.map((line) => redact(line, this.plan.secrets)),
+        logTail: outcome.logTail.map((line) => this.entering(line)),
       });
       this.onEvent({ kind: 'phase-attempt', phase: name, attempt, exitCode: outcome.exitCode, timedOut: outcome.timedOut });
       // A service that died under the phase makes whatever it reported unreliable, and a retry pointless.
@@ -224,7 +233,7 @@ export class PlanStepRunner implements StepRunner {
       const exit = state.exit ?? (await this.driver.serviceExit(state.handle));
       if (!exit) continue;
       state.exit = exit;
-      state.logTail = (await this.driver.serviceLogTail(state.handle, SERVICE_LOG_TAIL).catch(() => [])).map((l) => redact(l, this.plan.secrets));
+      state.logTail = (await this.driver.serviceLogTail(state.handle, SERVICE_LOG_TAIL).catch(() => [])).map((l) => this.entering(l));
       const text = `service ${service} exited with code ${exit.exitCode ?? 'unknown (killed by a signal)'} at ${exit.at}: ${context}. Its last log lines are in the report.`;
       this.state.infraError ??= { code: 'SERVICE_EXITED', message: text };
       message ??= text;
@@ -269,7 +278,7 @@ export class PlanStepRunner implements StepRunner {
     this.state.checks.set(name, {
       exitCode: outcome.exitCode,
       timedOut: outcome.timedOut,
-      logTail: outcome.logTail.map((line) => redact(line, this.plan.secrets)),
+      logTail: outcome.logTail.map((line) => this.entering(line)),
     });
     return outcome.exitCode === 0 ? { status: 'passed' } : { status: 'failed', message: `exited with code ${outcome.exitCode}` };
   }
@@ -278,7 +287,7 @@ export class PlanStepRunner implements StepRunner {
     const state = this.state.services.get(name)!;
     const handle = state.handle!;
     if (state.logTail.length === 0) {
-      state.logTail = (await this.driver.serviceLogTail(handle, SERVICE_LOG_TAIL).catch(() => [])).map((l) => redact(l, this.plan.secrets));
+      state.logTail = (await this.driver.serviceLogTail(handle, SERVICE_LOG_TAIL).catch(() => [])).map((l) => this.entering(l));
     }
     await this.driver.stopService(handle);
     return { status: 'passed' };

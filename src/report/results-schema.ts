@@ -92,16 +92,19 @@ const GateResult = Type.Object({
   name: Str,
   threshold: Str,
   actual: Str,
-  status: literals(['pass', 'fail', 'error']),
+  status: literals(['pass', 'fail', 'error', 'not-run', 'not-selected']),
   message: Type.Optional(Str),
+  /** A gate the user did not write (per-phase `executed ≥ 1`). */
+  implicit: Type.Optional(Type.Boolean()),
 });
 
 const CriterionResult = Type.Object({
   id: Str,
   requirement: Str,
   kind: literals(['functional', 'non-functional']),
-  status: literals(['pass', 'fail', 'unverified', 'error']),
+  status: literals(['pass', 'fail', 'unverified', 'error', 'not-run', 'not-selected']),
   evidence: Strings,
+  reason: Type.Optional(Str),
 });
 
 export const TestCaseSchema = TestCase;

@@ -3,6 +3,7 @@
  * its infrastructure failed) make of it, with its exit code from the one table in errors.ts.
  */
 import { EXIT, type ExitCode } from '../errors.js';
+import { blocksPass } from '../evidence/status.js';
 import type { CriterionStatus, GateStatus } from '../evidence/types.js';
 
 export type Verdict = 'passed' | 'failed' | 'error' | 'interrupted';
@@ -39,11 +40,15 @@ export function decideVerdict(input: VerdictInput): Decision {
   return decide(problems.length > 0 ? 'failed' : 'passed');
 }
 
-/** Everything that contradicts a pass: a phase, gate or criterion not passing (a skipped phase verified nothing). */
+/**
+ * Everything that contradicts a pass: a phase, gate or criterion not passing (a skipped phase verified
+ * nothing). `not-selected` is neutral; `not-run` is a problem (it only happens when the run stopped early,
+ * whose verdict interrupted/error/failed is decided by that already).
+ */
 function passProblems(input: VerdictInput): string[] {
   const problems: string[] = [];
-  const gates = input.gates.filter((g) => g.status !== 'pass').length;
-  const criteria = input.acceptance.filter((c) => c.status !== 'pass').length;
+  const gates = input.gates.filter((g) => blocksPass(g.status)).length;
+  const criteria = input.acceptance.filter((c) => blocksPass(c.status)).length;
   const phases = input.phases.filter((p) => p.status !== 'passed').length;
   if (gates > 0) problems.push(plural(gates, 'gate') + ' not passing');
   if (criteria > 0) problems.push(plural(criteria, 'criterion', 'criteria') + ' not passing');

@@ -14,6 +14,7 @@ import {
   coverageMergeWarnings,
   summarize,
   type CheckOutcome,
+  type RunScope,
   type CoverageReport,
   type TestCase,
   type TestCounts,
@@ -224,11 +225,12 @@ export async function buildResults(
     ),
   );
   const checks = checkOutcomes(plan, record, stepById);
-  const gates = evaluateGates({ gates: plan.gates, phases: findings, totalDurationMs: input.finishedAt - input.startedAt, checks });
-  const acceptance = evaluateCriteria(plan.acceptance, { phases: findings, gates, checks });
+  const infra = record.state.infraError;
+  const scope = runScope(plan, graph, record.interrupted ? 'interrupted' : infra ? 'infrastructure failure' : undefined);
+  const gates = evaluateGates({ gates: plan.gates, phases: findings, totalDurationMs: input.finishedAt - input.startedAt, checks, ...scope });
+  const acceptance = evaluateCriteria(plan.acceptance, { phases: findings, gates, checks, ...scope });
   const phases = findings.map((f) => phaseResult(input, record, f));
   const coverageReports: CoverageReport[] = findings.flatMap((f) => (f.coverage?.ok ? [f.coverage.value] : []));
-  const infra = record.state.infraError;
   const { verdict, exitCode, message } = decideVerdict({
     interrupted: record.interrupted,
     ...(infra ? { infrastructureError: infra.message } : {}),
@@ -251,6 +253,15 @@ export async function buildResults(
     acceptance,
     ...(warnings.length > 0 ? { warnings } : {}),
   };
+}
+
+/** The plan phases `--phase` left out, and why the run stopped early (when it did), for gates and criteria. */
+export function runScope(plan: TestPlan, graph: Pick<StepGraph, 'phases'>, stopped: string | undefined): RunScope {
+  const selected = new Set(graph.phases);
+  const unselected = Object.values(plan.phases)
+    .filter((p) => !selected.has(p.name))
+    .map((p) => ({ name: p.name, results: p.results !== undefined, coverage: p.coverage !== undefined }));
+  return { unselected, ...(stopped !== undefined ? { stopped } : {}) };
 }
 
 /** Each phase's parser warnings, then the doubts about merging their coverage. */

@@ -22,6 +22,18 @@ function locate(phase: PhaseSpec, source: string, files: readonly CollectedFile[
   return { ok: false, error: { file: source, phase: phase.name, message: `${why} (phases.${phase.name}.${key})` } };
 }
 
+/**
+ * One headline for a non-zero exit: with every test read passing, the runner failed on its own (its
+ * coverage threshold, a crash after the tests), which the report then quotes from its error lines.
+ */
+function exitMessage(exitCode: number | null, tests: EvidenceResult<TestReport> | undefined): string {
+  const base = `exited with code ${exitCode}`;
+  if (!tests?.ok) return base;
+  const c = tests.value.counts;
+  if (c.failed + c.errored > 0) return base;
+  return `${base} with 0 failing tests (${c.passed} passed): the runner failed on its own, e.g. its coverage threshold or a crash after the tests`;
+}
+
 export interface PhaseFindings extends PhaseEvidence {
   readonly message?: string;
 }
@@ -35,9 +47,10 @@ export async function readPhaseEvidence(
 ): Promise<PhaseFindings> {
   const attempts = state?.attempts ?? [];
   const last = attempts.at(-1);
+  const declares = { results: spec.results !== undefined, coverage: spec.coverage !== undefined };
   if (!last) {
     const status: PhaseRunStatus = step?.status === 'cancelled' ? 'cancelled' : step?.status === 'failed' ? 'error' : 'skipped';
-    return { name: spec.name, status, ...(step?.message ? { message: step.message } : {}) };
+    return { name: spec.name, status, declares, ...(step?.message ? { message: step.message } : {}) };
   }
   const durationMs = attempts.reduce((sum, a) => sum + a.durationMs, 0);
   const files = state?.collected ?? [];
@@ -63,7 +76,7 @@ export async function readPhaseEvidence(
     status = 'cancelled';
   } else if (last.timedOut || last.exitCode !== 0) {
     status = 'failed';
-    message = last.timedOut ? `timed out after ${spec.timeoutMs} ms` : `exited with code ${last.exitCode}`;
+    message = last.timedOut ? `timed out after ${spec.timeoutMs} ms` : exitMessage(last.exitCode, tests);
   } else if (tests && !tests.ok) {
     status = 'error';
     message = tests.error.message;
@@ -84,6 +97,7 @@ export async function readPhaseEvidence(
   return {
     name: spec.name,
     status,
+    declares,
     durationMs,
     ...(tests ? { tests } : {}),
     ...(coverage ? { coverage } : {}),

@@ -11,13 +11,17 @@ const criterion = (verifiedBy: CriterionSpec['verifiedBy'], id = 'FR-1'): Criter
 const evaluate = (c: CriterionSpec, evidence: Partial<CriteriaEvidence>) => evaluateCriteria([c], { phases: [], gates: [], checks: {}, ...evidence })[0]!;
 const gate = (gateName: string, status: GateResult['status'], name = gateName): GateResult => ({ gate: gateName, name, threshold: '≤ 5m', actual: '4m', status });
 
-t.test('verifiedBy phases: all passed → pass; one failed → fail; not run → unverified; errored → error', async (t) => {
+t.test('verifiedBy phases: all passed → pass; one failed → fail; never started → not run; unknown → unverified; errored → error', async (t) => {
   const c = criterion({ phases: ['unit', 'integration'] });
   const passed = evaluate(c, { phases: [phase('unit'), phase('integration')] });
   t.match(passed, { id: 'FR-1', requirement: 'does the thing', kind: 'functional', status: 'pass', evidence: ['phase unit passed', 'phase integration passed'] });
   t.equal(evaluate(c, { phases: [phase('unit'), phase('integration', { status: 'failed' })] }).status, 'fail');
   t.match(evaluate(c, { phases: [phase('unit')] }), { status: 'unverified', evidence: ['phase unit passed', 'phase integration did not run'] });
-  t.equal(evaluate(c, { phases: [phase('unit'), phase('integration', { status: 'skipped' })] }).status, 'unverified');
+  t.match(evaluate(c, { phases: [phase('unit'), phase('integration', { status: 'skipped' })] }), { status: 'not-run', reason: 'phase integration skipped' });
+  t.match(evaluate(c, { phases: [phase('unit')], unselected: [{ name: 'integration', results: false, coverage: false }] }), {
+    status: 'not-selected',
+    reason: 'phase integration is not selected in this run',
+  });
   t.equal(evaluate(c, { phases: [phase('unit'), phase('integration', { status: 'error' })] }).status, 'error');
 });
 
@@ -64,10 +68,25 @@ t.test('a global or sticky pattern gives the same answer for every test', async 
   t.equal(r.evidence.length, 3);
 });
 
-t.test('an unreadable test report makes a tests criterion an error naming file and phase', async (t) => {
-  const r = evaluate(criterion({ tests: /test_upload/ }), { phases: [phase('unit', { tests: pytest }), phase('integration', { tests: missing('/out/junit.xml', 'integration') })] });
-  t.equal(r.status, 'error');
-  t.match(r.evidence[0], /\/out\/junit\.xml \(phase integration\)/);
+t.test('an unreadable test report errors a tests criterion only when the evidence that exists does not decide it', async (t) => {
+  const broken = phase('integration', { tests: missing('/out/junit.xml', 'integration') });
+  // Its tests are in the readable phase, all passing: a pass, and the evidence names what was not searched.
+  const decided = evaluate(criterion({ tests: /test_upload/ }), { phases: [phase('unit', { tests: pytest }), broken] });
+  t.equal(decided.status, 'pass');
+  t.match(decided.evidence[0], /could not be read: .*\/out\/junit\.xml \(phase integration\)/);
+  // Nothing matched in what was read: the unreadable file may hold them, so error, and the reason says which file.
+  const undecided = evaluate(criterion({ tests: /test_nowhere/ }), { phases: [phase('unit', { tests: pytest }), broken] });
+  t.equal(undecided.status, 'error');
+  t.match(undecided.reason, /no test matches \/test_nowhere\/ in the results that were read; .*\/out\/junit\.xml \(phase integration\)/);
+});
+
+t.test('a tests criterion whose tests never came is not run; whose phases are not selected, not selected; a skip states its reason', async (t) => {
+  const never = evaluate(criterion({ tests: /login/ }), { phases: [phase('e2e', { status: 'cancelled', declares: { results: true, coverage: false } })], stopped: 'interrupted' });
+  t.match(never, { status: 'not-run', reason: /no test matches \/login\/ so far; phase e2e stopped \(cancelled\): its test results never came/ });
+  const unselected = evaluate(criterion({ tests: /login/ }), { phases: [], unselected: [{ name: 'e2e', results: true, coverage: false }] });
+  t.match(unselected, { status: 'not-selected', reason: /e2e not selected/ });
+  const skipped = evaluate(criterion({ tests: /test_/ }), { phases: [phase('unit', { tests: testsOk([...cases({ passed: 49 }), { suite: 's', name: 'test_slow', status: 'skipped', durationMs: 0 }]) })] });
+  t.match(skipped, { status: 'unverified', reason: '1 of 50 matching tests was skipped: s > test_slow' });
 });
 
 t.test('the evidence list is capped with "… and N more"', async (t) => {

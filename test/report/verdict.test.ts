@@ -26,3 +26,14 @@ t.test('one status ranking: error over fail over unverified over pass, for gate 
   t.equal(worstStatus([]), 'pass');
   t.same(gateGroupStatus([{ gate: 'coverage', status: 'fail' }, { gate: 'coverage', status: 'error' }, { gate: 'tests', status: 'pass' }]), { coverage: 'error', tests: 'pass' });
 });
+
+t.test('not run and not selected are never a pass: not-run blocks a pass and keeps an interrupted exit code; not-selected is neutral', async (t) => {
+  t.equal(worstStatus(['pass', 'not-selected']), 'not-selected', 'a criterion partly not selected does not read as pass');
+  t.equal(worstStatus(['unverified', 'not-run']), 'not-run');
+  t.equal(worstStatus(['not-run', 'fail']), 'fail');
+  t.equal(worstStatus(['not-selected', 'unverified']), 'unverified');
+  t.match(decideVerdict({ ...clean, gates: [{ status: 'not-run' }] }), { verdict: 'failed', problems: ['1 gate not passing'] });
+  t.match(decideVerdict({ ...clean, gates: [{ status: 'not-run' }], interrupted: true }), { verdict: 'interrupted', exitCode: 130 });
+  t.match(decideVerdict({ ...clean, gates: [{ status: 'not-run' }], infrastructureError: 'build failed' }), { verdict: 'error', exitCode: 3 });
+  t.match(decideVerdict({ ...clean, gates: [{ status: 'not-selected' }], acceptance: [{ status: 'not-selected' }] }), { verdict: 'passed', problems: [] });
+});

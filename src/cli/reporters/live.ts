@@ -4,7 +4,7 @@ import { stepSubject } from '../../compile/compile.js';
 import type { Step } from '../../compile/graph.js';
 import { formatDuration } from '../../dsl/duration.js';
 import type { RunEvent } from '../../execute/events.js';
-import { toPlainText } from '../../report/ansi.js';
+import { toPlainText } from '../../text/ansi.js';
 import { interruptedLine, MARK, type ProgressOptions } from './console-options.js';
 
 interface LiveStep {

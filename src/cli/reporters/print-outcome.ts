@@ -17,14 +17,17 @@ const KEEP_HINTS: Record<DriverKind, (run: RunIdentity) => string[]> = {
 export function outcomeLines(results: RunResults, written: readonly string[], kept?: { readonly run: RunIdentity; readonly driver: DriverKind }): string[] {
   const criteria = results.acceptance;
   const passedCriteria = criteria.filter((c) => c.status === 'pass').length;
-  const failedGates = results.gates.filter((g) => g.status !== 'pass');
+  // The plan's own gates; Testplan's implicit checks (per-phase executed ≥ 1) are not counted as the user's.
+  const gates = results.gates.filter((g) => !g.implicit);
+  const failedGates = results.gates.filter((g) => g.status !== 'pass' && g.status !== 'not-selected');
+  const passedGates = gates.filter((g) => g.status === 'pass').length;
   const lines = [
     '',
     `${VERDICT[results.verdict]}  ${results.plan.name}  (exit ${results.exitCode})`,
     `  tests: ${results.tests.passed} passed, ${results.tests.failed + results.tests.errored} failed, ${results.tests.skipped} skipped`,
     `  acceptance: ${passedCriteria}/${criteria.length} passed` +
       (criteria.length > passedCriteria ? ` (${criteria.filter((c) => c.status !== 'pass').map((c) => `${c.id} ${c.status}`).join(', ')})` : ''),
-    `  gates: ${results.gates.length - failedGates.length}/${results.gates.length} passed` +
+    `  gates: ${passedGates}/${gates.length} passed` +
       (failedGates.length ? ` (${failedGates.map((g) => `${g.name} ${g.actual} ${g.status}`).join(', ')})` : ''),
   ];
   if (results.message) lines.push(`  ${results.message}`);

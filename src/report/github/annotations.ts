@@ -23,13 +23,16 @@ export function renderAnnotations(results: RunResults): string[] {
     out.push(annotation('error', message, { title: `Phase ${p.name} ${p.status}${attempts}` }));
   }
   out.push(...testAnnotations(results));
-  for (const g of results.gates.filter((g) => g.status !== 'pass')) {
+  // not-selected is neutral: the selection left that evidence out on purpose.
+  for (const g of results.gates.filter((g) => g.status !== 'pass' && g.status !== 'not-selected')) {
     const message = `${g.actual} (threshold ${g.threshold})${g.message ? ` — ${g.message}` : ''}`;
-    out.push(annotation('error', message, { title: `Gate ${g.name} ${g.status === 'fail' ? 'failed' : 'could not be evaluated'}` }));
+    const what = g.status === 'fail' ? 'failed' : g.status === 'not-run' ? 'not run' : 'could not be evaluated';
+    out.push(annotation('error', message, { title: `Gate ${g.name} ${what}` }));
   }
-  for (const c of results.acceptance.filter((c) => c.status !== 'pass')) {
+  for (const c of results.acceptance.filter((c) => c.status !== 'pass' && c.status !== 'not-selected')) {
     const evidence = c.evidence.length > 0 ? c.evidence.join('\n') : 'no matching evidence';
-    out.push(annotation('error', `${c.requirement}\n${evidence}`, { title: `Criterion ${c.id} ${c.status}` }));
+    const reason = c.reason ? `${c.reason}\n` : '';
+    out.push(annotation('error', `${c.requirement}\n${reason}${evidence}`, { title: `Criterion ${c.id} ${c.status.replace('-', ' ')}` }));
   }
   return out;
 }

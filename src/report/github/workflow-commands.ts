@@ -1,6 +1,6 @@
 /** GitHub Actions workflow commands (`::error …::`, `::group::`), escaped as the runner expects. */
 import { randomUUID } from 'node:crypto';
-import { toPlainText } from '../ansi.js';
+import { toPlainText } from '../../text/ansi.js';
 
 /** Escapes a command's message: `%`, CR and LF. */
 export function escapeData(value: string): string {

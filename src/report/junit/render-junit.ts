@@ -1,7 +1,9 @@
 /**
  * An aggregated JUnit XML for CI systems: one testsuite per phase with its cases, then
  * `testplan.services`, `testplan.gates` and `testplan.acceptance`, where anything that did not
- * pass is a failure (or an error, when there was no evidence to judge).
+ * pass is a failure (or an error, when there was no evidence to judge or it never came; `not-selected`
+ * is skipped). The root `<testsuites>` counts real test cases only, the same figures as the report's
+ * Tests line: the synthetic suites carry their own counts and never inflate the total.
  */
 import type { TestCase } from '../../evidence/types.js';
 import type { PhaseResult, RunResults } from '../results.js';
@@ -26,13 +28,13 @@ interface JunitSuite {
 
 export function renderJunit(results: RunResults): string {
   const suites = [...results.phases.map(phaseSuite), ...servicesSuite(results), gatesSuite(results), acceptanceSuite(results)];
-  const all = suites.flatMap((s) => s.cases);
+  const real = results.tests;
   const head = attrs({
     name: results.plan.name,
-    tests: all.length,
-    failures: count(all, 'failure'),
-    errors: count(all, 'error'),
-    skipped: count(all, 'skipped'),
+    tests: real.total,
+    failures: real.failed,
+    errors: real.errored,
+    skipped: real.skipped,
     time: seconds(results.durationMs),
     timestamp: results.startedAt,
   });
@@ -97,7 +99,7 @@ function gatesSuite(results: RunResults): JunitSuite {
     return {
       classname: `testplan.gates.${g.gate}`,
       name: g.name,
-      outcome: g.status === 'pass' ? undefined : { kind: g.status === 'fail' ? 'failure' : 'error', message: summary },
+      outcome: verdictOutcome(g.status, summary),
     };
   });
   return { name: 'testplan.gates', cases };
@@ -110,10 +112,17 @@ function acceptanceSuite(results: RunResults): JunitSuite {
     return {
       classname: `testplan.acceptance.${c.kind}`,
       name: `${c.id}: ${c.requirement}`,
-      outcome: c.status === 'pass' ? undefined : { kind: c.status === 'error' ? 'error' : 'failure', message, body: evidence },
+      outcome: verdictOutcome(c.status, c.reason ? `${message} — ${c.reason}` : message, evidence),
     };
   });
   return { name: 'testplan.acceptance', cases };
+}
+
+/** A gate or criterion status as a case outcome: not-selected is skipped, never a pass and never red. */
+function verdictOutcome(status: string, message: string, body?: string): Outcome {
+  if (status === 'pass') return undefined;
+  const kind = status === 'not-selected' ? 'skipped' : status === 'fail' || status === 'unverified' ? 'failure' : 'error';
+  return { kind, message, ...(body !== undefined && kind !== 'skipped' ? { body } : {}) };
 }
 
 function renderSuite(suite: JunitSuite): string {

@@ -1,5 +1,5 @@
 /** Just enough XML writing for JUnit: escaped text and attributes, no characters XML 1.0 forbids. */
-import { toPlainText } from '../ansi.js';
+import { toPlainText } from '../../text/ansi.js';
 
 // Characters outside XML 1.0's Char production (C0 controls other than tab, LF, CR; lone surrogates; U+FFFE/F).
 const INVALID_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;

@@ -1,5 +1,5 @@
 /** Markdown escaping for table cells, inline code and fenced blocks. */
-import { toPlainText } from '../ansi.js';
+import { toPlainText } from '../../text/ansi.js';
 
 /** A table cell: plain text on one line, pipes escaped, empty shown as an em dash. */
 export function cell(text: string | number | undefined): string {

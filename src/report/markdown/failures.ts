@@ -1,7 +1,8 @@
 /** The failures section: failing steps, services that never became ready, failing phases and tests, log tails. */
 import { testLabel } from '../../evidence/format.js';
 import type { TestCase } from '../../evidence/types.js';
-import { toPlainText } from '../ansi.js';
+import { toPlainText } from '../../text/ansi.js';
+import { runnerErrorLines } from '../error-lines.js';
 import type { PhaseResult, RunResults, ServiceResult, StepTiming } from '../results.js';
 import { text, type Block } from './blocks.js';
 import { code } from './escape.js';
@@ -55,35 +56,70 @@ function phaseBlocks(phase: PhaseResult): Block[] {
     blocks.push(text(lines.join('\n')));
   }
   if (phase.failures.length > 0) {
-    blocks.push(text(`**Failing tests (${phase.failures.length})**`));
-    blocks.push({
-      kind: 'lines',
-      label: `failing tests of phase ${phase.name}`,
-      lines: phase.failures.map(failureLine),
-      keep: 'head',
-      fenced: false,
-    });
+    blocks.push(text(`**Failing tests (${phase.failures.length})**, grouped by message:`));
+    for (const group of groupByCause(phase.failures)) blocks.push(...causeBlocks(phase.name, group));
     const more = phase.unlisted ? phase.unlisted.failed + phase.unlisted.errored : 0;
     if (more > 0) blocks.push(text(`_… and ${more} more failing tests, counted but not listed: see the phase's own test report under \`phases/${phase.name}/\`._`));
-    for (const test of phase.failures.filter((f) => f.details)) {
-      blocks.push(text(`Details of ${code(testLabel(test))}:`));
-      blocks.push({
-        kind: 'lines',
-        label: `details of ${testLabel(test)}`,
-        lines: toPlainText(test.details ?? '').split('\n'),
-        keep: 'head',
-        fenced: true,
-      });
-    }
   }
-  blocks.push(...logTailBlocks(phase.logTail, `phase ${phase.name}`));
+  const errorLines = failedWithoutFailingTests(phase) ? runnerErrorLines(phase.logTail) : [];
+  if (errorLines.length > 0) {
+    blocks.push(text(`The runner's error lines (of ${phase.logTail.length} log lines in results.json):`));
+    blocks.push({ kind: 'lines', label: `error lines of phase ${phase.name}`, lines: errorLines, keep: 'head', fenced: true });
+    blocks.push(...logTailBlocks(phase.logTail.slice(-SHORT_TAIL), `phase ${phase.name}`));
+  } else {
+    blocks.push(...logTailBlocks(phase.logTail, `phase ${phase.name}`));
+  }
+  return blocks;
+}
+
+/** With the runner's error lines quoted, the log tail shrinks to its last lines. */
+const SHORT_TAIL = 10;
+
+/** A non-zero exit although every test read passed: the runner's own check (coverage threshold) or a crash after the tests. */
+export function failedWithoutFailingTests(phase: PhaseResult): boolean {
+  const last = phase.attempts[phase.attempts.length - 1];
+  const exitedBadly = last !== undefined && !last.timedOut && last.exitCode !== null && last.exitCode !== 0;
+  return exitedBadly && phase.counts !== undefined && phase.counts.failed + phase.counts.errored === 0;
+}
+
+/** Tests listed per cause before `… and N more`; results.json and junit.xml keep every one. */
+export const MAX_TESTS_PER_CAUSE = 10;
+
+interface Cause {
+  readonly message: string;
+  readonly tests: readonly TestCase[];
+}
+
+/** Failures with the same one-line message are one cause: 95 tests failing on one error read as one group. */
+export function groupByCause(failures: readonly TestCase[]): Cause[] {
+  const groups = new Map<string, TestCase[]>();
+  for (const test of failures) {
+    const key = test.message ? oneLine(test.message) : '';
+    groups.set(key, [...(groups.get(key) ?? []), test]);
+  }
+  return [...groups].map(([message, tests]) => ({ message, tests }));
+}
+
+function causeBlocks(phase: string, cause: Cause): Block[] {
+  const n = cause.tests.length;
+  const what = cause.message ? `> ${cause.message}` : '> (no message)';
+  const listed = cause.tests.slice(0, MAX_TESTS_PER_CAUSE).map(failureLine);
+  const more = n > MAX_TESTS_PER_CAUSE ? [`- … and ${n - MAX_TESTS_PER_CAUSE} more (all of them in results.json and junit.xml)`] : [];
+  const blocks: Block[] = [
+    text(`${n} test${n === 1 ? '' : 's'} failed with:\n\n${what}`),
+    { kind: 'lines', label: `failing tests of phase ${phase}`, lines: [...listed, ...more], keep: 'head', fenced: false },
+  ];
+  const detailed = cause.tests.find((t) => t.details);
+  if (detailed) {
+    blocks.push(text(`Details of ${code(testLabel(detailed))}${n > 1 ? ' (the first of this group)' : ''}:`));
+    blocks.push({ kind: 'lines', label: `details of ${testLabel(detailed)}`, lines: toPlainText(detailed.details ?? '').split('\n'), keep: 'head', fenced: true });
+  }
   return blocks;
 }
 
 function failureLine(test: TestCase): string {
   const file = test.file ? ` (${code(test.file)})` : '';
-  const message = test.message ? ` — ${oneLine(test.message)}` : '';
-  return `- ${mark(test.status === 'error' ? 'error' : 'fail')} ${code(testLabel(test))}${file}${message}`;
+  return `- ${mark(test.status === 'error' ? 'error' : 'fail')} ${code(testLabel(test))}${file}`;
 }
 
 function logTailBlocks(logTail: readonly string[], subject: string): Block[] {

@@ -14,6 +14,8 @@ const MARKS: Readonly<Record<string, string>> = {
   skipped: '⏭️ skipped',
   'not-started': '⏭️ not started',
   cancelled: '⏹️ cancelled',
+  'not-run': '⏹️ not run',
+  'not-selected': '➖ not selected',
   interrupted: '⏹️ interrupted',
 };
 

@@ -1,13 +1,14 @@
 /** Front matter, title, run banner and the summary list. */
 import { COVERAGE_METRICS } from '../../evidence/coverage-metrics.js';
 import { stringify } from 'yaml';
-import type { CoverageMetric, CoverageSummary } from '../../evidence/types.js';
+import { formatPercent } from '../../evidence/format.js';
+import type { CoverageSummary, MetricTotals } from '../../evidence/types.js';
 import { formatDuration } from '../format-duration.js';
 import type { Outcome } from '../outcome.js';
 import type { RunResults } from '../results.js';
 import { code } from './escape.js';
 import { mark } from './status-marks.js';
-import { toPlainText } from '../ansi.js';
+import { toPlainText } from '../../text/ansi.js';
 
 export function frontMatter(outcome: Outcome): string {
   const data = {
@@ -65,13 +66,17 @@ function testsText(results: RunResults): string {
   return `${c.total} total: ${c.passed} passed, ${c.failed} failed, ${c.errored} errored, ${c.skipped} skipped`;
 }
 
+/** Only metrics the tools measured: lcov has no statements, so no statements figure. */
 export function coverageText(coverage: CoverageSummary | undefined): string {
   if (!coverage) return 'not reported';
-  return COVERAGE_METRICS.map((m) => `${m} ${formatPct(coverage[m].pct)}`).join(' · ');
+  const measured = COVERAGE_METRICS.filter((m) => coverage[m].total > 0);
+  if (measured.length === 0) return 'nothing measured';
+  return measured.map((m) => `${m} ${formatMetric(coverage[m])}`).join(' · ');
 }
 
-export function formatPct(pct: number | null | undefined): string {
-  return pct === null || pct === undefined ? 'n/a' : `${pct.toFixed(1)}%`;
+/** The one rounding rule (`formatPercent`, the gates' own), from the counts: the summary and a gate never disagree. */
+export function formatMetric(metric: MetricTotals | undefined): string {
+  return metric === undefined || metric.total === 0 ? 'n/a' : formatPercent(metric.covered, metric.total);
 }
 
 function selectionText(results: RunResults): string {

@@ -4,7 +4,7 @@ import { formatDuration } from '../format-duration.js';
 import type { PhaseResult, RunResults, ServiceResult } from '../results.js';
 import { cell, cellLines, table } from './escape.js';
 import { mark } from './status-marks.js';
-import { formatPct } from './summary.js';
+import { formatMetric } from './summary.js';
 
 export function acceptanceSection(results: RunResults): string {
   const functional = results.acceptance.filter((c) => c.kind === 'functional');
@@ -18,27 +18,39 @@ export function nonFunctionalSection(results: RunResults): string {
   return `## Non-functional requirements\n\n${body}`;
 }
 
+/** How many evidence lines a table cell shows; results.json has the rest. */
+export const EVIDENCE_CELL_LINES = 3;
+
 function criteriaTable(criteria: readonly CriterionResult[]): string {
   return table(
     ['ID', 'Requirement', 'Status', 'Evidence'],
-    criteria.map((c) => [
-      cell(c.id),
-      cell(c.requirement),
-      mark(c.status),
-      c.evidence.length > 0 ? cellLines(c.evidence) : 'no matching evidence',
-    ]),
+    criteria.map((c) => [cell(c.id), cell(c.requirement), withReason(c.status, c.reason), evidenceCell(c.evidence)]),
   );
 }
 
+/** Every status but pass states its reason right in the table. */
+function withReason(status: string, reason: string | undefined): string {
+  return reason && status !== 'pass' ? `${mark(status)} — ${cell(reason)}` : mark(status);
+}
+
+/** A count and a few examples: a cell stays short whatever the number of matching tests. */
+function evidenceCell(evidence: readonly string[]): string {
+  if (evidence.length === 0) return 'no matching evidence';
+  if (evidence.length <= EVIDENCE_CELL_LINES + 1) return cellLines(evidence);
+  const rest = evidence.length - EVIDENCE_CELL_LINES;
+  return `${cellLines(evidence.slice(0, EVIDENCE_CELL_LINES))}<br>… ${rest} more lines in results.json`;
+}
+
 export function gatesSection(results: RunResults): string {
-  if (results.gates.length === 0) return '## Quality gates\n\n_The plan declares no quality gates._';
-  const rows = results.gates.map((g) => [
-    cell(g.name),
-    cell(g.threshold),
-    cell(g.actual),
-    g.message ? `${mark(g.status)} — ${cell(g.message)}` : mark(g.status),
-  ]);
-  return `## Quality gates\n\n${table(['Gate', 'Threshold', 'Actual', 'Status'], rows)}`;
+  const own = results.gates.filter((g) => !g.implicit);
+  const implicit = results.gates.filter((g) => g.implicit);
+  const header = ['Gate', 'Threshold', 'Actual', 'Status'];
+  const rows = (gates: typeof results.gates) =>
+    gates.map((g) => [cell(g.name), cell(g.threshold), cell(g.actual), g.message ? `${mark(g.status)} — ${cell(g.message)}` : mark(g.status)]);
+  const body = own.length > 0 ? table(header, rows(own)) : '_The plan declares no quality gates._';
+  const added =
+    implicit.length > 0 ? `\n\nChecks Testplan adds (not counted as the plan's gates; a failing one still fails the run):\n\n${table(header, rows(implicit))}` : '';
+  return `## Quality gates\n\n${body}${added}`;
 }
 
 export function phasesSection(results: RunResults): string {
@@ -49,7 +61,7 @@ export function phasesSection(results: RunResults): string {
     countCell(p, (c) => c.passed),
     countCell(p, (c) => c.failed + c.errored),
     countCell(p, (c) => c.skipped),
-    p.coverage ? `${formatPct(p.coverage.lines.pct)} lines` : '—',
+    p.coverage && p.coverage.lines.total > 0 ? `${formatMetric(p.coverage.lines)} lines` : '—',
     formatDuration(p.durationMs),
     phaseStatus(p),
   ]);

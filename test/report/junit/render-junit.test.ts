@@ -39,13 +39,18 @@ const suite = (doc: Element, name: string): Element => {
 };
 
 for (const name of FIXTURE_NAMES) {
-  t.test(`junit.xml of the ${name} run is well-formed and its counts add up`, async (t) => {
-    const doc = parseXml(renderJunit(loadFixture(name)));
+  t.test(`junit.xml of the ${name} run is well-formed; the root counts real test cases as the report does`, async (t) => {
+    const results = loadFixture(name);
+    const doc = parseXml(renderJunit(results));
     t.equal(doc.name, 'testsuites');
-    const cases = doc.children.flatMap((s) => s.children.filter((c) => c.name === 'testcase'));
-    t.equal(Number(doc.attributes.tests), cases.length);
-    const failures = cases.filter((c) => c.children.some((o) => o.name === 'failure')).length;
-    t.equal(Number(doc.attributes.failures), failures);
+    t.equal(Number(doc.attributes.tests), results.tests.total, 'the report\'s Tests total, not inflated by gate and criterion cases');
+    t.equal(Number(doc.attributes.failures), results.tests.failed);
+    t.equal(Number(doc.attributes.errors), results.tests.errored);
+    t.equal(Number(doc.attributes.skipped), results.tests.skipped);
+    for (const s of doc.children) {
+      const cases = s.children.filter((c) => c.name === 'testcase');
+      t.equal(Number(s.attributes.tests), cases.length, `suite ${s.attributes.name} counts its own cases`);
+    }
   });
 }
 
@@ -108,4 +113,16 @@ t.test('markup, quotes, ANSI and characters XML forbids are escaped or dropped',
   t.ok(c, 'the name survives the round trip');
   t.equal(c?.children[0]?.attributes.message, 'm <x/> red');
   t.equal(c?.children[0]?.text, ']]> & </failure>');
+});
+
+t.test('not-selected gates and criteria are skipped, not-run ones errors: never a passing case', async (t) => {
+  const results = mutableCopy(loadFixture('passing'));
+  results.gates[0]!.status = 'not-selected';
+  results.gates[1]!.status = 'not-run';
+  results.acceptance[0]!.status = 'not-selected';
+  const doc = parseXml(renderJunit(results as RunResults));
+  const gates = suite(doc, 'testplan.gates');
+  t.equal(gates.attributes.skipped, '1');
+  t.equal(gates.attributes.errors, '1');
+  t.equal(suite(doc, 'testplan.acceptance').attributes.skipped, '1');
 });

@@ -103,7 +103,7 @@ t.test('table cells escape pipes and newlines so a row stays one row', async (t)
 
 t.test('failures list failing tests with messages and ANSI-free log tails', async (t) => {
   const markdown = renderMarkdown(loadFixture('failing'));
-  t.match(markdown, /❌ fail `tests\.integration\.test_pipeline > test_upload_persists_metadata` \(`tests\/integration\/test_pipeline\.py`\) — AssertionError/);
+  t.match(markdown, /> AssertionError: assert 'text\/csv' == 'application\/octet-stream'\n\n- ❌ fail `tests\.integration\.test_pipeline > test_upload_persists_metadata` \(`tests\/integration\/test_pipeline\.py`\)/);
   t.match(markdown, /🟥 error `tests\.integration\.test_pipeline > test_worker_processes_job`/);
   t.match(markdown, /tests\/integration\/test_pipeline\.py F\.\.E\.\.\.\./);
   t.notMatch(markdown, /\u001b/, 'no escape character anywhere');

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { stripAnsi, toPlainText } from '../../src/report/ansi.js';
+import { stripAnsi, toPlainText } from '../../src/text/ansi.js';
 
 t.test('stripAnsi removes colours, cursor moves and hyperlinks, and nothing else', async (t) => {
   t.equal(stripAnsi('\u001b[1;31mFAILED\u001b[0m tests/a.py'), 'FAILED tests/a.py');

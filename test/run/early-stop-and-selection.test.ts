@@ -1,0 +1,81 @@
+/**
+ * Results of runs that stopped early or ran a --phase selection, built by the real results builder on
+ * a fake driver: evidence that never came is `not-run`, evidence about unselected phases
+ * `not-selected`; neither is ever a pass, and neither comes with advice to declare what is declared.
+ */
+import t from 'tap';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { compilePlan } from '../../src/compile/compile.js';
+import type { TestPlan } from '../../src/dsl/plan.js';
+import { runIdentity } from '../../src/run/run-identity.js';
+import { runPlan } from '../../src/run/run-plan.js';
+import { FakeDriver, type FakeBehaviour } from '../helpers/fake-driver.js';
+import { phase, plan } from '../helpers/plan-builder.js';
+
+const junit = (name: string) => `<?xml version="1.0"?><testsuites><testsuite name="s" tests="1"><testcase classname="s" name="${name}" time="0.01"/></testsuite></testsuites>`;
+const lcov = `SF:/app/a.py\nDA:1,1\nDA:2,0\nLF:2\nLH:1\nend_of_record\n`;
+
+async function run(p: TestPlan, behaviour: FakeBehaviour, phases?: string[]) {
+  const outDir = mkdtempSync(path.join(os.tmpdir(), 'testplan-early-'));
+  const graph = compilePlan(p, phases ? { phases } : {});
+  return runPlan({ plan: p, graph, driver: new FakeDriver(behaviour), run: runIdentity(p.name, 'run-1', outDir), signal: new AbortController().signal, onEvent: () => {} });
+}
+
+const twoPhases = () =>
+  plan({
+    phases: [
+      phase('unit', { results: { format: 'junit', path: '/out/unit.xml' }, coverage: { format: 'lcov', path: '/out/lcov.info', pathMap: {} } }),
+      phase('e2e', { results: { format: 'junit', path: '/out/e2e.xml' } }),
+    ],
+    gates: {
+      coverage: { lines: 10 },
+      phaseCoverage: { unit: { lines: 10 } },
+      tests: { failed: 0 },
+      duration: { maxMs: 3_600_000, phasesMs: { e2e: 3_600_000 } },
+      commands: {},
+    },
+    acceptance: [
+      { id: 'FR-1', requirement: 'units', kind: 'functional', verifiedBy: { tests: /test_unit/ } },
+      { id: 'FR-2', requirement: 'end to end', kind: 'functional', verifiedBy: { phases: ['e2e'] } },
+    ],
+  });
+const files = { '/out/unit.xml': junit('test_unit'), '/out/e2e.xml': junit('test_e2e'), '/out/lcov.info': lcov };
+
+t.test('a build failure: no gate or criterion passes, the evidence that never came is not run (exit 3 stays)', async (t) => {
+  const results = await run(twoPhases(), { files, failBuild: ['app'] });
+  t.equal(results.exitCode, 3);
+  const status = Object.fromEntries(results.gates.map((g) => [g.name, g.status]));
+  t.same(status, {
+    'coverage.lines': 'not-run',
+    'coverage[unit].lines': 'not-run',
+    'tests.failed': 'not-run',
+    'tests.executed': 'not-run',
+    'tests[unit].executed': 'not-run',
+    'tests[e2e].executed': 'not-run',
+    duration: 'not-run',
+    'duration[e2e]': 'not-run',
+  });
+  t.same(results.acceptance.map((c) => c.status), ['not-run', 'not-run']);
+  t.notMatch(JSON.stringify(results.gates), /add `/, 'no advice to add a results or coverage file the plan declares');
+});
+
+t.test('--phase e2e: gates and criteria about unit are not selected and the run can pass', async (t) => {
+  const results = await run(twoPhases(), { files }, ['e2e']);
+  const status = Object.fromEntries(results.gates.map((g) => [g.name, g.status]));
+  t.match(status, { 'coverage.lines': 'not-selected', 'coverage[unit].lines': 'not-selected', 'tests.failed': 'pass', duration: 'pass', 'duration[e2e]': 'pass' });
+  t.match(results.acceptance, [{ id: 'FR-1', status: 'not-selected', reason: /unit not selected/ }, { id: 'FR-2', status: 'pass' }]);
+  t.equal(results.verdict, 'passed', 'not-selected is neutral');
+});
+
+t.test('the full run passes, and made worse by one unreadable file errors only what depends on it', async (t) => {
+  const good = await run(twoPhases(), { files });
+  t.equal(good.verdict, 'passed');
+  const results = await run(twoPhases(), { files: { ...files, '/out/e2e.xml': '<testsuites><testsuite' } });
+  t.equal(results.verdict, 'failed');
+  t.match(results.acceptance, [{ id: 'FR-1', status: 'pass' }, { id: 'FR-2', status: 'error' }], 'FR-1 only uses unit tests');
+  const status = Object.fromEntries(results.gates.map((g) => [g.name, g.status]));
+  t.match(status, { 'coverage.lines': 'pass', 'tests.failed': 'error', 'tests.executed': 'pass', 'tests[unit].executed': 'pass', 'tests[e2e].executed': 'error' });
+  t.match(results.gates.find((g) => g.name === 'tests.failed'), { actual: '0', message: /counted over unit.*\/out\/e2e\.xml/ });
+});
