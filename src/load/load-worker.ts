@@ -5,6 +5,7 @@
  * and a rejection or timer left behind is reported instead of surfacing later in the run.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { findPlanProblems } from '../dsl/validate/index.js';
 import type { Finding } from '../dsl/validate/problems.js';
@@ -31,12 +32,27 @@ process.exit = ((code?: number) => refuse(`process.exit(${code ?? ''})`)()) as t
 process.kill = ((pid: number, signal?: string | number) => refuse(`process.kill(${pid}${signal === undefined ? '' : `, ${JSON.stringify(signal)}`})`)()) as typeof process.kill;
 process.abort = refuse('process.abort()') as typeof process.abort;
 
-process.on('unhandledRejection', (reason) => fail(loadFailure.unhandled(reason)));
-process.on('uncaughtException', (error) => fail(loadFailure.uncaught(error)));
+process.on('unhandledRejection', (reason) => fail(ended ? loadFailure.ended(ended) : loadFailure.unhandled(reason)));
+process.on('uncaughtException', (error) => fail(ended ? loadFailure.ended(ended) : loadFailure.uncaught(error)));
+// The event loop emptied while the import still waited: a top-level await on a promise that never settles.
+process.on('exit', () => fail(loadFailure.exited(13)));
+
+/**
+ * In a CommonJS project tsx compiles the plan to `require('testplan')`, which the ESM resolve hook
+ * never sees: map it here too. This patches only this worker's module system, never the CLI's.
+ */
+function aliasTestplanForRequire(entry: string): void {
+  const Module = createRequire(import.meta.url)('node:module') as { _resolveFilename: (request: string, ...rest: unknown[]) => string };
+  const resolve = Module._resolveFilename;
+  Module._resolveFilename = function (this: unknown, request: string, ...rest: unknown[]) {
+    return resolve.call(this, request === 'testplan' ? entry : request, ...rest);
+  };
+}
 
 async function importPlan(): Promise<Record<string, unknown>> {
   if (input.mode === 'bundle') return (await import(`data:text/javascript;base64,${Buffer.from(input.code).toString('base64')}`)) as Record<string, unknown>;
   registerTestplanAlias(input.entry);
+  aliasTestplanForRequire(input.entry);
   const { tsImport } = await import('tsx/esm/api');
   return (await tsImport(pathToFileURL(input.file).href, pathToFileURL(input.file).href)) as Record<string, unknown>;
 }
@@ -44,9 +60,13 @@ async function importPlan(): Promise<Record<string, unknown>> {
 /** A `.plan.ts` in a CommonJS package comes back from tsx as `{ default: { default: plan } }`. */
 function defaultExport(exports: Record<string, unknown>): unknown {
   const value = exports['default'];
-  const inner = typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
-  const commonJs = inner !== undefined && 'default' in inner && ('module.exports' in exports || inner['__esModule'] === true);
-  return commonJs ? inner['default'] : value;
+  try {
+    const inner = typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
+    const commonJs = inner !== undefined && 'default' in inner && ('module.exports' in exports || inner['__esModule'] === true);
+    return commonJs ? inner['default'] : value;
+  } catch {
+    return value; // a hostile Proxy: copyPlainData reports it with its path
+  }
 }
 
 async function load(): Promise<void> {
