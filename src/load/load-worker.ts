@@ -31,6 +31,10 @@ const refuse = (what: string) => (): never => {
 process.exit = ((code?: number) => refuse(`process.exit(${code ?? ''})`)()) as typeof process.exit;
 process.kill = ((pid: number, signal?: string | number) => refuse(`process.kill(${pid}${signal === undefined ? '' : `, ${JSON.stringify(signal)}`})`)()) as typeof process.kill;
 process.abort = refuse('process.abort()') as typeof process.abort;
+// The raw forms behind exit and kill.
+const internals = process as unknown as Record<string, unknown>;
+internals['reallyExit'] = (code?: number) => refuse(`process.reallyExit(${code ?? ''})`)();
+internals['_kill'] = (pid: number) => refuse(`process._kill(${pid})`)();
 
 process.on('unhandledRejection', (reason) => fail(ended ? loadFailure.ended(ended) : loadFailure.unhandled(reason)));
 process.on('uncaughtException', (error) => fail(ended ? loadFailure.ended(ended) : loadFailure.uncaught(error)));

@@ -35,6 +35,8 @@ const cases: Case[] = [
   { name: 'process.exit(0) from a microtask', source: ts('queueMicrotask(() => process.exit(0));'), ...invalid(/called process\.exit\(0\)/) },
   { name: 'process.exit(0) in a .plan.js', ext: 'js', source: `${head}process.exit(0);\nexport default defineTestPlan(${VALID});\n`, ...invalid(/called process\.exit\(0\)/) },
   { name: 'process.kill of its own pid', source: ts("process.kill(process.pid, 'SIGKILL');"), ...invalid(/called process\.kill\(\d+, "SIGKILL"\)/) },
+  { name: 'process.reallyExit(0)', source: ts('(process as any).reallyExit(0);'), ...invalid(/called process\.reallyExit\(0\)/) },
+  { name: 'process._kill of its own pid', source: ts('(process as any)._kill(process.pid, 9);'), ...invalid(/called process\._kill\(\d+\)/) },
   { name: 'process.abort()', source: ts('process.abort();'), ...invalid(/called process\.abort\(\)/) },
   { name: 'process.chdir at import', source: ts("process.chdir('/');"), ...invalid(/the plan file threw while loading: .*chdir/) },
   // never finishing
