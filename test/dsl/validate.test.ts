@@ -26,7 +26,7 @@ t.test('every problem of every rule is reported in one pass, each with file and 
   t.same(found, [
     "plans/app.plan.yaml: services.redis.envv: unknown key 'envv': did you mean 'env'?",
     "plans/app.plan.yaml: phases.unit.timeout: must be a duration like '250ms', '30s', '5m' or '1h', not '1 hour'",
-    "plans/app.plan.yaml: phases.unit.needs[0]: unknown phase 'unti': did you mean 'unit'?",
+    "plans/app.plan.yaml: phases.unit.needs[0]: unknown phase 'unti': the only phase is 'unit' itself; define 'unti' under 'phases'",
     "plans/app.plan.yaml: acceptance[0].verifiedBy.gates[0]: gate 'tests' is not configured: add it under 'gates.tests' or remove it from this list",
   ]);
 });
@@ -66,7 +66,7 @@ t.test('a probe mixing two kinds is judged as the kind it names most', async (t)
 t.test('references: unknown names list the choices when nothing is close; no names at all says so', async (t) => {
   t.same(problems({ name: 'x', phases: { unit: { ...unit, services: ['kafka'] }, e2e: { ...unit, needs: ['zzz'] } } }), [
     "plans/app.plan.yaml: phases.unit.services[0]: unknown service 'kafka': the plan defines no services; define it under 'services'",
-    "plans/app.plan.yaml: phases.e2e.needs[0]: unknown phase 'zzz': use one of unit, e2e or define it under 'phases'",
+    "plans/app.plan.yaml: phases.e2e.needs[0]: unknown phase 'zzz': use one of unit or define it under 'phases'",
   ]);
 });
 

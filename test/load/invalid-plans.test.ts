@@ -197,7 +197,7 @@ const cases: readonly { file: string; problems: readonly string[] }[] = [
   {
     file: "template-unknown-service.plan.yaml",
     problems: [
-      ":9:12: phases.integration.env.REDIS_URL: '${redsi.host}': unknown service 'redsi': did you mean 'redis'?",
+      ":9:12: phases.integration.env.REDIS_URL: '${redsi.host}': unknown service 'redsi': did you mean 'redis'? (for a literal '${redsi.host}', write '$${redsi.host}')",
     ],
   },
   {
@@ -241,7 +241,7 @@ const cases: readonly { file: string; problems: readonly string[] }[] = [
   {
     file: "unknown-depends-on.plan.yaml",
     problems: [
-      ":4:40: services.api.dependsOn[0]: unknown service 'postgres': use one of pg, api or define it under 'services'",
+      ":4:40: services.api.dependsOn[0]: unknown service 'postgres': use one of pg or define it under 'services'",
     ],
   },
   {
