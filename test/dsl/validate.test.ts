@@ -70,7 +70,7 @@ t.test('references: unknown names list the choices when nothing is close; no nam
   ]);
 });
 
-t.test('images: plan images, tagged and digest references are fine; command checks are checked too', async (t) => {
+t.test('images: plan images, tagged, digest and untagged references are fine; a near-miss of an image key is a typo; command checks are checked too', async (t) => {
   const plan = {
     name: 'x',
     images: { app: { build: { context: '.' } } },
@@ -80,8 +80,7 @@ t.test('images: plan images, tagged and digest references are fine; command chec
     acceptance: [{ id: 'X', requirement: 'r', verifiedBy: { command: { image: 'tools', run: 'x' } } }],
   };
   t.same(problems(plan), [
-    "plans/app.plan.yaml: gates.commands.lint.image: unknown image 'ap': did you mean 'app'?",
-    "plans/app.plan.yaml: acceptance[0].verifiedBy.command.image: unknown image 'tools': define it under 'images', or give an external image a tag or digest, like 'tools:<tag>'",
+    "plans/app.plan.yaml: gates.commands.lint.image: unknown image 'ap': did you mean 'app'? (for the external image, write 'ap:latest')",
   ]);
 });
 
