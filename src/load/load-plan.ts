@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { PlanInvalidError, type PlanProblem } from '../errors.js';
 import type { TestPlan } from '../dsl/plan.js';
 import type { PlanInput } from '../dsl/types.js';
-import { findPlanProblems, formatPath, type Finding, type Path } from '../dsl/validate/index.js';
+import { formatPath, type Finding, type Path } from '../dsl/validate/problems.js';
 import { missingMountSources } from './check-files.js';
 import { normalise } from '../dsl/validate/normalise.js';
 import { PLAN_FILE } from './discover.js';
@@ -49,7 +49,8 @@ export async function loadPlanFile(file: string, options: LoadOptions = {}): Pro
   const absolute = resolve(file);
   const { input, locate, validated } = await readInput(file, absolute, options);
   const problems = (findings: readonly Finding[]): PlanProblem[] => findings.map((f) => ({ file: locate(f.path), path: formatPath(f.path), message: f.message }));
-  const findings = validated ? [] : findPlanProblems(input, options.env ?? process.env);
+  // The validator loads here only for YAML: a TypeScript plan was validated in the loader's worker.
+  const findings = validated ? [] : (await import('../dsl/validate/index.js')).findPlanProblems(input, options.env ?? process.env);
   if (findings.length > 0) throw new PlanInvalidError(problems(findings));
   const plan = normalise(input as PlanInput<string, string, string>, { file: absolute, dir: dirname(absolute) }, options.env ?? process.env);
   const missing = missingMountSources(plan);

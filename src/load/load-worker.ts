@@ -4,7 +4,7 @@
  * process: `process.exit` ends nothing but this attempt, an endless loop is stopped from outside,
  * and a rejection or timer left behind is reported instead of surfacing later in the run.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { findPlanProblems } from '../dsl/validate/index.js';
@@ -13,7 +13,6 @@ import { copyPlainData } from './plain-data.js';
 import { registerTestplanAlias } from './testplan-alias.js';
 import { loadFailure, type WorkerInput, type WorkerOutcome } from './worker-protocol.js';
 
-const input = workerData as WorkerInput;
 let answered = false;
 /** The first outcome counts: a callback that throws while validation runs must not be followed by "loaded". */
 const post = (outcome: WorkerOutcome): void => {
@@ -53,7 +52,7 @@ function aliasTestplanForRequire(entry: string): void {
   };
 }
 
-async function importPlan(): Promise<Record<string, unknown>> {
+async function importPlan(input: WorkerInput): Promise<Record<string, unknown>> {
   if (input.mode === 'bundle') return (await import(`data:text/javascript;base64,${Buffer.from(input.code).toString('base64')}`)) as Record<string, unknown>;
   registerTestplanAlias(input.entry);
   aliasTestplanForRequire(input.entry);
@@ -73,10 +72,10 @@ function defaultExport(exports: Record<string, unknown>): unknown {
   }
 }
 
-async function load(): Promise<void> {
+async function load(input: WorkerInput): Promise<void> {
   let exports: Record<string, unknown>;
   try {
-    exports = await importPlan();
+    exports = await importPlan(input);
   } catch (error) {
     return fail(ended ? loadFailure.ended(ended) : loadFailure.threw(error));
   }
@@ -99,4 +98,5 @@ async function load(): Promise<void> {
   }
 }
 
-await load();
+// The plan arrives once the CLI has compiled it; until then this thread has loaded the validator.
+parentPort!.once('message', (input: WorkerInput) => void load(input));
