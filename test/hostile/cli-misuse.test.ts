@@ -5,10 +5,10 @@
  */
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { assertAnswer, cli, type Expect } from './harness.js';
+import { assertAnswer, cli, repo, type Expect } from './harness.js';
 import { LOCK_FILE, lockOutDir } from '../../src/run/out-dir.js';
 import { newRunId } from '../../src/run/run-identity.js';
 
@@ -23,6 +23,9 @@ interface Case extends Expect {
   readonly argv: readonly string[];
   readonly setup?: (dir: string) => void;
 }
+
+/** A real results.json (fixtures/results/passing.json) for `plan report`. */
+const copyResults = (dir: string) => copyFileSync(path.join(repo, 'fixtures', 'results', 'passing.json'), path.join(dir, 'results.json'));
 
 const lock = (dir: string, owner: object) => {
   mkdirSync(dir, { recursive: true });
@@ -62,6 +65,9 @@ const cases: Case[] = [
     code: 2,
     says: [/is in use by another run/],
   },
+  { name: 'report --out in /proc (used to spin forever)', argv: ['report', 'DIR/results.json', '--out', '/proc/testplan-report'], setup: copyResults, code: 2, says: [/--out \/proc\/testplan-report: \/proc is a special file system/] },
+  { name: 'report --out in /sys', argv: ['report', 'DIR/results.json', '--out', '/sys/x'], setup: copyResults, code: 2, says: [/\/sys is a special file system/] },
+  { name: 'report --out at a file', argv: ['report', 'DIR/results.json', '--out', 'DIR/results.json'], setup: copyResults, code: 2, says: [/is a file, not a folder/] },
   { name: 'run with a bad --load-timeout', argv: ['run', '--driver', 'local', '--load-timeout=-5s', 'PLAN'], code: 2, says: [/--load-timeout -5s: expected a duration/] },
   { name: 'graph with --load-timeout 0ms', argv: ['graph', '--load-timeout', '0ms', 'PLAN'], code: 2, says: [/--load-timeout 0ms: expected a duration/] },
   { name: 'run with an unknown --profile', argv: ['run', '--driver', 'local', '--profile', 'nightly', 'PLAN'], code: 2, says: [/--profile nightly: the plan misuse has no profile 'nightly'/] },
