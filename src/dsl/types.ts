@@ -12,8 +12,12 @@ export type SecretInput = { readonly secret: string } | { readonly secretFromEnv
 export type EnvValue = string | number | boolean | SecretInput;
 export type EnvInput = Readonly<Record<string, EnvValue>>;
 
-/** A docker reference that is not one of the plan's images: it must carry a tag or digest (`redis:7`). */
-export type ExternalImageRef = `${string}:${string}` | `${string}@${string}`;
+/**
+ * A docker reference that is not one of the plan's images: `redis:7`, `name@sha256:…`, or with a
+ * registry or namespace `org/app` (no tag means `:latest`, as in docker). A bare word must be a key
+ * of `images` here, so a typo stays a type error; write `redis:latest` for an official image.
+ */
+export type ExternalImageRef = `${string}:${string}` | `${string}@${string}` | `${string}/${string}`;
 export type ImageRef<I extends string> = NoInfer<I> | ExternalImageRef;
 
 export interface BuildImageInput {
