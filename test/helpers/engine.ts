@@ -24,11 +24,16 @@ export const ENGINE_SKIP_REASON =
 
 /** Returns true when the test may go on against the real engine; otherwise it skips (plan 0) or, in CI, fails. */
 export function requireEngine(t: Pick<Test, 'plan' | 'fail'>): boolean {
-  if (engineAnswers()) return true;
+  return requireOrSkip(t, engineAnswers(), ENGINE_SKIP_REASON);
+}
+
+/** When `available`, true; otherwise the test skips with `reason` (plan 0), or fails under CI=true. */
+export function requireOrSkip(t: Pick<Test, 'plan' | 'fail'>, available: boolean, reason: string): boolean {
+  if (available) return true;
   if (process.env.CI === 'true') {
-    t.fail(`CI=true but ${ENGINE_SKIP_REASON}`);
+    t.fail(`CI=true but ${reason}`);
     return false;
   }
-  t.plan(0, ENGINE_SKIP_REASON);
+  t.plan(0, reason);
   return false;
 }

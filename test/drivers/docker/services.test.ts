@@ -1,10 +1,9 @@
 import t from 'tap';
 import { connect } from 'node:net';
-import Dockerode from 'dockerode';
 import { PG_ENV, PG_READY, REDIS_READY, contextFor, fixtureImage, makeRun, newDriver, runWithImage } from './harness.js';
 import { requireEngine, testEngine } from './harness.js';
+import { isNotFound } from '../../../src/drivers/docker/engine/engine-error.js';
 
-const docker = new Dockerode();
 const engine = testEngine();
 
 t.test('Redis and PostgreSQL services become ready and a phase reaches them by name', async (t) => {
@@ -18,14 +17,11 @@ t.test('Redis and PostgreSQL services become ready and a phase reaches them by n
     fixtureImage(driver, run, 'client'),
   ]);
   await driver.createNetwork(run);
-  const t0 = performance.now();
   const [redis, pg] = await Promise.all([
     driver.startService({ name: 'redis', image: redisImage, env: {}, ports: [6379], sharedNamespace: false }, ctx),
     driver.startService({ name: 'postgres', image: pgImage, env: PG_ENV, ports: [5432], sharedNamespace: false }, ctx),
   ]);
-  const startedMs = performance.now() - t0;
   const [redisReady, pgReady] = await Promise.all([driver.waitReady(redis, REDIS_READY, ctx), driver.waitReady(pg, PG_READY, ctx)]);
-  t.comment(`two services started in ${startedMs.toFixed(0)} ms; ready after redis ${JSON.stringify(redisReady)}, postgres ${JSON.stringify(pgReady)}`);
   t.match(redisReady, { ready: true });
   t.match(pgReady, { ready: true });
 
@@ -57,11 +53,11 @@ t.test('Redis and PostgreSQL services become ready and a phase reaches them by n
   t.same(phase.logTail.slice(-3), ['OK', 'v', '42']);
   await driver.releasePhase(phase.handle);
   await Promise.all([driver.stopService(redis), driver.stopService(pg)]);
-  const gone = await docker.getContainer(redis.id).inspect().then(
+  const gone = await engine.containers.inspect(redis.id).then(
     () => 'still there',
-    (e: { statusCode?: number }) => e.statusCode,
+    (e: unknown) => (isNotFound(e) ? 'gone' : String(e)),
   );
-  t.equal(gone, 404, 'stopService removed the container');
+  t.equal(gone, 'gone', 'stopService removed the container');
 });
 
 t.test('the postgres probe over TCP is not fooled by the init-time server on the Unix socket', async (t) => {
@@ -147,8 +143,7 @@ t.test('a service that never becomes ready times out with its log tail and the l
   const outcome = await driver.waitReady(stuck, probe, ctx);
   t.match(outcome, { ready: false, reason: 'timeout', lastProbeOutput: /exit 1: not yet/ });
   if (outcome.ready) return;
-  t.ok(outcome.elapsedMs >= 1450 && outcome.elapsedMs < 10_000, `stops at the timeout (${outcome.elapsedMs.toFixed(0)} ms)`);
-  t.ok(outcome.probes >= 5, `polled often (${outcome.probes} probes in 1.5 s)`);
+  t.ok(outcome.probes >= 2, `polled again after a failed probe (${outcome.probes} probes)`);
   // stdout and stderr are copied by separate engine goroutines: their relative order is not kept.
   t.same([...outcome.logTail].sort(), ['starting up', 'still waiting for config']);
 
@@ -161,8 +156,7 @@ t.test('a service that never becomes ready times out with its log tail and the l
   const aborter = new AbortController();
   setTimeout(() => aborter.abort(), 300);
   const aborted = await driver.waitReady(stuck, { ...probe, timeoutMs: 30_000 }, contextFor(run, aborter.signal));
-  t.match(aborted, { ready: false, reason: 'aborted' });
-  t.ok(aborted.elapsedMs < 10_000, `an abort ends the wait at once (${aborted.elapsedMs.toFixed(0)} ms)`);
+  t.match(aborted, { ready: false, reason: 'aborted' }, 'the abort ended the wait, not its 30 s timeout');
 });
 
 t.test('a service whose process exits fails at once with its exit code', async (t) => {
@@ -178,8 +172,7 @@ t.test('a service whose process exits fails at once with its exit code', async (
     { kind: 'log' as const, pattern: 'never printed', times: 1, intervalMs: 50, timeoutMs: 20_000 },
   ]) {
     const outcome = await driver.waitReady(crashing, probe, ctx);
-    t.match(outcome, { ready: false, reason: 'exited', exitCode: 3 }, probe.kind);
-    t.ok(outcome.elapsedMs < 10_000, `${probe.kind}: noticed in ${outcome.elapsedMs.toFixed(0)} ms, not after the 20 s timeout`);
+    t.match(outcome, { ready: false, reason: 'exited', exitCode: 3 }, `${probe.kind}: the exit ended the wait, not its 20 s timeout`);
     if (!outcome.ready) t.same(outcome.logTail, ['fatal: bad config']);
   }
 });
@@ -206,7 +199,8 @@ function redisReadyAt(lines: readonly string[]): number | undefined {
   return undefined;
 }
 
-t.test('readiness is noticed soon after the service could first answer', async (t) => {
+/** How soon readiness is noticed is a figure: `npx tsx bench/driver-latency.ts`. Here: never before it is true. */
+t.test('readiness is reported only after the service could answer', async (t) => {
   if (!requireEngine(t)) return;
   const driver = newDriver();
   const run = makeRun(t, driver);
@@ -222,12 +216,9 @@ t.test('readiness is noticed soon after the service could first answer', async (
   const noticedAt = Date.now();
   const couldAt = redisReadyAt(await driver.serviceLogTail(redis, 50));
   t.match(ready, { ready: true });
-  t.ok(couldAt !== undefined, 'redis logged when it became ready');
-  const execLatency = noticedAt - (couldAt ?? 0);
-  t.comment(`exec probe (redis-cli ping): readiness noticed ${execLatency} ms after redis was ready (${JSON.stringify(ready)})`);
-  t.ok(execLatency < 500, `exec probe latency ${execLatency} ms (one exec costs ~110 ms here)`);
+  t.ok(couldAt !== undefined && couldAt <= noticedAt, 'exec probe: ready after redis logged "Ready to accept connections"');
 
-  // From the moment a probe command succeeds (it writes the time) to the driver reporting ready.
+  // The probe command writes the time it first succeeded.
   const flag = await driver.startService(
     { name: 'flag', image: client, command: ['sh', '-c', 'sleep 0.7; touch /tmp/go; exec sleep infinity'], env: {}, ports: [], sharedNamespace: false },
     ctx,
@@ -240,8 +231,7 @@ t.test('readiness is noticed soon after the service could first answer', async (
   const flagNoticed = Date.now();
   const okAt = Number((await engine.exec.run(flag.id, ['cat', '/tmp/ok-at'])).output.trim());
   t.match(flagReady, { ready: true });
-  t.comment(`exec probe: readiness noticed ${flagNoticed - okAt} ms after the probe command succeeded`);
-  t.ok(flagNoticed - okAt < 100, `noticed ${flagNoticed - okAt} ms after the probe succeeded`);
+  t.ok(okAt > 0 && okAt <= flagNoticed, 'exec probe: ready after the probe command succeeded');
 
   const listener = await driver.startService(
     { name: 'listener', image: client, command: ['sh', '-c', 'sleep 0.7; date +%s%3N > /tmp/listen-at; exec nc -lk 7001'], env: {}, ports: [7001], sharedNamespace: false },
@@ -250,10 +240,8 @@ t.test('readiness is noticed soon after the service could first answer', async (
   const tcpReady = await driver.waitReady(listener, { kind: 'tcp', port: 7001, intervalMs: 50, timeoutMs: 10_000 }, ctx);
   const tcpNoticed = Date.now();
   const listenAt = Number((await engine.exec.run(listener.id, ['cat', '/tmp/listen-at'])).output.trim());
-  const tcpLatency = tcpNoticed - listenAt;
   t.match(tcpReady, { ready: true });
-  t.comment(`tcp probe: readiness noticed ${tcpLatency} ms after the listener started (${JSON.stringify(tcpReady)})`);
-  t.ok(tcpLatency < 150, `tcp probe latency ${tcpLatency} ms`);
+  t.ok(listenAt > 0 && listenAt <= tcpNoticed, 'tcp probe: ready after the listener started');
 });
 
 t.test('the redis preset speaks the protocol: ready on PONG, not on a bare TCP listener', async (t) => {

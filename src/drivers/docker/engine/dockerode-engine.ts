@@ -4,16 +4,16 @@
  * character cut between two chunks stays whole).
  */
 import Dockerode from 'dockerode';
+import { Agent } from 'node:https';
 import type { Readable } from 'node:stream';
 import { engineCall, labelFilter, toLabelled } from './dockerode-calls.js';
 import { dockerodeContainers, dockerodeExec } from './dockerode-containers.js';
 import type { Engine, ImagePort, ProgressMessage } from './engine.js';
 import { isNotFound } from './engine-error.js';
+import type { EngineEndpoint } from '../endpoint.js';
 
-export type DockerodeOptions = Dockerode.DockerOptions;
-
-export function createDockerodeEngine(options: DockerodeOptions): Engine {
-  const docker = new Dockerode(options);
+export function createDockerodeEngine(endpoint: EngineEndpoint, readFile: (path: string) => Buffer): Engine {
+  const docker = new Dockerode(dockerodeOptions(endpoint, readFile));
   return {
     containers: dockerodeContainers(docker),
     exec: dockerodeExec(docker),
@@ -84,4 +84,40 @@ function dockerodeImages(docker: Dockerode): ImagePort {
         await follow(stream, onProgress);
       }),
   };
+}
+
+/**
+ * Every connection field set, also to undefined: docker-modem starts from its own reading of
+ * `process.env.DOCKER_HOST`, which must not leak into the endpoint chosen here.
+ */
+export function dockerodeOptions(endpoint: EngineEndpoint, readFile: (path: string) => Buffer): Dockerode.DockerOptions {
+  const none = { socketPath: undefined, host: undefined, port: undefined, protocol: undefined, ca: undefined, cert: undefined, key: undefined };
+  switch (endpoint.kind) {
+    case 'unix':
+      return { ...none, socketPath: endpoint.path };
+    case 'ssh':
+      return {
+        ...none,
+        protocol: 'ssh',
+        host: endpoint.host,
+        ...(endpoint.port !== undefined ? { port: endpoint.port } : {}),
+        ...(endpoint.username ? { username: endpoint.username } : {}),
+        ...(endpoint.agent ? { sshOptions: { agent: endpoint.agent } } : {}),
+      };
+    case 'tcp': {
+      const tls = endpoint.tls;
+      if (!tls) return { ...none, host: endpoint.host, port: endpoint.port, protocol: 'http' };
+      return {
+        ...none,
+        host: endpoint.host,
+        port: endpoint.port,
+        protocol: 'https',
+        ...(tls.ca ? { ca: readFile(tls.ca) } : {}),
+        ...(tls.cert ? { cert: readFile(tls.cert) } : {}),
+        ...(tls.key ? { key: readFile(tls.key) } : {}),
+        // A context with SkipTLSVerify: encrypted, but the engine's certificate is not checked.
+        ...(tls.verify ? {} : { agent: new Agent({ rejectUnauthorized: false }) }),
+      } as Dockerode.DockerOptions;
+    }
+  }
 }
