@@ -70,7 +70,7 @@ function dockerodeImages(docker: Dockerode): ImagePort {
     },
     build: (context, options, onProgress) =>
       engineCall(async () => {
-        const stream = (await docker.buildImage(context as unknown as NodeJS.ReadableStream, {
+        const stream = (await docker.buildImage(context, {
           t: options.tag,
           dockerfile: options.dockerfile,
           buildargs: { ...options.buildArgs },
