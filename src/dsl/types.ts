@@ -35,11 +35,11 @@ export interface ExistingImageInput {
 export type ImageInput = BuildImageInput | ExistingImageInput;
 
 export interface ProbeTiming {
-  /** First poll interval; polling backs off from here. Default `50ms`. */
+  /** Poll interval for the first second; then the pause grows ×1.5 up to 500 ms. Default `50ms`. */
   readonly interval?: Duration;
   /** Give up after this long. Default `60s`. */
   readonly timeout?: Duration;
-  /** Give up after this many failed probes (default: no limit but the timeout). */
+  /** Give up after this many failed probes; `0` or unset: no limit but the timeout. */
   readonly retries?: number;
 }
 export type ReadyProbeInput = ProbeTiming &
