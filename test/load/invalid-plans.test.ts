@@ -26,7 +26,7 @@ const cases: readonly { file: string; problems: readonly string[] }[] = [
     problems: [
       ":3:32: images.tools.pull: must be 'never', 'missing' or 'always', not 'sometimes'",
       ":8:17: phases.unit.coverage.format: must be 'lcov', 'cobertura', 'istanbul-summary' or 'istanbul-final', not 'lcov2': did you mean 'lcov'?",
-      ":9:5: phases.unit.results: must be a results file: { junit: '/out/junit.xml' } or { tap: '/out/results.tap' }, not an object with 'xunit': did you mean 'junit'?",
+      ":9:5: phases.unit.results: must be a results file: { junit: '/out/junit.xml' }, { tap: '/out/results.tap' } or what the runner prints: { text: { preset: 'pytest' } }, not an object with 'xunit': did you mean 'junit'?",
       ":11:17: acceptance[0].kind: must be 'functional' or 'non-functional', not 'functinal': did you mean 'functional'?",
     ],
   },
