@@ -19,6 +19,7 @@ Commands
   prune            remove what killed runs left behind; --all, --plan NAME
   init [dir]       write plans/<name>.plan.ts for a repository (runners, images, services, gates)
     --base IMAGE       base image of a generated Dockerfile.test    --force  overwrite
+    --count            run the plan once; the tests it executed become gates.tests.minExecuted
   import compose FILE          a docker-compose file → a plan
   import github-actions FILE   a workflow job → a plan; --job NAME
     --out FILE         where to write (default <repo>/plans/<name>.plan.ts)    --force  overwrite
