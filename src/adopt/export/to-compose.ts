@@ -96,10 +96,11 @@ export function planToCompose(plan: TestPlan, outDir: string): ComposeExport {
   }
 
   // YAML 1.1 quoting: compose v1 (PyYAML) reads a bare `no` as false; `'no'` is the restart policy.
-  const doc = new Document({ name: plan.name, services }, { version: '1.1' });
+  const doc = new Document({ services }, { version: '1.1' });
   const header = [
     `Exported from ${plan.name} by \`plan export compose\`. The plan stays the source: re-export after changing it.`,
-    'Run a phase with its services: docker compose -f <this file> run --rm <phase>',
+    `Run a phase with its services: docker compose -p ${plan.name} -f <this file> run --rm <phase>`,
+    '(No top-level name: docker-compose 1.29 rejects it; -p names the project.)',
     'Results land in ./.testplan/compose/<phase>/; gates and acceptance criteria are evaluated by `plan run` only.',
     ...warnings.map((w) => `not exported: ${w}`),
   ];
@@ -126,8 +127,13 @@ function toHealthcheck(probe: ReadyProbeSpec, where: string, warnings: string[])
       return { test: ['CMD-SHELL', `redis-cli -p ${probe.port} ping | grep -q PONG`], ...timing };
     case 'tcp':
       return { test: ['CMD-SHELL', `bash -c '</dev/tcp/127.0.0.1/${probe.port}' || nc -z 127.0.0.1 ${probe.port}`], ...timing };
-    case 'http':
-      return { test: ['CMD-SHELL', `curl -fsS http://127.0.0.1:${probe.port}${probe.path} >/dev/null || wget -qO- http://127.0.0.1:${probe.port}${probe.path} >/dev/null`], ...timing };
+    case 'http': {
+      // The plan probes HTTP from outside; a health check runs inside the image, with whichever client it has.
+      const url = `http://127.0.0.1:${probe.port}${probe.path}`;
+      const python = `python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=3)' ${url}`;
+      warnings.push(`${where}.ready is an http probe: the compose health check needs curl, wget or python3 in the image`);
+      return { test: ['CMD-SHELL', `curl -fsS ${url} >/dev/null 2>&1 || wget -qO- ${url} >/dev/null 2>&1 || ${python}`], ...timing };
+    }
     case 'log':
       warnings.push(`${where}.ready is a log probe (/${probe.pattern}/): compose has no log-based healthcheck; the service counts as started`);
       return undefined;
