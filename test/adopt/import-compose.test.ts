@@ -88,6 +88,26 @@ t.test('interpolation and healthcheck forms: NONE, CMD list, bare variables, uns
   t.equal(check.code, 0, check.stderr);
 });
 
+t.test('a one-shot the runner waits to complete (migrations) is a phase it needs', async (t) => {
+  const repo = writeTree({
+    'compose.yml': [
+      'services:',
+      '  db: { image: "pg:15", healthcheck: { test: "pg_isready" } }',
+      '  migrate: { image: "app:1", command: "alembic upgrade head", depends_on: { db: { condition: service_healthy } } }',
+      '  tests:',
+      '    image: app:1',
+      '    command: pytest',
+      '    depends_on: { db: { condition: service_healthy }, migrate: { condition: service_completed_successfully } }',
+    ].join('\n'),
+  });
+  const res = await cli(['import', 'compose', 'compose.yml', '--name', 'migrations'], repo);
+  t.equal(res.code, 0, res.stderr);
+  const plan = readFileSync(join(repo, 'plans/migrations.plan.ts'), 'utf8');
+  t.match(plan, /migrate: \{ image: 'app:1', run: 'alembic upgrade head', services: \['db'\] \}/);
+  t.match(plan, /services: \['db'\],\s+needs: \['migrate'\],/);
+  t.equal((await checkTypes(join(repo, 'plans/migrations.plan.ts'))).code, 0);
+});
+
 t.test('bad inputs: exit 2 naming the file and what to do', async (t) => {
   const repo = writeTree({ 'a.yml': 'services:\n  db: { image: "pg:1", ports: ["5432"] }\n', 'b.yml': 'not: compose\n', 'c.yml': '{ bad' });
   const noRunner = await cli(['import', 'compose', 'a.yml'], repo);
