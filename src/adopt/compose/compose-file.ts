@@ -16,8 +16,6 @@ export interface ComposeFile {
   readonly topLevel: YamlMap;
   /** Interpolation findings, worded for a person: `${DB_PASSWORD} is not set …`. */
   readonly interpolation: { readonly unset: readonly string[]; readonly defaulted: readonly string[]; readonly required: readonly string[] };
-  /** Variables from `.env` beside the compose file. */
-  readonly dotenv: Readonly<Record<string, string>>;
 }
 
 export function readComposeFile(file: string): ComposeFile {
@@ -54,7 +52,7 @@ export function readComposeFile(file: string): ComposeFile {
     services[name] = isMap(interpolated) ? interpolated : {};
   }
   const { services: _services, ...topLevel } = doc as YamlMap;
-  return { file, dir, services, topLevel, interpolation: { unset: [...unset], defaulted: [...defaulted], required: [...required] }, dotenv };
+  return { file, dir, services, topLevel, interpolation: { unset: [...unset], defaulted: [...defaulted], required: [...required] } };
 }
 
 export function isMap(value: unknown): value is YamlMap {
