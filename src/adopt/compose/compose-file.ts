@@ -34,16 +34,20 @@ export function readComposeFile(file: string): ComposeFile {
   const unset = new Set<string>();
   const defaulted = new Set<string>();
   const required = new Set<string>();
-  const walk = (value: Yaml): Yaml => {
+  const walk = (value: Yaml, inEnvironment = false): Yaml => {
     if (typeof value === 'string') {
+      // `KEY: ${VAR}` with VAR nowhere in .env: compose takes it from the shell; the plan, from the
+      // environment of `plan run` (see FROM_ENVIRONMENT), instead of an empty value.
+      const whole = inEnvironment ? /^(?:[A-Za-z_][A-Za-z0-9_]*=)?\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/.exec(value) : null;
+      if (whole && dotenv[whole[1]!] === undefined) return value.replace(/\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/, `${FROM_ENVIRONMENT}${whole[1]}`);
       const r = interpolate(value, dotenv);
       r.unset.forEach((v) => unset.add(v));
       r.defaulted.forEach((v) => defaulted.add(v));
       r.required.forEach((v) => required.add(v));
       return r.text;
     }
-    if (Array.isArray(value)) return value.map(walk);
-    if (isMap(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v)]));
+    if (Array.isArray(value)) return value.map((v) => walk(v, inEnvironment));
+    if (isMap(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v, inEnvironment || k === 'environment')]));
     return value;
   };
   const services: Record<string, YamlMap> = {};
@@ -54,6 +58,9 @@ export function readComposeFile(file: string): ComposeFile {
   const { services: _services, ...topLevel } = doc as YamlMap;
   return { file, dir, services, topLevel, interpolation: { unset: [...unset], defaulted: [...defaulted], required: [...required] } };
 }
+
+/** Marks an environment value that is exactly an unset `${VAR}`: `secretFromEnv('VAR')` in the plan. */
+export const FROM_ENVIRONMENT = '\u0000from-environment:';
 
 export function isMap(value: unknown): value is YamlMap {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
