@@ -142,6 +142,12 @@ export function createJunitParser(): ChunkParser<TestReport> {
   });
 
   function openInsideCase(c: OpenCase, tag: SaxesTagPlain): void {
+    if (tag.name === 'property' && isSkipProperty(tag)) {
+      // tap's JUnit reporter marks t.skip()/t.todo() with <property name="skip|todo" value="…"> only.
+      c.outcome = strongerOutcome(c.outcome, 'skipped');
+      const reason = optionalAttr(tag, 'value');
+      if (c.outcome === 'skipped' && reason !== undefined && reason !== 'true') c.outcomeMessage = reason;
+    }
     if (child !== undefined) {
       child.depth++;
       return;
@@ -244,6 +250,12 @@ function outcomeStatus(outcome: OpenCase['outcome']): TestStatus {
  * Skipped wins (node writes a failing `todo` as <skipped type="todo"> plus <failure>, and does not
  * count it as failed); then error over failure.
  */
+function isSkipProperty(tag: SaxesTagPlain): boolean {
+  const name = optionalAttr(tag, 'name');
+  const value = optionalAttr(tag, 'value');
+  return (name === 'skip' || name === 'todo') && value !== undefined && value !== 'false' && value !== '';
+}
+
 function strongerOutcome(a: OpenCase['outcome'], b: 'failure' | 'error' | 'skipped'): OpenCase['outcome'] {
   const rank = { failure: 1, error: 2, skipped: 3 } as const;
   return a === undefined || rank[b] > rank[a] ? b : a;
