@@ -13,8 +13,8 @@ const TEMPLATE_RE = /(\$?)\$\{([^}]*)\}/g;
 /** `name.field`: what no shell parameter expansion looks like (shell names have no dots). */
 const SERVICE_FIELD = /^([A-Za-z0-9][A-Za-z0-9_-]*)\.([A-Za-z0-9_.-]+)$/;
 
-function classify(escape: string, body: string, raw: string): TemplateRef | undefined {
-  if (escape) return undefined;
+function classify(escaped: string, body: string, raw: string): TemplateRef | undefined {
+  if (escaped) return undefined;
   const inner = body.trim();
   if (inner === 'port') return { kind: 'port', raw };
   const match = SERVICE_FIELD.exec(inner);
@@ -41,9 +41,9 @@ export interface TemplateValues {
 
 /** Replaces the templates the driver knows values for; everything else stays as written. */
 export function renderTemplates(text: string, values: TemplateValues): string {
-  return text.replace(TEMPLATE_RE, (raw: string, escape: string, body: string) => {
-    if (escape) return raw.slice(1);
-    const ref = classify(escape, body, raw);
+  return text.replace(TEMPLATE_RE, (raw: string, escaped: string, body: string) => {
+    if (escaped) return raw.slice(1);
+    const ref = classify(escaped, body, raw);
     if (!ref) return raw;
     if (ref.kind === 'port') return values.port ?? raw;
     if (ref.field !== 'host' && ref.field !== 'port') return raw;
