@@ -75,7 +75,8 @@ export function checkSuiteTotals(scope: SuiteScope, cases: CaseList, alsoFailed:
   const tapReport = scope.declared.assertions !== undefined;
   if (tapReport ? declaredFailing > 0 && failing === 0 : declaredFailing > failing) {
     throw new MalformedEvidence(
-      `${label} declares ${declaredFailing} failure${declaredFailing === 1 ? '' : 's'}/errors but holds ${failing} failing test case${failing === 1 ? '' : 's'}: the report is damaged or was cut short`,
+      `${label} declares ${declaredFailing} failure${declaredFailing === 1 ? '' : 's'}/errors but holds ${failing} failing test case${failing === 1 ? '' : 's'}: ` +
+        (tapReport ? 'a failure outside any test case (tap writes a test file that crashed before its tests as "no tests found")' : 'the report is damaged or was cut short'),
     );
   }
   if (declared.tests === undefined || failing > 0) return;
