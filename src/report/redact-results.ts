@@ -1,45 +1,67 @@
 /**
- * Masks secret values in the free text of a RunResults (messages, log tails, failure text, test names
- * and evidence lines that come from tools' output) with the one redactor. Keys, plan/phase/service
- * names, images, step ids and the plan name are structure and never touched: a secret equal to one
- * of them (`postgres`, `test`) cannot rewrite or break the results.
+ * Masks secret values in a RunResults with the one redactor. Deny by default: every string is free
+ * text and masked (messages, log tails, failure text, test names, evidence and reasons, and any field
+ * added later) except the identifiers listed here — plan/phase/service names, images, step ids,
+ * statuses, gate names and thresholds, timestamps — which are structure and never touched, so a
+ * secret equal to one of them (`postgres`, `test`) cannot rewrite or break the results. Keys are
+ * never touched.
  */
 import { makeRedactor, type Redact } from '../dsl/redactor.js';
-import type { TestCase } from '../evidence/types.js';
-import type { PhaseResult, RunResults, ServiceResult } from './results.js';
+import type { RunResults } from './results.js';
 
 export { makeRedactor } from '../dsl/redactor.js';
 
+/** Paths (`[]` for any array element) whose strings are identifiers, not text. */
+const IDENTIFIERS = new Set([
+  'version',
+  'runId',
+  'plan.name',
+  'plan.file',
+  'git.commit',
+  'git.branch',
+  'driver.kind',
+  'driver.engine',
+  'startedAt',
+  'finishedAt',
+  'verdict',
+  'selection.phases[]',
+  'selection.profiles[]',
+  'steps[].id',
+  'steps[].kind',
+  'steps[].subject',
+  'steps[].status',
+  'steps[].startedAt',
+  'steps[].finishedAt',
+  'services[].name',
+  'services[].image',
+  'services[].status',
+  'services[].exitedAt',
+  'phases[].name',
+  'phases[].image',
+  'phases[].status',
+  'phases[].artifacts[]',
+  'phases[].errors[].file',
+  'phases[].errors[].phase',
+  'phases[].failures[].status',
+  'phases[].tests[].status',
+  'gates[].gate',
+  'gates[].name',
+  'gates[].threshold',
+  'gates[].actual',
+  'gates[].status',
+  'acceptance[].id',
+  'acceptance[].kind',
+  'acceptance[].status',
+]);
+
 export function redactResults(results: RunResults, secretValues: readonly string[]): RunResults {
   if (secretValues.every((v) => v === '')) return results;
-  const redact = makeRedactor(secretValues);
-  const message = <T extends { readonly message?: string }>(o: T): T => (o.message === undefined ? o : { ...o, message: redact(o.message) });
-  return {
-    ...message(results),
-    steps: results.steps.map(message),
-    services: results.services.map((s): ServiceResult => ({ ...message(s), logTail: s.logTail.map(redact) })),
-    phases: results.phases.map((p) => redactPhase(p, redact)),
-    gates: results.gates.map(message),
-    acceptance: results.acceptance.map((c) => ({ ...c, evidence: c.evidence.map(redact) })),
-    ...(results.warnings ? { warnings: results.warnings.map(redact) } : {}),
-  };
+  return maskText(results, '', makeRedactor(secretValues)) as RunResults;
 }
 
-function redactPhase(phase: PhaseResult, redact: Redact): PhaseResult {
-  const testCase = (c: TestCase): TestCase => ({
-    ...c,
-    suite: redact(c.suite),
-    name: redact(c.name),
-    ...(c.file !== undefined ? { file: redact(c.file) } : {}),
-    ...(c.message !== undefined ? { message: redact(c.message) } : {}),
-    ...(c.details !== undefined ? { details: redact(c.details) } : {}),
-  });
-  return {
-    ...phase,
-    ...(phase.message !== undefined ? { message: redact(phase.message) } : {}),
-    failures: phase.failures.map(testCase),
-    tests: phase.tests.map(testCase),
-    logTail: phase.logTail.map(redact),
-    errors: phase.errors.map((e) => ({ ...e, message: redact(e.message) })),
-  };
+function maskText(value: unknown, path: string, redact: Redact): unknown {
+  if (typeof value === 'string') return IDENTIFIERS.has(path) ? value : redact(value);
+  if (Array.isArray(value)) return value.map((item) => maskText(item, `${path}[]`, redact));
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, maskText(item, path === '' ? key : `${path}.${key}`, redact)]));
 }

@@ -1,26 +1,13 @@
 /** Adoption tests: the CLI in-process, fixture repositories copied to temp folders, plans checked as a user would. */
-import { cpSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-
 import { cli, type CliResult as CliRun } from '../helpers/in-process-cli.js';
 
-export { cli, type CliRun };
+import { tempDir } from '../helpers/temp-dir.js';
+
+export { cli, tempDir, type CliRun };
 export const REPO = resolve(import.meta.dirname, '../..');
 export const ADOPT_FIXTURES = join(REPO, 'fixtures/adopt');
-
-
-
-const temps: string[] = [];
-process.on('exit', (code) => {
-  if (code === 0 && !process.exitCode) for (const dir of temps) rmSync(dir, { recursive: true, force: true });
-});
-
-export function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), `testplan-adopt-${prefix}-`));
-  temps.push(dir);
-  return dir;
-}
 
 /** A copy of `fixtures/adopt/<name>` in a fresh folder (imports and runs write into it). */
 export function copyFixture(name: string): string {

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { RunResults } from '../../src/report/results.js';
 export { requireEngine } from '../helpers/engine.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 export const REPO = resolve(import.meta.dirname, '../..');
 export const BIN = join(REPO, 'dist/cli/bin.js');
@@ -24,17 +25,7 @@ export const FIXTURE_IMAGES = {
   client: { build: { context: DOCKER_FIXTURES, target: 'client' } },
 } as const;
 
-const tempDirs: string[] = [];
-// Outputs are kept when the test file failed (to read them), removed otherwise.
-process.on('exit', (code) => {
-  if (code === 0 && !process.exitCode) for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-});
-
-export function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), `testplan-e2e-${prefix}-`));
-  tempDirs.push(dir);
-  return dir;
-}
+export { tempDir };
 
 /** Writes a plan (JSON is YAML) into a fresh folder; returns the file. */
 export function writePlan(plan: Record<string, unknown>, dir = tempDir('plan')): string {
@@ -88,6 +79,19 @@ export function readOut(outDir: string, file: string): string {
 }
 
 /** The report's YAML front matter as raw text (between the first two `---` lines). */
+/** Everything a run showed or wrote, by name: stdout, stderr and every output file (for "never appears" checks). */
+export function everyOutput(out: string, res: { stdout: string; stderr: string }, stepSummary: string): Record<string, string> {
+  return {
+    stdout: res.stdout,
+    stderr: res.stderr,
+    'run.log': readOut(out, 'run.log'),
+    'results.json': readOut(out, 'results.json'),
+    'report.md': readOut(out, 'report.md'),
+    'junit.xml': readOut(out, 'junit.xml'),
+    'step summary': readFileSync(stepSummary, 'utf8'),
+  };
+}
+
 export function frontMatter(report: string): string {
   const match = /^---\n([\s\S]*?)\n---/.exec(report);
   return match?.[1] ?? '';

@@ -6,19 +6,7 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readOut, readResults, runCli, tempDir, writePlan } from './e2e-helpers.js';
-
-function outputs(out: string, res: { stdout: string; stderr: string }, summary: string): Record<string, string> {
-  return {
-    stdout: res.stdout,
-    stderr: res.stderr,
-    'run.log': readOut(out, 'run.log'),
-    'results.json': readOut(out, 'results.json'),
-    'report.md': readOut(out, 'report.md'),
-    'junit.xml': readOut(out, 'junit.xml'),
-    'step summary': readFileSync(summary, 'utf8'),
-  };
-}
+import { everyOutput, readOut, readResults, runCli, tempDir, writePlan } from './e2e-helpers.js';
 
 /** A JUnit file with a failing test_login whose failure text is `before`, the variable's value, `after`. */
 const junitScript = (before: string, variable: string, after = ''): string =>
@@ -64,7 +52,7 @@ t.test('a secret named like the plan\'s service (`postgres`) masks free text onl
   t.same(Object.keys(results.tests), ['total', 'passed', 'failed', 'errored', 'skipped']);
   t.equal(results.tests.failed, 1);
   t.equal(results.acceptance[0]!.status, 'fail');
-  const all = outputs(out, res, summary);
+  const all = everyOutput(out, res, summary);
   t.match(all.stderr, 'connecting with password=***');
   t.match(all['run.log'], 'connecting with password=***');
   t.match(all['results.json'], 'password *** rejected');
@@ -111,7 +99,7 @@ t.test('a secret printed URL-encoded, form-encoded, JSON-escaped, base64 and spl
   const summary = join(dir, 'summary.md');
   const res = await runCli(['run', file, '--driver', 'local', '--verbose', '--out', out], { env: { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary } });
   t.equal(res.code, 1, res.stderr);
-  const all = outputs(out, res, summary);
+  const all = everyOutput(out, res, summary);
   t.match(all.stderr, 'url=postgres://u:***@db/x', 'the phase output reached the console, masked');
   t.match(all['run.log'], 'ansi: ***');
   for (const [name, text] of Object.entries(all)) {

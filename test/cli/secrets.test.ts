@@ -2,7 +2,7 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { assertNothingLeft, E2E_FIXTURES, readOut, readResults, requireEngine, runCli, tempDir } from './e2e-helpers.js';
+import { assertNothingLeft, E2E_FIXTURES, everyOutput, readOut, readResults, requireEngine, runCli, tempDir } from './e2e-helpers.js';
 
 const SECRET = 'e2e-Sup3rS3cretT0ken-4417';
 
@@ -18,15 +18,7 @@ t.test('a secret echoed by a failing phase and held by a service is masked every
   // The phase really printed and reported it (masked): the test would be empty otherwise.
   t.match(res.stderr, /phase token: \*\*\*/, 'the phase log line reached stderr, masked');
   t.match(readOut(out, 'report.md'), /token check/, 'the failing test is in the report');
-  const outputs: Record<string, string> = {
-    stdout: res.stdout,
-    stderr: res.stderr,
-    'run.log': readOut(out, 'run.log'),
-    'results.json': readOut(out, 'results.json'),
-    'report.md': readOut(out, 'report.md'),
-    'junit.xml': readOut(out, 'junit.xml'),
-    'step summary': readFileSync(summary, 'utf8'),
-  };
+  const outputs = everyOutput(out, res, summary);
   for (const [name, text] of Object.entries(outputs)) {
     t.ok(text.length > 0, `${name} is not empty`);
     t.notOk(text.includes(SECRET), `${name} does not contain the secret`);

@@ -126,3 +126,14 @@ t.test('warnings are free text: masked', async (t) => {
   const r = { ...loadFixture('passing'), warnings: [`phase unit: pathMap ${SECRET} matched nothing`] } as RunResults;
   t.same(redactResults(r, [SECRET]).warnings, ['phase unit: pathMap *** matched nothing']);
 });
+
+t.test('deny by default: a text field the redactor has never heard of is masked; identifiers are not', async (t) => {
+  const r = mutableCopy(loadFixture('failing')) as unknown as Record<string, unknown> & { acceptance: Record<string, unknown>[]; phases: { name: string }[] };
+  r.acceptance[0]!.someFutureReason = `1 of 1 matching tests was failing: token check got ${SECRET}`;
+  r.acceptance[0]!.reason = `quoted ${SECRET}`;
+  const masked = redactResults(r as unknown as RunResults, [SECRET, r.phases[0]!.name]);
+  const text = JSON.stringify(masked);
+  t.notOk(text.includes(SECRET), 'no field holds the secret');
+  t.equal(masked.phases[0]!.name, r.phases[0]!.name, 'a secret equal to a phase name leaves the name alone');
+  t.same(Object.keys(masked), Object.keys(r), 'keys are never touched');
+});
