@@ -130,3 +130,11 @@ t.test('a criterion with nothing in verifiedBy is unverified; results keep plan 
   );
   t.match(results, [{ id: 'FR-1', status: 'unverified' }, { id: 'NFR-1', kind: 'non-functional', status: 'pass' }]);
 });
+
+t.test('a criterion on the tests gate also relies on the implicit per-phase rows, and states the failing row as its reason', async (t) => {
+  const rows: GateResult[] = [
+    { gate: 'tests', name: 'tests.executed', threshold: '≥ 1', actual: '40', status: 'pass' },
+    { gate: 'tests', name: 'tests[e2e].executed', threshold: '≥ 1', actual: '0', status: 'fail', implicit: true, message: 'phase e2e executed no test' },
+  ];
+  t.match(evaluate(criterion({ gates: ['tests'] }), { gates: rows }), { status: 'fail', reason: 'tests[e2e].executed fail: phase e2e executed no test' });
+});
