@@ -12,7 +12,7 @@ import { worstStatus } from './status.js';
 import type { CriterionResult, CriterionStatus, TestCase, TestReport } from './types.js';
 
 /** How many lines of evidence per kind a criterion lists before `… and N more`. */
-export const MAX_EVIDENCE_LINES = 8;
+export const MAX_EVIDENCE_LINES = 100;
 
 interface Verdict {
   readonly status: CriterionStatus;
