@@ -219,3 +219,8 @@ t.test('coverage gates count only the files their include/exclude globs select, 
   const none = evaluateGates(input({ gates: gatesSpec({ coverage: { lines: 80, include: ['lib/**'] } }), phases }));
   t.match(row(none, 'coverage.lines'), { status: 'error', message: /include lib\/\*\*: 0 of 3 files/ });
 });
+
+t.test('under --phase, a tests gate counted over the selected phases says which phases were left out', async (t) => {
+  const results = evaluateGates(input({ gates: gatesSpec({ tests: { failed: 0 } }), phases: [phase('e2e', { tests: testsOk(cases({ passed: 1 })) })], unselected: [{ name: 'unit', results: true, coverage: false }] }));
+  t.match(row(results, 'tests.failed'), { status: 'pass', message: '0 failed, 0 errored (counted over e2e; unit not selected)' });
+});
