@@ -29,7 +29,7 @@ export function outcomeLines(results: RunResults, written: readonly string[], ke
     `  tests: ${results.tests.passed} passed, ${results.tests.failed + results.tests.errored} failed, ${results.tests.skipped} skipped`,
     `  acceptance: ${passedCriteria}/${criteria.length} passed` +
       (criteria.length > passedCriteria ? ` (${criteria.filter((c) => c.status !== 'pass').map((c) => `${c.id} ${c.status}`).join(', ')})` : ''),
-    `  gates: ${passedGates}/${gates.length} passed` + (notes.length ? ` (${notes.join(', ')})` : ''),
+    `  gates: ${passedGates}/${gates.length} passed${notes.length ? ` (${notes.join(', ')})` : ''}`,
   ];
   if (results.message) lines.push(`  ${results.message}`);
   const warnings = results.warnings ?? [];
