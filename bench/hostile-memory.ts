@@ -3,11 +3,14 @@
  * folder and measures, each in its own child process (`/usr/bin/time -v`, "Maximum resident set size"):
  *
  *   - the runner (`dist/cli/bin.js run --driver local`) on a one-phase plan whose phase prints one
- *     50 MB line, copies a JUnit file with 1M cases, or one with a 50 MB test name;
- *   - the JUnit parser alone (`readTestReport`) on the same two files, to tell parsing from the rest;
+ *     50 MB line, copies a JUnit file with 1M cases, or one with a 50 MB test name (the plan has a
+ *     tests gate and a criterion whose pattern matches every case);
+ *   - the JUnit parser alone (`readTestReport`) on the same two files, to tell parsing from the rest,
+ *     and on two harder 1M-case files: every case its own classname, every case failing with text;
  *   - the size of results.json for 1M cases.
  *
- * Goal (issue 9): runner peak RSS ≤ 200 MB for each, results.json ≤ 25 MB for 1M cases.
+ * Goal (issue 9): runner peak RSS ≤ 200 MB for each, results.json ≤ 25 MB for 1M cases. Figures, before
+ * and after: bench/hostile-memory/RESULTS.md (1M cases 268 → 134 MB; 50 MB line 77 MB; 50 MB name 83 MB).
  * Run: `npm run build && npx tsx bench/hostile-memory.ts` (the CLI figures need dist/).
  */
 import { spawnSync } from 'node:child_process';
@@ -20,7 +23,11 @@ const REPO = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(REPO, 'dist/cli/bin.js');
 const MB = 1024 * 1024;
 
-async function writeJunitMillion(file: string): Promise<void> {
+/**
+ * 1M cases in 1,000 suites. `plain`: one failure per 100 suites; `own-classname`: every case its own
+ * classname; `all-failing`: every case fails with its own message and text.
+ */
+async function writeJunitMillion(file: string, kind: 'plain' | 'own-classname' | 'all-failing' = 'plain'): Promise<void> {
   const out = createWriteStream(file);
   const write = (text: string) => (out.write(text) ? Promise.resolve() : new Promise<void>((r) => out.once('drain', () => r())));
   await write('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n');
@@ -28,8 +35,11 @@ async function writeJunitMillion(file: string): Promise<void> {
     const failing = s % 100 === 0;
     const parts = [`<testsuite name="suite_${s}" tests="1000" failures="${failing ? 1 : 0}" errors="0" skipped="0">\n`];
     for (let c = 0; c < 1000; c++) {
-      const open = `<testcase classname="pkg.suite_${s}" name="test_${s * 1000 + c}" time="0.001"`;
-      parts.push(failing && c === 0 ? `${open}><failure message="boom">trace</failure></testcase>\n` : `${open}/>\n`);
+      const n = s * 1000 + c;
+      const classname = kind === 'own-classname' ? `pkg.own.Class${n}` : `pkg.suite_${s}`;
+      const open = `<testcase classname="${classname}" name="test_${n}" time="0.001"`;
+      if (kind === 'all-failing') parts.push(`${open}><failure message="boom ${n}">trace ${n}</failure></testcase>\n`);
+      else parts.push(failing && c === 0 ? `${open}><failure message="boom">trace</failure></testcase>\n` : `${open}/>\n`);
     }
     parts.push('</testsuite>\n');
     await write(parts.join(''));
@@ -72,15 +82,20 @@ function runner(dir: string, name: string, run: string): { mb: number; code: num
   return { mb: r.mb, code: r.code, ...(resultsKb === undefined ? {} : { resultsKb }), note: lastLine.slice(0, 120) };
 }
 
-function parserOnly(dir: string, file: string): number {
-  const script = join(dir, 'parse.mts');
+/** `peak N MB`, or why the parse did not run (so a crash never passes for a small figure). */
+function parserOnly(dir: string, file: string): string {
+  // The built module when there is one: tsx's own compiler would add ~30 MB to the figure.
+  const built = join(REPO, 'dist/evidence/index.js');
+  const module = existsSync(built) ? built : join(REPO, 'src/evidence/index.ts');
+  const script = join(dir, module === built ? 'parse.mjs' : 'parse.mts');
   writeFileSync(
     script,
-    `import { readTestReport } from ${JSON.stringify(join(REPO, 'src/evidence/index.ts'))};\n` +
+    `import { readTestReport } from ${JSON.stringify(module)};\n` +
       `const r = await readTestReport(process.argv[2], 'junit');\n` +
       `console.log(r.ok ? JSON.stringify(r.value.counts) : r.error.message);\n`,
   );
-  return peakRss(process.execPath, ['--import', 'tsx', script, file]).mb;
+  const r = peakRss(process.execPath, [...(module === built ? [] : ['--import', 'tsx']), script, file]);
+  return r.code === 0 ? `peak ${r.mb} MB` : `failed (exit ${r.code}): ${r.stderr.split('\n').find((l) => /Error/.test(l)) ?? ''}`;
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'hostile-memory-'));
@@ -92,15 +107,23 @@ try {
   writeJunitHugeName(hugeName);
   const baseline = peakRss(process.execPath, ['-e', '0']).mb;
   console.log(`node baseline: ${baseline} MB; inputs: JUnit 1M cases ${Math.round(statSync(million).size / MB)} MB, 50 MB test name`);
-  console.log(`parser alone, JUnit 1M cases: peak ${parserOnly(dir, million)} MB`);
-  console.log(`parser alone, 50 MB test name: peak ${parserOnly(dir, hugeName)} MB`);
+  console.log(`parser alone, JUnit 1M cases: ${parserOnly(dir, million)}`);
+  console.log(`parser alone, 50 MB test name: ${parserOnly(dir, hugeName)}`);
+  const harder = { 'own-classname': join(dir, 'own-classname.xml'), 'all-failing': join(dir, 'all-failing.xml') };
+  for (const [kind, file] of Object.entries(harder)) {
+    await writeJunitMillion(file, kind as keyof typeof harder);
+    console.log(`parser alone, JUnit 1M cases (${kind}): ${parserOnly(dir, file)}`);
+  }
   if (!existsSync(BIN)) {
     console.log('runner figures skipped: dist/cli/bin.js is missing (run `npm run build` first)');
   } else {
     const cases: [string, string, string][] = [
-      ['50 MB stdout line', 'line', `node -e "process.stdout.write('x'.repeat(${50 * MB}) + '\\\\n')"; cp ${million.replace('million', 'small')} /out/junit.xml`],
+      // head and tr, not node: GNU time counts the largest process of the tree, and a node holding the line would be it.
+      ['50 MB stdout line', 'line', `head -c ${50 * MB} /dev/zero | tr '\\000' x; echo; cp ${million.replace('million', 'small')} /out/junit.xml`],
       ['JUnit 1M cases', 'million', `cp ${million} /out/junit.xml`],
       ['50 MB test name', 'name', `cp ${hugeName} /out/junit.xml`],
+      ['JUnit 1M cases (own-classname)', 'own', `cp ${harder['own-classname']} /out/junit.xml`],
+      ['JUnit 1M cases (all-failing)', 'failing', `cp ${harder['all-failing']} /out/junit.xml`],
     ];
     writeFileSync(join(dir, 'small.xml'), '<testsuites><testsuite name="s" tests="1"><testcase classname="c" name="ok"/></testsuite></testsuites>\n');
     for (const [label, name, run] of cases) {

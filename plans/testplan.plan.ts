@@ -31,7 +31,7 @@ export default defineTestPlan({
         '--reporter=junit --reporter-file=/out/junit.xml --coverage-report=lcov --allow-incomplete-coverage; ' +
         'status=$?; cp .tap/report/lcov.info /out/lcov.info; exit $status',
       results: { junit: '/out/junit.xml' },
-      coverage: { format: 'lcov', path: '/out/lcov.info', pathMap: { '/app/': '' } },
+      coverage: { format: 'lcov', path: '/out/lcov.info' },
       timeout: '10m',
     },
     smoke: {

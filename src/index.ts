@@ -1,2 +1,2 @@
-export { defineTestPlan, secret, secretFromEnv } from './dsl/define.js';
+export { definePhase, defineService, defineTestPlan, secret, secretFromEnv } from './dsl/define.js';
 export type * from './dsl/types.js';

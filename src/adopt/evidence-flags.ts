@@ -144,7 +144,30 @@ const RUNNERS: readonly Runner[] = [
       };
     },
   },
+  {
+    name: 'maven',
+    pattern: /(?:^|[\s;&|(])(?:\.\/mvnw|mvn)\b[^;&|\n]*\b(?:test|verify|install)\b/,
+    apply: (command) => jvmReports(command, 'target/surefire-reports', 'Maven Surefire'),
+  },
+  {
+    name: 'gradle',
+    pattern: /(?:^|[\s;&|(])(?:\.\/gradlew|gradle)\b[^;&|\n]*\b(?:test|check|build)\b/,
+    apply: (command) => jvmReports(command, 'build/test-results/test', 'Gradle'),
+  },
 ];
+
+/**
+ * Surefire and Gradle write one JUnit file per test class; the plan reads one file, so the suites are
+ * gathered under one <testsuites> root after the build, whatever its exit status.
+ */
+function jvmReports(command: string, dir: string, tool: string): Omit<EvidenceCommand, 'runner' | 'thresholds'> {
+  const gather = `{ echo '<testsuites>'; for f in ${dir}/TEST-*.xml; do [ -f "$f" ] && sed '1{/^<?xml/d}' "$f"; done; echo '</testsuites>'; } > /out/junit.xml`;
+  return {
+    run: `${command}; status=$?; ${gather}; exit $status`,
+    results: { junit: '/out/junit.xml' },
+    guesses: [`${tool} reports from ${dir}/ are gathered into /out/junit.xml; JaCoCo coverage is no format the plan reads (no coverage gate)`],
+  };
+}
 
 /** c8 / nyc wrap another command: their lcov goes to /out/coverage. */
 const WRAPPER = /(?:^|[\s;&|(])(?:npx\s+)?(c8|nyc)\b/;

@@ -10,6 +10,7 @@ import { AdoptError } from './adopt-error.js';
 import { importCompose } from './compose/import-compose.js';
 import { findTestImage } from './detect/dockerfiles.js';
 import { detectGo } from './detect/go.js';
+import { detectJvm } from './detect/jvm.js';
 import { detectNode } from './detect/node.js';
 import { detectPython } from './detect/python.js';
 import { listFiles, planName, type DetectedProject } from './detect/project.js';
@@ -40,9 +41,9 @@ export interface InitResult {
 export function initRepository(req: InitRequest): InitResult {
   const dir = req.dir;
   if (!existsSync(dir)) throw new AdoptError(`${req.display(dir)} does not exist: pass the repository's folder.`);
-  const projects = [detectNode(dir), detectPython(dir), detectGo(dir)].filter((p): p is DetectedProject => p !== undefined);
+  const projects = [detectNode(dir), detectPython(dir), detectGo(dir), detectJvm(dir)].filter((p): p is DetectedProject => p !== undefined);
   if (projects.length === 0) {
-    throw new AdoptError(`${req.display(dir)}: no Node.js (package.json), Python (pyproject.toml, setup.py, requirements.txt) or Go (go.mod) project found. Run \`plan init\` in the repository's folder, or write a plan by hand (README "A plan").`);
+    throw new AdoptError(`${req.display(dir)}: no Node.js (package.json), Python (pyproject.toml, setup.py, requirements.txt), Go (go.mod) or JVM (pom.xml, build.gradle) project found. Run \`plan init\` in the repository's folder, or write a plan by hand (README "A plan").`);
   }
   const planDir = join(dir, 'plans');
   const { draft, env } = wiringFrom(dir, planDir, req.name ?? planName(projects[0]!.name ?? basename(dir)));

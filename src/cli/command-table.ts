@@ -97,6 +97,7 @@ export const COMMANDS = {
       base: { type: 'string', value: 'IMAGE', help: 'base image of a generated Dockerfile.test' },
       name: { type: 'string', value: 'NAME', help: 'plan name (default: the folder or package name)' },
       force: { type: 'boolean', default: false, help: 'overwrite an existing plan file' },
+      count: { type: 'boolean', default: false, help: 'run the new plan once and set gates.tests.minExecuted from its count' },
     },
     load: async () => (await import('./commands/init.js')).initCommand,
   },

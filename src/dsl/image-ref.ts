@@ -33,3 +33,9 @@ export function whyNotImageRef(ref: string): string {
   if (ref.length > 255) return 'is not a valid image reference (longer than 255 characters)';
   return `'${ref}' is not a valid image reference: write it like 'redis:7', 'ghcr.io/org/app:1.2' or 'name@sha256:<digest>'`;
 }
+
+/** `redis` → `redis:latest`, as docker reads it; a reference with a tag or digest stays as written. */
+export function withDefaultTag(ref: string): string {
+  const parsed = parseImageRef(ref);
+  return parsed === undefined || parsed.tag !== undefined || parsed.digest !== undefined ? ref : `${ref}:latest`;
+}

@@ -41,8 +41,8 @@ const Retries = says(Type.Integer({ minimum: 0, maximum: MAX_RETRIES }), `a whol
 const Percent = says(Type.Number({ minimum: 0, maximum: 100 }), 'a percentage from 0 to 100');
 const Port = says(Type.Integer({ minimum: 1, maximum: 65535 }), 'a port number from 1 to 65535');
 const ImageRefSchema = says(
-  Type.String({ description: "A key of `images`, or an external reference with a tag or digest ('redis:7')" }),
-  "a key of 'images' or an external image reference with a tag, like 'redis:7'",
+  Type.String({ description: "A key of `images`, or an external image reference ('redis:7'; without a tag it means ':latest')" }),
+  "a key of 'images' or an external image reference, like 'redis:7'",
 );
 const Command = says(
   Type.Union([Type.String(), list(Type.String(), 'a list of strings')]),

@@ -1,27 +1,32 @@
 /**
  * `${service.host}` / `${service.port}` templates in env values and commands, and `${port}` in a
- * service's local command. Other `${NAME}` forms are left alone: they are shell variables.
+ * service's local command. Only `${name.field}` (a name and a field, nothing else) is a template:
+ * shell forms such as `${HOME}`, `${VAR:-default}` or `${VAR:-a.b}` are left to the shell.
+ * `$${…}` is the escape (as in docker-compose): it is never a template and becomes `${…}`.
  */
 
 export type TemplateRef =
   | { readonly kind: 'service'; readonly raw: string; readonly service: string; readonly field: string }
   | { readonly kind: 'port'; readonly raw: string };
 
-const TEMPLATE_RE = /\$\{([^}]*)\}/g;
+const TEMPLATE_RE = /(\$?)\$\{([^}]*)\}/g;
+/** `name.field`: what no shell parameter expansion looks like (shell names have no dots). */
+const SERVICE_FIELD = /^([A-Za-z0-9][A-Za-z0-9_-]*)\.([A-Za-z0-9_.-]+)$/;
 
-function classify(body: string, raw: string): TemplateRef | undefined {
+function classify(escaped: string, body: string, raw: string): TemplateRef | undefined {
+  if (escaped) return undefined;
   const inner = body.trim();
   if (inner === 'port') return { kind: 'port', raw };
-  const dot = inner.indexOf('.');
-  if (dot < 0) return undefined;
-  return { kind: 'service', raw, service: inner.slice(0, dot), field: inner.slice(dot + 1) };
+  const match = SERVICE_FIELD.exec(inner);
+  if (!match) return undefined;
+  return { kind: 'service', raw, service: match[1]!, field: match[2]! };
 }
 
 /** Every template reference in `text`, in order of appearance. */
 export function parseTemplates(text: string): TemplateRef[] {
   const refs: TemplateRef[] = [];
   for (const match of text.matchAll(TEMPLATE_RE)) {
-    const ref = classify(match[1] ?? '', match[0]);
+    const ref = classify(match[1] ?? '', match[2] ?? '', match[0]);
     if (ref) refs.push(ref);
   }
   return refs;
@@ -36,8 +41,9 @@ export interface TemplateValues {
 
 /** Replaces the templates the driver knows values for; everything else stays as written. */
 export function renderTemplates(text: string, values: TemplateValues): string {
-  return text.replace(TEMPLATE_RE, (raw: string, body: string) => {
-    const ref = classify(body, raw);
+  return text.replace(TEMPLATE_RE, (raw: string, escaped: string, body: string) => {
+    if (escaped) return raw.slice(1);
+    const ref = classify(escaped, body, raw);
     if (!ref) return raw;
     if (ref.kind === 'port') return values.port ?? raw;
     if (ref.field !== 'host' && ref.field !== 'port') return raw;

@@ -12,8 +12,12 @@ export type SecretInput = { readonly secret: string } | { readonly secretFromEnv
 export type EnvValue = string | number | boolean | SecretInput;
 export type EnvInput = Readonly<Record<string, EnvValue>>;
 
-/** A docker reference that is not one of the plan's images: it must carry a tag or digest (`redis:7`). */
-export type ExternalImageRef = `${string}:${string}` | `${string}@${string}`;
+/**
+ * A docker reference that is not one of the plan's images: `redis:7`, `name@sha256:…`, or with a
+ * registry or namespace `org/app` (no tag means `:latest`, as in docker). A bare word must be a key
+ * of `images` here, so a typo stays a type error; write `redis:latest` for an official image.
+ */
+export type ExternalImageRef = `${string}:${string}` | `${string}@${string}` | `${string}/${string}`;
 export type ImageRef<I extends string> = NoInfer<I> | ExternalImageRef;
 
 export interface BuildImageInput {
@@ -31,11 +35,11 @@ export interface ExistingImageInput {
 export type ImageInput = BuildImageInput | ExistingImageInput;
 
 export interface ProbeTiming {
-  /** First poll interval; polling backs off from here. Default `50ms`. */
+  /** Poll interval for the first second; then the pause grows ×1.5 up to 500 ms. Default `50ms`. */
   readonly interval?: Duration;
   /** Give up after this long. Default `60s`. */
   readonly timeout?: Duration;
-  /** Give up after this many failed probes (default: no limit but the timeout). */
+  /** Give up after this many failed probes; `0` or unset: no limit but the timeout. */
   readonly retries?: number;
 }
 export type ReadyProbeInput = ProbeTiming &

@@ -1,33 +1,30 @@
 /**
  * The cases of a test report, stored compactly so that a million of them stay small (issue 9):
- * statuses in a Uint8Array, durations in a Float64Array, suites and files as indexes into one table of
- * distinct strings, names joined into one string per CHUNK cases with their end offsets. A case with
+ * statuses in a Uint8Array, durations in a Float64Array, names packed (packed-strings.ts), suites and
+ * files as indexes into a packed table of distinct strings. A case with
  * text (a message or details: failures, skip reasons) is also kept whole, and `at` returns that very
  * object. Every other case is rebuilt on read, so hold on to as few as you can: iterate, count by
  * `statusAt`, keep what you list.
  */
+import { PackedStrings } from './packed-strings.js';
 import type { TestCase, TestCounts, TestStatus } from './types.js';
 
 const STATUSES: readonly TestStatus[] = ['passed', 'failed', 'error', 'skipped'];
 const STATUS_CODE: Readonly<Record<TestStatus, number>> = { passed: 0, failed: 1, error: 2, skipped: 3 };
-const CHUNK_BITS = 10;
-const CHUNK = 1 << CHUNK_BITS;
+const INITIAL_CAPACITY = 1024;
 /** Past this many distinct suite/file strings, new ones are stored without looking for a twin. */
 const MAX_INDEXED_STRINGS = 100_000;
 
 export class CaseList implements Iterable<TestCase> {
   #length = 0;
-  #status = new Uint8Array(CHUNK);
-  #duration = new Float64Array(CHUNK);
-  #suite = new Uint32Array(CHUNK);
+  #status = new Uint8Array(INITIAL_CAPACITY);
+  #duration = new Float64Array(INITIAL_CAPACITY);
+  #suite = new Uint32Array(INITIAL_CAPACITY);
   /** Index into #strings plus one; 0: no file. */
-  #file = new Uint32Array(CHUNK);
-  /** End of each name inside its chunk (the start is the previous case's end, or 0). */
-  #nameEnd = new Uint32Array(CHUNK);
-  #chunks: string[] = [];
-  #pending: string[] = [];
-  #pendingLength = 0;
-  #strings: string[] = [];
+  #file = new Uint32Array(INITIAL_CAPACITY);
+  #names = new PackedStrings();
+  /** Distinct suites and files (up to MAX_INDEXED_STRINGS looked up; past that, appended). */
+  #strings = new PackedStrings();
   #stringIndex = new Map<string, number>();
   #whole = new Map<number, TestCase>();
 
@@ -49,12 +46,9 @@ export class CaseList implements Iterable<TestCase> {
     this.#duration[i] = c.durationMs;
     this.#suite[i] = this.#stringId(c.suite);
     this.#file[i] = c.file === undefined ? 0 : this.#stringId(c.file) + 1;
-    this.#pending.push(c.name);
-    this.#pendingLength += c.name.length;
-    this.#nameEnd[i] = this.#pendingLength;
+    this.#names.push(c.name);
     if (keepWhole || c.message !== undefined || c.details !== undefined) this.#whole.set(i, c);
     this.#length = i + 1;
-    if (this.#pending.length === CHUNK) this.#seal();
   }
 
   statusAt(i: number): TestStatus {
@@ -66,12 +60,12 @@ export class CaseList implements Iterable<TestCase> {
     if (i < 0 || i >= this.#length) return undefined;
     const whole = this.#whole.get(i);
     if (whole !== undefined) return whole;
-    const suite = this.#strings[this.#suite[i]!]!;
-    const name = this.#name(i);
+    const suite = this.#strings.get(this.#suite[i]!);
+    const name = this.#names.get(i);
     const status = this.statusAt(i);
     const durationMs = this.#duration[i]!;
     const file = this.#file[i]!;
-    return file === 0 ? { suite, name, status, durationMs } : { suite, name, status, durationMs, file: this.#strings[file - 1]! };
+    return file === 0 ? { suite, name, status, durationMs } : { suite, name, status, durationMs, file: this.#strings.get(file - 1) };
   }
 
   *[Symbol.iterator](): Iterator<TestCase> {
@@ -86,53 +80,30 @@ export class CaseList implements Iterable<TestCase> {
 
   /** Removes the cases from `start` on for which `drop(i)` is true (decided before anything moves); keeps order. */
   removeWhere(start: number, drop: (index: number) => boolean): void {
-    const dropped = new Uint8Array(this.#length - start);
-    for (let i = start; i < this.#length; i++) dropped[i - start] = drop(i) ? 1 : 0;
-    const first = start & ~(CHUNK - 1);
-    const names: string[] = [];
-    for (let i = first; i < this.#length; i++) names.push(this.#name(i));
-    const whole = new Map([...this.#whole].filter(([i]) => i < first));
-    this.#chunks.length = first >> CHUNK_BITS;
-    this.#pending = [];
-    this.#pendingLength = 0;
-    let write = first;
-    for (let read = first; read < this.#length; read++) {
-      if (read >= start && dropped[read - start] === 1) continue;
+    const keep: number[] = [];
+    for (let i = start; i < this.#length; i++) if (!drop(i)) keep.push(i);
+    const names = keep.map((i) => this.#names.get(i));
+    this.#names.truncate(start);
+    const whole = new Map([...this.#whole].filter(([i]) => i < start));
+    let write = start;
+    for (const read of keep) {
       this.#status[write] = this.#status[read]!;
       this.#duration[write] = this.#duration[read]!;
       this.#suite[write] = this.#suite[read]!;
       this.#file[write] = this.#file[read]!;
+      this.#names.push(names[write - start]!);
       const kept = this.#whole.get(read);
       if (kept !== undefined) whole.set(write, kept);
-      const name = names[read - first]!;
-      this.#pending.push(name);
-      this.#pendingLength += name.length;
-      this.#nameEnd[write] = this.#pendingLength;
       write++;
-      if (this.#pending.length === CHUNK) this.#seal();
     }
     this.#whole = whole;
     this.#length = write;
   }
 
-  #name(i: number): string {
-    const chunk = i >> CHUNK_BITS;
-    if (chunk >= this.#chunks.length) return this.#pending[i & (CHUNK - 1)]!;
-    const start = (i & (CHUNK - 1)) === 0 ? 0 : this.#nameEnd[i - 1]!;
-    return this.#chunks[chunk]!.slice(start, this.#nameEnd[i]);
-  }
-
-  /** Joins a full chunk of names into one string: one object instead of CHUNK. */
-  #seal(): void {
-    this.#chunks.push(this.#pending.join(''));
-    this.#pending = [];
-    this.#pendingLength = 0;
-  }
-
   #stringId(text: string): number {
     const known = this.#stringIndex.get(text);
     if (known !== undefined) return known;
-    const id = this.#strings.push(text) - 1;
+    const id = this.#strings.push(text);
     if (this.#stringIndex.size < MAX_INDEXED_STRINGS) this.#stringIndex.set(text, id);
     return id;
   }
@@ -148,6 +119,5 @@ export class CaseList implements Iterable<TestCase> {
     this.#duration = grown(this.#duration, (n) => new Float64Array(n));
     this.#suite = grown(this.#suite, (n) => new Uint32Array(n));
     this.#file = grown(this.#file, (n) => new Uint32Array(n));
-    this.#nameEnd = grown(this.#nameEnd, (n) => new Uint32Array(n));
   }
 }

@@ -75,7 +75,7 @@ function byTests(pattern: RegExp, phases: readonly PhaseEvidence[], scope: RunSc
     for (const test of (phase.tests as { value: TestReport }).value.cases) {
       if (!matches(re, test)) continue;
       const group = test.status === 'passed' ? passed : test.status === 'skipped' ? skipped : bad;
-      group.add(testLabel(test), `${testLabel(test)} ${test.status} (phase ${phase.name})`);
+      group.add(test, phase.name);
     }
   }
   const matchedCount = bad.count + passed.count + skipped.count;
@@ -108,9 +108,12 @@ class MatchGroup {
   count = 0;
   readonly first: string[] = [];
   readonly labels: string[] = [];
-  add(label: string, line: string): void {
+  /** Counts every match; builds the label and line only while they will be shown. */
+  add(test: TestCase, phase: string): void {
     this.count++;
-    if (this.first.length < MAX_EVIDENCE_LINES) this.first.push(line);
+    if (this.first.length >= MAX_EVIDENCE_LINES && this.labels.length >= REASON_NAMES) return;
+    const label = testLabel(test);
+    if (this.first.length < MAX_EVIDENCE_LINES) this.first.push(`${label} ${test.status} (phase ${phase})`);
     if (this.labels.length < REASON_NAMES) this.labels.push(label);
   }
 }

@@ -13,10 +13,10 @@ import { CaseList } from './case-list.js';
 import { capDetails, capText, firstLine, MAX_NAME_CHARS, ownString } from './test-counts.js';
 import type { TestCase, TestReport, TestStatus } from './types.js';
 
-/** Messages and details of failing cases stop being stored past this many characters in one report. */
+/** Messages and details of failing cases stop being stored past this many characters in one report… */
 const TEXT_BUDGET_CHARS = 8 * 1024 * 1024;
-/** What keeping one case whole (object, map entry) costs, in characters of that budget. */
-const KEPT_CASE_CHARS = 100;
+/** …or this many cases (each kept whole: results.json lists at most 1,000 failures per phase anyway). */
+const MAX_CASES_WITH_TEXT = 10_000;
 
 /** Children of <testcase> we understand; anything else means the file is not what we think it is. */
 const OUTCOME_ELEMENTS = new Set(['failure', 'error', 'skipped']);
@@ -67,7 +67,7 @@ export function createJunitParser(): ChunkParser<TestReport> {
   const alsoFailed = new Set<TestCase>();
   const scopes: (SuiteScope & { readonly name: string; readonly file?: string; readonly suite: boolean })[] = [];
   const shared = new Map<string, string>();
-  const textBudget = { left: TEXT_BUDGET_CHARS, dropped: 0 };
+  const textBudget = { left: TEXT_BUDGET_CHARS, cases: MAX_CASES_WITH_TEXT, dropped: 0 };
   let root: string | undefined;
   let current: OpenCase | undefined;
   /** Name of the direct child of <testcase> we are inside, and how deep below it. */
@@ -142,6 +142,12 @@ export function createJunitParser(): ChunkParser<TestReport> {
   });
 
   function openInsideCase(c: OpenCase, tag: SaxesTagPlain): void {
+    if (tag.name === 'property' && isSkipProperty(tag)) {
+      // tap's JUnit reporter marks t.skip()/t.todo() with <property name="skip|todo" value="…"> only.
+      c.outcome = strongerOutcome(c.outcome, 'skipped');
+      const reason = optionalAttr(tag, 'value');
+      if (c.outcome === 'skipped' && reason !== undefined && reason !== 'true') c.outcomeMessage = reason;
+    }
     if (child !== undefined) {
       child.depth++;
       return;
@@ -203,14 +209,16 @@ export function createJunitParser(): ChunkParser<TestReport> {
       xml.close();
       if (root === undefined) throw new MalformedEvidence('no XML element found');
       if (textBudget.dropped > 0) {
-        warnings.push(`messages and details of ${textBudget.dropped} failing cases were not kept: the report's failure text passed ${TEXT_BUDGET_CHARS / 1024 / 1024} MiB`);
+        warnings.push(
+          `messages and details of ${textBudget.dropped} failing cases were not kept: a report keeps the text of at most ${MAX_CASES_WITH_TEXT} failing cases and ${TEXT_BUDGET_CHARS / 1024 / 1024} MiB`,
+        );
       }
       return { format: 'junit', cases, counts: cases.counts(), ...(warnings.length > 0 ? { warnings } : {}) };
     },
   };
 }
 
-function finishCase(c: OpenCase, budget: { left: number; dropped: number }): TestCase {
+function finishCase(c: OpenCase, budget: { left: number; cases: number; dropped: number }): TestCase {
   const status: TestStatus = c.damage !== undefined ? 'error' : outcomeStatus(c.outcome);
   const { suite } = c;
   const node = c.classname === NODE_CLASSNAME;
@@ -219,14 +227,15 @@ function finishCase(c: OpenCase, budget: { left: number; dropped: number }): Tes
   const base: TestCase =
     c.file === undefined ? { suite, name, status, durationMs: c.durationMs } : { suite, name, status, durationMs: c.durationMs, file: c.file };
   if (status === 'passed') return base;
-  if (budget.left <= 0) {
+  if (budget.left <= 0 || budget.cases <= 0) {
     budget.dropped++;
     return c.damage === undefined ? base : { ...base, message: c.damage };
   }
   const details = capDetails(c.detailParts.join('\n'));
   const text = c.damage ?? firstLine(c.outcomeMessage) ?? firstLine(details);
   const message = node && text !== undefined ? undoNodeQuotes(text) : text;
-  budget.left -= KEPT_CASE_CHARS + (details?.length ?? 0) + (message?.length ?? 0);
+  budget.left -= (details?.length ?? 0) + (message?.length ?? 0);
+  budget.cases--;
   return { ...base, ...(message === undefined ? {} : { message }), ...(details === undefined ? {} : { details }) };
 }
 
@@ -241,6 +250,12 @@ function outcomeStatus(outcome: OpenCase['outcome']): TestStatus {
  * Skipped wins (node writes a failing `todo` as <skipped type="todo"> plus <failure>, and does not
  * count it as failed); then error over failure.
  */
+function isSkipProperty(tag: SaxesTagPlain): boolean {
+  const name = optionalAttr(tag, 'name');
+  const value = optionalAttr(tag, 'value');
+  return (name === 'skip' || name === 'todo') && value !== undefined && value !== 'false' && value !== '';
+}
+
 function strongerOutcome(a: OpenCase['outcome'], b: 'failure' | 'error' | 'skipped'): OpenCase['outcome'] {
   const rank = { failure: 1, error: 2, skipped: 3 } as const;
   return a === undefined || rank[b] > rank[a] ? b : a;

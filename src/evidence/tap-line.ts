@@ -50,7 +50,7 @@ export function classifyTapLine(content: string): TapLine {
 
 function parsePoint(ok: boolean, numberText: string | undefined, rest: string): TapPoint {
   const { text, directiveText } = splitDirective(rest);
-  const description = unescape(text.replace(/^-\s*/, '').trim());
+  const description = unescapeTap(text.replace(/^-\s*/, '').trim());
   const directiveMatch = directiveText === undefined ? null : DIRECTIVE.exec(directiveText.trim());
   const timeMatch = directiveText === undefined ? null : TIME.exec(directiveText);
   const durationMs = timeMatch ? Number(timeMatch[1]) * (timeMatch[2] === 's' ? 1000 : 1) : undefined;
@@ -77,7 +77,7 @@ function splitDirective(rest: string): { text: string; directiveText?: string } 
   return { text: rest };
 }
 
-function unescape(text: string): string {
+function unescapeTap(text: string): string {
   return text.replace(/\\([\\#])/g, '$1');
 }
 

@@ -12,7 +12,7 @@ import type * as Esbuild from 'esbuild';
 import type { PlanProblem } from '../errors.js';
 import { ownEntryPoint } from './own-package.js';
 import { formatPath } from '../dsl/validate/problems.js';
-import { runLoadWorker, type WorkerLimits } from './run-in-worker.js';
+import { startLoadWorker, type WorkerLimits } from './run-in-worker.js';
 import { loadFailure, packageName } from './worker-protocol.js';
 
 export type ModuleResult = { readonly ok: true; readonly input: unknown } | { readonly ok: false; readonly problems: PlanProblem[] };
@@ -103,15 +103,16 @@ export interface ModuleOptions {
  * reported as plan problems, never thrown. The result is a plain-data copy of a valid plan.
  */
 export async function loadPlanModule(file: string, display: string, options: ModuleOptions): Promise<ModuleResult> {
+  const worker = startLoadWorker(options.limits);
   const built = await bundle(file, display, options.cacheDir ?? DEFAULT_CACHE_DIR);
-  if (built.errors.length > 0 || built.code === undefined) return { ok: false, problems: built.errors };
   const missing = missingPackages(file, built.packages);
-  if (missing.length > 0) return { ok: false, problems: missing.map((pkg) => ({ file: display, path: '', message: loadFailure.missing(pkg) })) };
+  const problems = built.errors.length > 0 ? built.errors : missing.map((pkg) => ({ file: display, path: '', message: loadFailure.missing(pkg) }));
+  if (problems.length > 0 || built.code === undefined) {
+    worker.cancel();
+    return { ok: false, problems };
+  }
   const env = { ...options.env };
-  const outcome = await runLoadWorker(
-    built.packages.length > 0 ? { mode: 'tsx', file, entry: ownEntryPoint(), env } : { mode: 'bundle', code: built.code, file, env },
-    options.limits,
-  );
+  const outcome = await worker.load(built.packages.length > 0 ? { mode: 'tsx', file, entry: ownEntryPoint(), env } : { mode: 'bundle', code: built.code, file, env });
   switch (outcome.kind) {
     case 'loaded':
       return { ok: true, input: outcome.input };

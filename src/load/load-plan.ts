@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { PlanInvalidError } from '../errors.js';
 import type { TestPlan } from '../dsl/plan.js';
 import type { PlanInput } from '../dsl/types.js';
-import { formatPath, validatePlan, type Path } from '../dsl/validate/index.js';
+import { formatPath, type Path } from '../dsl/validate/problems.js';
 import { normalise } from '../dsl/validate/normalise.js';
 import { missingMountSources } from './check-files.js';
 import { PLAN_FILE } from './discover.js';
@@ -50,8 +50,10 @@ export async function loadPlanFile(file: string, options: LoadOptions = {}): Pro
   const { input, locate, validated } = await readInput(file, absolute, options);
   const source = { file: absolute, dir: dirname(absolute) };
   const env = options.env ?? process.env;
-  // A module plan was validated inside its loader worker; a YAML plan is validated here.
-  const plan = validated ? normalise(input as PlanInput<string, string, string>, source, env) : validatePlan(input, source, env, locate);
+  // The validator loads here only for YAML: a TypeScript plan was validated in the loader's worker.
+  const plan = validated
+    ? normalise(input as PlanInput<string, string, string>, source, env)
+    : (await import('../dsl/validate/index.js')).validatePlan(input, source, env, locate);
   const missing = missingMountSources(plan);
   if (missing.length > 0) throw new PlanInvalidError(missing.map((f) => ({ file: locate(f.path), path: formatPath(f.path), message: f.message })));
   return plan;

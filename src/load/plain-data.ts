@@ -14,28 +14,42 @@ export type PlainCopy = { readonly ok: true; readonly value: unknown } | { reado
 
 export function copyPlainData(root: unknown): PlainCopy {
   const problems: Finding[] = [];
-  const ancestors = new Set<unknown>();
+  const ancestors = new Map<unknown, Path>();
+  const threw = (path: Path, error: unknown): undefined => {
+    problems.push({ path, message: `reading this value threw (${firstLine(error)}): a plan must be plain data; replace getters and Proxies with values` });
+    return undefined;
+  };
+  const read = (value: object, key: string | number, path: Path): unknown => {
+    try {
+      return (value as Record<string | number, unknown>)[key];
+    } catch (error) {
+      return threw(path, error);
+    }
+  };
   const copy = (value: unknown, path: Path): unknown => {
     if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return value;
     if (typeof value === 'function') return value; // judged by validation ("must be …, not a function")
-    if (ancestors.has(value)) {
-      problems.push({ path, message: `refers back to ${formatPath(path.slice(0, -1)) || 'the plan'} (a cycle): a plan must be plain data without cycles` });
+    const seen = ancestors.get(value);
+    if (seen !== undefined) {
+      problems.push({ path, message: `refers back to ${formatPath(seen) || 'the plan'} (a cycle): a plan must be plain data without cycles` });
       return undefined;
     }
     if (path.length > MAX_DEPTH) {
       problems.push({ path, message: `is nested more than ${MAX_DEPTH} levels deep: a plan must be plain data` });
       return undefined;
     }
-    ancestors.add(value);
+    ancestors.set(value, path);
     try {
       if (value instanceof RegExp) return new RegExp(value.source, value.flags);
-      if (Array.isArray(value)) return Array.from({ length: value.length }, (_, i) => copy(value[i], [...path, i]));
+      if (Array.isArray(value)) return Array.from({ length: value.length }, (_, i) => copy(read(value, i, [...path, i]), [...path, i]));
       const out: Record<string, unknown> = {};
-      for (const key of Object.keys(value)) out[key] = copy((value as Record<string, unknown>)[key], [...path, key]);
+      for (const key of Object.keys(value)) {
+        // defineProperty: a '__proto__' key (JSON.parse makes one) stays a key, for validation to judge.
+        Object.defineProperty(out, key, { value: copy(read(value, key, [...path, key]), [...path, key]), enumerable: true, writable: true, configurable: true });
+      }
       return out;
     } catch (error) {
-      problems.push({ path, message: `reading this value threw (${firstLine(error)}): a plan must be plain data; replace getters and Proxies with values` });
-      return undefined;
+      return threw(path, error);
     } finally {
       ancestors.delete(value);
     }

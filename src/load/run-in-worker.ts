@@ -30,26 +30,48 @@ export interface WorkerLimits {
   readonly timeoutFlag: string;
 }
 
-export function runLoadWorker(input: WorkerInput, limits: WorkerLimits): Promise<WorkerOutcome> {
-  return new Promise((resolve) => {
-    const entry = workerEntry();
-    const worker = new Worker(entry.code, { eval: entry.eval, execArgv: [], workerData: input, resourceLimits: { maxOldGenerationSizeMb: MEMORY_LIMIT_MB } });
-    let settled = false;
-    const settle = (outcome: WorkerOutcome): void => {
-      if (settled) return;
+export interface LoadWorker {
+  /** Hands the plan to the worker; the time limit counts from here. */
+  load(input: WorkerInput): Promise<WorkerOutcome>;
+  /** Stops a worker that is no longer needed (the plan did not compile). */
+  cancel(): void;
+}
+
+/**
+ * Starts the worker at once, so that its start-up (a thread, the validator's modules) overlaps
+ * the plan's compilation in this thread; `load` then hands it the compiled plan.
+ */
+export function startLoadWorker(limits: WorkerLimits): LoadWorker {
+  const entry = workerEntry();
+  const worker = new Worker(entry.code, { eval: entry.eval, execArgv: [], resourceLimits: { maxOldGenerationSizeMb: MEMORY_LIMIT_MB } });
+  let settled = false;
+  let timer: NodeJS.Timeout | undefined;
+  let resolveOutcome: (outcome: WorkerOutcome) => void = () => {};
+  const outcome = new Promise<WorkerOutcome>((resolve) => (resolveOutcome = resolve));
+  const settle = (result: WorkerOutcome): void => {
+    if (settled) return;
+    settled = true;
+    clearTimeout(timer);
+    void worker.terminate();
+    resolveOutcome(result);
+  };
+  worker.on('message', (result: WorkerOutcome) => settle(result));
+  worker.on('exit', (code) => settle({ kind: 'failed', message: loadFailure.exited(code) }));
+  worker.on('error', (error: Error & { code?: string }) =>
+    settle({
+      kind: 'failed',
+      message: error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? `the plan file used more than ${MEMORY_LIMIT_MB} MB while loading: a plan only describes the run; remove what fills memory` : loadFailure.threw(error),
+    }),
+  );
+  return {
+    load(input) {
+      timer = setTimeout(() => settle({ kind: 'failed', message: loadFailure.timedOut(limits.timeoutMs, limits.timeoutFlag) }), limits.timeoutMs);
+      worker.postMessage(input);
+      return outcome;
+    },
+    cancel() {
       settled = true;
-      clearTimeout(timer);
       void worker.terminate();
-      resolve(outcome);
-    };
-    const timer = setTimeout(() => settle({ kind: 'failed', message: loadFailure.timedOut(limits.timeoutMs, limits.timeoutFlag) }), limits.timeoutMs);
-    worker.on('message', (outcome: WorkerOutcome) => settle(outcome));
-    worker.on('exit', (code) => settle({ kind: 'failed', message: loadFailure.exited(code) }));
-    worker.on('error', (error: Error & { code?: string }) =>
-      settle({
-        kind: 'failed',
-        message: error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? `the plan file used more than ${MEMORY_LIMIT_MB} MB while loading: a plan only describes the run; remove what fills memory` : loadFailure.threw(error),
-      }),
-    );
-  });
+    },
+  };
 }

@@ -77,9 +77,8 @@ function readOwner(file: string): LockOwner | undefined {
   }
 }
 
-/** Checks and creates `dir`, then locks it for this run; throws UsageError (exit 2) naming the problem. */
-export function lockOutDir(dir: string, options: OutDirOptions): OutDirLock {
-  const { shown } = options;
+/** Checks `dir` can hold results and creates it; throws UsageError (exit 2) naming the problem. */
+export function prepareOutDir(dir: string, shown: string): void {
   const real = realTarget(path.resolve(dir));
   const special = SPECIAL.find((root) => real === root || real.startsWith(`${root}/`));
   if (special) refuse(shown, `${special} is a special file system, not a folder for results: choose a folder of your own, e.g. --out .testplan/out`);
@@ -93,6 +92,12 @@ export function lockOutDir(dir: string, options: OutDirOptions): OutDirLock {
   } catch (error) {
     refuse(shown, `cannot create the output folder (${reason(error)}): choose a folder you can write to`);
   }
+}
+
+/** Checks and creates `dir`, then locks it for this run; throws UsageError (exit 2) naming the problem. */
+export function lockOutDir(dir: string, options: OutDirOptions): OutDirLock {
+  const { shown } = options;
+  prepareOutDir(dir, shown);
   const file = path.join(dir, LOCK_FILE);
   const owner: LockOwner = {
     pid: options.pid ?? process.pid,

@@ -5,7 +5,7 @@ export class TailBuffer {
 
   push(line: string): void {
     this.kept.push(line);
-    if (this.kept.length > this.limit * 2) this.kept.splice(0, this.kept.length - this.limit);
+    if (this.kept.length > this.limit) this.kept.shift();
   }
 
   /** The last `count` lines (all kept lines when omitted), oldest first. */

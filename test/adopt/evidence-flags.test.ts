@@ -49,3 +49,26 @@ t.test('what counts as running tests', async (t) => {
   t.same(thresholdsIn('nyc --check-coverage --functions 70 npm test'), { functions: 70 });
   t.same(thresholdsIn('c8 --lines 90 npm test'), {}, 'c8 thresholds without --check-coverage are not enforced');
 });
+
+t.test('Maven: the gathered Surefire reports parse as one JUnit file with every class, and the build status is kept', async (t) => {
+  const { mkdtempSync, mkdirSync, copyFileSync, readFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join, resolve } = await import('node:path');
+  const { execFileSync, spawnSync } = await import('node:child_process');
+  const { parseTestReport } = await import('../../src/evidence/parsers.js');
+  const dir = mkdtempSync(join(tmpdir(), 'testplan-adopt-surefire-'));
+  const reports = join(dir, 'target/surefire-reports');
+  mkdirSync(reports, { recursive: true });
+  const fixture = resolve(import.meta.dirname, '../../fixtures/evidence/surefire/TEST-demo.CalcTest.xml');
+  copyFileSync(fixture, join(reports, 'TEST-demo.CalcTest.xml'));
+  copyFileSync(fixture, join(reports, 'TEST-demo.CalcTest2.xml'));
+  // The build itself is replaced by a command that fails, as a failing `mvn test` does.
+  const evidence = withEvidence('mvn -B test');
+  const script = evidence.run.replace('mkdir -p /out && mvn -B test', 'false').replaceAll('/out/', `${dir}/`);
+  t.equal(spawnSync('sh', ['-c', script], { cwd: dir }).status, 1, "the build's exit status survives the gathering");
+  const gathered = parseTestReport(readFileSync(join(dir, 'junit.xml'), 'utf8'), 'junit');
+  t.ok(gathered.ok, 'parses');
+  const single = parseTestReport(readFileSync(fixture, 'utf8'), 'junit');
+  if (gathered.ok && single.ok) t.equal(gathered.value.cases.length, 2 * single.value.cases.length, 'both classes are counted');
+  execFileSync('rm', ['-rf', dir]);
+});

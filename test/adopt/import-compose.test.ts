@@ -56,7 +56,7 @@ t.test('interpolation and healthcheck forms: NONE, CMD list, bare variables, uns
       'services:',
       '  db:',
       '    image: mydb',
-      '    environment: [API_TOKEN, "MODE=$${literal}", "URL=http://${HOST}:1"]',
+      '    environment: [API_TOKEN, "MODE=$${literal}", "URL=http://${HOST}:1", "DB_PASSWORD=${DB_PASSWORD}"]',
       '    healthcheck: { test: ["NONE"] }',
       '  web:',
       '    image: web:1',
@@ -76,6 +76,7 @@ t.test('interpolation and healthcheck forms: NONE, CMD list, bare variables, uns
   t.match(plan, /image: 'mydb:latest'/, 'an untagged image gets :latest (and a guess)');
   t.match(plan, /API_TOKEN: secretFromEnv\('API_TOKEN'\)/);
   t.match(plan, /MODE: '\$\{literal\}'/, '$$ is a literal dollar');
+  t.match(plan, /DB_PASSWORD: secretFromEnv\('DB_PASSWORD'\)/, 'a whole value ${VAR} that no .env sets comes from the environment, not empty');
   t.match(plan, /URL: 'http:\/\/:1'/);
   t.match(res.stdout, /\$\{HOST\} is not set in \.env/);
   t.match(res.stdout, /healthcheck disabled \(NONE\)/);
@@ -84,8 +85,28 @@ t.test('interpolation and healthcheck forms: NONE, CMD list, bare variables, uns
   t.match(res.stdout, /entrypoint \["\/init"\]/);
   t.match(plan, /workdir: '\/src'/);
   t.match(plan, /services: \['db', 'web'\]/);
-  const check = await withEnv({ API_TOKEN: 'x' }, () => checkTypes(join(repo, 'plans/forms.plan.ts')));
+  const check = await withEnv({ API_TOKEN: 'x', DB_PASSWORD: 'y' }, () => checkTypes(join(repo, 'plans/forms.plan.ts')));
   t.equal(check.code, 0, check.stderr);
+});
+
+t.test('a one-shot the runner waits to complete (migrations) is a phase it needs', async (t) => {
+  const repo = writeTree({
+    'compose.yml': [
+      'services:',
+      '  db: { image: "pg:15", healthcheck: { test: "pg_isready" } }',
+      '  migrate: { image: "app:1", command: "alembic upgrade head", depends_on: { db: { condition: service_healthy } } }',
+      '  tests:',
+      '    image: app:1',
+      '    command: pytest',
+      '    depends_on: { db: { condition: service_healthy }, migrate: { condition: service_completed_successfully } }',
+    ].join('\n'),
+  });
+  const res = await cli(['import', 'compose', 'compose.yml', '--name', 'migrations'], repo);
+  t.equal(res.code, 0, res.stderr);
+  const plan = readFileSync(join(repo, 'plans/migrations.plan.ts'), 'utf8');
+  t.match(plan, /migrate: \{ image: 'app:1', run: 'alembic upgrade head', services: \['db'\] \}/);
+  t.match(plan, /services: \['db'\],\s+needs: \['migrate'\],/);
+  t.equal((await checkTypes(join(repo, 'plans/migrations.plan.ts'))).code, 0);
 });
 
 t.test('bad inputs: exit 2 naming the file and what to do', async (t) => {

@@ -72,6 +72,18 @@ t.test('go: gotestsum JUnit and cobertura coverage, golang image from go.mod', a
   t.match(readFileSync(join(r.dir, 'Dockerfile.test'), 'utf8'), /ARG BASE=golang:1\.22-bookworm/);
 });
 
+t.test('maven: Surefire reports gathered into one JUnit file; gradle with its wrapper', async (t) => {
+  const maven = await init({ 'pom.xml': '<project><parent><artifactId>parent</artifactId></parent><artifactId>ledger-api</artifactId></project>\n' });
+  t.equal(maven.code, 0, maven.err);
+  t.match(maven.plan, /name: 'ledger-api'/);
+  t.match(maven.plan, /run: 'mkdir -p \/out && mvn -B test; status=\$\?; \{ echo \\'<testsuites>\\'; for f in target\/surefire-reports\/TEST-\*\.xml/);
+  t.match(maven.plan, /results: \{ junit: '\/out\/junit\.xml' \}/);
+  t.match(maven.out, /JaCoCo coverage is no format the plan reads/);
+  t.match(readFileSync(join(maven.dir, 'Dockerfile.test'), 'utf8'), /maven:3\.9-eclipse-temurin-21/);
+  const gradle = await init({ 'build.gradle.kts': 'plugins { java }\n', gradlew: '#!/bin/sh\n' });
+  t.match(gradle.plan, /\.\/gradlew test --no-daemon; status=\$\?; .*build\/test-results\/test\/TEST-\*\.xml/);
+});
+
 t.test('--base sets the generated image; nothing is overwritten without --force; no project is exit 2', async (t) => {
   const r = await init({ 'package.json': pkg({ scripts: { test: 'node --test' } }) }, ['--base', 'registry.local/node:20']);
   t.match(readFileSync(join(r.dir, 'Dockerfile.test'), 'utf8'), /ARG BASE=registry\.local\/node:20/);
@@ -84,5 +96,5 @@ t.test('--base sets the generated image; nothing is overwritten without --force;
   t.equal((await cli(['init', '--force'], r.dir)).code, 0);
   const empty = await cli(['init'], writeTree({ 'README.md': 'hi' }));
   t.equal(empty.code, 2);
-  t.match(empty.stderr, /no Node\.js \(package\.json\), Python .* or Go \(go\.mod\) project found/);
+  t.match(empty.stderr, /no Node\.js \(package\.json\), Python .*, Go \(go\.mod\) or JVM \(pom\.xml, build\.gradle\) project found/);
 });

@@ -53,7 +53,7 @@ t.test('a service whose process exits fails at once with exit 3 (the probe timeo
   t.equal(res.code, 3, `exit 3\n${res.stderr}`);
   const results = readResults(out);
   const stuck = results.services.find((s) => s.name === 'stuck');
-  t.match(stuck, { status: 'exited', exitCode: 7, message: /exited with code 7 at \d{4}-.* before it became ready/ }, 'exited, never ready');
+  t.match(stuck, { status: 'exited', exitCode: 7, message: /exited with code 7 at \d{4}-.* before it became ready/ }, 'exited, never ready: the exit ended the wait, not the 60 s probe timeout');
   t.ok(stuck?.exitedAt && Date.parse(stuck.exitedAt) > 0, `exitedAt ${stuck?.exitedAt}`);
   t.match(readOut(out, 'report.md'), /crashing-now/, "the report shows the service's last output");
   await assertNothingLeft(t, results);

@@ -179,3 +179,21 @@ t.test('gates and criteria: command gates and command criteria become named chec
   t.strictSame(plan.acceptance[2]?.verifiedBy, { gates: ['lint', 'duration', 'coverage'], command: 'criterion:NFR-1' });
   t.equal(plan.acceptance[2]?.kind, 'non-functional');
 });
+
+t.test('an image reference without a tag means :latest, as in docker, unless it names a key of images', async (t) => {
+  const plan = validatePlan(
+    {
+      name: 'tags',
+      images: { cache: { ref: 'redis' }, app: { build: { context: '.' } } },
+      services: { db: { image: 'postgres' }, fx: { image: 'testplan-fixture/redis' } },
+      phases: { unit: { image: 'app', run: 'x' }, e2e: { image: 'node@sha256:' + 'a'.repeat(64), run: 'x' } },
+    },
+    { file: '/p/x.plan.yaml', dir: '/p' },
+    {},
+  );
+  t.match(plan.images['cache'], { kind: 'ref', ref: 'redis:latest' });
+  t.same(plan.services['db']?.image, { kind: 'ref', ref: 'postgres:latest' });
+  t.same(plan.services['fx']?.image, { kind: 'ref', ref: 'testplan-fixture/redis:latest' });
+  t.same(plan.phases['unit']?.image, { kind: 'plan', name: 'app' });
+  t.same(plan.phases['e2e']?.image, { kind: 'ref', ref: `node@sha256:${'a'.repeat(64)}` });
+});

@@ -16,3 +16,8 @@ t.test('renderTemplates fills what the driver knows and keeps the rest as writte
   t.equal(renderTemplates('${pg.host}:${pg.port} ${HOME} ${x.host} ${pg.nope} --port ${port}', values), 'db:5432 ${HOME} ${x.host} ${pg.nope} --port 40001');
   t.equal(renderTemplates('--port ${port}', { service: () => undefined }), '--port ${port}');
 });
+
+t.test('shell parameter expansions are never templates; $${…} is the escape for a literal', async (t) => {
+  t.same(parseTemplates('${VAR:-default} ${HOME} ${VAR:-a.b} ${#x} ${x/a.b/c} $${pg.host}'), []);
+  t.equal(renderTemplates('${VAR:-a.b} $${pg.host} ${pg.host}', { service: () => 'db' }), '${VAR:-a.b} ${pg.host} db');
+});

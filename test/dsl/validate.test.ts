@@ -26,7 +26,7 @@ t.test('every problem of every rule is reported in one pass, each with file and 
   t.same(found, [
     "plans/app.plan.yaml: services.redis.envv: unknown key 'envv': did you mean 'env'?",
     "plans/app.plan.yaml: phases.unit.timeout: must be a duration like '250ms', '30s', '5m' or '1h', not '1 hour'",
-    "plans/app.plan.yaml: phases.unit.needs[0]: unknown phase 'unti': did you mean 'unit'?",
+    "plans/app.plan.yaml: phases.unit.needs[0]: unknown phase 'unti': the only phase is 'unit' itself; define 'unti' under 'phases'",
     "plans/app.plan.yaml: acceptance[0].verifiedBy.gates[0]: gate 'tests' is not configured: add it under 'gates.tests' or remove it from this list",
   ]);
 });
@@ -66,11 +66,11 @@ t.test('a probe mixing two kinds is judged as the kind it names most', async (t)
 t.test('references: unknown names list the choices when nothing is close; no names at all says so', async (t) => {
   t.same(problems({ name: 'x', phases: { unit: { ...unit, services: ['kafka'] }, e2e: { ...unit, needs: ['zzz'] } } }), [
     "plans/app.plan.yaml: phases.unit.services[0]: unknown service 'kafka': the plan defines no services; define it under 'services'",
-    "plans/app.plan.yaml: phases.e2e.needs[0]: unknown phase 'zzz': use one of unit, e2e or define it under 'phases'",
+    "plans/app.plan.yaml: phases.e2e.needs[0]: unknown phase 'zzz': use one of unit or define it under 'phases'",
   ]);
 });
 
-t.test('images: plan images, tagged and digest references are fine; command checks are checked too', async (t) => {
+t.test('images: plan images, tagged, digest and untagged references are fine; a near-miss of an image key is a typo; command checks are checked too', async (t) => {
   const plan = {
     name: 'x',
     images: { app: { build: { context: '.' } } },
@@ -80,8 +80,7 @@ t.test('images: plan images, tagged and digest references are fine; command chec
     acceptance: [{ id: 'X', requirement: 'r', verifiedBy: { command: { image: 'tools', run: 'x' } } }],
   };
   t.same(problems(plan), [
-    "plans/app.plan.yaml: gates.commands.lint.image: unknown image 'ap': did you mean 'app'?",
-    "plans/app.plan.yaml: acceptance[0].verifiedBy.command.image: unknown image 'tools': define it under 'images', or give an external image a tag or digest, like 'tools:<tag>'",
+    "plans/app.plan.yaml: gates.commands.lint.image: unknown image 'ap': did you mean 'app'? (for the external image, write 'ap:latest')",
   ]);
 });
 

@@ -53,3 +53,11 @@ t.test('removeWhere drops the chosen cases from a start on, keeping order, names
     t.same(list.at(-1), cases[5], 'pushing after a removal still works');
   }
 });
+
+t.test('thousands of distinct suites and files read back (the string table spans chunks)', async (t) => {
+  const cases = Array.from({ length: 2_500 }, (_, i): TestCase => ({ suite: `s${i}`, name: '', status: 'passed', durationMs: 0, file: `f${i % 1_500}` }));
+  const list = CaseList.of(cases);
+  t.same([...list], cases);
+  list.removeWhere(1_000, (i) => i < 2_000);
+  t.same([...list], [...cases.slice(0, 1_000), ...cases.slice(2_000)]);
+});

@@ -96,6 +96,19 @@ t.test('the evidence list is capped with "… and N more"', async (t) => {
   t.equal(r.evidence.at(-1), '… and 37 more matching tests');
 });
 
+t.test('failures are listed first, then passes, then skips, across phases; the count covers all of them', async (t) => {
+  const unit = phase('unit', { tests: testsOk(cases({ passed: 20, skipped: 3 })) });
+  const e2e = phase('e2e', { tests: testsOk(cases({ passed: 2, failed: 2 }, 'e2e')) });
+  const r = evaluate(criterion({ tests: /_/ }), { phases: [unit, e2e] });
+  t.equal(r.status, 'fail');
+  t.same(r.evidence.slice(0, 3), ['suite > e2e_failed_0 failed (phase e2e)', 'suite > e2e_failed_1 failed (phase e2e)', 'suite > test_passed_0 passed (phase unit)']);
+  t.equal(r.evidence.length, MAX_EVIDENCE_LINES + 1);
+  t.equal(r.evidence.at(-1), `… and ${27 - MAX_EVIDENCE_LINES} more matching tests`);
+  const skipsOnly = evaluate(criterion({ tests: /skipped/ }), { phases: [unit] });
+  t.same(skipsOnly.evidence, ['suite > test_skipped_0 skipped (phase unit)', 'suite > test_skipped_1 skipped (phase unit)', 'suite > test_skipped_2 skipped (phase unit)']);
+  t.equal(skipsOnly.status, 'unverified');
+});
+
 t.test('verifiedBy gates: all rows of the named groups passed; fail → fail; error → error; unknown → unverified', async (t) => {
   const c = criterion({ gates: ['duration', 'coverage'] });
   const good = [gate('duration', 'pass'), gate('coverage', 'pass', 'coverage.lines'), gate('coverage', 'pass', 'coverage.branches')];

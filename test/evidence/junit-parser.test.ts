@@ -191,3 +191,12 @@ t.test('duplicates collapse inside a large suite after other suites, failures ke
 t.test('a declared total that is not a number is damage', async (t) => {
   t.match(inline('<testsuite name="s" tests="many"><testcase name="a"/></testsuite>'), { ok: false, error: { message: /suite "s" has tests="many", not a whole number/ } });
 });
+
+t.test('past 10,000 failing cases with text, later failures keep their status, not their text', async (t) => {
+  const failing = Array.from({ length: 10_005 }, (_, i) => `<testcase classname="c" name="f${i}"><failure message="boom ${i}">trace</failure></testcase>`).join('');
+  const r = unwrap(inline(`<testsuites>${failing}</testsuites>`));
+  t.equal(r.counts.failed, 10_005);
+  t.match(r.cases.at(9_999), { name: 'f9999', status: 'failed', message: 'boom 9999', details: 'trace' });
+  t.same(r.cases.at(10_000), { suite: 'c', name: 'f10000', status: 'failed', durationMs: 0 });
+  t.match(r.warnings, [/messages and details of 5 failing cases were not kept: a report keeps the text of at most 10000 failing cases/]);
+});

@@ -1,12 +1,16 @@
 /**
  * A second, throw-away Docker daemon for tests of how the driver connects (and, later, of several
- * engines): its own data, exec root and pid file in a temp folder, no bridge and no iptables rules
- * (so the main daemon's networking is untouched), listening on a unix socket there or on
- * tcp://127.0.0.1:<free port>. It has no images. `stop()` ends it (and the containerd it started)
- * by pid and removes its folder; every wait is bounded.
+ * engines): its own data, exec root and pid file in a temp folder, no iptables rules, listening on
+ * a unix socket there or on tcp://127.0.0.1:<free port>. It has no images. `stop()` ends it (and
+ * the containerd it started) by pid, deletes its bridge and removes its folder; every wait is bounded.
+ *
+ * Its default bridge is one of its own (`tpd<hex>`, made here with an address in 10.251.0.0/16,
+ * outside Docker's default pools). Never `--bridge=none`: a daemon started so DELETES the host's
+ * `docker0` interface (libnetwork's removeDefaultBridgeInterface), which breaks the main daemon's
+ * default network (builds with RUN steps, `docker run`) for everyone on the machine.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, openSync, closeSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
@@ -27,13 +31,14 @@ export interface TestDaemon {
 const START_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 10_000;
 
-export const DOCKERD_SKIP_REASON = 'a second dockerd cannot start here (needs `dockerd` on PATH and root): run as root on a machine with docker.io';
+export const DOCKERD_SKIP_REASON = 'a second dockerd cannot start here (needs root, `dockerd` and `ip` on PATH): run as root on a machine with docker.io';
 
 /** Whether this machine can start a second daemon: dockerd on PATH and root. */
 export function canStartDockerd(): boolean {
   if (process.getuid?.() !== 0) return false;
   try {
     execFileSync('dockerd', ['--version'], { stdio: 'ignore', timeout: 10_000 });
+    execFileSync('ip', ['-V'], { stdio: 'ignore', timeout: 10_000 });
     return true;
   } catch {
     return false;
@@ -47,6 +52,7 @@ export function requireDockerd(t: Pick<Test, 'plan' | 'fail'>): boolean {
 
 export async function startDockerd(listen: 'unix' | 'tcp'): Promise<TestDaemon> {
   const dir = mkdtempSync(join(tmpdir(), 'testplan-dockerd-'));
+  const bridge = ownBridge();
   const host = listen === 'unix' ? `unix://${join(dir, 'docker.sock')}` : `tcp://127.0.0.1:${await freePort()}`;
   const log = openSync(join(dir, 'dockerd.log'), 'a');
   const args = [
@@ -54,14 +60,14 @@ export async function startDockerd(listen: 'unix' | 'tcp'): Promise<TestDaemon> 
     `--exec-root=${join(dir, 'exec')}`,
     `--pidfile=${join(dir, 'dockerd.pid')}`,
     `-H=${host}`,
-    '--bridge=none',
+    `--bridge=${bridge}`,
     '--iptables=false',
     '--ip6tables=false',
   ];
   const child = spawn('dockerd', args, { stdio: ['ignore', log, log], detached: true });
   closeSync(log);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const daemon: TestDaemon = { host, dir, pid: child.pid ?? -1, stop: () => stop(child, exited, dir) };
+  const daemon: TestDaemon = { host, dir, pid: child.pid ?? -1, stop: () => stop(child, exited, dir, bridge) };
   try {
     await waitForPing(host, child);
   } catch (err) {
@@ -97,7 +103,7 @@ function ping(host: string): Promise<boolean> {
   });
 }
 
-async function stop(child: ChildProcess, exited: Promise<void>, dir: string): Promise<void> {
+async function stop(child: ChildProcess, exited: Promise<void>, dir: string, bridge: string): Promise<void> {
   // The containerd this daemon started: read before the daemon goes (it may leave it behind when killed).
   const containerdPid = Number.parseInt(readText(join(dir, 'exec', 'containerd', 'containerd.pid')), 10);
   if (child.exitCode === null && child.signalCode === null) {
@@ -109,6 +115,11 @@ async function stop(child: ChildProcess, exited: Promise<void>, dir: string): Pr
     }
   }
   if (Number.isInteger(containerdPid) && containerdPid > 0) await killOurs(containerdPid, dir);
+  try {
+    execFileSync('ip', ['link', 'delete', bridge, 'type', 'bridge'], { stdio: 'ignore', timeout: 10_000 });
+  } catch {
+    // gone already
+  }
   for (let attempt = 0; attempt < 20; attempt++) {
     try {
       rmSync(dir, { recursive: true, force: true });
@@ -120,6 +131,17 @@ async function stop(child: ChildProcess, exited: Promise<void>, dir: string): Pr
 }
 
 /** Ends `pid` only while it is still a process of this daemon (its command line names our folder): never a reused pid. */
+/** A bridge for the daemon alone, with a /24 of 10.251.0.0/16 that no route on this host uses yet. */
+function ownBridge(): string {
+  const name = `tpd${randomBytes(3).toString('hex')}`;
+  const routes = execFileSync('ip', ['-4', 'route', 'show'], { encoding: 'utf8', timeout: 10_000 });
+  const free = [...Array(256).keys()].filter((n) => !routes.includes(`10.251.${n}.`));
+  const n = free[randomBytes(1)[0]! % Math.max(1, free.length)] ?? 0;
+  execFileSync('ip', ['link', 'add', 'name', name, 'type', 'bridge'], { stdio: 'ignore', timeout: 10_000 });
+  execFileSync('ip', ['addr', 'add', `10.251.${n}.1/24`, 'dev', name], { stdio: 'ignore', timeout: 10_000 });
+  return name;
+}
+
 /** The longest wait for a process to end; unref'd, so a race it lost does not hold the test process open. */
 function bound(): Promise<void> {
   return sleep(STOP_TIMEOUT_MS, undefined, { ref: false });

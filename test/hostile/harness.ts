@@ -6,16 +6,17 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Test } from 'tap';
-import { cli, type CliResult } from '../helpers/in-process-cli.js';
+import { cli, type CliResult as InProcessResult } from '../helpers/in-process-cli.js';
 
 export { cli };
 /** What a spawned CLI answered: `code` is null when a signal ended it. */
-export type SpawnResult = Omit<CliResult, 'code'> & { readonly code: number | null };
+/** What the CLI answered, in-process or spawned: `code` is null when a signal ended a spawned one. */
+export type CliResult = Omit<InProcessResult, 'code'> & { readonly code: number | null };
 
 export const repo = path.resolve(import.meta.dirname, '../..');
 
 /** The built CLI as a separate process (npm test builds dist/ first). */
-export function spawnCli(argv: readonly string[], cwd: string, timeoutMs = 60_000): Promise<SpawnResult> {
+export function spawnCli(argv: readonly string[], cwd: string, timeoutMs = 60_000): Promise<CliResult> {
   const bin = path.join(repo, 'dist', 'cli', 'bin.js');
   if (!existsSync(bin)) throw new Error(`${bin} is missing: run npm run build first`);
   return new Promise((resolve) => {

@@ -50,6 +50,10 @@ const cases: Case[] = [
   { name: 'an uppercase path in images.ref', yaml: plan(unit('', 'app'), "images:\n  app: { ref: 'ghcr.io/Org/app:1' }\n"), ...invalid(/images\.app\.ref: 'ghcr\.io\/Org\/app:1' is not a valid image reference/) },
   { name: 'a tag with a leading dash', yaml: plan(unit('', "'node:-20'")), ...invalid(/'node:-20' is not a valid image reference/) },
   { name: 'a service image that is no reference', yaml: plan(unit(), "services:\n  db: { image: 'postgres:15 --rm' }\n"), ...invalid(/services\.db\.image: 'postgres:15 --rm' is not a valid image reference/) },
+  { name: 'an untagged image is valid (it means :latest)', yaml: plan(unit('', 'redis')), code: 0, says: [/is valid/] },
+  { name: 'an untagged near-miss of an image key is a typo', yaml: plan(unit('', 'ap'), "images:\n  app: { build: { context: '.' } }\n"), ...invalid(/unknown image 'ap': did you mean 'app'\? \(for the external image, write 'ap:latest'\)/) },
+  { name: 'shell expansions in run are left to the shell', yaml: plan(`  unit: { image: 'node:20', run: 'echo \${VAR:-default} \${HOME} \${X:-a.b}' }\n`), code: 0, says: [/is valid/] },
+  { name: 'an unknown service template names the escape', yaml: plan(`  unit: { image: 'node:20', run: 'echo \${db.host}' }\n`), ...invalid(/'\$\{db\.host\}': unknown service 'db'.*write '\$\$\{db\.host\}'/) },
   // container paths and mounts
   { name: 'a relative mount target', yaml: plan(unit("mounts: [{ source: '.', target: 'data' }]")), ...invalid(/mounts\[0\]\.target: 'data' is not an absolute container path: write it from the root, e\.g\. '\/data'/) },
   { name: 'a relative workdir', yaml: plan(unit("workdir: 'src'")), ...invalid(/phases\.unit\.workdir: 'src' is not an absolute container path/) },

@@ -8,6 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { compilePlan } from '../../src/compile/compile.js';
 import type { TestPlan } from '../../src/dsl/plan.js';
+import { Value } from '@sinclair/typebox/value';
+import { RunResultsSchema } from '../../src/report/results-schema.js';
+import { renderMarkdown } from '../../src/report/markdown/render-markdown.js';
 import { runIdentity } from '../../src/run/run-identity.js';
 import { runPlan } from '../../src/run/run-plan.js';
 import { FakeDriver, type FakeBehaviour } from '../helpers/fake-driver.js';
@@ -58,6 +61,10 @@ t.test('a service found dead before its phase starts fails the run as infrastruc
   t.match(redis, { status: 'exited', exitCode: 1, exitedAt: '2026-01-01T00:00:00.000Z', logTail: ['service log line'] });
   t.match(results.message, /service redis exited with code 1 at 2026-01-01T00:00:00.000Z: phase unit could not start/);
   t.not(results.phases[0]!.status, 'passed');
+  const report = renderMarkdown(results);
+  t.match(report, /### Service `redis` — ❌ exited/, 'the report lists it among the failures');
+  t.match(report, /service log line/, 'with its log tail');
+  t.ok(Value.Check(RunResultsSchema, JSON.parse(JSON.stringify(results))), 'results.json still matches its schema');
 });
 
 t.test('a service that dies while its phase runs fails the run (exit 3) even though the phase passed', async (t) => {
@@ -80,4 +87,5 @@ t.test('a service without a probe is "started (no probe)", never "ready"', async
   const p = plan({ phases: [phase('unit', { services: ['cache'] })], services: [service('cache', { ready: undefined })] });
   const results = await run(p, {});
   t.match(results.services[0], { status: 'started', message: 'started (no probe)' });
+  t.notMatch(renderMarkdown(results), /✅ ready/);
 });

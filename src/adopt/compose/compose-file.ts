@@ -16,8 +16,6 @@ export interface ComposeFile {
   readonly topLevel: YamlMap;
   /** Interpolation findings, worded for a person: `${DB_PASSWORD} is not set …`. */
   readonly interpolation: { readonly unset: readonly string[]; readonly defaulted: readonly string[]; readonly required: readonly string[] };
-  /** Variables from `.env` beside the compose file. */
-  readonly dotenv: Readonly<Record<string, string>>;
 }
 
 export function readComposeFile(file: string): ComposeFile {
@@ -36,16 +34,20 @@ export function readComposeFile(file: string): ComposeFile {
   const unset = new Set<string>();
   const defaulted = new Set<string>();
   const required = new Set<string>();
-  const walk = (value: Yaml): Yaml => {
+  const walk = (value: Yaml, inEnvironment = false): Yaml => {
     if (typeof value === 'string') {
+      // `KEY: ${VAR}` with VAR nowhere in .env: compose takes it from the shell; the plan, from the
+      // environment of `plan run` (see FROM_ENVIRONMENT), instead of an empty value.
+      const whole = inEnvironment ? /^(?:[A-Za-z_][A-Za-z0-9_]*=)?\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/.exec(value) : null;
+      if (whole && dotenv[whole[1]!] === undefined) return value.replace(/\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/, `${FROM_ENVIRONMENT}${whole[1]}`);
       const r = interpolate(value, dotenv);
       r.unset.forEach((v) => unset.add(v));
       r.defaulted.forEach((v) => defaulted.add(v));
       r.required.forEach((v) => required.add(v));
       return r.text;
     }
-    if (Array.isArray(value)) return value.map(walk);
-    if (isMap(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v)]));
+    if (Array.isArray(value)) return value.map((v) => walk(v, inEnvironment));
+    if (isMap(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v, inEnvironment || k === 'environment')]));
     return value;
   };
   const services: Record<string, YamlMap> = {};
@@ -54,8 +56,11 @@ export function readComposeFile(file: string): ComposeFile {
     services[name] = isMap(interpolated) ? interpolated : {};
   }
   const { services: _services, ...topLevel } = doc as YamlMap;
-  return { file, dir, services, topLevel, interpolation: { unset: [...unset], defaulted: [...defaulted], required: [...required] }, dotenv };
+  return { file, dir, services, topLevel, interpolation: { unset: [...unset], defaulted: [...defaulted], required: [...required] } };
 }
+
+/** Marks an environment value that is exactly an unset `${VAR}`: `secretFromEnv('VAR')` in the plan. */
+export const FROM_ENVIRONMENT = '\u0000from-environment:';
 
 export function isMap(value: unknown): value is YamlMap {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

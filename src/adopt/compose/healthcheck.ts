@@ -86,8 +86,12 @@ function specialProbe(words: readonly string[], text: string, env: Readonly<Reco
       why: `was \`${text}\`: the redis preset sends PING itself and needs no redis-cli in the image`,
     };
   }
-  const url = /^(?:curl|wget)$/.test(words[0]?.split('/').pop() ?? '') ? words.find((w) => /^https?:\/\/(?:localhost|127\.0\.0\.1|0\.0\.0\.0)[:/]/.test(w)) : undefined;
-  if (url && !/[|;&]/.test(text.replace(/\|\|\s*exit\s+1\s*$/, ''))) {
+  // `curl -f URL`, `curl -fsS URL >/dev/null || wget -qO- URL`, `… || exit 1`: one URL asked, the exit code kept.
+  const first = splitShellWords(text.split('||')[0]!).filter((w) => !/^\d?>/.test(w) && w !== '/dev/null');
+  const alternatives = text.split('||').slice(1).map((alt) => alt.trim());
+  const onlyFallbacks = alternatives.every((alt) => /^exit\s+1$/.test(alt) || /^(?:curl|wget)\b/.test(alt) || /^python3? -c .*urllib/.test(alt));
+  const url = /^(?:curl|wget)$/.test(first[0]?.split('/').pop() ?? '') ? first.find((w) => /^https?:\/\/(?:localhost|127\.0\.0\.1|0\.0\.0\.0)[:/]/.test(w)) : undefined;
+  if (url && onlyFallbacks && !/[|;&]/.test(text.split('||')[0]!.replace(/\d?>\s*\/dev\/null|\d?>&\d/g, ''))) {
     const parsed = new URL(url);
     const port = Number(parsed.port || (parsed.protocol === 'https:' ? 443 : 80));
     if (parsed.protocol === 'http:') {

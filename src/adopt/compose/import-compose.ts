@@ -43,8 +43,12 @@ export function importCompose(file: string, options: ImportOptions): Draft {
   }
 
   const depended = new Set<string>();
-  for (const svc of Object.values(compose.services)) for (const dep of dependsOn(svc).keys()) depended.add(dep);
-  const runners = new Set(Object.entries(compose.services).filter(([n, s]) => isRunner(n, s, depended)).map(([n]) => n));
+  const completed = new Set<string>();
+  for (const svc of Object.values(compose.services)) {
+    for (const [dep, condition] of dependsOn(svc)) (condition === 'service_completed_successfully' ? completed : depended).add(dep);
+  }
+  // A one-shot others wait to complete (migrations, seeding) is a phase they need, not a service.
+  const runners = new Set(Object.entries(compose.services).filter(([n, s]) => completed.has(n) || isRunner(n, s, depended)).map(([n]) => n));
   if (runners.size === 0 && !options.servicesOnly) {
     throw new AdoptError(
       `${file}: no one-shot test runner found (a service nothing depends on that runs tests, or one in a 'test' profile). ` +
@@ -91,6 +95,7 @@ export function importCompose(file: string, options: ImportOptions): Draft {
       const evidence = withEvidence(command);
       entry.run = evidence.run;
       if (evidence.runner) draft.found(base, `${evidence.runner} runner: results${evidence.coverage ? ' and coverage' : ''} are written to /out`);
+      else if (completed.has(svcName)) draft.found(base, 'a one-shot the runner waits for (service_completed_successfully): a phase it needs');
       else draft.guess([...base, 'run'], 'no known test runner in the command: set results: { junit } or { tap } to the file it writes');
       evidence.guesses.forEach((g) => draft.guess([...base, 'run'], g));
       if (env) entry.env = env;

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { secretCall, secretFromEnvCall, type DraftObject, type DraftValue } from '../plan/draft.js';
 import { parseEnvFile } from './interpolate.js';
-import { isMap, type Yaml, type YamlMap } from './compose-file.js';
+import { FROM_ENVIRONMENT, isMap, type Yaml, type YamlMap } from './compose-file.js';
 
 export interface Sink {
   guess(text: string): void;
@@ -95,6 +95,10 @@ export function environmentOf(svc: YamlMap, composeDir: string, sink: Sink): Dra
     if (value === null || value === undefined) {
       env[key] = secretFromEnvCall(key);
       sink.guess(`${key} has no value: compose takes it from the shell, the plan from the environment of \`plan run\` (as a secret)`);
+    } else if (String(value).startsWith(FROM_ENVIRONMENT)) {
+      const variable = String(value).slice(FROM_ENVIRONMENT.length);
+      env[key] = secretFromEnvCall(variable);
+      sink.guess(`${key} was \${${variable}}, set in no .env: compose takes it from the shell, the plan from the environment of \`plan run\` (as a secret)`);
     } else {
       env[key] = String(value);
     }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { CoverageThresholds } from '../../dsl/types.js';
 
 export interface DetectedProject {
-  readonly ecosystem: 'node' | 'python' | 'go';
+  readonly ecosystem: 'node' | 'python' | 'go' | 'jvm';
   /** Plan name suggested by the project's manifest. */
   readonly name?: string;
   /** The test command as the project runs it (evidence flags are added later). */

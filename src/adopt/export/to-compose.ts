@@ -8,6 +8,7 @@ import { relative } from 'node:path';
 import { Document } from 'yaml';
 import type { EnvSpec, ImageUse, ReadyProbeSpec, TestPlan } from '../../dsl/plan.js';
 import { exportedValue } from './load-for-export.js';
+import { formatDuration } from '../duration.js';
 
 export interface ComposeExport {
   readonly text: string;
@@ -51,15 +52,26 @@ export function planToCompose(plan: TestPlan, outDir: string): ComposeExport {
     };
   };
 
+  const healthchecks = new Map<string, Record<string, unknown>>();
   for (const svc of Object.values(plan.services)) {
     const healthcheck = svc.ready ? toHealthcheck(svc.ready, `services.${svc.name}`, warnings) : undefined;
+    if (healthcheck) healthchecks.set(svc.name, healthcheck);
+  }
+  const dependsOn = (on: readonly string[], needs: readonly string[]): Record<string, { condition: string }> => {
+    const out: Record<string, { condition: string }> = {};
+    for (const name of on) out[name] = { condition: healthchecks.has(name) ? 'service_healthy' : 'service_started' };
+    for (const name of needs) out[name] = { condition: 'service_completed_successfully' };
+    return out;
+  };
+  for (const svc of Object.values(plan.services)) {
+    const healthcheck = healthchecks.get(svc.name);
     services[svc.name] = {
       ...image(svc.image),
       ...(svc.command ? { command: svc.command.map(literal) } : {}),
       ...optional('environment', environment(svc.env, `services.${svc.name}`)),
       ...(svc.ports.length > 0 ? { expose: svc.ports.map(String) } : {}),
       ...(healthcheck ? { healthcheck } : {}),
-      ...(svc.dependsOn.length > 0 ? { depends_on: dependsOn(plan, svc.dependsOn, []) } : {}),
+      ...(svc.dependsOn.length > 0 ? { depends_on: dependsOn(svc.dependsOn, []) } : {}),
       ...(svc.profiles.length > 0 ? { profiles: [...svc.profiles] } : {}),
     };
   }
@@ -75,7 +87,7 @@ export function planToCompose(plan: TestPlan, outDir: string): ComposeExport {
       ...optional('environment', environment(phase.env, `phases.${phase.name}`)),
       ...(phase.workdir ? { working_dir: phase.workdir } : {}),
       volumes,
-      ...(phase.services.length + phase.needs.length > 0 ? { depends_on: dependsOn(plan, phase.services, phase.needs) } : {}),
+      ...(phase.services.length + phase.needs.length > 0 ? { depends_on: dependsOn(phase.services, phase.needs) } : {}),
       // A phase is a one-shot: it runs with `docker compose run` or `up --exit-code-from`, never restarts.
       restart: 'no',
       ...(phase.profiles.length > 0 ? { profiles: [...phase.profiles] } : {}),
@@ -84,10 +96,11 @@ export function planToCompose(plan: TestPlan, outDir: string): ComposeExport {
   }
 
   // YAML 1.1 quoting: compose v1 (PyYAML) reads a bare `no` as false; `'no'` is the restart policy.
-  const doc = new Document({ name: plan.name, services }, { version: '1.1' });
+  const doc = new Document({ services }, { version: '1.1' });
   const header = [
     `Exported from ${plan.name} by \`plan export compose\`. The plan stays the source: re-export after changing it.`,
-    'Run a phase with its services: docker compose -f <this file> run --rm <phase>',
+    `Run a phase with its services: docker compose -p ${plan.name} -f <this file> run --rm <phase>`,
+    '(No top-level name: docker-compose 1.29 rejects it; -p names the project.)',
     'Results land in ./.testplan/compose/<phase>/; gates and acceptance criteria are evaluated by `plan run` only.',
     ...warnings.map((w) => `not exported: ${w}`),
   ];
@@ -98,18 +111,11 @@ export function planToCompose(plan: TestPlan, outDir: string): ComposeExport {
 /** Compose reads a source without `./` or `/` as a named volume. */
 const hostPath = (path: string): string => (path === '' ? '.' : path.startsWith('/') || path.startsWith('.') ? path : `./${path}`);
 
-function dependsOn(plan: TestPlan, services: readonly string[], needs: readonly string[]): Record<string, { condition: string }> {
-  const out: Record<string, { condition: string }> = {};
-  for (const name of services) out[name] = { condition: plan.services[name]?.ready ? 'service_healthy' : 'service_started' };
-  for (const name of needs) out[name] = { condition: 'service_completed_successfully' };
-  return out;
-}
-
 function toHealthcheck(probe: ReadyProbeSpec, where: string, warnings: string[]): Record<string, unknown> | undefined {
-  // Compose polls at a fixed interval: at least 1s here; retries cover the plan's give-up time.
+  // Compose polls at a fixed interval (at least 1s here). Failures during start_period do not count,
+  // so compose gives up no earlier than the plan would: start_period is the plan's timeout.
   const intervalMs = Math.max(1000, probe.intervalMs);
-  const retries = probe.retries ?? Math.max(1, Math.ceil(probe.timeoutMs / intervalMs));
-  const timing = { interval: `${intervalMs / 1000}s`, timeout: '5s', retries };
+  const timing = { interval: formatDuration(intervalMs), timeout: '3s', retries: probe.retries ?? 3, start_period: formatDuration(probe.timeoutMs) };
   switch (probe.kind) {
     case 'exec': {
       const [first, second, third, ...rest] = probe.command;
@@ -121,8 +127,13 @@ function toHealthcheck(probe: ReadyProbeSpec, where: string, warnings: string[])
       return { test: ['CMD-SHELL', `redis-cli -p ${probe.port} ping | grep -q PONG`], ...timing };
     case 'tcp':
       return { test: ['CMD-SHELL', `bash -c '</dev/tcp/127.0.0.1/${probe.port}' || nc -z 127.0.0.1 ${probe.port}`], ...timing };
-    case 'http':
-      return { test: ['CMD-SHELL', `curl -fsS http://127.0.0.1:${probe.port}${probe.path} >/dev/null || wget -qO- http://127.0.0.1:${probe.port}${probe.path} >/dev/null`], ...timing };
+    case 'http': {
+      // The plan probes HTTP from outside; a health check runs inside the image, with whichever client it has.
+      const url = `http://127.0.0.1:${probe.port}${probe.path}`;
+      const python = `python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=3)' ${url}`;
+      warnings.push(`${where}.ready is an http probe: the compose health check needs curl, wget or python3 in the image`);
+      return { test: ['CMD-SHELL', `curl -fsS ${url} >/dev/null 2>&1 || wget -qO- ${url} >/dev/null 2>&1 || ${python}`], ...timing };
+    }
     case 'log':
       warnings.push(`${where}.ready is a log probe (/${probe.pattern}/): compose has no log-based healthcheck; the service counts as started`);
       return undefined;

@@ -81,6 +81,7 @@ export function importWorkflow(file: string, options: WorkflowImportOptions): Dr
     draft.set(base, entry);
   }
   const serviceNames = Object.keys(isMap(job.services) ? job.services : {});
+  if (serviceNames.length > 0) draft.found(['services'], `job ${jobName}: ${serviceNames.join(', ')}`);
 
   const container = isMap(job.container) ? job.container : job.container !== undefined ? { image: job.container } : undefined;
   let phaseImage: string;

@@ -41,8 +41,6 @@ export class Draft {
   readonly notes: Note[] = [];
   /** Lines at the top of the generated file. */
   readonly header: string[] = [];
-  /** Files the adopter writes beside the plan (a generated Dockerfile.test), path relative to the repository. */
-  readonly extraFiles: { readonly path: string; readonly content: string }[] = [];
 
   constructor(name: string) {
     this.plan = { name };

@@ -1,5 +1,7 @@
 /** `plan init [dir]`: a repository's tests, images and services → plans/<name>.plan.ts. */
-import { resolve } from 'node:path';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { EXIT, UsageError } from '../../errors.js';
 import { parseCommand } from '../args.js';
 import type { CommandContext } from '../context.js';
@@ -16,5 +18,15 @@ export async function initCommand(argv: readonly string[], ctx: CommandContext):
     display: ctx.relative,
   });
   ctx.stdout(result.report);
+  if (values.count) {
+    // A first run of the generated plan counts the tests for gates.tests.minExecuted.
+    const { runCommand } = await import('./run.js');
+    const { applyFirstCount } = await import('../../adopt/first-count.js');
+    const outDir = await mkdtemp(join(tmpdir(), 'testplan-init-count-'));
+    const code = await runCommand([result.planFile, '--out', outDir, '--quiet'], ctx);
+    const line = applyFirstCount(result.draft, result.planFile, { code, outDir });
+    ctx.stdout(line);
+    if (line.startsWith('✔')) await rm(outDir, { recursive: true, force: true }); // kept when the count failed: its report says why
+  }
   return EXIT.passed;
 }

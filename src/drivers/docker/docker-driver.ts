@@ -187,8 +187,14 @@ export class DockerDriver implements Driver {
     return this.exitOf(service.id);
   }
 
+  /** A container that is gone (removed behind our back) is as dead as one that exited. */
   private async exitOf(containerId: string): Promise<ServiceExit | undefined> {
-    return (await this.engine.containers.inspect(containerId)).exited;
+    try {
+      return (await this.engine.containers.inspect(containerId)).exited;
+    } catch (err) {
+      if (isNotFound(err)) return { exitCode: null, at: new Date().toISOString() };
+      throw err;
+    }
   }
 
   async serviceLogTail(service: ServiceHandle, lines: number): Promise<readonly string[]> {

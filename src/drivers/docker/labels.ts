@@ -20,12 +20,6 @@ export function resourceLabels(run: RunIdentity, role: ResourceRole, name: strin
   return { ...runLabels(run), [LABEL.role]: role, [LABEL.name]: name };
 }
 
-/** Engine list filter (`{"label":["k=v"]}`) as the JSON string the API expects. */
-export function labelFilter(labels: Readonly<Record<string, string | undefined>>): string {
-  const label = Object.entries(labels).map(([k, v]) => (v === undefined ? k : `${k}=${v}`));
-  return JSON.stringify({ label });
-}
-
 /** Names safe for the engine: `[a-zA-Z0-9][a-zA-Z0-9_.-]*`. */
 export function safeName(s: string): string {
   const cleaned = s.replace(/[^a-zA-Z0-9_.-]+/g, '-').replace(/^[^a-zA-Z0-9]+/, '');

@@ -4,27 +4,21 @@
  * costs a millisecond where an exec of `redis-cli` in the container costs ~100 ms.
  */
 import { connect } from 'node:net';
-
-export interface RedisPingResult {
-  readonly ok: boolean;
-  readonly output: string;
-  /** The address could not be reached at all (no route): the caller may try another way. */
-  readonly unreachable: boolean;
-}
+import type { NetworkProbeResult } from './probe-result.js';
 
 const UNREACHABLE = new Set(['EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
 
-export function redisPing(host: string, port: number, timeoutMs: number): Promise<RedisPingResult> {
+export function redisPing(host: string, port: number, timeoutMs: number): Promise<NetworkProbeResult> {
   return new Promise((resolve) => {
     const socket = connect({ host, port });
     let reply = '';
     let connected = false;
-    const finish = (result: Omit<RedisPingResult, 'unreachable'> & { unreachable?: boolean }): void => {
+    const finish = (result: Omit<NetworkProbeResult, 'unroutable'> & { unroutable?: boolean }): void => {
       clearTimeout(timer);
       socket.destroy();
-      resolve({ unreachable: false, ...result });
+      resolve({ unroutable: false, ...result });
     };
-    const timer = setTimeout(() => finish({ ok: false, output: `PING to ${host}:${port}: no answer within ${timeoutMs} ms`, unreachable: !connected }), timeoutMs);
+    const timer = setTimeout(() => finish({ ok: false, output: `PING to ${host}:${port}: no answer within ${timeoutMs} ms`, unroutable: !connected }), timeoutMs);
     socket.once('connect', () => {
       connected = true;
       socket.write('PING\r\n');
@@ -36,7 +30,7 @@ export function redisPing(host: string, port: number, timeoutMs: number): Promis
       if (reply.includes('\r\n')) finish({ ok: line === '+PONG', output: `PING to ${host}:${port} → ${line}` });
     });
     socket.once('error', (err: NodeJS.ErrnoException) =>
-      finish({ ok: false, output: `PING to ${host}:${port}: ${err.code ?? err.message}`, unreachable: UNREACHABLE.has(err.code ?? '') }),
+      finish({ ok: false, output: `PING to ${host}:${port}: ${err.code ?? err.message}`, unroutable: UNREACHABLE.has(err.code ?? '') }),
     );
     socket.once('end', () => finish({ ok: false, output: `PING to ${host}:${port}: connection closed${reply ? ` after ${JSON.stringify(reply)}` : ''}` }));
   });

@@ -4,6 +4,7 @@ import type { CommandCheckInput, CriterionInput, EnvInput, ImageInput, PhaseInpu
 import type { CommandCheckSpec, CriterionSpec, EnvSpec, EnvValueSpec, GatesSpec, ImageSpec, ImageUse, PhaseSpec, ServiceSpec, TestPlan } from '../plan.js';
 import { Secret } from '../secret.js';
 import { parseDuration } from '../duration.js';
+import { withDefaultTag } from '../image-ref.js';
 import { formatPath, type Path } from './problems.js';
 import { normaliseProbe, toCommand } from './normalise-probe.js';
 import { servicePorts } from './rule-values.js';
@@ -21,7 +22,7 @@ const ms = (duration: string | undefined): number | undefined => (duration === u
 const optional = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } => (value === undefined ? {} : ({ [key]: value } as { [P in K]?: V }));
 
 function imageUse(n: Normaliser, ref: string): ImageUse {
-  return n.plan.images && Object.hasOwn(n.plan.images, ref) ? { kind: 'plan', name: ref } : { kind: 'ref', ref };
+  return n.plan.images && Object.hasOwn(n.plan.images, ref) ? { kind: 'plan', name: ref } : { kind: 'ref', ref: withDefaultTag(ref) };
 }
 
 function env(n: Normaliser, input: EnvInput | undefined, path: Path): EnvSpec {
@@ -40,7 +41,7 @@ function env(n: Normaliser, input: EnvInput | undefined, path: Path): EnvSpec {
 }
 
 function image(n: Normaliser, name: string, input: ImageInput): ImageSpec {
-  if ('ref' in input) return { kind: 'ref', name, ref: input.ref, pull: input.pull ?? 'missing' };
+  if ('ref' in input) return { kind: 'ref', name, ref: withDefaultTag(input.ref), pull: input.pull ?? 'missing' };
   const { context, dockerfile = 'Dockerfile', target, args = {} } = input.build;
   return { kind: 'build', name, context: resolve(n.dir, context), dockerfile, ...optional('target', target), args: { ...args } };
 }

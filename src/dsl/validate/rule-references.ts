@@ -2,23 +2,21 @@
 import type { RuleContext } from './context.js';
 import { unknownName } from './context.js';
 import { didYouMean } from '../did-you-mean.js';
-import { parseImageRef } from '../image-ref.js';
+import { parseImageRef, whyNotImageRef } from '../image-ref.js';
 import type { Path } from './problems.js';
 import { entriesOf, field, keysOf, itemsOf, stringField } from './view.js';
 
-const hasTagOrDigest = (ref: string) => ref.includes(':') || ref.includes('@');
-
+/**
+ * An image use names a key of `images`, or is an external reference; without a tag it means
+ * `:latest`, as in docker. A bare word close to a key of `images` is taken for a typo.
+ */
 function checkImageUse(ctx: RuleContext, owner: unknown, path: Path): void {
   const image = stringField(owner, 'image');
-  if (image === undefined || ctx.images.includes(image) || hasTagOrDigest(image)) return;
-  if (image.includes('/') && parseImageRef(image) === undefined) return; // not a reference at all: rule-runnable says so
-  const hint = didYouMean(image, ctx.images);
-  ctx.report(
-    [...path, 'image'],
-    hint
-      ? `unknown image '${image}':${hint}`
-      : `unknown image '${image}': define it under 'images', or give an external image a tag or digest, like '${image}:<tag>'`,
-  );
+  if (image === undefined || ctx.images.includes(image)) return;
+  const parsed = parseImageRef(image);
+  if (parsed === undefined) return ctx.report([...path, 'image'], whyNotImageRef(image));
+  const hint = parsed.tag === undefined && parsed.digest === undefined ? didYouMean(image, ctx.images) : '';
+  if (hint) ctx.report([...path, 'image'], `unknown image '${image}':${hint} (for the external image, write '${image}:latest')`);
 }
 
 /** Every place a command check lives: gate commands and criterion commands. */
@@ -32,12 +30,6 @@ export function commandChecks(plan: unknown): [Path, unknown][] {
 }
 
 export function checkImageReferences(ctx: RuleContext): void {
-  for (const [name, image] of entriesOf(field(ctx.plan, 'images'))) {
-    const ref = stringField(image, 'ref');
-    if (ref !== undefined && parseImageRef(ref) !== undefined && !hasTagOrDigest(ref)) {
-      ctx.report(['images', name, 'ref'], `image reference '${ref}' has no tag: write '${ref}:<tag>' or '${ref}@sha256:…' so every run uses the same image`);
-    }
-  }
   for (const [name, service] of entriesOf(field(ctx.plan, 'services'))) checkImageUse(ctx, service, ['services', name]);
   for (const [name, phase] of entriesOf(field(ctx.plan, 'phases'))) checkImageUse(ctx, phase, ['phases', name]);
   for (const [path, check] of commandChecks(ctx.plan)) checkImageUse(ctx, check, path);

@@ -26,20 +26,12 @@ export function checkCommandsNotEmpty(ctx: RuleContext): void {
   for (const [path, check] of commandChecks(ctx.plan)) checkCommand(ctx, field(check, 'run'), [...path, 'run'], 'npm run lint');
 }
 
-function checkRef(ctx: RuleContext, ref: string | undefined, path: Path): void {
-  if (ref === undefined || ctx.images.includes(ref) || parseImageRef(ref) !== undefined) return;
-  if (!/[:@/]/.test(ref)) return; // a bare word is an unknown image name: rule-references says so, with a did-you-mean
-  ctx.report(path, whyNotImageRef(ref));
-}
-
+/** `images.*.ref`; image uses in services, phases and checks are judged in rule-references.ts. */
 export function checkImageRefFormat(ctx: RuleContext): void {
   for (const [name, image] of entriesOf(field(ctx.plan, 'images'))) {
     const ref = stringField(image, 'ref');
     if (ref !== undefined && parseImageRef(ref) === undefined) ctx.report(['images', name, 'ref'], whyNotImageRef(ref));
   }
-  for (const [name, service] of entriesOf(field(ctx.plan, 'services'))) checkRef(ctx, stringField(service, 'image'), ['services', name, 'image']);
-  for (const [name, phase] of entriesOf(field(ctx.plan, 'phases'))) checkRef(ctx, stringField(phase, 'image'), ['phases', name, 'image']);
-  for (const [path, check] of commandChecks(ctx.plan)) checkRef(ctx, stringField(check, 'image'), [...path, 'image']);
 }
 
 export function checkContainerPaths(ctx: RuleContext): void {

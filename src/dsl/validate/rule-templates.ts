@@ -34,7 +34,9 @@ function checkText(ctx: RuleContext, path: Path, text: string, scope: Scope): vo
       continue;
     }
     const { service, field: name } = ref;
-    if (!ctx.services.includes(service)) ctx.report(path, `'${ref.raw}': ${unknownName('service', service, ctx.services)}`);
+    if (!ctx.services.includes(service)) {
+      ctx.report(path, `'${ref.raw}': ${unknownName('service', service, ctx.services)} (for a literal '${ref.raw}', write '$${ref.raw}')`);
+    }
     else if (!FIELDS.includes(name)) {
       const hint = didYouMean(name, FIELDS);
       ctx.report(path, `'${ref.raw}' uses unknown field '${name}':${hint || ' use host or port'}`);

@@ -14,8 +14,8 @@ export function renderAnnotations(results: RunResults): string[] {
     const what = results.verdict === 'error' ? 'Run error' : 'Run interrupted';
     out.push(annotation('error', results.message ?? `the run ended with ${results.verdict}`, { title: what }));
   }
-  for (const s of results.services.filter((s) => (s.status === 'not-ready' || s.status === 'exited'))) {
-    out.push(annotation('error', s.message ?? `service ${s.name} (${s.image}) never became ready`, { title: `Service ${s.name} not ready` }));
+  for (const s of results.services.filter((s) => s.status === 'not-ready' || s.status === 'exited')) {
+    out.push(annotation('error', s.message ?? `service ${s.name} (${s.image}) never became ready`, { title: `Service ${s.name} ${s.status === 'exited' ? 'exited' : 'not ready'}` }));
   }
   for (const p of results.phases.filter((p) => p.status === 'failed' || p.status === 'error')) {
     const attempts = p.attempts.length > 1 ? ` after ${p.attempts.length} attempts` : '';

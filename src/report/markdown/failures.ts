@@ -11,7 +11,7 @@ import { mark } from './status-marks.js';
 export function failureBlocks(results: RunResults): Block[] {
   const blocks: Block[] = [];
   for (const step of orphanFailedSteps(results)) blocks.push(...stepBlocks(step));
-  for (const service of results.services.filter((s) => (s.status === 'not-ready' || s.status === 'exited'))) blocks.push(...serviceBlocks(service));
+  for (const service of results.services.filter((s) => s.status === 'not-ready' || s.status === 'exited')) blocks.push(...serviceBlocks(service));
   for (const phase of results.phases.filter(phaseNeedsDetail)) blocks.push(...phaseBlocks(phase));
   return blocks.length > 0 ? [text('## Failures'), ...blocks] : [];
 }
@@ -26,7 +26,7 @@ function phaseNeedsDetail(phase: PhaseResult): boolean {
 function orphanFailedSteps(results: RunResults): StepTiming[] {
   const explained = new Set([
     ...results.phases.filter(phaseNeedsDetail).map((p) => p.name),
-    ...results.services.filter((s) => (s.status === 'not-ready' || s.status === 'exited')).map((s) => s.name),
+    ...results.services.filter((s) => s.status === 'not-ready' || s.status === 'exited').map((s) => s.name),
   ]);
   return results.steps.filter((step) => {
     if (step.status !== 'failed') return false;

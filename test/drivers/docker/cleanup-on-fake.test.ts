@@ -126,7 +126,7 @@ t.test('a build: its output streamed, the image id as ref, a failing step in the
   ];
   const err = await driver.prepareImage(spec, ctx).catch((e: unknown) => e);
   t.ok(err instanceof InfrastructureError);
-  t.match(err, { code: 'IMAGE_BUILD_FAILED', message: /Image "app" failed to build[^]*\| Step 2\/2 : RUN exit 7\n {2}\| about to fail\n {2}\| The command/ });
+  t.match(err, { code: 'IMAGE_BUILD_FAILED', message: /Image "app" failed to build[\s\S]*\| Step 2\/2 : RUN exit 7\n {2}\| about to fail\n {2}\| The command/ });
 
   engine.onBuild = () => [{ stream: 'Step 1/1 : FROM scratch\n' }];
   await t.rejects(driver.prepareImage(spec, ctx), { code: 'IMAGE_BUILD_FAILED', message: /the engine reported no image id/ });

@@ -1,13 +1,12 @@
 import t from 'tap';
-import Dockerode from 'dockerode';
 import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
-import { LABEL, labelFilter } from '../../../src/drivers/docker/labels.js';
+import { LABEL } from '../../../src/drivers/docker/labels.js';
 import { DockerDriver } from '../../../src/drivers/docker/docker-driver.js';
 import type { RunIdentity } from '../../../src/drivers/driver.js';
-import { PG_ENV, contextFor, countLabelled, fixtureImage, makeRun, newDriver, requireEngine } from './harness.js';
+import { PG_ENV, contextFor, countLabelled, fixtureImage, makeRun, newDriver, requireEngine, testEngine } from './harness.js';
 
-const docker = new Dockerode();
+const engine = testEngine();
 
 /** A pid that surely belongs to no running process: one that has just exited. */
 function deadPid(): number {
@@ -33,18 +32,20 @@ t.test('every container, network and volume carries the run labels; cleanupRun l
   const run = makeRun(t, driver, 'labels-plan');
   await leaveResources(driver, run);
 
-  const filters = labelFilter({ [LABEL.run]: run.runId });
-  const containers = await docker.listContainers({ all: true, filters });
-  const networks = await docker.listNetworks({ filters });
-  const volumes = (await docker.listVolumes({ filters })).Volumes ?? [];
+  const selector = { [LABEL.run]: run.runId };
+  const [containers, networks, volumes] = await Promise.all([
+    engine.containers.list(selector),
+    engine.networks.list(selector),
+    engine.volumes.list(selector),
+  ]);
   t.equal(containers.length, 2, 'service and phase containers');
   t.equal(networks.length, 1, 'the run network');
   t.ok(volumes.length >= 1, 'the image VOLUME of postgres as a labelled anonymous volume');
   const expected = { [LABEL.run]: run.runId, [LABEL.plan]: 'labels-plan', [LABEL.pid]: String(process.pid), [LABEL.host]: hostname() };
-  for (const c of containers) t.match(c.Labels, expected, `container ${c.Names[0]}`);
-  t.same(containers.map((c) => `${c.Labels[LABEL.role]}:${c.Labels[LABEL.name]}`).sort(), ['phase:unit', 'service:postgres']);
-  for (const n of networks) t.match(n.Labels, expected, `network ${n.Name}`);
-  for (const v of volumes) t.match(v.Labels, { ...expected, [LABEL.role]: 'service', [LABEL.name]: 'postgres' }, `volume ${v.Name}`);
+  for (const c of containers) t.match(c.labels, expected, `container ${c.id}`);
+  t.same(containers.map((c) => `${c.labels[LABEL.role]}:${c.labels[LABEL.name]}`).sort(), ['phase:unit', 'service:postgres']);
+  for (const n of networks) t.match(n.labels, expected, `network ${n.id}`);
+  for (const v of volumes) t.match(v.labels, { ...expected, [LABEL.role]: 'service', [LABEL.name]: 'postgres' }, `volume ${v.id}`);
 
   const report = await driver.cleanupRun(run);
   t.same(report, { containers: 2, networks: 1, volumes: volumes.length });

@@ -28,6 +28,7 @@ async function hasMainImage(driver: DockerDriver): Promise<boolean> {
 
 t.test('the driver reaches the daemon that DOCKER_HOST or the Docker context names', async (t) => {
   if (!requireDockerd(t)) return;
+  const hadDocker0 = bridges().includes('docker0');
   const [unixd, tcpd] = await Promise.all([startDockerd('unix'), startDockerd('tcp')]);
   t.teardown(() => Promise.all([unixd.stop(), tcpd.stop()]));
   const home = mkdtempSync(join(tmpdir(), 'testplan-home-'));
@@ -78,4 +79,15 @@ t.test('the driver reaches the daemon that DOCKER_HOST or the Docker context nam
       message: `No Docker engine answers at context "second-tcp" (${tcpd.host}, from DOCKER_CONTEXT)`,
     });
   });
+
+  await Promise.all([unixd.stop(), tcpd.stop()]);
+  const after = bridges();
+  if (hadDocker0) t.ok(after.includes('docker0'), "the main daemon's docker0 is still there");
+  t.same(after.filter((b) => b.startsWith('tpd')), [], 'no bridge of the test daemons is left behind');
 });
+
+/** The host's bridge interfaces (other runs' networks come and go meanwhile: compare only ours and docker0). */
+function bridges(): string[] {
+  const links = JSON.parse(execFileSync('ip', ['-j', 'link', 'show', 'type', 'bridge'], { encoding: 'utf8' })) as { ifname: string }[];
+  return links.map((l) => l.ifname).sort();
+}

@@ -1,5 +1,4 @@
 /** Shared pieces of the real-engine tests: unique runs cleaned up by label, fixture images, contexts. */
-import Dockerode from 'dockerode';
 import type { Test } from 'tap';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
@@ -9,7 +8,7 @@ import type { ImageHandle, RunIdentity, StepContext } from '../../../src/drivers
 import { DockerDriver } from '../../../src/drivers/docker/docker-driver.js';
 import { connectEngine } from '../../../src/drivers/docker/connect.js';
 import type { Engine } from '../../../src/drivers/docker/engine/engine.js';
-import { LABEL, labelFilter } from '../../../src/drivers/docker/labels.js';
+import { LABEL } from '../../../src/drivers/docker/labels.js';
 export { requireEngine } from '../../helpers/engine.js';
 
 export const FIXTURES = resolve(import.meta.dirname, '../../../fixtures/docker');
@@ -66,12 +65,12 @@ export interface LabelledCount {
 }
 
 /** What the engine still holds for a run, asked through its API. */
-export async function countLabelled(runId: string, docker = new Dockerode()): Promise<LabelledCount> {
-  const filters = labelFilter({ [LABEL.run]: runId });
+export async function countLabelled(runId: string, engine = testEngine()): Promise<LabelledCount> {
+  const selector = { [LABEL.run]: runId };
   const [containers, networks, volumes] = await Promise.all([
-    docker.listContainers({ all: true, filters }),
-    docker.listNetworks({ filters }),
-    docker.listVolumes({ filters }).then((r) => r.Volumes ?? []),
+    engine.containers.list(selector),
+    engine.networks.list(selector),
+    engine.volumes.list(selector),
   ]);
   return { containers: containers.length, networks: networks.length, volumes: volumes.length };
 }

@@ -1,5 +1,6 @@
 import t from 'tap';
-import { LABEL, labelFilter, networkName, resourceLabels, safeName } from '../../../src/drivers/docker/labels.js';
+import { LABEL, networkName, resourceLabels, safeName } from '../../../src/drivers/docker/labels.js';
+import { labelFilter } from '../../../src/drivers/docker/engine/dockerode-calls.js';
 import { containerName } from '../../../src/drivers/docker/container-config.js';
 
 const run = {

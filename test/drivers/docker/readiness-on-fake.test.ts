@@ -117,3 +117,14 @@ t.test('a log probe whose container exits before enough lines fails as exited', 
   t.match(outcome, { ready: false, reason: 'exited', exitCode: 2, logTail: ['ready to serve', 'crash'] });
   t.ok(!outcome.ready && outcome.exitedAt, 'with the time it exited');
 });
+
+t.test('serviceExit: nothing while it runs; its code and time once it exited; a removed container is dead too', async (t) => {
+  const { engine, driver, handle } = await started();
+  t.equal(await driver.serviceExit(handle), undefined);
+  engine.exit(handle.id, 137);
+  const exit = await driver.serviceExit(handle);
+  t.match(exit, { exitCode: 137 });
+  t.ok(exit && Date.parse(exit.at) > 0);
+  await driver.stopService(handle);
+  t.match(await driver.serviceExit(handle), { exitCode: null }, 'gone is not alive');
+});

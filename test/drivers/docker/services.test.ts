@@ -1,10 +1,9 @@
 import t from 'tap';
 import { connect } from 'node:net';
-import Dockerode from 'dockerode';
 import { PG_ENV, PG_READY, REDIS_READY, contextFor, fixtureImage, makeRun, newDriver, runWithImage } from './harness.js';
 import { requireEngine, testEngine } from './harness.js';
+import { isNotFound } from '../../../src/drivers/docker/engine/engine-error.js';
 
-const docker = new Dockerode();
 const engine = testEngine();
 
 t.test('Redis and PostgreSQL services become ready and a phase reaches them by name', async (t) => {
@@ -54,11 +53,11 @@ t.test('Redis and PostgreSQL services become ready and a phase reaches them by n
   t.same(phase.logTail.slice(-3), ['OK', 'v', '42']);
   await driver.releasePhase(phase.handle);
   await Promise.all([driver.stopService(redis), driver.stopService(pg)]);
-  const gone = await docker.getContainer(redis.id).inspect().then(
+  const gone = await engine.containers.inspect(redis.id).then(
     () => 'still there',
-    (e: { statusCode?: number }) => e.statusCode,
+    (e: unknown) => (isNotFound(e) ? 'gone' : String(e)),
   );
-  t.equal(gone, 404, 'stopService removed the container');
+  t.equal(gone, 'gone', 'stopService removed the container');
 });
 
 t.test('the postgres probe over TCP is not fooled by the init-time server on the Unix socket', async (t) => {

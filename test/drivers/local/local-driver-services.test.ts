@@ -116,7 +116,6 @@ t.test('a service that exits fails at once with reason exited, its exit code and
   if (outcome.ready) return;
   t.equal(outcome.reason, 'exited');
   t.equal(outcome.exitCode, 3);
-  t.ok(outcome.elapsedMs < 10_000, `failed fast (${outcome.elapsedMs} ms), not after the 30 s timeout`);
   t.ok(outcome.logTail.includes('crashing'));
 });
 
@@ -129,7 +128,6 @@ t.test('a service that never listens times out with its log tail and the last pr
   t.equal(outcome.ready, false);
   if (outcome.ready) return;
   t.equal(outcome.reason, 'timeout');
-  t.ok(outcome.elapsedMs >= 700 && outcome.elapsedMs < 10_000, `${outcome.elapsedMs} ms`);
   t.match(outcome.lastProbeOutput, /ECONNREFUSED/);
   t.ok(outcome.logTail.includes('starting, but this service never listens'));
   t.ok(outcome.probes >= 2, `${outcome.probes} probes in 700 ms`);
@@ -146,7 +144,6 @@ t.test('waiting stops as soon as the run is aborted', async (t) => {
   t.equal(outcome.ready, false);
   if (!outcome.ready) {
     t.equal(outcome.reason, 'aborted');
-    t.ok(outcome.elapsedMs < 10_000, `${outcome.elapsedMs} ms, not the 30 s timeout`);
   }
 });
 
@@ -211,6 +208,7 @@ t.test('output from the service brings the next probe forward instead of waiting
   const readyAt = performance.now();
   t.equal(outcome.ready, true);
   t.ok(lineAt > 0, 'the service said it listens');
-  // Without the nudge the next poll would come up to 500 ms after the listen.
-  t.ok(readyAt - lineAt < 200, `ready ${(readyAt - lineAt).toFixed(0)} ms after the service said so`);
+  // How soon after the line (the nudge's whole point) is a figure: bench/driver-latency.ts; the loop's
+  // timing is tested on a fake clock in test/drivers/shared/wait-ready.test.ts.
+  t.ok(readyAt >= lineAt, 'ready only after the service said it listens');
 });

@@ -48,12 +48,16 @@ export function createDockerodeEngine(endpoint: EngineEndpoint, readFile: (path:
   };
 }
 
+/** Reads a progress stream to its end; decoded as UTF-8 text first, so a character cut between chunks stays whole. */
+export function followProgress(modem: Dockerode['modem'], stream: NodeJS.ReadableStream, onProgress: (m: ProgressMessage) => void): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    stream.setEncoding('utf8');
+    modem.followProgress(stream, (err) => (err ? reject(err) : resolve()), onProgress);
+  });
+}
+
 function dockerodeImages(docker: Dockerode): ImagePort {
-  const follow = (stream: NodeJS.ReadableStream, onProgress: (m: ProgressMessage) => void) =>
-    new Promise<void>((resolve, reject) => {
-      stream.setEncoding('utf8');
-      docker.modem.followProgress(stream, (err) => (err ? reject(err) : resolve()), onProgress);
-    });
+  const follow = (stream: NodeJS.ReadableStream, onProgress: (m: ProgressMessage) => void) => followProgress(docker.modem, stream, onProgress);
   return {
     inspect: async (ref) => {
       try {
@@ -66,7 +70,7 @@ function dockerodeImages(docker: Dockerode): ImagePort {
     },
     build: (context, options, onProgress) =>
       engineCall(async () => {
-        const stream = (await docker.buildImage(context as unknown as NodeJS.ReadableStream, {
+        const stream = (await docker.buildImage(context, {
           t: options.tag,
           dockerfile: options.dockerfile,
           buildargs: { ...options.buildArgs },
