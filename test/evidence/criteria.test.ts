@@ -97,13 +97,13 @@ t.test('the evidence list is capped with "… and N more"', async (t) => {
 });
 
 t.test('failures are listed first, then passes, then skips, across phases; the count covers all of them', async (t) => {
-  const unit = phase('unit', { tests: testsOk(cases({ passed: 20, skipped: 3 })) });
+  const unit = phase('unit', { tests: testsOk(cases({ passed: MAX_EVIDENCE_LINES + 20, skipped: 3 })) });
   const e2e = phase('e2e', { tests: testsOk(cases({ passed: 2, failed: 2 }, 'e2e')) });
   const r = evaluate(criterion({ tests: /_/ }), { phases: [unit, e2e] });
   t.equal(r.status, 'fail');
   t.same(r.evidence.slice(0, 3), ['suite > e2e_failed_0 failed (phase e2e)', 'suite > e2e_failed_1 failed (phase e2e)', 'suite > test_passed_0 passed (phase unit)']);
   t.equal(r.evidence.length, MAX_EVIDENCE_LINES + 1);
-  t.equal(r.evidence.at(-1), `… and ${27 - MAX_EVIDENCE_LINES} more matching tests`);
+  t.equal(r.evidence.at(-1), '… and 27 more matching tests');
   const skipsOnly = evaluate(criterion({ tests: /skipped/ }), { phases: [unit] });
   t.same(skipsOnly.evidence, ['suite > test_skipped_0 skipped (phase unit)', 'suite > test_skipped_1 skipped (phase unit)', 'suite > test_skipped_2 skipped (phase unit)']);
   t.equal(skipsOnly.status, 'unverified');
