@@ -20,7 +20,7 @@ export function redactResults(results: RunResults, secretValues: readonly string
     services: results.services.map((s): ServiceResult => ({ ...message(s), logTail: s.logTail.map(redact) })),
     phases: results.phases.map((p) => redactPhase(p, redact)),
     gates: results.gates.map(message),
-    acceptance: results.acceptance.map((c) => ({ ...c, evidence: c.evidence.map(redact) })),
+    acceptance: results.acceptance.map((c) => ({ ...c, evidence: c.evidence.map(redact), ...(c.reason !== undefined ? { reason: redact(c.reason) } : {}) })),
     ...(results.warnings ? { warnings: results.warnings.map(redact) } : {}),
   };
 }
@@ -40,6 +40,7 @@ function redactPhase(phase: PhaseResult, redact: Redact): PhaseResult {
     failures: phase.failures.map(testCase),
     tests: phase.tests.map(testCase),
     logTail: phase.logTail.map(redact),
+    ...(phase.errorLines ? { errorLines: phase.errorLines.map(redact) } : {}),
     errors: phase.errors.map((e) => ({ ...e, message: redact(e.message) })),
   };
 }

@@ -197,6 +197,7 @@ function phaseResult(input: Common, record: ExecutionRecord, findings: PhaseFind
     ...(findings.coverage?.ok ? { coverage: summarize(findings.coverage.value) } : {}),
     artifacts: (state?.collected ?? []).flatMap((f) => (f.path ? [path.relative(input.run.outDir, f.path)] : [])),
     logTail: state?.attempts.at(-1)?.logTail ?? [],
+    ...(state?.attempts.at(-1)?.errorLines?.length ? { errorLines: state.attempts.at(-1)!.errorLines! } : {}),
     errors,
   };
 }
