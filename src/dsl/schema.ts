@@ -184,6 +184,8 @@ const thresholds = {
   branches: Type.Optional(Percent),
   functions: Type.Optional(Percent),
   statements: Type.Optional(Percent),
+  include: Type.Optional(list(Text, 'a list of globs of the files the gate counts, e.g. src/**')),
+  exclude: Type.Optional(list(Text, 'a list of globs of the files the gate leaves out')),
 };
 const Thresholds = Type.Object(thresholds, { additionalProperties: false });
 const CommandCheck = Type.Object(

@@ -121,6 +121,18 @@ export interface CoverageThresholds {
   readonly statements?: number;
 }
 
+/** A coverage gate: thresholds, and which files it counts. */
+export interface CoverageGateInput extends CoverageThresholds {
+  /**
+   * Globs of the files the gate counts (default: every file), e.g. `['src/**']`, to match the team's own
+   * coverage config; tried on the file's path as the report gives it (after `pathMap`) and on each of its
+   * trailing parts, so `src/**` also matches `/app/src/a.ts`.
+   */
+  readonly include?: readonly string[];
+  /** Globs of files the gate leaves out, e.g. `['**\/*.test.ts', 'src/generated/**']`; exclude wins over include. */
+  readonly exclude?: readonly string[];
+}
+
 export interface CommandCheckInput<I extends string> {
   readonly image: ImageRef<I>;
   readonly run: string | readonly string[];
@@ -130,7 +142,7 @@ export interface CommandCheckInput<I extends string> {
 
 export interface GatesInput<I extends string, P extends string> {
   /** Thresholds over coverage merged from every phase that reports it; `phases` sets per-phase ones. */
-  readonly coverage?: CoverageThresholds & { readonly phases?: Partial<Record<NoInfer<P>, CoverageThresholds>> };
+  readonly coverage?: CoverageGateInput & { readonly phases?: Partial<Record<NoInfer<P>, CoverageGateInput>> };
   readonly tests?: { readonly failed?: number; readonly minExecuted?: number };
   readonly duration?: { readonly max?: Duration; readonly phases?: Partial<Record<NoInfer<P>, Duration>> };
   /** Custom gates: a command that passes when it exits 0. */

@@ -67,7 +67,18 @@ export function declaresEvidence(phase: PhaseEvidence, kind: keyof Declared): bo
 
 /** `phase unit never started (cancelled)`: why a declared piece of evidence never came. */
 export function neverCame(phase: PhaseEvidence, what: string): string {
-  return `phase ${phase.name} ${phase.durationMs === undefined ? 'never started' : 'stopped'} (${phase.status}): its ${what} never came`;
+  if (phase.durationMs === undefined) return `phase ${phase.name} never started (${phase.status}): its ${what} never came`;
+  return `phase ${phase.name} was stopped before it finished (${phase.status}): its ${what} would be incomplete`;
+}
+
+/**
+ * What gates and criteria may judge: a phase stopped midway (Ctrl-C) left at best part of its
+ * evidence, so none of it counts (its gates and criteria are `not-run`); the report still shows what it read.
+ */
+export function judgeableEvidence(phase: PhaseEvidence): PhaseEvidence {
+  if (phase.status !== 'cancelled') return phase;
+  const { tests: _tests, coverage: _coverage, ...rest } = phase;
+  return rest;
 }
 
 export function unselectedNames(scope: RunScope, kind?: keyof Declared): string[] {

@@ -12,6 +12,7 @@ export function commandGates(commands: GatesSpec['commands'], checks: Readonly<R
     if (stopped) return { ...base, actual: 'n/a', status: 'not-run', message: `the run stopped before the check ${checkName} ran (${scope.stopped})` };
     if (outcome === undefined) return { ...base, actual: 'n/a', status: 'error', message: `the check ${checkName} did not run` };
     if ('error' in outcome) return { ...base, actual: 'n/a', status: 'error', message: `the check ${checkName} could not run: ${outcome.error}` };
-    return { ...base, actual: `exit ${outcome.exitCode}`, status: outcome.exitCode === 0 ? 'pass' : 'fail' };
+    if (outcome.exitCode === 0) return { ...base, actual: 'exit 0', status: 'pass' };
+    return { ...base, actual: `exit ${outcome.exitCode}`, status: 'fail', message: `the check ${checkName} exited ${outcome.exitCode}: its output is in run.log` };
   });
 }

@@ -1,6 +1,7 @@
 /** Coverage gates: global thresholds over the merged coverage of every phase that reports it, and per-phase ones. */
-import type { CoverageThresholds } from '../dsl/types.js';
+import type { CoverageGateInput } from '../dsl/types.js';
 import { mergeCoverage } from './coverage-merge.js';
+import { filterCoverage } from './coverage-filter.js';
 import { COVERAGE_METRICS, summarize } from './coverage-summary.js';
 import { declaresEvidence, neverCame, unselectedNames, type PhaseEvidence, type RunScope } from './evidence-input.js';
 import { formatPercent, formatThresholdPercent } from './format.js';
@@ -14,7 +15,7 @@ const HOW_TO_MEASURE: Readonly<Record<CoverageMetric, string>> = {
   statements: 'lcov and cobertura record no statements (only istanbul json does): gate on lines instead, or use istanbul output',
 };
 
-export function globalCoverageGates(thresholds: CoverageThresholds, phases: readonly PhaseEvidence[], scope: RunScope = {}): GateResult[] {
+export function globalCoverageGates(thresholds: CoverageGateInput, phases: readonly PhaseEvidence[], scope: RunScope = {}): GateResult[] {
   const metrics = metricsOf(thresholds);
   if (metrics.length === 0) return [];
   const rows = (status: GateResult['status'], message: string): GateResult[] => statusRows(thresholds, metrics, (m) => `coverage.${m}`, status, message);
@@ -30,13 +31,14 @@ export function globalCoverageGates(thresholds: CoverageThresholds, phases: read
   const missing = declaring.filter((p) => p.coverage === undefined);
   if (missing.length > 0) return rows('not-run', missing.map((p) => neverCame(p, 'coverage')).join('; '));
   const reports = declaring.map((p) => (p.coverage as { value: CoverageReport }).value);
-  const summary = summarize(mergeCoverage(reports));
+  const { report, note } = filterCoverage(mergeCoverage(reports), thresholds);
+  const summary = summarize(report);
   const notSelected = elsewhere.length > 0 ? `; ${elsewhere.join(', ')} not selected` : '';
-  const from = `merged from ${declaring.map((p) => p.name).join(', ')}${notSelected}`;
+  const from = `merged from ${declaring.map((p) => p.name).join(', ')}${notSelected}${note ? `; ${note}` : ''}`;
   return metrics.map((m) => metricRow(`coverage.${m}`, m, thresholds[m]!, summary, from));
 }
 
-export function phaseCoverageGates(perPhase: Readonly<Record<string, CoverageThresholds>>, phases: readonly PhaseEvidence[]): GateResult[] {
+export function phaseCoverageGates(perPhase: Readonly<Record<string, CoverageGateInput>>, phases: readonly PhaseEvidence[]): GateResult[] {
   return Object.entries(perPhase).flatMap(([phaseName, thresholds]) => {
     const metrics = metricsOf(thresholds);
     const rows = (status: GateResult['status'], message: string): GateResult[] =>
@@ -48,8 +50,9 @@ export function phaseCoverageGates(perPhase: Readonly<Record<string, CoverageThr
       return rows('error', `phase ${phaseName} declares no coverage file: add \`coverage: { format, path }\` to it`);
     }
     if (!phase.coverage.ok) return rows('error', `coverage could not be read: ${describeEvidenceError(phase.coverage.error)}`);
-    const summary = summarize(phase.coverage.value);
-    return metrics.map((m) => metricRow(`coverage[${phaseName}].${m}`, m, thresholds[m]!, summary, `phase ${phaseName}`));
+    const { report, note } = filterCoverage(phase.coverage.value, thresholds);
+    const summary = summarize(report);
+    return metrics.map((m) => metricRow(`coverage[${phaseName}].${m}`, m, thresholds[m]!, summary, `phase ${phaseName}${note ? `; ${note}` : ''}`));
   });
 }
 
@@ -65,7 +68,7 @@ function metricRow(name: string, metric: CoverageMetric, threshold: number, summ
 }
 
 function statusRows(
-  thresholds: CoverageThresholds,
+  thresholds: CoverageGateInput,
   metrics: readonly CoverageMetric[],
   rowName: (m: CoverageMetric) => string,
   status: GateResult['status'],
@@ -74,6 +77,6 @@ function statusRows(
   return metrics.map((m) => ({ gate: 'coverage', name: rowName(m), threshold: formatThresholdPercent(thresholds[m]!), actual: 'n/a', status, message }));
 }
 
-function metricsOf(thresholds: CoverageThresholds): CoverageMetric[] {
+function metricsOf(thresholds: CoverageGateInput): CoverageMetric[] {
   return COVERAGE_METRICS.filter((m) => typeof thresholds[m] === 'number');
 }

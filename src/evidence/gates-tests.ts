@@ -18,8 +18,8 @@ export function testGates(spec: NonNullable<GatesSpec['tests']>, phases: readonl
   rows.push({ name: 'tests.executed', threshold: `≥ ${minExecuted}` });
 
   const declaring = phases.filter((p) => declaresEvidence(p, 'results'));
+  const elsewhere = unselectedNames(scope, 'results');
   if (declaring.length === 0) {
-    const elsewhere = unselectedNames(scope, 'results');
     if (elsewhere.length > 0) return statusRows(rows, 'not-selected', `test results come from ${elsewhere.join(', ')}, not selected in this run`);
     return statusRows(rows, 'error', 'no phase in this run has a results file: add `results: { junit: PATH }` (or `tap`) to the phases that run tests');
   }
@@ -33,7 +33,8 @@ export function testGates(spec: NonNullable<GatesSpec['tests']>, phases: readonl
       : neverCameLines.length > 0
         ? { status: 'not-run', text: neverCameLines.join('; ') }
         : undefined;
-  const over = read.length > 0 && gap ? ` (counted over ${read.map((p) => p.name).join(', ')})` : '';
+  const counted = read.length > 0 && (gap || elsewhere.length > 0) ? `counted over ${read.map((p) => p.name).join(', ')}` : '';
+  const over = counted ? ` (${[counted, ...(elsewhere.length > 0 ? [`${elsewhere.join(', ')} not selected`] : [])].join('; ')})` : '';
 
   const total = sumCounts(read.map((p) => p.counts));
   const failed = total.failed + total.errored;

@@ -13,4 +13,5 @@ export { countCases, executedCount } from './test-counts.js';
 export { CaseList } from './case-list.js';
 export { evaluateGates, gateGroupStatus } from './gates.js';
 export { evaluateCriteria } from './criteria.js';
+export { judgeableEvidence } from './evidence-input.js';
 export { formatPercent } from './format.js';

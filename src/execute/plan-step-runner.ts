@@ -4,6 +4,7 @@ import type { Step } from '../compile/graph.js';
 import type { CommandCheckSpec, ImageUse, PhaseSpec, TestPlan } from '../dsl/plan.js';
 import { redact } from '../dsl/secret.js';
 import { toPlainText } from '../text/ansi.js';
+import { ErrorLines } from '../text/error-lines.js';
 import type { Driver, ImageHandle, RunIdentity, ServiceHandle, StepContext } from '../drivers/driver.js';
 import { InfrastructureError } from '../errors.js';
 import type { EventSink, StepRef } from './events.js';
@@ -94,11 +95,15 @@ export class PlanStepRunner implements StepRunner {
     return redact(toPlainText(line), this.plan.secrets);
   }
 
-  private context(source: string, signal: AbortSignal, step?: StepRef): StepContext {
+  private context(source: string, signal: AbortSignal, step?: StepRef, errors?: ErrorLines): StepContext {
     return {
       run: this.identity,
       signal,
-      onLog: (line, stream) => this.onEvent({ kind: 'log', source, ...(step ? { step } : {}), line: this.entering(line), stream }),
+      onLog: (raw, stream) => {
+        const line = this.entering(raw);
+        errors?.add(line);
+        this.onEvent({ kind: 'log', source, ...(step ? { step } : {}), line, stream });
+      },
     };
   }
 
@@ -183,6 +188,7 @@ export class PlanStepRunner implements StepRunner {
     if (deadBefore) return { status: 'failed', message: deadBefore };
     for (let attempt = 1; attempt <= spec.retries + 1; attempt++) {
       if (state.handle) await this.driver.releasePhase(state.handle);
+      const errors = new ErrorLines();
       const outcome = await this.driver.runPhase(
         {
           name,
@@ -198,7 +204,7 @@ export class PlanStepRunner implements StepRunner {
           outputs: phaseCollectPaths(spec),
           ...(spec.local ? { local: spec.local } : {}),
         },
-        this.context(name, signal, { kind: 'run-phase', subject: name, attempt }),
+        this.context(name, signal, { kind: 'run-phase', subject: name, attempt }, errors),
       );
       state.handle = outcome.handle;
       state.attempts.push({
@@ -208,6 +214,7 @@ export class PlanStepRunner implements StepRunner {
         aborted: outcome.aborted,
         durationMs: outcome.durationMs,
         logTail: outcome.logTail.map((line) => this.entering(line)),
+        errorLines: errors.lines(),
       });
       this.onEvent({ kind: 'phase-attempt', phase: name, attempt, exitCode: outcome.exitCode, timedOut: outcome.timedOut });
       // A service that died under the phase makes whatever it reported unreliable, and a retry pointless.

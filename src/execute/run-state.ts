@@ -8,6 +8,8 @@ export interface AttemptRecord {
   readonly aborted: boolean;
   readonly durationMs: number;
   readonly logTail: readonly string[];
+  /** Error-looking lines of the attempt's whole output (text/error-lines.ts), not only of its tail. */
+  readonly errorLines?: readonly string[];
 }
 
 export interface PhaseState {

@@ -69,6 +69,8 @@ const PhaseResult = Type.Object({
   coverage: Type.Optional(CoverageSummary),
   artifacts: Strings,
   logTail: Strings,
+  /** Error-looking lines of the last attempt's whole output (at most 20, then a count). */
+  errorLines: Type.Optional(Strings),
   errors: Type.Array(EvidenceError),
   message: Type.Optional(Str),
   /** Passing and skipped cases counted but not listed in `tests` (a phase with more than MAX_LISTED_TESTS cases). */

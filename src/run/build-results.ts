@@ -10,6 +10,7 @@ import {
   countCases,
   evaluateCriteria,
   evaluateGates,
+  judgeableEvidence,
   mergeCoverage,
   coverageMergeWarnings,
   summarize,
@@ -196,6 +197,7 @@ function phaseResult(input: Common, record: ExecutionRecord, findings: PhaseFind
     ...(findings.coverage?.ok ? { coverage: summarize(findings.coverage.value) } : {}),
     artifacts: (state?.collected ?? []).flatMap((f) => (f.path ? [path.relative(input.run.outDir, f.path)] : [])),
     logTail: state?.attempts.at(-1)?.logTail ?? [],
+    ...(state?.attempts.at(-1)?.errorLines?.length ? { errorLines: state.attempts.at(-1)!.errorLines! } : {}),
     errors,
   };
 }
@@ -227,8 +229,9 @@ export async function buildResults(
   const checks = checkOutcomes(plan, record, stepById);
   const infra = record.state.infraError;
   const scope = runScope(plan, graph, record.interrupted ? 'interrupted' : infra ? 'infrastructure failure' : undefined);
-  const gates = evaluateGates({ gates: plan.gates, phases: findings, totalDurationMs: input.finishedAt - input.startedAt, checks, ...scope });
-  const acceptance = evaluateCriteria(plan.acceptance, { phases: findings, gates, checks, ...scope });
+  const judged = findings.map(judgeableEvidence);
+  const gates = evaluateGates({ gates: plan.gates, phases: judged, totalDurationMs: input.finishedAt - input.startedAt, checks, ...scope });
+  const acceptance = evaluateCriteria(plan.acceptance, { phases: judged, gates, checks, ...scope });
   const phases = findings.map((f) => phaseResult(input, record, f));
   const coverageReports: CoverageReport[] = findings.flatMap((f) => (f.coverage?.ok ? [f.coverage.value] : []));
   const { verdict, exitCode, message } = decideVerdict({

@@ -82,7 +82,7 @@ t.test('an unreadable test report errors a tests criterion only when the evidenc
 
 t.test('a tests criterion whose tests never came is not run; whose phases are not selected, not selected; a skip states its reason', async (t) => {
   const never = evaluate(criterion({ tests: /login/ }), { phases: [phase('e2e', { status: 'cancelled', declares: { results: true, coverage: false } })], stopped: 'interrupted' });
-  t.match(never, { status: 'not-run', reason: /no test matches \/login\/ so far; phase e2e stopped \(cancelled\): its test results never came/ });
+  t.match(never, { status: 'not-run', reason: /no test matches \/login\/ so far; phase e2e was stopped before it finished \(cancelled\): its test results would be incomplete/ });
   const unselected = evaluate(criterion({ tests: /login/ }), { phases: [], unselected: [{ name: 'e2e', results: true, coverage: false }] });
   t.match(unselected, { status: 'not-selected', reason: /e2e not selected/ });
   const skipped = evaluate(criterion({ tests: /test_/ }), { phases: [phase('unit', { tests: testsOk([...cases({ passed: 49 }), { suite: 's', name: 'test_slow', status: 'skipped', durationMs: 0 }]) })] });
@@ -90,19 +90,20 @@ t.test('a tests criterion whose tests never came is not run; whose phases are no
 });
 
 t.test('the evidence list is capped with "… and N more"', async (t) => {
-  const r = evaluate(criterion({ tests: /test/ }), { phases: [phase('unit', { tests: testsOk(cases({ passed: 45 })) })] });
+  const n = MAX_EVIDENCE_LINES + 37;
+  const r = evaluate(criterion({ tests: /test/ }), { phases: [phase('unit', { tests: testsOk(cases({ passed: n })) })] });
   t.equal(r.evidence.length, MAX_EVIDENCE_LINES + 1);
-  t.equal(r.evidence.at(-1), `… and ${45 - MAX_EVIDENCE_LINES} more matching tests`);
+  t.equal(r.evidence.at(-1), '… and 37 more matching tests');
 });
 
 t.test('failures are listed first, then passes, then skips, across phases; the count covers all of them', async (t) => {
-  const unit = phase('unit', { tests: testsOk(cases({ passed: 20, skipped: 3 })) });
+  const unit = phase('unit', { tests: testsOk(cases({ passed: MAX_EVIDENCE_LINES + 20, skipped: 3 })) });
   const e2e = phase('e2e', { tests: testsOk(cases({ passed: 2, failed: 2 }, 'e2e')) });
   const r = evaluate(criterion({ tests: /_/ }), { phases: [unit, e2e] });
   t.equal(r.status, 'fail');
   t.same(r.evidence.slice(0, 3), ['suite > e2e_failed_0 failed (phase e2e)', 'suite > e2e_failed_1 failed (phase e2e)', 'suite > test_passed_0 passed (phase unit)']);
   t.equal(r.evidence.length, MAX_EVIDENCE_LINES + 1);
-  t.equal(r.evidence.at(-1), `… and ${27 - MAX_EVIDENCE_LINES} more matching tests`);
+  t.equal(r.evidence.at(-1), '… and 27 more matching tests');
   const skipsOnly = evaluate(criterion({ tests: /skipped/ }), { phases: [unit] });
   t.same(skipsOnly.evidence, ['suite > test_skipped_0 skipped (phase unit)', 'suite > test_skipped_1 skipped (phase unit)', 'suite > test_skipped_2 skipped (phase unit)']);
   t.equal(skipsOnly.status, 'unverified');
@@ -142,4 +143,12 @@ t.test('a criterion with nothing in verifiedBy is unverified; results keep plan 
     { phases: [], gates: [gate('duration', 'pass')], checks: {} },
   );
   t.match(results, [{ id: 'FR-1', status: 'unverified' }, { id: 'NFR-1', kind: 'non-functional', status: 'pass' }]);
+});
+
+t.test('a criterion on the tests gate also relies on the implicit per-phase rows, and states the failing row as its reason', async (t) => {
+  const rows: GateResult[] = [
+    { gate: 'tests', name: 'tests.executed', threshold: '≥ 1', actual: '40', status: 'pass' },
+    { gate: 'tests', name: 'tests[e2e].executed', threshold: '≥ 1', actual: '0', status: 'fail', implicit: true, message: 'phase e2e executed no test' },
+  ];
+  t.match(evaluate(criterion({ gates: ['tests'] }), { gates: rows }), { status: 'fail', reason: 'tests[e2e].executed fail: phase e2e executed no test' });
 });

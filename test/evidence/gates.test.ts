@@ -194,3 +194,33 @@ t.test('per-phase executed ≥ 1 rows are marked implicit: the user did not writ
   const results = evaluateGates(input({ gates: gatesSpec({ tests: { failed: 0 } }), phases: [phase('unit', { tests: testsOk(cases({ passed: 1 })) })] }));
   t.same(results.map((r) => [r.name, r.implicit === true]), [['tests.failed', false], ['tests.executed', false], ['tests[unit].executed', true]]);
 });
+
+t.test('coverage gates count only the files their include/exclude globs select, like the team\'s own coverage config', async (t) => {
+  const report = (files: [string, number, number][]) => ({
+    ok: true as const,
+    value: {
+      format: 'lcov',
+      files: files.map(([path, covered, total]) => {
+        const lines: Record<number, number> = {};
+        for (let i = 1; i <= total; i++) lines[i] = i <= covered ? 1 : 0;
+        return { path, lines, branches: {}, functions: {} };
+      }),
+    },
+  });
+  // src is 9/10 covered; the generated client and the tests themselves drag the whole down to 10/30.
+  const phases = [phase('unit', { coverage: report([['/app/src/a.ts', 9, 10], ['/app/src/generated/client.ts', 0, 10], ['/app/test/a.test.ts', 1, 10]]) })];
+  const all = row(evaluateGates(input({ gates: gatesSpec({ coverage: { lines: 80 } }), phases })), 'coverage.lines');
+  t.match(all, { status: 'fail', actual: '33.3%' });
+  const scoped = gatesSpec({ coverage: { lines: 80, include: ['src/**'], exclude: ['src/generated/**'] }, phaseCoverage: { unit: { lines: 80, include: ['src/**/*.ts'] } } });
+  const results = evaluateGates(input({ gates: scoped, phases }));
+  t.match(row(results, 'coverage.lines'), { status: 'pass', actual: '90.0%', message: /include src\/\*\*; exclude src\/generated\/\*\*: 1 of 3 files/ });
+  t.match(row(results, 'coverage[unit].lines'), { status: 'fail', actual: '45.0%', message: /2 of 3 files/ });
+  // Globs that select nothing leave nothing measured: an error naming the globs, never a pass.
+  const none = evaluateGates(input({ gates: gatesSpec({ coverage: { lines: 80, include: ['lib/**'] } }), phases }));
+  t.match(row(none, 'coverage.lines'), { status: 'error', message: /include lib\/\*\*: 0 of 3 files/ });
+});
+
+t.test('under --phase, a tests gate counted over the selected phases says which phases were left out', async (t) => {
+  const results = evaluateGates(input({ gates: gatesSpec({ tests: { failed: 0 } }), phases: [phase('e2e', { tests: testsOk(cases({ passed: 1 })) })], unselected: [{ name: 'unit', results: true, coverage: false }] }));
+  t.match(row(results, 'tests.failed'), { status: 'pass', message: '0 failed, 0 errored (counted over e2e; unit not selected)' });
+});

@@ -15,6 +15,7 @@ t.test('the evidence entry point exports exactly the public functions', async (t
     'executedCount',
     'formatPercent',
     'gateGroupStatus',
+    'judgeableEvidence',
     'mapPaths',
     'mergeCoverage',
     'openTextFile',

@@ -29,6 +29,8 @@ function leakyResults(): RunResults {
   r.services[0]!.message = `probe env PGPASSWORD=${SECRET}`;
   r.gates[2]!.message = `see ${SECRET}`;
   r.acceptance[0]!.evidence.push(`tests::test_login[${SECRET}] failed`);
+  r.acceptance[1]!.reason = `1 of 1 matching tests was failing: test_login[${SECRET}]`;
+  it.errorLines = [`Error: password authentication failed for ${SECRET}`];
   r.steps[1]!.message = `build arg DB_PASSWORD=${SECRET}`;
   r.message = `run message ${SECRET}`;
   return r as RunResults;

@@ -17,10 +17,10 @@ import { phase, plan } from '../helpers/plan-builder.js';
 const junit = (name: string) => `<?xml version="1.0"?><testsuites><testsuite name="s" tests="1"><testcase classname="s" name="${name}" time="0.01"/></testsuite></testsuites>`;
 const lcov = `SF:/app/a.py\nDA:1,1\nDA:2,0\nLF:2\nLH:1\nend_of_record\n`;
 
-async function run(p: TestPlan, behaviour: FakeBehaviour, phases?: string[]) {
+async function run(p: TestPlan, behaviour: FakeBehaviour, phases?: string[], signal = new AbortController().signal) {
   const outDir = mkdtempSync(path.join(os.tmpdir(), 'testplan-early-'));
   const graph = compilePlan(p, phases ? { phases } : {});
-  return runPlan({ plan: p, graph, driver: new FakeDriver(behaviour), run: runIdentity(p.name, 'run-1', outDir), signal: new AbortController().signal, onEvent: () => {} });
+  return runPlan({ plan: p, graph, driver: new FakeDriver(behaviour), run: runIdentity(p.name, 'run-1', outDir), signal, onEvent: () => {} });
 }
 
 const twoPhases = () =>
@@ -78,4 +78,16 @@ t.test('the full run passes, and made worse by one unreadable file errors only w
   const status = Object.fromEntries(results.gates.map((g) => [g.name, g.status]));
   t.match(status, { 'coverage.lines': 'pass', 'tests.failed': 'error', 'tests.executed': 'pass', 'tests[unit].executed': 'pass', 'tests[e2e].executed': 'error' });
   t.match(results.gates.find((g) => g.name === 'tests.failed'), { actual: '0', message: /counted over unit.*\/out\/e2e\.xml/ });
+});
+
+t.test('Ctrl-C during the phases: the duration gate is not run, never pass, and the exit code stays 130', async (t) => {
+  const stop = new AbortController();
+  const running = run(twoPhases(), { files, durations: { unit: 60_000, e2e: 60_000 } }, undefined, stop.signal);
+  setTimeout(() => stop.abort(), 100);
+  const results = await running;
+  t.equal(results.exitCode, 130);
+  t.match(results.gates.find((g) => g.name === 'duration'), { status: 'not-run', message: /the run stopped before it finished \(interrupted\)/ });
+  t.same(results.gates.filter((g) => g.status === 'pass').map((g) => g.name), [], 'nothing passes on evidence that never came or came in part');
+  t.same(results.acceptance.map((c) => c.status), ['not-run', 'not-run']);
+  t.match(results.gates.find((g) => g.name === 'coverage.lines'), { status: 'not-run', message: /phase unit was stopped before it finished \(cancelled\): its coverage would be incomplete/ });
 });

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compilePlan } from '../../src/compile/compile.js';
 import { renderMarkdown } from '../../src/report/markdown/render-markdown.js';
-import { runnerErrorLines } from '../../src/report/error-lines.js';
+import { ErrorLines, MAX_ERROR_LINES, runnerErrorLines } from '../../src/text/error-lines.js';
 import { runIdentity } from '../../src/run/run-identity.js';
 import { runPlan } from '../../src/run/run-plan.js';
 import { FakeDriver } from '../helpers/fake-driver.js';
@@ -32,7 +32,8 @@ t.test('c8 threshold after passing tests: one headline and the error line quoted
   t.equal(results.phases[0]!.status, 'failed');
   t.match(results.phases[0]!.message, /^exited with code 1 with 0 failing tests \(1 passed\): the runner failed on its own/);
   const markdown = renderMarkdown(results);
-  t.match(markdown, /The runner's error lines \(of \d+ log lines in results\.json\):\n\n```text\nERROR: Coverage for functions \(33\.33%\) does not meet global threshold \(90%\)\n```/);
+  t.same(results.phases[0]!.errorLines, ['ERROR: Coverage for functions (33.33%) does not meet global threshold (90%)'], 'collected from the whole output');
+  t.match(markdown, /The runner's error lines \(from its whole output; the last \d+ log lines are in results\.json\):\n\n```text\nERROR: Coverage for functions \(33\.33%\) does not meet global threshold \(90%\)\n```/);
   t.match(markdown, /Last 10 log lines of phase unit/);
   t.notMatch(markdown, /# Subtest: adds/, 'not the whole log');
 });
@@ -44,4 +45,13 @@ t.test('error-looking lines: errors, failures and thresholds, not ordinary outpu
     '✖ 2 problems',
     'Jest: "global" coverage threshold for lines (90%) not met: 50%',
   ]);
+});
+
+t.test('error lines are collected from a whole stream, the first ones kept and the rest counted', async (t) => {
+  const collector = new ErrorLines();
+  for (let i = 0; i < 5000; i++) collector.add(i % 100 === 0 ? `Error: boom ${i}` : `ok ${i}`);
+  const lines = collector.lines();
+  t.equal(lines.length, MAX_ERROR_LINES + 1);
+  t.equal(lines[0], 'Error: boom 0', 'an error long before any 200-line tail is kept');
+  t.equal(lines.at(-1), `… and ${50 - MAX_ERROR_LINES} more error lines`);
 });

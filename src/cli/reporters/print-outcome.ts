@@ -21,14 +21,15 @@ export function outcomeLines(results: RunResults, written: readonly string[], ke
   const gates = results.gates.filter((g) => !g.implicit);
   const failedGates = results.gates.filter((g) => g.status !== 'pass' && g.status !== 'not-selected');
   const passedGates = gates.filter((g) => g.status === 'pass').length;
+  const notSelected = gates.filter((g) => g.status === 'not-selected').length;
+  const notes = [...failedGates.map((g) => `${g.name} ${g.actual} ${g.status}`), ...(notSelected > 0 ? [`${notSelected} not selected`] : [])];
   const lines = [
     '',
     `${VERDICT[results.verdict]}  ${results.plan.name}  (exit ${results.exitCode})`,
     `  tests: ${results.tests.passed} passed, ${results.tests.failed + results.tests.errored} failed, ${results.tests.skipped} skipped`,
     `  acceptance: ${passedCriteria}/${criteria.length} passed` +
       (criteria.length > passedCriteria ? ` (${criteria.filter((c) => c.status !== 'pass').map((c) => `${c.id} ${c.status}`).join(', ')})` : ''),
-    `  gates: ${passedGates}/${gates.length} passed` +
-      (failedGates.length ? ` (${failedGates.map((g) => `${g.name} ${g.actual} ${g.status}`).join(', ')})` : ''),
+    `  gates: ${passedGates}/${gates.length} passed${notes.length ? ` (${notes.join(', ')})` : ''}`,
   ];
   if (results.message) lines.push(`  ${results.message}`);
   const warnings = results.warnings ?? [];

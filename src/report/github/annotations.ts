@@ -30,12 +30,17 @@ export function renderAnnotations(results: RunResults): string[] {
     out.push(annotation('error', message, { title: `Gate ${g.name} ${what}` }));
   }
   for (const c of results.acceptance.filter((c) => c.status !== 'pass' && c.status !== 'not-selected')) {
-    const evidence = c.evidence.length > 0 ? c.evidence.join('\n') : 'no matching evidence';
+    const shown = c.evidence.slice(0, MAX_ANNOTATION_EVIDENCE);
+    const more = c.evidence.length - shown.length;
+    const evidence = c.evidence.length > 0 ? [...shown, ...(more > 0 ? [`… ${more} more lines in results.json`] : [])].join('\n') : 'no matching evidence';
     const reason = c.reason ? `${c.reason}\n` : '';
     out.push(annotation('error', `${c.requirement}\n${reason}${evidence}`, { title: `Criterion ${c.id} ${c.status.replace('-', ' ')}` }));
   }
   return out;
 }
+
+/** Evidence lines an annotation quotes; results.json has them all. */
+const MAX_ANNOTATION_EVIDENCE = 8;
 
 function testAnnotations(results: RunResults): string[] {
   const failing = results.phases.flatMap((p) => p.failures.map((test) => ({ phase: p.name, test })));

@@ -2,7 +2,7 @@
 import { testLabel } from '../../evidence/format.js';
 import type { TestCase } from '../../evidence/types.js';
 import { toPlainText } from '../../text/ansi.js';
-import { runnerErrorLines } from '../error-lines.js';
+import { runnerErrorLines } from '../../text/error-lines.js';
 import type { PhaseResult, RunResults, ServiceResult, StepTiming } from '../results.js';
 import { text, type Block } from './blocks.js';
 import { code } from './escape.js';
@@ -61,9 +61,10 @@ function phaseBlocks(phase: PhaseResult): Block[] {
     const more = phase.unlisted ? phase.unlisted.failed + phase.unlisted.errored : 0;
     if (more > 0) blocks.push(text(`_… and ${more} more failing tests, counted but not listed: see the phase's own test report under \`phases/${phase.name}/\`._`));
   }
-  const errorLines = failedWithoutFailingTests(phase) ? runnerErrorLines(phase.logTail) : [];
+  // A short log is shown whole; a long one is quoted by its error lines and its last few lines.
+  const errorLines = failedWithoutFailingTests(phase) && phase.logTail.length > SHORT_TAIL ? (phase.errorLines ?? runnerErrorLines(phase.logTail)) : [];
   if (errorLines.length > 0) {
-    blocks.push(text(`The runner's error lines (of ${phase.logTail.length} log lines in results.json):`));
+    blocks.push(text(`The runner's error lines (from its whole output; the last ${phase.logTail.length} log lines are in results.json):`));
     blocks.push({ kind: 'lines', label: `error lines of phase ${phase.name}`, lines: errorLines, keep: 'head', fenced: true });
     blocks.push(...logTailBlocks(phase.logTail.slice(-SHORT_TAIL), `phase ${phase.name}`));
   } else {

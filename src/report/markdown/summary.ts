@@ -63,7 +63,9 @@ function commitText(results: RunResults): string {
 
 function testsText(results: RunResults): string {
   const c = results.tests;
-  return `${c.total} total: ${c.passed} passed, ${c.failed} failed, ${c.errored} errored, ${c.skipped} skipped`;
+  const unread = results.phases.filter((p) => p.counts === undefined && p.errors.length > 0).map((p) => code(p.name));
+  const missing = unread.length > 0 ? ` — not counted: ${unread.join(', ')} (results could not be read)` : '';
+  return `${c.total} total: ${c.passed} passed, ${c.failed} failed, ${c.errored} errored, ${c.skipped} skipped${missing}`;
 }
 
 /** Only metrics the tools measured: lcov has no statements, so no statements figure. */

@@ -63,3 +63,11 @@ t.test('the summary and a gate show the same figure for the same ratio, and no f
   const markdown = renderMarkdown(results as RunResults);
   t.match(markdown, /\*\*Coverage:\*\* lines 66\.6% · functions 100\.0%\n/);
 });
+
+t.test('the Tests line says which phase\'s results are not in its totals', async (t) => {
+  const results = mutableCopy(loadFixture('passing'));
+  const e2e = results.phases[1]!;
+  delete e2e.counts;
+  e2e.errors = [{ file: '/out/e2e.xml', phase: e2e.name, message: 'not well-formed XML' }];
+  t.match(renderMarkdown(results as RunResults), new RegExp(`\\*\\*Tests:\\*\\* .* skipped — not counted: \`${e2e.name}\` \\(results could not be read\\)`));
+});

@@ -42,9 +42,9 @@ t.test('front matter states the verdict, criteria counts and gate groups', async
   });
   t.same(frontMatterOf(renderMarkdown(loadFixture('error'))), {
     status: 'error',
-    acceptance_passed: 2,
+    acceptance_passed: 1,
     acceptance_total: 3,
-    quality_gates: { coverage: 'pass', tests: 'fail', duration: 'pass' },
+    quality_gates: { coverage: 'not-run', tests: 'not-run', duration: 'not-run' },
   });
   t.same(frontMatterOf(renderMarkdown(loadFixture('unverified'))), {
     status: 'failed',
