@@ -59,13 +59,18 @@ for (let i = 0; i < 30; i++) {
 }
 console.log(`validate (median of 30):           ${median(validateMs).toFixed(1)} ms`);
 console.log(`compile  (median of 30):           ${median(compileMs).toFixed(1)} ms`);
-console.log(`validate + compile (median of 30): ${median(validateMs.map((v, i) => v + compileMs[i]!)).toFixed(1)} ms  (target < 100 ms)`);
+console.log(
+  `validate + compile (median of 30): ${median(validateMs.map((v, i) => v + compileMs[i]!)).toFixed(1)} ms  (target < 100 ms)`,
+);
 
 // The whole `plan check` process, cold, on a 10-phase TypeScript plan inside a project that uses testplan.
 const repo = path.resolve(import.meta.dirname, '..');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'testplan-bench-'));
 mkdirSync(path.join(dir, 'plans'));
-const phases = Array.from({ length: 10 }, (_, i) => `    p${i}: { image: 'app', run: 'echo ${i}', services: ['redis']${i ? `, needs: ['p${i - 1}']` : ''} },`).join('\n');
+const phases = Array.from(
+  { length: 10 },
+  (_, i) => `    p${i}: { image: 'app', run: 'echo ${i}', services: ['redis']${i ? `, needs: ['p${i - 1}']` : ''} },`,
+).join('\n');
 writeFileSync(
   path.join(dir, 'plans', 'ten.plan.ts'),
   `import { defineTestPlan } from 'testplan';\nexport default defineTestPlan({\n  name: 'ten',\n  images: { app: { build: { context: '..' } } },\n  services: { redis: { image: 'redis:7', ready: { preset: 'redis' } } },\n  phases: {\n${phases}\n  },\n});\n`,
@@ -79,4 +84,6 @@ for (let i = 0; i < 11; i++) {
   execFileSync(process.execPath, [bin, 'check', 'plans/ten.plan.ts'], { cwd: dir, stdio: 'pipe' });
   processMs.push(performance.now() - t0);
 }
-console.log(`plan check process, 10-phase .plan.ts (median of 11): ${median(processMs).toFixed(0)} ms  (target < 300 ms)`);
+console.log(
+  `plan check process, 10-phase .plan.ts (median of 11): ${median(processMs).toFixed(0)} ms  (target < 300 ms)`,
+);

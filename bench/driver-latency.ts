@@ -29,7 +29,12 @@ function newRun(): { run: RunIdentity; ctx: StepContext } {
   const run: RunIdentity = {
     runId,
     plan: 'driver-latency',
-    labels: { 'testplan.run': runId, 'testplan.plan': 'driver-latency', 'testplan.pid': String(process.pid), 'testplan.host': hostname() },
+    labels: {
+      'testplan.run': runId,
+      'testplan.plan': 'driver-latency',
+      'testplan.pid': String(process.pid),
+      'testplan.host': hostname(),
+    },
     outDir: mkdtempSync(path.join(tmpdir(), 'driver-latency-')),
   };
   return { run, ctx: { run, signal: new AbortController().signal, onLog: () => undefined } };
@@ -59,33 +64,74 @@ function finishedAt(id: string): number {
 
 type Figures = Record<string, number>;
 
-async function driverRound(driver: DockerDriver, images: { redis: ImageHandle; client: ImageHandle }): Promise<Figures> {
+async function driverRound(
+  driver: DockerDriver,
+  images: { redis: ImageHandle; client: ImageHandle },
+): Promise<Figures> {
   const { run, ctx } = newRun();
   await driver.createNetwork(run);
   try {
     const f: Figures = {};
-    const redis = await driver.startService(service('redis', images.redis, 'sleep 0.7; exec redis-server --save "" --appendonly no', [6379]), ctx);
-    await driver.waitReady(redis, { kind: 'exec', command: ['redis-cli', 'ping'], expect: 'PONG', intervalMs: 50, timeoutMs: 20_000 }, ctx);
-    f['exec probe (redis-cli ping) after Redis is ready'] = Date.now() - redisReadyAt(await driver.serviceLogTail(redis, 50));
+    const redis = await driver.startService(
+      service('redis', images.redis, 'sleep 0.7; exec redis-server --save "" --appendonly no', [6379]),
+      ctx,
+    );
+    await driver.waitReady(
+      redis,
+      { kind: 'exec', command: ['redis-cli', 'ping'], expect: 'PONG', intervalMs: 50, timeoutMs: 20_000 },
+      ctx,
+    );
+    f['exec probe (redis-cli ping) after Redis is ready'] =
+      Date.now() - redisReadyAt(await driver.serviceLogTail(redis, 50));
 
-    const flag = await driver.startService(service('flag', images.client, 'sleep 0.7; touch /tmp/go; exec sleep infinity'), ctx);
-    await driver.waitReady(flag, { kind: 'exec', command: ['sh', '-c', 'test -e /tmp/go && date +%s%3N > /tmp/ok-at'], intervalMs: 50, timeoutMs: 10_000 }, ctx);
+    const flag = await driver.startService(
+      service('flag', images.client, 'sleep 0.7; touch /tmp/go; exec sleep infinity'),
+      ctx,
+    );
+    await driver.waitReady(
+      flag,
+      {
+        kind: 'exec',
+        command: ['sh', '-c', 'test -e /tmp/go && date +%s%3N > /tmp/ok-at'],
+        intervalMs: 50,
+        timeoutMs: 10_000,
+      },
+      ctx,
+    );
     f['exec probe: ready after the probe command passed'] = Date.now() - (await readMs(flag.id, '/tmp/ok-at'));
 
-    const listener = await driver.startService(service('listener', images.client, 'sleep 0.7; date +%s%3N > /tmp/at; exec nc -lk 7001', [7001]), ctx);
+    const listener = await driver.startService(
+      service('listener', images.client, 'sleep 0.7; date +%s%3N > /tmp/at; exec nc -lk 7001', [7001]),
+      ctx,
+    );
     await driver.waitReady(listener, { kind: 'tcp', port: 7001, intervalMs: 50, timeoutMs: 10_000 }, ctx);
     f['tcp probe: ready after the listener started'] = Date.now() - (await readMs(listener.id, '/tmp/at'));
 
     const crashing = await driver.startService(service('crashing', images.client, 'sleep 0.5; exit 3'), ctx);
-    const exited = await driver.waitReady(crashing, { kind: 'exec', command: ['false'], intervalMs: 50, timeoutMs: 20_000 }, ctx);
+    const exited = await driver.waitReady(
+      crashing,
+      { kind: 'exec', command: ['false'], intervalMs: 50, timeoutMs: 20_000 },
+      ctx,
+    );
     if (exited.ready || exited.reason !== 'exited') throw new Error(`expected an exit, got ${JSON.stringify(exited)}`);
     f['a service exit ends the readiness wait after'] = Date.now() - finishedAt(crashing.id);
 
     const stuck = await driver.startService(service('stuck', images.client, 'exec sleep infinity'), ctx);
-    const timedOut = await driver.waitReady(stuck, { kind: 'exec', command: ['false'], intervalMs: 50, timeoutMs: 1000 }, ctx);
+    const timedOut = await driver.waitReady(
+      stuck,
+      { kind: 'exec', command: ['false'], intervalMs: 50, timeoutMs: 1000 },
+      ctx,
+    );
     f['readiness timeout 1 s: overshoot'] = timedOut.elapsedMs - 1000;
 
-    const phase = { role: 'phase' as const, attempt: 1, image: images.client, env: {}, mounts: [], sharedNamespace: false };
+    const phase = {
+      role: 'phase' as const,
+      attempt: 1,
+      image: images.client,
+      env: {},
+      mounts: [],
+      sharedNamespace: false,
+    };
     const slow = await driver.runPhase({ ...phase, name: 'slow', command: ['sleep', '60'], timeoutMs: 1000 }, ctx);
     f['phase timeout 1 s: overshoot'] = slow.durationMs - 1000;
     await driver.releasePhase(slow.handle);
@@ -123,9 +169,15 @@ function writePlan(dir: string, plan: Record<string, unknown>): string {
 
 /** SIGINT once the phase prints, then the time until the CLI exits (130). */
 function signalToExit(dir: string): Promise<number> {
-  const plan = writePlan(dir, { name: 'bench-signal', images, phases: { sleeper: { image: 'client', run: 'echo sleeping-now; sleep 60' } } });
+  const plan = writePlan(dir, {
+    name: 'bench-signal',
+    images,
+    phases: { sleeper: { image: 'client', run: 'echo sleeping-now; sleep 60' } },
+  });
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, 'run', plan, '--verbose', '--out', path.join(dir, 'out-signal')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cli, 'run', plan, '--verbose', '--out', path.join(dir, 'out-signal')], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let signalledAt = 0;
     let seen = '';
     const watch = (d: Buffer) => {
@@ -137,7 +189,11 @@ function signalToExit(dir: string): Promise<number> {
     };
     child.stdout.on('data', watch);
     child.stderr.on('data', watch);
-    child.on('exit', (code) => (code === 130 && signalledAt ? resolve(performance.now() - signalledAt) : reject(new Error(`exit ${code}: ${seen.slice(-500)}`))));
+    child.on('exit', (code) =>
+      code === 130 && signalledAt
+        ? resolve(performance.now() - signalledAt)
+        : reject(new Error(`exit ${code}: ${seen.slice(-500)}`)),
+    );
   });
 }
 
@@ -164,7 +220,10 @@ async function main(): Promise<void> {
   const driver = new DockerDriver();
   const { ctx } = newRun();
   const build = (target: 'redis' | 'client') =>
-    driver.prepareImage({ kind: 'build', name: target, context: fixtures, dockerfile: 'Dockerfile', target, args: {} }, ctx);
+    driver.prepareImage(
+      { kind: 'build', name: target, context: fixtures, dockerfile: 'Dockerfile', target, args: {} },
+      ctx,
+    );
   const fixtureImages = { redis: await build('redis'), client: await build('client') };
   const tmp = mkdtempSync(path.join(tmpdir(), 'driver-latency-'));
   const all: Figures[] = [];
@@ -182,7 +241,9 @@ async function main(): Promise<void> {
   console.log(`\ndriver and CLI latencies — medians of ${rounds} rounds (load average ${loadavg()[0]!.toFixed(1)})`);
   for (const key of Object.keys(all[0] ?? {})) {
     const xs = all.map((f) => f[key]!);
-    console.log(`${key.padEnd(52)}${`${Math.round(median(xs))} ms`.padStart(9)}   (min ${Math.round(Math.min(...xs))}, max ${Math.round(Math.max(...xs))})`);
+    console.log(
+      `${key.padEnd(52)}${`${Math.round(median(xs))} ms`.padStart(9)}   (min ${Math.round(Math.min(...xs))}, max ${Math.round(Math.max(...xs))})`,
+    );
   }
 }
 

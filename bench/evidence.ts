@@ -20,7 +20,10 @@ function junitXml(cases: number): string {
     for (let c = 0; c < perSuite; c++) {
       const n = s * perSuite + c;
       const open = `    <testcase classname="tests.test_module_${s}" name="test_case_${n}" time="0.00${n % 10}"`;
-      if (n % 50 === 0) parts.push(`${open}><failure message="assert 1 == 2">Traceback line 1\nassert 1 == 2</failure><system-out>out ${n}</system-out></testcase>\n`);
+      if (n % 50 === 0)
+        parts.push(
+          `${open}><failure message="assert 1 == 2">Traceback line 1\nassert 1 == 2</failure><system-out>out ${n}</system-out></testcase>\n`,
+        );
       else if (n % 33 === 0) parts.push(`${open}><skipped message="not today"/></testcase>\n`);
       else parts.push(`${open}/>\n`);
     }
@@ -75,7 +78,9 @@ async function time(label: string, file: string, run: () => Promise<string>): Pr
     times.push(performance.now() - start);
   }
   const mb = (statSync(file).size / 1e6).toFixed(1);
-  console.log(`${label}: median ${median(times).toFixed(0)} ms over ${RUNS} runs (min ${Math.min(...times).toFixed(0)}, max ${Math.max(...times).toFixed(0)}; ${mb} MB) — ${summary}`);
+  console.log(
+    `${label}: median ${median(times).toFixed(0)} ms over ${RUNS} runs (min ${Math.min(...times).toFixed(0)}, max ${Math.max(...times).toFixed(0)}; ${mb} MB) — ${summary}`,
+  );
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'bench-evidence-'));

@@ -27,9 +27,13 @@ const MB = 1024 * 1024;
  * 1M cases in 1,000 suites. `plain`: one failure per 100 suites; `own-classname`: every case its own
  * classname; `all-failing`: every case fails with its own message and text.
  */
-async function writeJunitMillion(file: string, kind: 'plain' | 'own-classname' | 'all-failing' = 'plain'): Promise<void> {
+async function writeJunitMillion(
+  file: string,
+  kind: 'plain' | 'own-classname' | 'all-failing' = 'plain',
+): Promise<void> {
   const out = createWriteStream(file);
-  const write = (text: string) => (out.write(text) ? Promise.resolve() : new Promise<void>((r) => out.once('drain', () => r())));
+  const write = (text: string) =>
+    out.write(text) ? Promise.resolve() : new Promise<void>((r) => out.once('drain', () => r()));
   await write('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n');
   for (let s = 0; s < 1000; s++) {
     const failing = s % 100 === 0;
@@ -39,7 +43,8 @@ async function writeJunitMillion(file: string, kind: 'plain' | 'own-classname' |
       const classname = kind === 'own-classname' ? `pkg.own.Class${n}` : `pkg.suite_${s}`;
       const open = `<testcase classname="${classname}" name="test_${n}" time="0.001"`;
       if (kind === 'all-failing') parts.push(`${open}><failure message="boom ${n}">trace ${n}</failure></testcase>\n`);
-      else parts.push(failing && c === 0 ? `${open}><failure message="boom">trace</failure></testcase>\n` : `${open}/>\n`);
+      else
+        parts.push(failing && c === 0 ? `${open}><failure message="boom">trace</failure></testcase>\n` : `${open}/>\n`);
     }
     parts.push('</testsuite>\n');
     await write(parts.join(''));
@@ -49,12 +54,24 @@ async function writeJunitMillion(file: string, kind: 'plain' | 'own-classname' |
 
 function writeJunitHugeName(file: string): void {
   const name = 'n'.repeat(50 * MB);
-  writeFileSync(file, `<testsuites><testsuite name="s" tests="1" failures="0" skipped="0"><testcase classname="c" name="${name}" time="0"/></testsuite></testsuites>\n`);
+  writeFileSync(
+    file,
+    `<testsuites><testsuite name="s" tests="1" failures="0" skipped="0"><testcase classname="c" name="${name}" time="0"/></testsuite></testsuites>\n`,
+  );
 }
 
 /** Peak RSS in MB of a command, from GNU time's "Maximum resident set size (kbytes)". */
-function peakRss(command: string, args: readonly string[], cwd = REPO): { mb: number; code: number | null; stderr: string } {
-  const res = spawnSync('/usr/bin/time', ['-v', command, ...args], { cwd, encoding: 'utf8', maxBuffer: 256 * MB, env: { ...process.env, CI: '', FORCE_COLOR: '0' } });
+function peakRss(
+  command: string,
+  args: readonly string[],
+  cwd = REPO,
+): { mb: number; code: number | null; stderr: string } {
+  const res = spawnSync('/usr/bin/time', ['-v', command, ...args], {
+    cwd,
+    encoding: 'utf8',
+    maxBuffer: 256 * MB,
+    env: { ...process.env, CI: '', FORCE_COLOR: '0' },
+  });
   const kb = /Maximum resident set size \(kbytes\): (\d+)/.exec(res.stderr)?.[1];
   return { mb: kb === undefined ? NaN : Math.round(Number(kb) / 1024), code: res.status, stderr: res.stderr };
 }
@@ -73,12 +90,20 @@ function plan(dir: string, name: string, run: string): string {
   return file;
 }
 
-function runner(dir: string, name: string, run: string): { mb: number; code: number | null; resultsKb?: number; note: string } {
+function runner(
+  dir: string,
+  name: string,
+  run: string,
+): { mb: number; code: number | null; resultsKb?: number; note: string } {
   const out = join(dir, `${name}-out`);
   const r = peakRss(process.execPath, [BIN, 'run', plan(dir, name, run), '--driver', 'local', '--out', out]);
   const results = join(out, 'results.json');
   const resultsKb = existsSync(results) ? Math.round(statSync(results).size / 1024) : undefined;
-  const lastLine = r.stderr.split('\n').filter((l) => l.trim() !== '' && !/^\t/.test(l) && !/Command being timed/.test(l)).at(-1) ?? '';
+  const lastLine =
+    r.stderr
+      .split('\n')
+      .filter((l) => l.trim() !== '' && !/^\t/.test(l) && !/Command being timed/.test(l))
+      .at(-1) ?? '';
   return { mb: r.mb, code: r.code, ...(resultsKb === undefined ? {} : { resultsKb }), note: lastLine.slice(0, 120) };
 }
 
@@ -95,7 +120,9 @@ function parserOnly(dir: string, file: string): string {
       `console.log(r.ok ? JSON.stringify(r.value.counts) : r.error.message);\n`,
   );
   const r = peakRss(process.execPath, [...(module === built ? [] : ['--import', 'tsx']), script, file]);
-  return r.code === 0 ? `peak ${r.mb} MB` : `failed (exit ${r.code}): ${r.stderr.split('\n').find((l) => /Error/.test(l)) ?? ''}`;
+  return r.code === 0
+    ? `peak ${r.mb} MB`
+    : `failed (exit ${r.code}): ${r.stderr.split('\n').find((l) => /Error/.test(l)) ?? ''}`;
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'hostile-memory-'));
@@ -106,7 +133,9 @@ try {
   await writeJunitMillion(million);
   writeJunitHugeName(hugeName);
   const baseline = peakRss(process.execPath, ['-e', '0']).mb;
-  console.log(`node baseline: ${baseline} MB; inputs: JUnit 1M cases ${Math.round(statSync(million).size / MB)} MB, 50 MB test name`);
+  console.log(
+    `node baseline: ${baseline} MB; inputs: JUnit 1M cases ${Math.round(statSync(million).size / MB)} MB, 50 MB test name`,
+  );
   console.log(`parser alone, JUnit 1M cases: ${parserOnly(dir, million)}`);
   console.log(`parser alone, 50 MB test name: ${parserOnly(dir, hugeName)}`);
   const harder = { 'own-classname': join(dir, 'own-classname.xml'), 'all-failing': join(dir, 'all-failing.xml') };
@@ -119,17 +148,26 @@ try {
   } else {
     const cases: [string, string, string][] = [
       // head and tr, not node: GNU time counts the largest process of the tree, and a node holding the line would be it.
-      ['50 MB stdout line', 'line', `head -c ${50 * MB} /dev/zero | tr '\\000' x; echo; cp ${million.replace('million', 'small')} /out/junit.xml`],
+      [
+        '50 MB stdout line',
+        'line',
+        `head -c ${50 * MB} /dev/zero | tr '\\000' x; echo; cp ${million.replace('million', 'small')} /out/junit.xml`,
+      ],
       ['JUnit 1M cases', 'million', `cp ${million} /out/junit.xml`],
       ['50 MB test name', 'name', `cp ${hugeName} /out/junit.xml`],
       ['JUnit 1M cases (own-classname)', 'own', `cp ${harder['own-classname']} /out/junit.xml`],
       ['JUnit 1M cases (all-failing)', 'failing', `cp ${harder['all-failing']} /out/junit.xml`],
     ];
-    writeFileSync(join(dir, 'small.xml'), '<testsuites><testsuite name="s" tests="1"><testcase classname="c" name="ok"/></testsuite></testsuites>\n');
+    writeFileSync(
+      join(dir, 'small.xml'),
+      '<testsuites><testsuite name="s" tests="1"><testcase classname="c" name="ok"/></testsuite></testsuites>\n',
+    );
     for (const [label, name, run] of cases) {
       const r = runner(dir, name, run.replaceAll('/out/', '$TESTPLAN_OUT/'));
       const size = r.resultsKb === undefined ? 'no results.json' : `results.json ${r.resultsKb} KB`;
-      console.log(`runner, ${label}: peak ${r.mb} MB (exit ${r.code}; ${size})${r.code !== 0 && r.code !== 1 ? ` — ${r.note}` : ''}`);
+      console.log(
+        `runner, ${label}: peak ${r.mb} MB (exit ${r.code}; ${size})${r.code !== 0 && r.code !== 1 ? ` — ${r.note}` : ''}`,
+      );
     }
   }
 } finally {

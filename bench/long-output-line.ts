@@ -30,9 +30,16 @@ function measure(driver: 'local' | 'docker'): void {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'testplan-bench-long-line-'));
   try {
     const plan = path.join(dir, 'long-line.plan.yaml');
-    writeFileSync(plan, `name: long-line\nphases:\n  shout:\n    image: testplan-base:bookworm\n    run: ${JSON.stringify(script)}\n`);
+    writeFileSync(
+      plan,
+      `name: long-line\nphases:\n  shout:\n    image: testplan-base:bookworm\n    run: ${JSON.stringify(script)}\n`,
+    );
     const out = path.join(dir, 'out');
-    const res = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, cli, 'run', plan, '--driver', driver, '--out', out], { encoding: 'utf8', maxBuffer: 1 << 30 });
+    const res = spawnSync(
+      '/usr/bin/time',
+      ['-f', '%M', process.execPath, cli, 'run', plan, '--driver', driver, '--out', out],
+      { encoding: 'utf8', maxBuffer: 1 << 30 },
+    );
     const rssKb = Number(res.stderr.trim().split('\n').at(-1));
     const size = (f: string) => (statSync(path.join(out, f), { throwIfNoEntry: false })?.size ?? 0) / 1024;
     console.log(

@@ -14,7 +14,18 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { median, type Timed } from './run-overhead/measure.js';
 import { measureProbeCost } from './run-overhead/probe-cost.js';
-import { ensureImages, leftovers, planStages, runCompose, runPlan, runScript, STAGE_NAMES, type PlanRun, type ScriptRun, type Stages } from './run-overhead/workloads.js';
+import {
+  ensureImages,
+  leftovers,
+  planStages,
+  runCompose,
+  runPlan,
+  runScript,
+  STAGE_NAMES,
+  type PlanRun,
+  type ScriptRun,
+  type Stages,
+} from './run-overhead/workloads.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const rounds = Number(process.env['ROUNDS'] ?? 5);
@@ -34,7 +45,8 @@ function preflight(): void {
 
 function assertClean(who: string, filter: string): void {
   const left = leftovers(filter);
-  if (left.length > 0) throw new Error(`${who} left ${left.length} object(s) on the engine (${filter}): ${left.join(' ')}`);
+  if (left.length > 0)
+    throw new Error(`${who} left ${left.length} object(s) on the engine (${filter}): ${left.join(' ')}`);
 }
 
 interface Round {
@@ -62,7 +74,9 @@ async function round(index: number, tmp: string): Promise<Round> {
       return out;
     },
   };
-  const order = (['plan', 'script', 'compose'] as const).map((_, i, all) => all[(i + Math.max(index, 0)) % all.length]!);
+  const order = (['plan', 'script', 'compose'] as const).map(
+    (_, i, all) => all[(i + Math.max(index, 0)) % all.length]!,
+  );
   let plan: PlanRun | undefined;
   let script: ScriptRun | undefined;
   let compose: Timed | undefined;
@@ -81,7 +95,12 @@ const verdict = (ok: boolean): string => (ok ? 'PASS' : 'FAIL');
 
 function stepMedians(plans: readonly PlanRun[]): string[] {
   const ids = plans[0]!.results.steps.map((s) => s.id);
-  return ids.map((id) => row(`    step ${id}`, plans.map((p) => p.results.steps.find((s) => s.id === id)?.durationMs ?? NaN)));
+  return ids.map((id) =>
+    row(
+      `    step ${id}`,
+      plans.map((p) => p.results.steps.find((s) => s.id === id)?.durationMs ?? NaN),
+    ),
+  );
 }
 
 /** Where a `plan run` process spends its wall time, from its own timestamps in results.json. */
@@ -90,26 +109,54 @@ function timeline(plans: readonly PlanRun[]): string[] {
     const r = p.results;
     const starts = r.steps.flatMap((s) => (s.startedAt ? [Date.parse(s.startedAt)] : []));
     const ends = r.steps.flatMap((s) => (s.finishedAt ? [Date.parse(s.finishedAt)] : []));
-    const [runStart, runEnd, firstStep, lastStep] = [Date.parse(r.startedAt), Date.parse(r.finishedAt), Math.min(...starts), Math.max(...ends)];
-    return { startup: runStart - p.spawnedAt, preSteps: firstStep - runStart, steps: lastStep - firstStep, postSteps: runEnd - lastStep, exit: p.exitedAt - runEnd };
+    const [runStart, runEnd, firstStep, lastStep] = [
+      Date.parse(r.startedAt),
+      Date.parse(r.finishedAt),
+      Math.min(...starts),
+      Math.max(...ends),
+    ];
+    return {
+      startup: runStart - p.spawnedAt,
+      preSteps: firstStep - runStart,
+      steps: lastStep - firstStep,
+      postSteps: runEnd - lastStep,
+      exit: p.exitedAt - runEnd,
+    };
   });
   return [
-    row('  spawn → run start (load CLI + plan)', parts.map((x) => x.startup)),
-    row('  run start → first step (git, engine, prune)', parts.map((x) => x.preSteps)),
-    row('  first step → last step', parts.map((x) => x.steps)),
+    row(
+      '  spawn → run start (load CLI + plan)',
+      parts.map((x) => x.startup),
+    ),
+    row(
+      '  run start → first step (git, engine, prune)',
+      parts.map((x) => x.preSteps),
+    ),
+    row(
+      '  first step → last step',
+      parts.map((x) => x.steps),
+    ),
     ...stepMedians(plans),
-    row('  last step → run end (results)', parts.map((x) => x.postSteps)),
-    row('  run end → process exit (reports, exit)', parts.map((x) => x.exit)),
+    row(
+      '  last step → run end (results)',
+      parts.map((x) => x.postSteps),
+    ),
+    row(
+      '  run end → process exit (reports, exit)',
+      parts.map((x) => x.exit),
+    ),
   ];
 }
 
 /** Plan run against the script, stage by stage: where the difference comes from. */
 function stageTable(rounds: readonly Round[]): string[] {
-  const lines = [`${'stage (medians)'.padEnd(48)}${'plan run'.padStart(9)}${'script'.padStart(11)}${'plan − script'.padStart(16)}`];
+  const lines = [
+    `${'stage (medians)'.padEnd(48)}${'plan run'.padStart(9)}${'script'.padStart(11)}${'plan − script'.padStart(16)}`,
+  ];
   for (const [key, label] of Object.entries(STAGE_NAMES) as [keyof Stages, string][]) {
     const plan = median(rounds.map((r) => planStages(r.plan)[key]));
     const script = median(rounds.map((r) => r.script.stages[key]));
-    lines.push(`${('  ' + label).padEnd(48)}${ms(plan)}${ms(script).padStart(11)}${ms(plan - script).padStart(16)}`);
+    lines.push(`${(`  ${label}`).padEnd(48)}${ms(plan)}${ms(script).padStart(11)}${ms(plan - script).padStart(16)}`);
   }
   return lines;
 }
@@ -134,24 +181,47 @@ async function main(): Promise<void> {
     const mb = (x: number): string => `${x.toFixed(1)} MB`.padStart(9);
 
     const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
-    console.log(`\nrun overhead — ${path.relative(root, cli)} built ${statSync(cli).mtime.toISOString()} (HEAD ${commit}) — medians of ${rounds} rounds (load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores)`);
+    console.log(
+      `\nrun overhead — ${path.relative(root, cli)} built ${statSync(cli).mtime.toISOString()} (HEAD ${commit}) — medians of ${rounds} rounds (load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores)`,
+    );
     console.log(row('plan run (whole CLI process)', planWall));
-    console.log(row('  run itself (results.json durationMs)', plans.map((p) => p.results.durationMs)));
+    console.log(
+      row(
+        '  run itself (results.json durationMs)',
+        plans.map((p) => p.results.durationMs),
+      ),
+    );
     for (const line of timeline(plans)) console.log(line);
     console.log(row('script.sh (docker CLI, 20 ms polling)', scriptWall));
     for (const line of stageTable(measured)) console.log(line);
     console.log(row('docker-compose v1 (1 s healthcheck)', composeWall));
-    console.log(`${'ratio plan/script'.padEnd(48)}${planScript.toFixed(2).padStart(9)}   target ≤ 1.10  ${verdict(planScript <= 1.1)}`);
-    console.log(`${'ratio plan/compose'.padEnd(48)}${planCompose.toFixed(2).padStart(9)}   target ≤ 0.45  ${verdict(planCompose <= 0.45)}`);
+    console.log(
+      `${'ratio plan/script'.padEnd(48)}${planScript.toFixed(2).padStart(9)}   target ≤ 1.10  ${verdict(planScript <= 1.1)}`,
+    );
+    console.log(
+      `${'ratio plan/compose'.padEnd(48)}${planCompose.toFixed(2).padStart(9)}   target ≤ 0.45  ${verdict(planCompose <= 0.45)}`,
+    );
     if (notice.length > 0) {
-      console.log(`${row('readiness noticed after Redis "Ready"', notice)}   target ≤ 50 ms  ${verdict(median(notice) <= 50)}`);
+      console.log(
+        `${row('readiness noticed after Redis "Ready"', notice)}   target ≤ 50 ms  ${verdict(median(notice) <= 50)}`,
+      );
     } else console.log('readiness notice latency: no "Ready to accept connections" line in results.json');
     const probe = await measureProbeCost();
     console.log(`${'  one exec probe of a ready Redis (driver)'.padEnd(48)}${ms(probe.execMs)}`);
     console.log(`${'  one RESP PING over TCP to the container IP'.padEnd(48)}${ms(probe.respMs)}`);
-    console.log(row('  probes until ready', plans.map((p) => p.results.services[0]?.probes ?? NaN), (x) => `${x}`.padStart(9)));
-    console.log(`${'runner peak RSS (VmHWM, max over rounds)'.padEnd(48)}${mb(peakRss)}   target < 150 MB  ${verdict(peakRss < 150)}`);
-    console.log(`${'runner + child processes (peak VmRSS sum)'.padEnd(48)}${mb(Math.max(...plans.map((p) => p.peakTreeRssMb)))}`);
+    console.log(
+      row(
+        '  probes until ready',
+        plans.map((p) => p.results.services[0]?.probes ?? NaN),
+        (x) => `${x}`.padStart(9),
+      ),
+    );
+    console.log(
+      `${'runner peak RSS (VmHWM, max over rounds)'.padEnd(48)}${mb(peakRss)}   target < 150 MB  ${verdict(peakRss < 150)}`,
+    );
+    console.log(
+      `${'runner + child processes (peak VmRSS sum)'.padEnd(48)}${mb(Math.max(...plans.map((p) => p.peakTreeRssMb)))}`,
+    );
     console.log('leftovers after every run: none (checked by label / name / compose project)');
   } finally {
     rmSync(tmp, { recursive: true, force: true });

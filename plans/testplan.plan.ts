@@ -58,12 +58,34 @@ export default defineTestPlan({
     duration: { max: '15m' },
   },
   acceptance: [
-    { id: 'FR-1', requirement: 'Invalid plans are rejected with every problem and its path', verifiedBy: { tests: /dsl\/validate\.test/ } },
-    { id: 'FR-2', requirement: 'The step graph respects needs, services and profiles', verifiedBy: { tests: /compile\.test/ } },
+    {
+      id: 'FR-1',
+      requirement: 'Invalid plans are rejected with every problem and its path',
+      verifiedBy: { tests: /dsl\/validate\.test/ },
+    },
+    {
+      id: 'FR-2',
+      requirement: 'The step graph respects needs, services and profiles',
+      verifiedBy: { tests: /compile\.test/ },
+    },
     { id: 'FR-3', requirement: 'Gates never pass without evidence', verifiedBy: { tests: /evidence\/gates\.test/ } },
     { id: 'FR-4', requirement: 'Real PostgreSQL and Redis answer the smoke suite', verifiedBy: { phases: ['smoke'] } },
-    { id: 'FR-5', requirement: 'Damaged result and coverage files are errors, never passes', verifiedBy: { tests: /evidence\/fuzz\.test/ } },
-    { id: 'NFR-1', kind: 'non-functional', requirement: 'The whole plan runs in under 15 minutes', verifiedBy: { gates: ['duration'] } },
-    { id: 'NFR-2', kind: 'non-functional', requirement: 'Unit coverage of src/ stays at or above 85% of lines', verifiedBy: { gates: ['coverage'] } },
+    {
+      id: 'FR-5',
+      requirement: 'Damaged result and coverage files are errors, never passes',
+      verifiedBy: { tests: /evidence\/fuzz\.test/ },
+    },
+    {
+      id: 'NFR-1',
+      kind: 'non-functional',
+      requirement: 'The whole plan runs in under 15 minutes',
+      verifiedBy: { gates: ['duration'] },
+    },
+    {
+      id: 'NFR-2',
+      kind: 'non-functional',
+      requirement: 'Unit coverage of src/ stays at or above 85% of lines',
+      verifiedBy: { gates: ['coverage'] },
+    },
   ],
 });

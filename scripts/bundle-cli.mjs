@@ -15,7 +15,8 @@ function lazyRequires(byFile) {
         const key = Object.keys(byFile).find((k) => args.path.replaceAll('\\', '/').endsWith(k));
         let contents = await readFile(args.path, 'utf8');
         for (const call of key ? byFile[key] : []) {
-          if (!contents.includes(call)) throw new Error(`bundle-cli: ${call} not found in ${key}; update the lazy-requires list`);
+          if (!contents.includes(call))
+            throw new Error(`bundle-cli: ${call} not found in ${key}; update the lazy-requires list`);
           contents = contents.replace(call, `((...a) => ${call}(...a))`);
         }
         return { contents, loader: 'js' };
@@ -36,11 +37,30 @@ await build({
   target: 'node20',
   // dockerode is bundled so that its session (gRPC) and SSH transports load only when used: a unix or
   // tcp engine with the classic builder never needs them, and they cost ~200 ms of start-up.
-  external: ['zx', 'ts-morph', 'tsx', 'tsx/*', 'esbuild', 'tar-fs', 'tar-stream', '@balena/dockerignore', 'saxes', 'ssh2', 'cpu-features', '@grpc/grpc-js', '@grpc/proto-loader', 'protobufjs'],
-  plugins: [lazyRequires({
-    'dockerode/lib/docker.js': ["require('./session')"],
-    'docker-modem/lib/modem.js': ["require('./ssh')"],
-  })],
-  banner: { js: "import { createRequire as __testplanRequire } from 'node:module'; const require = __testplanRequire(import.meta.url);" },
+  external: [
+    'zx',
+    'ts-morph',
+    'tsx',
+    'tsx/*',
+    'esbuild',
+    'tar-fs',
+    'tar-stream',
+    '@balena/dockerignore',
+    'saxes',
+    'ssh2',
+    'cpu-features',
+    '@grpc/grpc-js',
+    '@grpc/proto-loader',
+    'protobufjs',
+  ],
+  plugins: [
+    lazyRequires({
+      'dockerode/lib/docker.js': ["require('./session')"],
+      'docker-modem/lib/modem.js': ["require('./ssh')"],
+    }),
+  ],
+  banner: {
+    js: "import { createRequire as __testplanRequire } from 'node:module'; const require = __testplanRequire(import.meta.url);",
+  },
   logLevel: 'warning',
 });

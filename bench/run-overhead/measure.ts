@@ -36,11 +36,19 @@ const childPids = (pid: number): number[] => {
 };
 
 /** Runs a command to completion, timing it; with `sampleRss`, polls /proc every 20 ms. */
-export function timeCommand(command: string, args: readonly string[], options: { cwd: string; sampleRss?: boolean; env?: NodeJS.ProcessEnv }): Promise<Timed> {
+export function timeCommand(
+  command: string,
+  args: readonly string[],
+  options: { cwd: string; sampleRss?: boolean; env?: NodeJS.ProcessEnv },
+): Promise<Timed> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const spawnedAt = Date.now();
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -60,7 +68,9 @@ export function timeCommand(command: string, args: readonly string[], options: {
       const wallMs = performance.now() - started;
       const exitedAt = Date.now();
       if (sampler) clearInterval(sampler);
-      child.on('close', () => resolve({ wallMs, spawnedAt, exitedAt, exitCode: code, output, peakRssMb, peakTreeRssMb }));
+      child.on('close', () =>
+        resolve({ wallMs, spawnedAt, exitedAt, exitCode: code, output, peakRssMb, peakTreeRssMb }),
+      );
     });
   });
 }

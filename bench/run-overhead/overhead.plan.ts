@@ -15,7 +15,12 @@ export default defineTestPlan({
     redis: { image: 'redis', ready: { preset: 'redis' } },
   },
   phases: {
-    ping: { image: 'client', services: ['redis'], run: 'redis-cli -h "$REDIS_HOST" ping' , env: { REDIS_HOST: '${redis.host}' } },
+    ping: {
+      image: 'client',
+      services: ['redis'],
+      run: 'redis-cli -h "$REDIS_HOST" ping',
+      env: { REDIS_HOST: '${redis.host}' },
+    },
     setget: {
       image: 'client',
       services: ['redis'],

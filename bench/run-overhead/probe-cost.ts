@@ -46,8 +46,13 @@ export async function measureProbeCost(times = 10): Promise<ProbeCost> {
   try {
     execFileSync('docker', ['network', 'create', name], { stdio: 'pipe' });
     execFileSync('docker', ['run', '-d', '--name', name, '--network', name, IMAGES.redis], { stdio: 'pipe' });
-    const ip = execFileSync('docker', ['inspect', '--format', `{{(index .NetworkSettings.Networks "${name}").IPAddress}}`, name], { encoding: 'utf8' }).trim();
-    const exec = async () => (await engine.exec.run(name, ['redis-cli', '-h', '127.0.0.1', 'ping'])).output.includes('PONG');
+    const ip = execFileSync(
+      'docker',
+      ['inspect', '--format', `{{(index .NetworkSettings.Networks "${name}").IPAddress}}`, name],
+      { encoding: 'utf8' },
+    ).trim();
+    const exec = async () =>
+      (await engine.exec.run(name, ['redis-cli', '-h', '127.0.0.1', 'ping'])).output.includes('PONG');
     const deadline = Date.now() + 10_000;
     while (!(await respPing(ip, 6379))) {
       if (Date.now() > deadline) throw new Error(`probe-cost: Redis at ${ip}:6379 never answered`);
@@ -55,7 +60,10 @@ export async function measureProbeCost(times = 10): Promise<ProbeCost> {
     }
     return { execMs: await timeEach(times, exec), respMs: await timeEach(times, () => respPing(ip, 6379)) };
   } finally {
-    for (const args of [['rm', '-f', name], ['network', 'rm', name]]) {
+    for (const args of [
+      ['rm', '-f', name],
+      ['network', 'rm', name],
+    ]) {
       try {
         execFileSync('docker', args, { stdio: 'pipe' });
       } catch {

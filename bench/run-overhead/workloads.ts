@@ -19,7 +19,9 @@ export function ensureImages(root: string): void {
       docker(['image', 'inspect', '--format', '{{.Id}}', tag]);
     } catch {
       console.log(`building ${tag} (fixtures/docker, target ${target}) …`);
-      execFileSync('docker', ['build', '-q', '--target', target, '-t', tag, path.join(root, 'fixtures/docker')], { stdio: 'inherit' });
+      execFileSync('docker', ['build', '-q', '--target', target, '-t', tag, path.join(root, 'fixtures/docker')], {
+        stdio: 'inherit',
+      });
     }
   }
 }
@@ -41,7 +43,10 @@ export function redisReadyAt(logTail: readonly string[]): number | undefined {
 
 export async function runPlan(root: string, cli: string, outDir: string): Promise<PlanRun> {
   const plan = path.join(root, 'bench/run-overhead/overhead.plan.ts');
-  const timed = await timeCommand(process.execPath, [cli, 'run', plan, '--out', outDir], { cwd: root, sampleRss: true });
+  const timed = await timeCommand(process.execPath, [cli, 'run', plan, '--out', outDir], {
+    cwd: root,
+    sampleRss: true,
+  });
   if (timed.exitCode !== 0) throw new Error(`plan run exited ${timed.exitCode}:\n${timed.output}`);
   const results = JSON.parse(readFileSync(path.join(outDir, 'results.json'), 'utf8')) as RunResults;
   const readyAt = redisReadyAt(results.services.find((s) => s.name === 'redis')?.logTail ?? []);
@@ -86,7 +91,19 @@ export async function runScript(root: string, marksFile: string): Promise<Script
   const m = readFileSync(marksFile, 'utf8').trim().split('\n').map(Number);
   if (m.length !== 7) throw new Error(`script.sh wrote ${m.length} marks, expected 7`);
   const d = (i: number) => m[i + 1]! - m[i]!;
-  return { ...timed, stages: { before: m[0]! - timed.spawnedAt, after: timed.exitedAt - m[6]!, network: d(0), startRedis: d(1), ready: d(2), phasePing: d(3), phaseSetget: d(4), teardown: d(5) } };
+  return {
+    ...timed,
+    stages: {
+      before: m[0]! - timed.spawnedAt,
+      after: timed.exitedAt - m[6]!,
+      network: d(0),
+      startRedis: d(1),
+      ready: d(2),
+      phasePing: d(3),
+      phaseSetget: d(4),
+      teardown: d(5),
+    },
+  };
 }
 
 /** The same stages cut from a plan run's step timestamps (the critical path through the graph). */

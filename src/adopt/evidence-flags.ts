@@ -29,10 +29,15 @@ interface Runner {
   readonly name: string;
   /** Matches the runner's invocation; flags are inserted at the end of the match. */
   readonly pattern: RegExp;
-  readonly apply: (command: string, at: number, options: EvidenceOptions) => Omit<EvidenceCommand, 'runner' | 'thresholds'>;
+  readonly apply: (
+    command: string,
+    at: number,
+    options: EvidenceOptions,
+  ) => Omit<EvidenceCommand, 'runner' | 'thresholds'>;
 }
 
-const insert = (command: string, at: number, flags: string): string => `${command.slice(0, at)} ${flags}${command.slice(at)}`;
+const insert = (command: string, at: number, flags: string): string =>
+  `${command.slice(0, at)} ${flags}${command.slice(at)}`;
 const flagValue = (command: string, flag: string): string | undefined =>
   new RegExp(`(?:^|\\s)${flag}(?:=|\\s+)(\\S+)`).exec(command)?.[1]?.replace(/^['"]|['"]$/g, '');
 
@@ -50,11 +55,17 @@ const RUNNERS: readonly Runner[] = [
         const existing = /--cov-report[= ]xml:(\S+)/.exec(command)?.[1];
         if (!/--cov\b/.test(command)) flags.push(options.coverSource ? `--cov=${options.coverSource}` : '--cov');
         // A bare `--cov-report=xml` writes ./coverage.xml and, given after ours, would win: it is pointed at /out instead.
-        if (!existing && /--cov-report[= ]xml(?![:\w])/.test(command)) command = command.replace(/--cov-report[= ]xml(?![:\w])/, '--cov-report=xml:/out/coverage.xml');
+        if (!existing && /--cov-report[= ]xml(?![:\w])/.test(command))
+          command = command.replace(/--cov-report[= ]xml(?![:\w])/, '--cov-report=xml:/out/coverage.xml');
         else if (!existing) flags.push('--cov-report=xml:/out/coverage.xml');
         coverage = { format: 'cobertura', path: existing ?? '/out/coverage.xml' };
       }
-      return { run: insert(command, at, flags.join(' ')).trimEnd(), results: { junit }, ...(coverage ? { coverage } : {}), guesses: [] };
+      return {
+        run: insert(command, at, flags.join(' ')).trimEnd(),
+        results: { junit },
+        ...(coverage ? { coverage } : {}),
+        guesses: [],
+      };
     },
   },
   {
@@ -65,7 +76,8 @@ const RUNNERS: readonly Runner[] = [
       const shift = run.length - command.length;
       const flags = ['--reporter=default', '--reporter=junit', '--outputFile.junit=/out/junit.xml'];
       const coverage = options.coverage !== false;
-      if (coverage) flags.push('--coverage.enabled', '--coverage.reporter=lcov', '--coverage.reportsDirectory=/out/coverage');
+      if (coverage)
+        flags.push('--coverage.enabled', '--coverage.reporter=lcov', '--coverage.reportsDirectory=/out/coverage');
       return {
         run: insert(run, at + shift, flags.join(' ')),
         results: { junit: '/out/junit.xml' },
@@ -93,9 +105,19 @@ const RUNNERS: readonly Runner[] = [
     name: 'node:test',
     pattern: /(?:^|[\s;&|(])node\s+(?:[^|;&]*?\s)?--test\b/,
     apply: (command, at, options) => {
-      const flags = ['--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=junit', '--test-reporter-destination=/out/junit.xml'];
+      const flags = [
+        '--test-reporter=spec',
+        '--test-reporter-destination=stdout',
+        '--test-reporter=junit',
+        '--test-reporter-destination=/out/junit.xml',
+      ];
       const coverage = options.coverage === true;
-      if (coverage) flags.push('--experimental-test-coverage', '--test-reporter=lcov', '--test-reporter-destination=/out/lcov.info');
+      if (coverage)
+        flags.push(
+          '--experimental-test-coverage',
+          '--test-reporter=lcov',
+          '--test-reporter-destination=/out/lcov.info',
+        );
       return {
         run: insert(command, at, flags.join(' ')),
         results: { junit: '/out/junit.xml' },
@@ -119,7 +141,11 @@ const RUNNERS: readonly Runner[] = [
     pattern: /(?:^|[\s;&|(])(?:npx\s+)?tap\b(?!\S)/,
     apply: (command, at, options) => {
       const coverage = options.coverage !== false;
-      const run = insert(command, at, `--reporter=junit --reporter-file=/out/junit.xml${coverage ? ' --coverage-report=lcov --allow-incomplete-coverage' : ''}`);
+      const run = insert(
+        command,
+        at,
+        `--reporter=junit --reporter-file=/out/junit.xml${coverage ? ' --coverage-report=lcov --allow-incomplete-coverage' : ''}`,
+      );
       return {
         run: coverage ? `${run}; status=$?; cp .tap/report/lcov.info /out/lcov.info; exit $status` : run,
         results: { junit: '/out/junit.xml' },
@@ -132,7 +158,11 @@ const RUNNERS: readonly Runner[] = [
     name: 'go test',
     pattern: /(?:^|[\s;&|(])go\s+test\b/,
     apply: (command, at) => {
-      const args = command.slice(at).replace(/\s-json\b/, '').trim() || './...';
+      const args =
+        command
+          .slice(at)
+          .replace(/\s-json\b/, '')
+          .trim() || './...';
       const rest = args.includes('-coverprofile') ? args : `-coverprofile=/out/cover.out ${args}`;
       return {
         run:
@@ -140,7 +170,9 @@ const RUNNERS: readonly Runner[] = [
           'go run github.com/boumenot/gocover-cobertura@v1.3.0 < /out/cover.out > /out/coverage.xml; exit $status',
         results: { junit: '/out/junit.xml' },
         coverage: { format: 'cobertura', path: '/out/coverage.xml' },
-        guesses: ['go test output becomes JUnit through gotestsum and coverage through gocover-cobertura (fetched by `go run`: the image needs the module proxy or a vendored copy)'],
+        guesses: [
+          'go test output becomes JUnit through gotestsum and coverage through gocover-cobertura (fetched by `go run`: the image needs the module proxy or a vendored copy)',
+        ],
       };
     },
   },
@@ -165,7 +197,9 @@ function jvmReports(command: string, dir: string, tool: string): Omit<EvidenceCo
   return {
     run: `${command}; status=$?; ${gather}; exit $status`,
     results: { junit: '/out/junit.xml' },
-    guesses: [`${tool} reports from ${dir}/ are gathered into /out/junit.xml; JaCoCo coverage is no format the plan reads (no coverage gate)`],
+    guesses: [
+      `${tool} reports from ${dir}/ are gathered into /out/junit.xml; JaCoCo coverage is no format the plan reads (no coverage gate)`,
+    ],
   };
 }
 
@@ -177,9 +211,15 @@ export function withEvidence(command: string, options: EvidenceOptions = {}): Ev
   const wrapper = WRAPPER.exec(command);
   let result: EvidenceCommand | undefined;
   for (const runner of RUNNERS) {
-    const match = runner.pattern.exec(command.replace(/[^\n;&|]*\s--(?:version|help)\b[^\n;&|]*/g, (part) => ' '.repeat(part.length)));
+    const match = runner.pattern.exec(
+      command.replace(/[^\n;&|]*\s--(?:version|help)\b[^\n;&|]*/g, (part) => ' '.repeat(part.length)),
+    );
     if (!match) continue;
-    const applied = runner.apply(command, match.index + match[0].length, wrapper ? { ...options, coverage: false } : options);
+    const applied = runner.apply(
+      command,
+      match.index + match[0].length,
+      wrapper ? { ...options, coverage: false } : options,
+    );
     result = { ...applied, runner: runner.name, thresholds };
     break;
   }
@@ -210,6 +250,14 @@ export function thresholdsIn(command: string): CoverageThresholds {
 /** Does this command run tests? (A one-shot compose service or a CI step that is worth a phase.) */
 export function looksLikeTests(command: string): boolean {
   // `pytest --version` in a "show versions" step runs no tests.
-  command = command.split(/&&|\|\||[;|\n]/).filter((part) => !/\s--(?:version|help)\b/.test(part)).join('\n');
-  return RUNNERS.some((r) => r.pattern.test(command)) || /\b(?:npm|yarn|pnpm)\s+(?:run\s+)?test\b|\bunittest\b|\bmvn\b.*\b(?:test|verify)\b|\bgradlew?\b.*\btest\b|\bmake\s+test\b|\btox\b/.test(command);
+  command = command
+    .split(/&&|\|\||[;|\n]/)
+    .filter((part) => !/\s--(?:version|help)\b/.test(part))
+    .join('\n');
+  return (
+    RUNNERS.some((r) => r.pattern.test(command)) ||
+    /\b(?:npm|yarn|pnpm)\s+(?:run\s+)?test\b|\bunittest\b|\bmvn\b.*\b(?:test|verify)\b|\bgradlew?\b.*\btest\b|\bmake\s+test\b|\btox\b/.test(
+      command,
+    )
+  );
 }

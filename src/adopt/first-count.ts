@@ -18,7 +18,9 @@ export interface FirstRun {
 export function applyFirstCount(draft: Draft, planFile: string, run: FirstRun): string {
   let executed = 0;
   try {
-    const results = JSON.parse(readFileSync(join(run.outDir, 'results.json'), 'utf8')) as { tests?: { passed?: number; failed?: number; errored?: number } };
+    const results = JSON.parse(readFileSync(join(run.outDir, 'results.json'), 'utf8')) as {
+      tests?: { passed?: number; failed?: number; errored?: number };
+    };
     executed = (results.tests?.passed ?? 0) + (results.tests?.failed ?? 0) + (results.tests?.errored ?? 0);
   } catch {
     // No results: the run did not get that far.
@@ -29,7 +31,10 @@ export function applyFirstCount(draft: Draft, planFile: string, run: FirstRun): 
   const index = draft.notes.findIndex((n) => n.path.join('.') === 'gates.tests' && n.kind === 'guess');
   if (index >= 0) draft.notes.splice(index, 1);
   draft.set(['gates', 'tests', 'minExecuted'], executed);
-  draft.guess(['gates', 'tests', 'minExecuted'], `${executed} tests ran in the first run (plan init --count${run.code === 1 ? ', which failed' : ''}): fewer fails this gate`);
+  draft.guess(
+    ['gates', 'tests', 'minExecuted'],
+    `${executed} tests ran in the first run (plan init --count${run.code === 1 ? ', which failed' : ''}): fewer fails this gate`,
+  );
   writeFileSync(planFile, writePlanSource(draft));
   return `✔ counted ${executed} tests in a first run (exit ${run.code}): gates.tests.minExecuted = ${executed}\n`;
 }

@@ -28,11 +28,17 @@ export interface ImportResult {
 }
 
 export function importInput(req: ImportRequest): ImportResult {
-  if (!existsSync(req.file)) throw new AdoptError(`${req.display(req.file)} does not exist: pass the path of the ${req.source === 'compose' ? 'compose file' : 'workflow file'}.`);
+  if (!existsSync(req.file))
+    throw new AdoptError(
+      `${req.display(req.file)} does not exist: pass the path of the ${req.source === 'compose' ? 'compose file' : 'workflow file'}.`,
+    );
   const repo = repoRoot(req.file);
   const planDir = req.out ? dirname(req.out) : join(repo, 'plans');
   const options = { planDir, ...(req.name !== undefined ? { name: req.name } : {}) };
-  const draft = req.source === 'compose' ? importCompose(req.file, options) : importWorkflow(req.file, { ...options, repoDir: repo, ...(req.job !== undefined ? { job: req.job } : {}) });
+  const draft =
+    req.source === 'compose'
+      ? importCompose(req.file, options)
+      : importWorkflow(req.file, { ...options, repoDir: repo, ...(req.job !== undefined ? { job: req.job } : {}) });
   const planFile = req.out ?? join(planDir, `${draft.name}.plan.ts`);
   writeFiles([{ path: planFile, content: writePlanSource(draft) }], req.force, req.display);
   const report =

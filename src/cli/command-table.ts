@@ -29,10 +29,29 @@ export interface CommandSpec {
   readonly load: () => Promise<Command>;
 }
 
-const driver = { type: 'string', value: 'KIND', help: 'docker (default) or local (host processes, no engine)', env: 'TESTPLAN_DRIVER' } as const;
-const phase = { type: 'string', multiple: true, value: 'NAME', help: 'this phase and what it needs (repeatable)' } as const;
-const loadTimeout = { type: 'string', value: 'DURATION', help: 'time a .plan.ts/.plan.js may take to load (default 10s)' } as const;
-const profile = { type: 'string', multiple: true, value: 'NAME', help: 'enable services/phases with this profile (repeatable)' } as const;
+const driver = {
+  type: 'string',
+  value: 'KIND',
+  help: 'docker (default) or local (host processes, no engine)',
+  env: 'TESTPLAN_DRIVER',
+} as const;
+const phase = {
+  type: 'string',
+  multiple: true,
+  value: 'NAME',
+  help: 'this phase and what it needs (repeatable)',
+} as const;
+const loadTimeout = {
+  type: 'string',
+  value: 'DURATION',
+  help: 'time a .plan.ts/.plan.js may take to load (default 10s)',
+} as const;
+const profile = {
+  type: 'string',
+  multiple: true,
+  value: 'NAME',
+  help: 'enable services/phases with this profile (repeatable)',
+} as const;
 
 export const COMMANDS = {
   run: {
@@ -61,13 +80,21 @@ export const COMMANDS = {
   check: {
     args: '[file]',
     summary: 'validate the plan',
-    options: { types: { type: 'boolean', default: false, help: 'also type-check a .plan.ts' }, 'load-timeout': loadTimeout },
+    options: {
+      types: { type: 'boolean', default: false, help: 'also type-check a .plan.ts' },
+      'load-timeout': loadTimeout,
+    },
     load: async () => (await import('./commands/check.js')).checkCommand,
   },
   graph: {
     args: '[file]',
     summary: 'print the step graph',
-    options: { format: { type: 'string', value: 'FORMAT', help: 'text (default), mermaid or json' }, phase, profile, 'load-timeout': loadTimeout },
+    options: {
+      format: { type: 'string', value: 'FORMAT', help: 'text (default), mermaid or json' },
+      phase,
+      profile,
+      'load-timeout': loadTimeout,
+    },
     load: async () => (await import('./commands/graph.js')).graphCommand,
   },
   report: {
@@ -97,7 +124,11 @@ export const COMMANDS = {
       base: { type: 'string', value: 'IMAGE', help: 'base image of a generated Dockerfile.test' },
       name: { type: 'string', value: 'NAME', help: 'plan name (default: the folder or package name)' },
       force: { type: 'boolean', default: false, help: 'overwrite an existing plan file' },
-      count: { type: 'boolean', default: false, help: 'run the new plan once and set gates.tests.minExecuted from its count' },
+      count: {
+        type: 'boolean',
+        default: false,
+        help: 'run the new plan once and set gates.tests.minExecuted from its count',
+      },
     },
     load: async () => (await import('./commands/init.js')).initCommand,
   },

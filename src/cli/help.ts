@@ -45,5 +45,12 @@ export function commandHelp(name: CommandName): string {
   const spec: CommandSpec = COMMANDS[name];
   const options = optionLines(spec.options);
   const more = (spec.usage ?? []).map((line) => `       plan ${line}`);
-  return [`Usage: plan ${usage(name, spec)}${options.length ? ' [options]' : ''}`, ...more, '', spec.summary, ...(options.length ? ['', 'Options', ...options] : []), ''].join('\n');
+  return [
+    `Usage: plan ${usage(name, spec)}${options.length ? ' [options]' : ''}`,
+    ...more,
+    '',
+    spec.summary,
+    ...(options.length ? ['', 'Options', ...options] : []),
+    '',
+  ].join('\n');
 }

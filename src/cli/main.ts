@@ -1,6 +1,6 @@
 /** The `plan` command: argv → command; user errors become a message and their exit code. */
 import { EXIT, PlanInvalidError, UserError } from '../errors.js';
-import { processContext, type CommandContext } from './context.js';
+import type { CommandContext } from './context.js';
 import { COMMANDS, isCommand } from './command-table.js';
 import { commandHelp, generalHelp } from './help.js';
 
@@ -27,7 +27,9 @@ export async function main(argv: readonly string[], ctx: CommandContext): Promis
     return await (await COMMANDS[name].load())(rest, ctx);
   } catch (error) {
     if (error instanceof PlanInvalidError) {
-      ctx.stderr(`✖ the plan is invalid (${error.problems.length} problem${error.problems.length === 1 ? '' : 's'}); nothing was started:\n`);
+      ctx.stderr(
+        `✖ the plan is invalid (${error.problems.length} problem${error.problems.length === 1 ? '' : 's'}); nothing was started:\n`,
+      );
       for (const line of error.message.split('\n')) ctx.stderr(`  ${line}\n`);
       return error.exitCode;
     }
@@ -35,7 +37,9 @@ export async function main(argv: readonly string[], ctx: CommandContext): Promis
       ctx.stderr(`✖ ${error.message}\n`);
       return error.exitCode;
     }
-    ctx.stderr(`✖ internal error — this is a bug in testplan, please report it with the lines below:\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    ctx.stderr(
+      `✖ internal error — this is a bug in testplan, please report it with the lines below:\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     return EXIT.infrastructure;
   }
 }

@@ -8,7 +8,11 @@ export async function choosePlanFile(cwd: string, given: string | undefined): Pr
   const found = await discoverPlans(cwd);
   if (found.length === 1) return found[0]!;
   if (found.length === 0) {
-    throw new UsageError(`no plan file found under ${path.join(cwd, 'plans')} (plans/*.plan.{ts,yaml,yml,js}). Pass a plan file, or create one with defineTestPlan.`);
+    throw new UsageError(
+      `no plan file found under ${path.join(cwd, 'plans')} (plans/*.plan.{ts,yaml,yml,js}). Pass a plan file, or create one with defineTestPlan.`,
+    );
   }
-  throw new UsageError(`several plans found: ${found.map((f) => path.relative(cwd, f)).join(', ')}. Name the one to use, e.g. \`plan run ${path.relative(cwd, found[0]!)}\`.`);
+  throw new UsageError(
+    `several plans found: ${found.map((f) => path.relative(cwd, f)).join(', ')}. Name the one to use, e.g. \`plan run ${path.relative(cwd, found[0]!)}\`.`,
+  );
 }

@@ -40,7 +40,8 @@ export function compilePlan(plan: TestPlan, options: SelectOptions = {}): StepGr
   const imageNeeds = (use: { kind: string; name?: string }): string[] =>
     use.kind === 'plan' && use.name ? [stepId.build(use.name)] : [];
   /** A service counts as up once its readiness probe passed (or it started, when it has none). */
-  const upStep = (service: string): string => (plan.services[service]!.ready ? stepId.ready(service) : stepId.start(service));
+  const upStep = (service: string): string =>
+    plan.services[service]!.ready ? stepId.ready(service) : stepId.start(service);
 
   for (const image of selection.images) steps.push({ id: stepId.build(image), kind: 'build-image', image, needs: [] });
   steps.push({ id: stepId.network, kind: 'create-network', needs: [] });
@@ -53,7 +54,8 @@ export function compilePlan(plan: TestPlan, options: SelectOptions = {}): StepGr
       service: name,
       needs: [stepId.network, ...imageNeeds(service.image), ...service.dependsOn.map(upStep)],
     });
-    if (service.ready) steps.push({ id: stepId.ready(name), kind: 'wait-ready', service: name, needs: [stepId.start(name)] });
+    if (service.ready)
+      steps.push({ id: stepId.ready(name), kind: 'wait-ready', service: name, needs: [stepId.start(name)] });
   }
 
   for (const name of selection.phases) {
@@ -62,7 +64,12 @@ export function compilePlan(plan: TestPlan, options: SelectOptions = {}): StepGr
       id: stepId.phase(name),
       kind: 'run-phase',
       phase: name,
-      needs: [stepId.network, ...imageNeeds(phase.image), ...phase.services.map(upStep), ...phase.needs.map(stepId.phase)],
+      needs: [
+        stepId.network,
+        ...imageNeeds(phase.image),
+        ...phase.services.map(upStep),
+        ...phase.needs.map(stepId.phase),
+      ],
     });
     steps.push({ id: stepId.collect(name), kind: 'collect-artifacts', phase: name, needs: [stepId.phase(name)] });
   }
@@ -85,7 +92,12 @@ export function compilePlan(plan: TestPlan, options: SelectOptions = {}): StepGr
   for (const name of [...selection.services].reverse()) {
     const users = selection.phases.filter((p) => usesService(p, name)).map(stepId.collect);
     const dependents = selection.services.filter((s) => plan.services[s]!.dependsOn.includes(name)).map(stepId.stop);
-    steps.push({ id: stepId.stop(name), kind: 'stop-service', service: name, needs: [upStep(name), ...users, ...dependents] });
+    steps.push({
+      id: stepId.stop(name),
+      kind: 'stop-service',
+      service: name,
+      needs: [upStep(name), ...users, ...dependents],
+    });
   }
   steps.push({
     id: stepId.removeNetwork,

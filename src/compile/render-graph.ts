@@ -24,15 +24,16 @@ function renderText(graph: StepGraph): string {
     lines.push(`wave ${i + 1}`);
     for (const step of wave) lines.push(`  ${step.id}${step.needs.length ? `  ← ${step.needs.join(', ')}` : ''}`);
   });
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 function renderMermaid(graph: StepGraph): string {
   const node = new Map(graph.steps.map((s, i) => [s.id, `s${i}`]));
   const lines = ['flowchart TD'];
   for (const step of graph.steps) lines.push(`  ${node.get(step.id)}["${step.id}"]`);
-  for (const step of graph.steps) for (const need of step.needs) lines.push(`  ${node.get(need)} --> ${node.get(step.id)}`);
-  return lines.join('\n') + '\n';
+  for (const step of graph.steps)
+    for (const need of step.needs) lines.push(`  ${node.get(need)} --> ${node.get(step.id)}`);
+  return `${lines.join('\n')}\n`;
 }
 
 export function renderGraph(graph: StepGraph, format: GraphFormat): string {
@@ -42,6 +43,6 @@ export function renderGraph(graph: StepGraph, format: GraphFormat): string {
     case 'mermaid':
       return renderMermaid(graph);
     case 'json':
-      return JSON.stringify(graph, null, 2) + '\n';
+      return `${JSON.stringify(graph, null, 2)}\n`;
   }
 }

@@ -37,12 +37,16 @@ export function selectForRun(plan: TestPlan, options: SelectOptions = {}): Selec
       );
     }
   }
-  const known = new Set([...Object.values(plan.phases), ...Object.values(plan.services)].flatMap((item) => item.profiles));
+  const known = new Set(
+    [...Object.values(plan.phases), ...Object.values(plan.services)].flatMap((item) => item.profiles),
+  );
   for (const profile of options.profiles ?? []) {
     if (known.has(profile)) continue;
     const hint = closest(profile, known);
     const choices = known.size > 0 ? ` Profiles: ${[...known].join(', ')}.` : ' It defines no profiles.';
-    throw new UsageError(`--profile ${profile}: the plan ${plan.name} has no profile '${profile}'.${hint ? ` Did you mean '${hint}'?` : ''}${choices}`);
+    throw new UsageError(
+      `--profile ${profile}: the plan ${plan.name} has no profile '${profile}'.${hint ? ` Did you mean '${hint}'?` : ''}${choices}`,
+    );
   }
   const requested = options.phases?.length
     ? options.phases

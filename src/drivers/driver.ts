@@ -2,7 +2,7 @@
  * The boundary between the executor and the technology that runs containers or processes.
  * Only our own types cross it: no dockerode or zx type appears here.
  */
-import type { EnvValueSpec, ImageSpec, MountSpec, ReadyProbeSpec } from '../dsl/plan.js';
+import type { ImageSpec, MountSpec, ReadyProbeSpec } from '../dsl/plan.js';
 
 export type DriverKind = 'docker' | 'local';
 

@@ -1,9 +1,11 @@
 import type { PhaseInput, PlanInput, SecretInput, ServiceInput } from './types.js';
 
 /** Identity function: it exists so that the plan's names stay literal types and references are checked. */
-export function defineTestPlan<const I extends string = never, const S extends string = never, const P extends string = never>(
-  plan: PlanInput<I, S, P>,
-): PlanInput<I, S, P> {
+export function defineTestPlan<
+  const I extends string = never,
+  const S extends string = never,
+  const P extends string = never,
+>(plan: PlanInput<I, S, P>): PlanInput<I, S, P> {
   return plan;
 }
 

@@ -22,14 +22,19 @@ export interface ImageReference {
 export function parseImageRef(ref: string): ImageReference | undefined {
   const match = REFERENCE.exec(ref);
   if (!match || match[1]!.length > 255) return undefined;
-  return { name: match[1]!, ...(match[2] === undefined ? {} : { tag: match[2] }), ...(match[3] === undefined ? {} : { digest: match[3] }) };
+  return {
+    name: match[1]!,
+    ...(match[2] === undefined ? {} : { tag: match[2] }),
+    ...(match[3] === undefined ? {} : { digest: match[3] }),
+  };
 }
 
 /** Why `ref` is not a reference, in words for a plan problem. */
 export function whyNotImageRef(ref: string): string {
   if (ref.trim() === '') return 'is empty: write an image reference like redis:7';
   if (/\s/.test(ref)) return `'${ref}' is not a valid image reference (it contains whitespace): write it like redis:7`;
-  if (/[A-Z]/.test(ref.split(/[:@]/)[0]!.split('/').slice(-1)[0]!)) return `'${ref}' is not a valid image reference (repository names are lowercase): write '${ref.toLowerCase()}'`;
+  if (/[A-Z]/.test(ref.split(/[:@]/)[0]!.split('/').slice(-1)[0]!))
+    return `'${ref}' is not a valid image reference (repository names are lowercase): write '${ref.toLowerCase()}'`;
   if (ref.length > 255) return 'is not a valid image reference (longer than 255 characters)';
   return `'${ref}' is not a valid image reference: write it like 'redis:7', 'ghcr.io/org/app:1.2' or 'name@sha256:<digest>'`;
 }

@@ -9,7 +9,9 @@ export type EnvValueSpec = string | Secret;
 export type EnvSpec = Readonly<Record<string, EnvValueSpec>>;
 
 /** Which image a container starts from: one the plan defines, or an external reference. */
-export type ImageUse = { readonly kind: 'plan'; readonly name: string } | { readonly kind: 'ref'; readonly ref: string };
+export type ImageUse =
+  | { readonly kind: 'plan'; readonly name: string }
+  | { readonly kind: 'ref'; readonly ref: string };
 
 export type ImageSpec =
   | {
@@ -22,7 +24,12 @@ export type ImageSpec =
       readonly target?: string;
       readonly args: Readonly<Record<string, string>>;
     }
-  | { readonly kind: 'ref'; readonly name: string; readonly ref: string; readonly pull: 'never' | 'missing' | 'always' };
+  | {
+      readonly kind: 'ref';
+      readonly name: string;
+      readonly ref: string;
+      readonly pull: 'never' | 'missing' | 'always';
+    };
 
 export interface ProbeTimingSpec {
   readonly intervalMs: number;

@@ -13,7 +13,8 @@ export const MASK = '***';
 export type Redact = (text: string) => string;
 
 // CSI, OSC and two-byte ESC sequences (the same classes text/ansi.ts strips for display).
-const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[@-Z\\-_]|\u009b[0-?]*[ -/]*[@-~]/g;
+const ANSI =
+  /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[@-Z\\-_]|\u009b[0-?]*[ -/]*[@-~]/g;
 const HAS_ANSI = /[\u001b\u009b]/;
 
 /** A redactor for `values`; the identity when there is nothing to mask. */
@@ -41,7 +42,14 @@ export function maskedForms(value: string): string[] {
   if (value === '') return [];
   // Output is split into lines: each line of a multi-line secret is masked on its own (as GitHub Actions does).
   const lines = value.includes('\n') ? value.split(/\r?\n/).filter((line) => line.trim().length > 0) : [];
-  return [...lines, value, safe(() => encodeURIComponent(value)), safe(() => new URLSearchParams({ v: value }).toString().slice(2)), JSON.stringify(value).slice(1, -1), ...base64Forms(value)];
+  return [
+    ...lines,
+    value,
+    safe(() => encodeURIComponent(value)),
+    safe(() => new URLSearchParams({ v: value }).toString().slice(2)),
+    JSON.stringify(value).slice(1, -1),
+    ...base64Forms(value),
+  ];
 }
 
 /**

@@ -17,7 +17,8 @@ export type Described = TSchema & { [Expect]?: string; [TypeScriptOnly]?: true }
 function says<T extends TSchema>(schema: T, phrase: string): T {
   return Object.assign(schema, { [Expect]: phrase });
 }
-const list = <T extends TSchema>(item: T, phrase: string) => says(Type.Unsafe<readonly Static<T>[]>(Type.Array(item)), phrase);
+const list = <T extends TSchema>(item: T, phrase: string) =>
+  says(Type.Unsafe<readonly Static<T>[]>(Type.Array(item)), phrase);
 const partialRecord = <T extends TSchema>(value: T, phrase: string) =>
   says(Type.Unsafe<Partial<Record<string, Static<T>>>>(Type.Record(Type.String(), value)), phrase);
 
@@ -31,7 +32,9 @@ const Text = says(Type.String(), 'a string');
 const Strings = list(Text, 'a list of strings');
 const StringMap = says(Type.Record(Type.String(), Text), 'a map of names to strings');
 const DurationSchema = says(
-  Type.Unsafe<Duration>(Type.String({ pattern: DURATION_PATTERN, description: 'A duration: 250ms, 1.5s, 30s, 5m, 1h' })),
+  Type.Unsafe<Duration>(
+    Type.String({ pattern: DURATION_PATTERN, description: 'A duration: 250ms, 1.5s, 30s, 5m, 1h' }),
+  ),
   "a duration like '250ms', '30s', '5m' or '1h'",
 );
 const Count = says(Type.Integer({ minimum: 0 }), 'a whole number of 0 or more');
@@ -41,7 +44,9 @@ const Retries = says(Type.Integer({ minimum: 0, maximum: MAX_RETRIES }), `a whol
 const Percent = says(Type.Number({ minimum: 0, maximum: 100 }), 'a percentage from 0 to 100');
 const Port = says(Type.Integer({ minimum: 1, maximum: 65535 }), 'a port number from 1 to 65535');
 const ImageRefSchema = says(
-  Type.String({ description: "A key of `images`, or an external image reference ('redis:7'; without a tag it means ':latest')" }),
+  Type.String({
+    description: "A key of `images`, or an external image reference ('redis:7'; without a tag it means ':latest')",
+  }),
   "a key of 'images' or an external image reference, like 'redis:7'",
 );
 const Command = says(
@@ -52,12 +57,21 @@ const Command = says(
 const SecretSchema = says(
   Type.Union([
     Type.Object({ secret: Text }, { additionalProperties: false }),
-    Type.Object({ secretFromEnv: says(Type.String(), 'the name of an environment variable') }, { additionalProperties: false }),
+    Type.Object(
+      { secretFromEnv: says(Type.String(), 'the name of an environment variable') },
+      { additionalProperties: false },
+    ),
   ]),
   "a secret: { secret: '…' } or { secretFromEnv: 'NAME' }",
 );
 const Env = says(
-  Type.Record(Type.String(), says(Type.Union([Type.String(), Type.Number(), Type.Boolean(), SecretSchema]), 'a string, number, boolean or secret')),
+  Type.Record(
+    Type.String(),
+    says(
+      Type.Union([Type.String(), Type.Number(), Type.Boolean(), SecretSchema]),
+      'a string, number, boolean or secret',
+    ),
+  ),
   'a map of variable names to values',
 );
 
@@ -78,30 +92,62 @@ const BuildImage = Type.Object(
 const ExistingImage = Type.Object(
   {
     ref: says(Type.String(), "an image reference with a tag, like 'redis:7'"),
-    pull: Type.Optional(says(Type.Union([Type.Literal('never'), Type.Literal('missing'), Type.Literal('always')]), "'never', 'missing' or 'always'")),
+    pull: Type.Optional(
+      says(
+        Type.Union([Type.Literal('never'), Type.Literal('missing'), Type.Literal('always')]),
+        "'never', 'missing' or 'always'",
+      ),
+    ),
   },
   { additionalProperties: false },
 );
-const Image = says(Type.Union([BuildImage, ExistingImage]), "an image: { build: { context: '.' } } or { ref: 'name:tag' }");
+const Image = says(
+  Type.Union([BuildImage, ExistingImage]),
+  "an image: { build: { context: '.' } } or { ref: 'name:tag' }",
+);
 
 const timing = {
   interval: Type.Optional(DurationSchema),
   timeout: Type.Optional(DurationSchema),
   retries: Type.Optional(Count),
 };
-const probe = <P extends Record<string, TSchema>>(props: P) => Type.Object({ ...timing, ...props }, { additionalProperties: false });
+const probe = <P extends Record<string, TSchema>>(props: P) =>
+  Type.Object({ ...timing, ...props }, { additionalProperties: false });
 const ReadyProbe = says(
   Type.Union([
     probe({ exec: Command, expect: Type.Optional(says(Type.String(), 'a regular expression')) }),
     probe({ tcp: Type.Object({ port: Port }, { additionalProperties: false }) }),
-    probe({ http: Type.Object({ port: Port, path: Type.Optional(Text), status: Type.Optional(says(Type.Integer({ minimum: 100, maximum: 599 }), 'an HTTP status from 100 to 599')) }, { additionalProperties: false }) }),
+    probe({
+      http: Type.Object(
+        {
+          port: Port,
+          path: Type.Optional(Text),
+          status: Type.Optional(says(Type.Integer({ minimum: 100, maximum: 599 }), 'an HTTP status from 100 to 599')),
+        },
+        { additionalProperties: false },
+      ),
+    }),
     probe({
       log: says(
-        Type.Union([Type.String(), Type.Object({ pattern: says(Type.String(), 'a regular expression'), times: Type.Optional(says(Type.Integer({ minimum: 1 }), 'a whole number of 1 or more')) }, { additionalProperties: false })]),
+        Type.Union([
+          Type.String(),
+          Type.Object(
+            {
+              pattern: says(Type.String(), 'a regular expression'),
+              times: Type.Optional(says(Type.Integer({ minimum: 1 }), 'a whole number of 1 or more')),
+            },
+            { additionalProperties: false },
+          ),
+        ]),
         "a regular expression, or { pattern: '…', times: N }",
       ),
     }),
-    probe({ preset: Type.Literal('postgres'), user: Type.Optional(Text), database: Type.Optional(Text), port: Type.Optional(Port) }),
+    probe({
+      preset: Type.Literal('postgres'),
+      user: Type.Optional(Text),
+      database: Type.Optional(Text),
+      port: Type.Optional(Port),
+    }),
     probe({ preset: Type.Literal('redis'), port: Type.Optional(Port) }),
   ]),
   "a ready probe: one of exec, tcp, http, log or preset ('postgres' | 'redis')",
@@ -116,13 +162,22 @@ const Service = Type.Object(
     ready: Type.Optional(ReadyProbe),
     dependsOn: Type.Optional(list(says(Type.String(), 'a service name'), 'a list of service names')),
     profiles: Type.Optional(Strings),
-    local: Type.Optional(Type.Object({ command: says(Type.String(), 'a shell command'), env: Type.Optional(Env) }, { additionalProperties: false })),
+    local: Type.Optional(
+      Type.Object(
+        { command: says(Type.String(), 'a shell command'), env: Type.Optional(Env) },
+        { additionalProperties: false },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
 
 const Mount = Type.Object(
-  { source: says(Type.String(), 'a host path relative to the plan file'), target: says(Type.String(), 'an absolute container path'), readOnly: Type.Optional(says(Type.Boolean(), 'true or false')) },
+  {
+    source: says(Type.String(), 'a host path relative to the plan file'),
+    target: says(Type.String(), 'an absolute container path'),
+    readOnly: Type.Optional(says(Type.Boolean(), 'true or false')),
+  },
   { additionalProperties: false },
 );
 const TextResults = says(
@@ -130,7 +185,13 @@ const TextResults = says(
     {
       preset: Type.Optional(
         says(
-          Type.Union([Type.Literal('mocha'), Type.Literal('pytest'), Type.Literal('go'), Type.Literal('cargo'), Type.Literal('per-file')]),
+          Type.Union([
+            Type.Literal('mocha'),
+            Type.Literal('pytest'),
+            Type.Literal('go'),
+            Type.Literal('cargo'),
+            Type.Literal('per-file'),
+          ]),
           "'mocha', 'pytest', 'go', 'cargo' or 'per-file'",
         ),
       ),
@@ -153,10 +214,18 @@ const Results = says(
   "a results file: { junit: '/out/junit.xml' }, { tap: '/out/results.tap' } or what the runner prints: { text: { preset: 'pytest' } }",
 );
 const CoverageFormatSchema = says(
-  Type.Union([Type.Literal('lcov'), Type.Literal('cobertura'), Type.Literal('istanbul-summary'), Type.Literal('istanbul-final')]),
+  Type.Union([
+    Type.Literal('lcov'),
+    Type.Literal('cobertura'),
+    Type.Literal('istanbul-summary'),
+    Type.Literal('istanbul-final'),
+  ]),
   "'lcov', 'cobertura', 'istanbul-summary' or 'istanbul-final'",
 );
-const Coverage = Type.Object({ format: CoverageFormatSchema, path: Text, pathMap: Type.Optional(StringMap) }, { additionalProperties: false });
+const Coverage = Type.Object(
+  { format: CoverageFormatSchema, path: Text, pathMap: Type.Optional(StringMap) },
+  { additionalProperties: false },
+);
 
 const Phase = Type.Object(
   {
@@ -174,7 +243,9 @@ const Phase = Type.Object(
     coverage: Type.Optional(Coverage),
     artifacts: Type.Optional(Strings),
     profiles: Type.Optional(Strings),
-    local: Type.Optional(Type.Object({ run: Type.Optional(Text), workdir: Type.Optional(Text) }, { additionalProperties: false })),
+    local: Type.Optional(
+      Type.Object({ run: Type.Optional(Text), workdir: Type.Optional(Text) }, { additionalProperties: false }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -195,31 +266,54 @@ const CommandCheck = Type.Object(
 
 const Gates = Type.Object(
   {
-    coverage: Type.Optional(Type.Object({ ...thresholds, phases: Type.Optional(partialRecord(Thresholds, 'a map of phase names to thresholds')) }, { additionalProperties: false })),
-    tests: Type.Optional(Type.Object({ failed: Type.Optional(Count), minExecuted: Type.Optional(Count) }, { additionalProperties: false })),
-    duration: Type.Optional(Type.Object({ max: Type.Optional(DurationSchema), phases: Type.Optional(partialRecord(DurationSchema, 'a map of phase names to durations')) }, { additionalProperties: false })),
+    coverage: Type.Optional(
+      Type.Object(
+        { ...thresholds, phases: Type.Optional(partialRecord(Thresholds, 'a map of phase names to thresholds')) },
+        { additionalProperties: false },
+      ),
+    ),
+    tests: Type.Optional(
+      Type.Object({ failed: Type.Optional(Count), minExecuted: Type.Optional(Count) }, { additionalProperties: false }),
+    ),
+    duration: Type.Optional(
+      Type.Object(
+        {
+          max: Type.Optional(DurationSchema),
+          phases: Type.Optional(partialRecord(DurationSchema, 'a map of phase names to durations')),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     commands: Type.Optional(says(Type.Record(Type.String(), CommandCheck), 'a map of gate names to commands')),
   },
   { additionalProperties: false },
 );
 
 const RegExpObject = Object.assign(Type.Unsafe<RegExp>({}), { [TypeScriptOnly]: true as const });
-const TestPattern = says(Type.Unsafe<TestPatternInput>(Type.Union([Type.String(), RegExpObject])), 'a regular expression (a string in YAML)');
+const TestPattern = says(
+  Type.Unsafe<TestPatternInput>(Type.Union([Type.String(), RegExpObject])),
+  'a regular expression (a string in YAML)',
+);
 
 const Criterion = Type.Object(
   {
     id: says(Type.String({ minLength: 1 }), "an id like 'FR-1'"),
     requirement: Text,
-    kind: Type.Optional(says(Type.Union([Type.Literal('functional'), Type.Literal('non-functional')]), "'functional' or 'non-functional'")),
+    kind: Type.Optional(
+      says(
+        Type.Union([Type.Literal('functional'), Type.Literal('non-functional')]),
+        "'functional' or 'non-functional'",
+      ),
+    ),
     verifiedBy: says(
       Type.Object(
-      {
-        phases: Type.Optional(list(says(Type.String(), 'a phase name'), 'a list of phase names')),
-        tests: Type.Optional(TestPattern),
-        gates: Type.Optional(list(says(Type.String(), 'a gate name'), 'a list of gate names')),
-        command: Type.Optional(CommandCheck),
-      },
-      { additionalProperties: false },
+        {
+          phases: Type.Optional(list(says(Type.String(), 'a phase name'), 'a list of phase names')),
+          tests: Type.Optional(TestPattern),
+          gates: Type.Optional(list(says(Type.String(), 'a gate name'), 'a list of gate names')),
+          command: Type.Optional(CommandCheck),
+        },
+        { additionalProperties: false },
       ),
       'the evidence that verifies it: { phases, tests, gates or command }',
     ),

@@ -5,7 +5,10 @@ const hidden = new WeakMap<Secret, string>();
 /** A secret value that cannot leak through `String()`, template strings, `JSON.stringify` or `util.inspect`. */
 export class Secret {
   static readonly mask = MASK;
-  constructor(value: string, readonly source: string) {
+  constructor(
+    value: string,
+    readonly source: string,
+  ) {
     hidden.set(this, value);
   }
   reveal(): string {

@@ -44,7 +44,7 @@ export interface ProbeTiming {
 }
 export type ReadyProbeInput = ProbeTiming &
   (
-    | { readonly exec: string | readonly string[]; /** regex the probe's output must match */ readonly expect?: string }
+    | { readonly exec: string | readonly string[] /** regex the probe's output must match */; readonly expect?: string }
     | { readonly tcp: { readonly port: number } }
     | { readonly http: { readonly port: number; readonly path?: string; readonly status?: number } }
     | { readonly log: string | { readonly pattern: string; readonly times?: number } }

@@ -65,7 +65,9 @@ export class CaseList implements Iterable<TestCase> {
     const status = this.statusAt(i);
     const durationMs = this.#duration[i]!;
     const file = this.#file[i]!;
-    return file === 0 ? { suite, name, status, durationMs } : { suite, name, status, durationMs, file: this.#strings.get(file - 1) };
+    return file === 0
+      ? { suite, name, status, durationMs }
+      : { suite, name, status, durationMs, file: this.#strings.get(file - 1) };
   }
 
   *[Symbol.iterator](): Iterator<TestCase> {

@@ -92,7 +92,8 @@ export function createCoberturaParser(): ChunkParser<CoverageReport> {
     if (attr(tag, 'branch') === 'true' && condition) {
       const taken = Number(condition[1]);
       const total = Number(condition[2]);
-      if (taken > total) throw new MalformedEvidence(`line ${number} of ${file.path}: condition-coverage takes ${taken} of ${total}`);
+      if (taken > total)
+        throw new MalformedEvidence(`line ${number} of ${file.path}: condition-coverage takes ${taken} of ${total}`);
       for (let i = 0; i < total; i++) {
         const key = `${number}:${i}`;
         file.branches[key] = (file.branches[key] ?? 0) + (i < taken ? 1 : 0);
@@ -160,13 +161,16 @@ function checkDeclaredTotals(files: readonly FileCoverage[], declared: Record<st
     const expected = declared[key];
     if (expected !== undefined && expected !== value) {
       const attrName = key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-      throw new MalformedEvidence(`<coverage ${attrName}="${expected}"> but the <line> elements give ${value}: the file is damaged`);
+      throw new MalformedEvidence(
+        `<coverage ${attrName}="${expected}"> but the <line> elements give ${value}: the file is damaged`,
+      );
     }
   }
 }
 
 function resolvePath(source: string | undefined, filename: string): string {
-  if (filename.startsWith('/') || /^[A-Za-z]:[\\/]/.test(filename) || source === undefined || source === '') return filename;
+  if (filename.startsWith('/') || /^[A-Za-z]:[\\/]/.test(filename) || source === undefined || source === '')
+    return filename;
   return `${source.replace(/[\\/]+$/, '')}/${filename}`;
 }
 

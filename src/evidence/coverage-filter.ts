@@ -15,7 +15,12 @@ export function filterCoverage(report: CoverageReport, thresholds: CoverageGateI
   const included = include?.length ? matcher(include) : () => true;
   const excluded = exclude?.length ? matcher(exclude) : () => false;
   const files = report.files.filter((f) => included(f.path) && !excluded(f.path));
-  const globs = [include?.length ? `include ${include.join(', ')}` : '', exclude?.length ? `exclude ${exclude.join(', ')}` : ''].filter(Boolean).join('; ');
+  const globs = [
+    include?.length ? `include ${include.join(', ')}` : '',
+    exclude?.length ? `exclude ${exclude.join(', ')}` : '',
+  ]
+    .filter(Boolean)
+    .join('; ');
   return { report: { ...report, files }, note: `${globs}: ${files.length} of ${report.files.length} files` };
 }
 

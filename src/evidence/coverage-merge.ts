@@ -18,7 +18,11 @@ export function mergeCoverage(reports: readonly CoverageReport[]): CoverageRepor
   const formats = [...new Set(reports.map((r) => r.format))];
   const files = [...byPath.values()].map((list) => (list.length === 1 ? list[0]! : mergeFile(list)));
   const warnings = [...new Set(reports.flatMap((r) => r.warnings ?? []))];
-  return { format: formats.length === 1 ? formats[0]! : formats.length === 0 ? 'none' : 'merged', files, ...(warnings.length > 0 ? { warnings } : {}) };
+  return {
+    format: formats.length === 1 ? formats[0]! : formats.length === 0 ? 'none' : 'merged',
+    files,
+    ...(warnings.length > 0 ? { warnings } : {}),
+  };
 }
 
 function mergeFile(list: readonly FileCoverage[]): FileCoverage {
@@ -121,8 +125,13 @@ export function mapPaths(report: CoverageReport, pathMap: Readonly<Record<string
   const example = report.files[0]?.path;
   const unused = prefixes
     .filter(([from]) => !used.has(from))
-    .map(([from]) => `coverage.pathMap ${JSON.stringify(from)} matched none of the ${report.files.length} files${example === undefined ? '' : ` (they look like ${JSON.stringify(example.slice(0, 120))})`}`);
-  const merged = mergeCoverage([{ format: report.format, files, ...(report.warnings ? { warnings: report.warnings } : {}) }]);
+    .map(
+      ([from]) =>
+        `coverage.pathMap ${JSON.stringify(from)} matched none of the ${report.files.length} files${example === undefined ? '' : ` (they look like ${JSON.stringify(example.slice(0, 120))})`}`,
+    );
+  const merged = mergeCoverage([
+    { format: report.format, files, ...(report.warnings ? { warnings: report.warnings } : {}) },
+  ]);
   const warnings = [...(merged.warnings ?? []), ...unused];
   return warnings.length > 0 ? { ...merged, warnings } : merged;
 }
@@ -150,8 +159,12 @@ export function coverageMergeWarnings(inputs: readonly PhaseCoverage[]): string[
   const warnings: string[] = [];
   for (const [path, bases] of basesByPath) {
     if (bases.size < 2) continue;
-    const from = [...bases].map(([base, phases]) => `${phases.join(', ')} (in ${base === '' ? 'the default folder' : base})`).join('; ');
-    warnings.push(`coverage for ${JSON.stringify(path)} comes from phases in different folders and was merged as one file: ${from}. Give each phase a coverage.pathMap that keeps them apart`);
+    const from = [...bases]
+      .map(([base, phases]) => `${phases.join(', ')} (in ${base === '' ? 'the default folder' : base})`)
+      .join('; ');
+    warnings.push(
+      `coverage for ${JSON.stringify(path)} comes from phases in different folders and was merged as one file: ${from}. Give each phase a coverage.pathMap that keeps them apart`,
+    );
   }
   return warnings;
 }

@@ -11,7 +11,9 @@ export { COVERAGE_METRICS } from './coverage-metrics.js';
  * under another name, never a figure over only the files of one format.
  */
 export function summarize(report: CoverageReport): CoverageSummary {
-  const partialStatements = report.files.some((f) => fileTotals(f, 'lines').total > 0 && fileTotals(f, 'statements').total === 0);
+  const partialStatements = report.files.some(
+    (f) => fileTotals(f, 'lines').total > 0 && fileTotals(f, 'statements').total === 0,
+  );
   const entries = COVERAGE_METRICS.map((metric) => {
     if (metric === 'statements' && partialStatements) return [metric, { covered: 0, total: 0, pct: null }] as const;
     let covered = 0;

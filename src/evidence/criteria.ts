@@ -5,7 +5,14 @@
  * criterion states the reason of its worst part. Only pass is a pass.
  */
 import type { CriterionSpec } from '../dsl/plan.js';
-import { declaresEvidence, neverCame, unselectedNames, type CriteriaEvidence, type PhaseEvidence, type RunScope } from './evidence-input.js';
+import {
+  declaresEvidence,
+  neverCame,
+  unselectedNames,
+  type CriteriaEvidence,
+  type PhaseEvidence,
+  type RunScope,
+} from './evidence-input.js';
 import { capList, testLabel } from './format.js';
 import { describeEvidenceError } from './result.js';
 import { worstStatus } from './status.js';
@@ -29,11 +36,23 @@ export function evaluateCriteria(criteria: readonly CriterionSpec[], evidence: C
     if (tests !== undefined) verdicts.push(byTests(tests, evidence.phases, evidence));
     if (gates !== undefined) verdicts.push(byGates(gates, evidence));
     if (command !== undefined) verdicts.push(byCommand(command, evidence));
-    if (verdicts.length === 0) verdicts.push({ status: 'unverified', evidence: ['no evidence is listed in verifiedBy'], reason: 'no evidence is listed in verifiedBy' });
+    if (verdicts.length === 0)
+      verdicts.push({
+        status: 'unverified',
+        evidence: ['no evidence is listed in verifiedBy'],
+        reason: 'no evidence is listed in verifiedBy',
+      });
     const status = worst(verdicts.map((v) => v.status));
     const reason = status === 'pass' ? undefined : verdicts.find((v) => v.status === status)?.reason;
     const lines = verdicts.flatMap((v) => v.evidence);
-    return { id: criterion.id, requirement: criterion.requirement, kind: criterion.kind, status, evidence: lines, ...(reason ? { reason } : {}) };
+    return {
+      id: criterion.id,
+      requirement: criterion.requirement,
+      kind: criterion.kind,
+      status,
+      evidence: lines,
+      ...(reason ? { reason } : {}),
+    };
   });
 }
 
@@ -48,7 +67,13 @@ function byPhases(names: readonly string[], phases: readonly PhaseEvidence[], sc
       return { status: unselected ? 'not-selected' : 'unverified', evidence: [why], reason: why };
     }
     const status: CriterionStatus =
-      phase.status === 'passed' ? 'pass' : phase.status === 'failed' ? 'fail' : phase.status === 'error' ? 'error' : 'not-run';
+      phase.status === 'passed'
+        ? 'pass'
+        : phase.status === 'failed'
+          ? 'fail'
+          : phase.status === 'error'
+            ? 'error'
+            : 'not-run';
     const line = `phase ${name} ${phase.status}`;
     return { status, evidence: [line], ...(status === 'pass' ? {} : { reason: line }) };
   });
@@ -60,14 +85,26 @@ function combine(parts: readonly Verdict[], noun: string): Verdict {
   const status = worst(parts.map((r) => r.status));
   const reasons = parts.filter((r) => r.status === status && r.reason).map((r) => r.reason!);
   const reason = reasons.length > 1 ? `${reasons[0]} (and ${reasons.length - 1} more)` : reasons[0];
-  return { status, evidence: capList(parts.flatMap((r) => r.evidence), MAX_EVIDENCE_LINES, noun), ...(status !== 'pass' && reason ? { reason } : {}) };
+  return {
+    status,
+    evidence: capList(
+      parts.flatMap((r) => r.evidence),
+      MAX_EVIDENCE_LINES,
+      noun,
+    ),
+    ...(status !== 'pass' && reason ? { reason } : {}),
+  };
 }
 
 function byTests(pattern: RegExp, phases: readonly PhaseEvidence[], scope: RunScope): Verdict {
   // A /g or /y pattern keeps state between test() calls; a copy without those flags does not.
   const re = new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, ''));
-  const unreadable = phases.flatMap((p) => (p.tests !== undefined && !p.tests.ok ? [describeEvidenceError(p.tests.error)] : []));
-  const missing = phases.filter((p) => p.tests === undefined && declaresEvidence(p, 'results')).map((p) => neverCame(p, 'test results'));
+  const unreadable = phases.flatMap((p) =>
+    p.tests !== undefined && !p.tests.ok ? [describeEvidenceError(p.tests.error)] : [],
+  );
+  const missing = phases
+    .filter((p) => p.tests === undefined && declaresEvidence(p, 'results'))
+    .map((p) => neverCame(p, 'test results'));
   // A million matching cases must not all be held: counts per outcome, and the first lines of each.
   const [bad, passed, skipped] = [new MatchGroup(), new MatchGroup(), new MatchGroup()];
   for (const phase of phases) {
@@ -80,23 +117,33 @@ function byTests(pattern: RegExp, phases: readonly PhaseEvidence[], scope: RunSc
   }
   const matchedCount = bad.count + passed.count + skipped.count;
   const shown = [...bad.first, ...passed.first, ...skipped.first];
-  const lines = matchedCount > MAX_EVIDENCE_LINES ? [...shown.slice(0, MAX_EVIDENCE_LINES), `… and ${matchedCount - MAX_EVIDENCE_LINES} more matching tests`] : shown;
+  const lines =
+    matchedCount > MAX_EVIDENCE_LINES
+      ? [...shown.slice(0, MAX_EVIDENCE_LINES), `… and ${matchedCount - MAX_EVIDENCE_LINES} more matching tests`]
+      : shown;
   // What was not searched is said, whatever the status: evidence that exists is used, and what is missing named.
   const gaps = [...unreadable.map((e) => `test results could not be read: ${e}`), ...missing];
   const none = matchedCount === 0 ? [`no test matches ${String(pattern)}`] : [];
   const evidence = [...gaps, ...none, ...lines];
   const of = (some: MatchGroup, verb: string): string => {
-    const names = some.count > some.labels.length ? [...some.labels, `… and ${some.count - some.labels.length} more`] : some.labels;
+    const names =
+      some.count > some.labels.length ? [...some.labels, `… and ${some.count - some.labels.length} more`] : some.labels;
     return `${some.count} of ${matchedCount} matching tests ${some.count === 1 ? 'was' : 'were'} ${verb}: ${names.join(', ')}`;
   };
   if (bad.count > 0) return { status: 'fail', evidence, reason: of(bad, 'failing') };
   if (passed.count > 0 && skipped.count === 0) return { status: 'pass', evidence };
   if (skipped.count > 0) return { status: 'unverified', evidence, reason: of(skipped, 'skipped') }; // a skipped match verified nothing
   const noMatch = `no test matches ${String(pattern)}`;
-  if (unreadable.length > 0) return { status: 'error', evidence, reason: `${noMatch} in the results that were read; ${gaps.join('; ')}` };
+  if (unreadable.length > 0)
+    return { status: 'error', evidence, reason: `${noMatch} in the results that were read; ${gaps.join('; ')}` };
   if (missing.length > 0) return { status: 'not-run', evidence, reason: `${noMatch} so far; ${missing.join('; ')}` };
   const elsewhere = unselectedNames(scope, 'results');
-  if (elsewhere.length > 0) return { status: 'not-selected', evidence, reason: `${noMatch} in this selection; ${elsewhere.join(', ')} not selected` };
+  if (elsewhere.length > 0)
+    return {
+      status: 'not-selected',
+      evidence,
+      reason: `${noMatch} in this selection; ${elsewhere.join(', ')} not selected`,
+    };
   return { status: 'unverified', evidence, reason: noMatch };
 }
 
@@ -122,22 +169,37 @@ function matches(re: RegExp, test: TestCase): boolean {
   return re.test(testLabel(test)) || re.test(test.name) || (test.file !== undefined && re.test(test.file));
 }
 
-
 function byGates(names: readonly string[], evidence: CriteriaEvidence): Verdict {
   const results = names.map((name): Verdict => {
     const rows = evidence.gates.filter((g) => g.gate === name); // implicit rows too: a phase that executed nothing fails the 'tests' gate a criterion relies on
-    if (rows.length === 0) return { status: 'unverified', evidence: [`gate ${name} was not evaluated`], reason: `gate ${name} was not evaluated` };
+    if (rows.length === 0)
+      return {
+        status: 'unverified',
+        evidence: [`gate ${name} was not evaluated`],
+        reason: `gate ${name} was not evaluated`,
+      };
     const status = worst(rows.map((r) => r.status));
     const culprit = rows.find((r) => r.status === status);
-    const reason = status === 'pass' || !culprit ? undefined : `${culprit.name} ${culprit.status}${culprit.message ? `: ${culprit.message}` : ''}`;
-    return { status, evidence: rows.map((r) => `${r.name} ${r.actual} (${r.threshold}) ${r.status}`), ...(reason ? { reason } : {}) };
+    const reason =
+      status === 'pass' || !culprit
+        ? undefined
+        : `${culprit.name} ${culprit.status}${culprit.message ? `: ${culprit.message}` : ''}`;
+    return {
+      status,
+      evidence: rows.map((r) => `${r.name} ${r.actual} (${r.threshold}) ${r.status}`),
+      ...(reason ? { reason } : {}),
+    };
   });
   return combine(results, 'more gate values');
 }
 
 function byCommand(checkName: string, evidence: CriteriaEvidence): Verdict {
   const outcome = evidence.checks[checkName];
-  const said = (status: CriterionStatus, line: string): Verdict => ({ status, evidence: [line], ...(status === 'pass' ? {} : { reason: line }) });
+  const said = (status: CriterionStatus, line: string): Verdict => ({
+    status,
+    evidence: [line],
+    ...(status === 'pass' ? {} : { reason: line }),
+  });
   if (evidence.stopped !== undefined && (outcome === undefined || 'error' in outcome)) {
     return said('not-run', `check ${checkName} did not run: the run stopped (${evidence.stopped})`);
   }

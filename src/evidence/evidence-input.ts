@@ -67,7 +67,8 @@ export function declaresEvidence(phase: PhaseEvidence, kind: keyof Declared): bo
 
 /** `phase unit never started (cancelled)`: why a declared piece of evidence never came. */
 export function neverCame(phase: PhaseEvidence, what: string): string {
-  if (phase.durationMs === undefined) return `phase ${phase.name} never started (${phase.status}): its ${what} never came`;
+  if (phase.durationMs === undefined)
+    return `phase ${phase.name} never started (${phase.status}): its ${what} never came`;
   return `phase ${phase.name} was stopped before it finished (${phase.status}): its ${what} would be incomplete`;
 }
 

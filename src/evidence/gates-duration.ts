@@ -22,13 +22,22 @@ export function durationGates(
         : unfinished.length > 0
           ? `${unfinished.join(', ')} did not run to the end`
           : undefined;
-    results.push(why ? notRun('duration', spec.maxMs, `${why}: its duration is not that of a whole run`) : durationRow('duration', spec.maxMs, totalDurationMs, 'the run'));
+    results.push(
+      why
+        ? notRun('duration', spec.maxMs, `${why}: its duration is not that of a whole run`)
+        : durationRow('duration', spec.maxMs, totalDurationMs, 'the run'),
+    );
   }
   for (const [phaseName, maxMs] of Object.entries(spec.phasesMs)) {
     const name = `duration[${phaseName}]`;
     const phase = phases.find((p) => p.name === phaseName);
     if (phase === undefined) {
-      results.push({ ...base(name, maxMs), actual: 'n/a', status: 'not-selected', message: `phase ${phaseName} is not selected in this run` });
+      results.push({
+        ...base(name, maxMs),
+        actual: 'n/a',
+        status: 'not-selected',
+        message: `phase ${phaseName} is not selected in this run`,
+      });
     } else if (phase.durationMs === undefined || phase.status === 'cancelled') {
       const what = phase.durationMs === undefined ? 'never started' : 'was stopped before it finished';
       results.push(notRun(name, maxMs, `phase ${phaseName} ${what} (${phase.status}): no duration to check`));
@@ -39,7 +48,8 @@ export function durationGates(
   return results;
 }
 
-const base = (name: string, maxMs: number) => ({ gate: 'duration', name, threshold: `≤ ${formatDuration(maxMs)}` }) as const;
+const base = (name: string, maxMs: number) =>
+  ({ gate: 'duration', name, threshold: `≤ ${formatDuration(maxMs)}` }) as const;
 
 function notRun(name: string, maxMs: number, message: string): GateResult {
   return { ...base(name, maxMs), actual: 'n/a', status: 'not-run', message };

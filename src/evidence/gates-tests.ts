@@ -11,7 +11,11 @@ import { describeEvidenceError } from './result.js';
 import { executedCount } from './test-counts.js';
 import type { GateResult, GateStatus, TestCounts, TestReport } from './types.js';
 
-export function testGates(spec: NonNullable<GatesSpec['tests']>, phases: readonly PhaseEvidence[], scope: RunScope = {}): GateResult[] {
+export function testGates(
+  spec: NonNullable<GatesSpec['tests']>,
+  phases: readonly PhaseEvidence[],
+  scope: RunScope = {},
+): GateResult[] {
   const minExecuted = Math.max(1, spec.minExecuted ?? 1);
   const rows: { name: string; threshold: string }[] = [];
   if (spec.failed !== undefined) rows.push({ name: 'tests.failed', threshold: `≤ ${spec.failed}` });
@@ -20,11 +24,24 @@ export function testGates(spec: NonNullable<GatesSpec['tests']>, phases: readonl
   const declaring = phases.filter((p) => declaresEvidence(p, 'results'));
   const elsewhere = unselectedNames(scope, 'results');
   if (declaring.length === 0) {
-    if (elsewhere.length > 0) return statusRows(rows, 'not-selected', `test results come from ${elsewhere.join(', ')}, not selected in this run`);
-    return statusRows(rows, 'error', 'no phase in this run has a results file: add `results: { junit: PATH }` (or `tap`) to the phases that run tests');
+    if (elsewhere.length > 0)
+      return statusRows(
+        rows,
+        'not-selected',
+        `test results come from ${elsewhere.join(', ')}, not selected in this run`,
+      );
+    return statusRows(
+      rows,
+      'error',
+      'no phase in this run has a results file: add `results: { junit: PATH }` (or `tap`) to the phases that run tests',
+    );
   }
-  const read = declaring.flatMap((p) => (p.tests?.ok ? [{ name: p.name, counts: (p.tests as { value: TestReport }).value.counts }] : []));
-  const unreadable = declaring.flatMap((p) => (p.tests !== undefined && !p.tests.ok ? [describeEvidenceError(p.tests.error)] : []));
+  const read = declaring.flatMap((p) =>
+    p.tests?.ok ? [{ name: p.name, counts: (p.tests as { value: TestReport }).value.counts }] : [],
+  );
+  const unreadable = declaring.flatMap((p) =>
+    p.tests !== undefined && !p.tests.ok ? [describeEvidenceError(p.tests.error)] : [],
+  );
   const neverCameLines = declaring.filter((p) => p.tests === undefined).map((p) => neverCame(p, 'test results'));
   // What the missing phases could still change: `error` when a file was there but unreadable, `not-run` when it never came.
   const gap: { status: GateStatus; text: string } | undefined =
@@ -33,8 +50,11 @@ export function testGates(spec: NonNullable<GatesSpec['tests']>, phases: readonl
       : neverCameLines.length > 0
         ? { status: 'not-run', text: neverCameLines.join('; ') }
         : undefined;
-  const counted = read.length > 0 && (gap || elsewhere.length > 0) ? `counted over ${read.map((p) => p.name).join(', ')}` : '';
-  const over = counted ? ` (${[counted, ...(elsewhere.length > 0 ? [`${elsewhere.join(', ')} not selected`] : [])].join('; ')})` : '';
+  const counted =
+    read.length > 0 && (gap || elsewhere.length > 0) ? `counted over ${read.map((p) => p.name).join(', ')}` : '';
+  const over = counted
+    ? ` (${[counted, ...(elsewhere.length > 0 ? [`${elsewhere.join(', ')} not selected`] : [])].join('; ')})`
+    : '';
 
   const total = sumCounts(read.map((p) => p.counts));
   const failed = total.failed + total.errored;
@@ -48,7 +68,9 @@ export function testGates(spec: NonNullable<GatesSpec['tests']>, phases: readonl
       threshold: `≤ ${spec.failed}`,
       actual: read.length > 0 ? String(failed) : 'n/a',
       status: decided ? (failed <= spec.failed ? 'pass' : 'fail') : gap!.status,
-      message: decided ? `${total.failed} failed, ${total.errored} errored${over}` : `${read.length > 0 ? `${failed} so far${over}; ` : ''}${gap!.text}`,
+      message: decided
+        ? `${total.failed} failed, ${total.errored} errored${over}`
+        : `${read.length > 0 ? `${failed} so far${over}; ` : ''}${gap!.text}`,
     });
   }
   const enough = executed >= minExecuted;
@@ -72,8 +94,15 @@ export function testGates(spec: NonNullable<GatesSpec['tests']>, phases: readonl
 /** The gate nobody wrote: a phase with a results file executed at least one test. */
 function phaseExecutedRow(p: PhaseEvidence): GateResult {
   const base = { gate: 'tests', name: `tests[${p.name}].executed`, threshold: '≥ 1', implicit: true } as const;
-  if (p.tests === undefined) return { ...base, actual: 'n/a', status: 'not-run', message: neverCame(p, 'test results') };
-  if (!p.tests.ok) return { ...base, actual: 'n/a', status: 'error', message: `test results could not be read: ${describeEvidenceError(p.tests.error)}` };
+  if (p.tests === undefined)
+    return { ...base, actual: 'n/a', status: 'not-run', message: neverCame(p, 'test results') };
+  if (!p.tests.ok)
+    return {
+      ...base,
+      actual: 'n/a',
+      status: 'error',
+      message: `test results could not be read: ${describeEvidenceError(p.tests.error)}`,
+    };
   const n = executedCount(p.tests.value.counts);
   return {
     ...base,
@@ -83,7 +112,11 @@ function phaseExecutedRow(p: PhaseEvidence): GateResult {
   };
 }
 
-function statusRows(rows: readonly { name: string; threshold: string }[], status: GateStatus, message: string): GateResult[] {
+function statusRows(
+  rows: readonly { name: string; threshold: string }[],
+  status: GateStatus,
+  message: string,
+): GateResult[] {
   return rows.map((r) => ({ gate: 'tests', name: r.name, threshold: r.threshold, actual: 'n/a', status, message }));
 }
 

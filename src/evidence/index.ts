@@ -2,8 +2,23 @@
 export type * from './types.js';
 export type { EvidenceResult, EvidenceSource } from './result.js';
 export { describeEvidenceError } from './result.js';
-export type { CheckOutcome, CriteriaEvidence, GateInput, PhaseEvidence, PhaseRunStatus, RunScope, UnselectedPhase } from './evidence-input.js';
-export { readCoverage, readTestReport, readTextResults, openTextFile, type OpenText, type ReadOptions } from './read-evidence.js';
+export type {
+  CheckOutcome,
+  CriteriaEvidence,
+  GateInput,
+  PhaseEvidence,
+  PhaseRunStatus,
+  RunScope,
+  UnselectedPhase,
+} from './evidence-input.js';
+export {
+  readCoverage,
+  readTestReport,
+  readTextResults,
+  openTextFile,
+  type OpenText,
+  type ReadOptions,
+} from './read-evidence.js';
 export { parseCoverage, parseTestReport, parseTextResults, type TestReportFormat } from './parsers.js';
 export { createTextParser, type TextParser, type TextResultsSpec, type TextRunOutcome } from './text-parser.js';
 export { TEXT_PRESET_NAMES, type TextPreset } from './text-presets.js';

@@ -63,7 +63,10 @@ function finalFile(key: string, data: JsonObject): FileCoverage {
     const fn = object(meta, `${key}.fnMap.${id}`);
     const name = typeof fn['name'] === 'string' && fn['name'] !== '' ? fn['name'] : `(anonymous_${id})`;
     const decl = fn['decl'] ?? fn['loc'];
-    const line = decl === undefined ? Number(fn['line'] ?? 0) : position(object(decl, `${key}.fnMap.${id}.decl`), 'start', `${key}.fnMap.${id}`).line;
+    const line =
+      decl === undefined
+        ? Number(fn['line'] ?? 0)
+        : position(object(decl, `${key}.fnMap.${id}.decl`), 'start', `${key}.fnMap.${id}`).line;
     // Distinct ids with one name and line (c8: decorated members on one line) are distinct functions.
     let fnKey = `${name}@${line}`;
     for (let n = 2; fnKey in functions; n++) fnKey = `${name}@${line}#${n}`;
@@ -105,11 +108,18 @@ export function createIstanbulSummaryParser(): ChunkParser<CoverageReport> {
   return bufferJson((value) => {
     const root = object(value, 'the document');
     // istanbul always writes `total`; without it a damaged key could pass a file's counts off unchecked.
-    if (root['total'] === undefined) throw new MalformedEvidence('no "total" entry: not an istanbul coverage-summary.json, or a damaged one');
+    if (root['total'] === undefined)
+      throw new MalformedEvidence('no "total" entry: not an istanbul coverage-summary.json, or a damaged one');
     const total = summaryTotals(object(root['total'], 'total'), 'total');
     const files: FileCoverage[] = Object.entries(root)
       .filter(([key]) => key !== 'total')
-      .map(([path, entry]) => ({ path, lines: {}, branches: {}, functions: {}, totals: summaryTotals(object(entry, path), path) }));
+      .map(([path, entry]) => ({
+        path,
+        lines: {},
+        branches: {},
+        functions: {},
+        totals: summaryTotals(object(entry, path), path),
+      }));
     if (files.length === 0) {
       throw new MalformedEvidence(
         'coverage-summary.json has no per-file entries, only a total: phases cannot be merged from it — use coverage-final.json or lcov',
@@ -119,7 +129,9 @@ export function createIstanbulSummaryParser(): ChunkParser<CoverageReport> {
       const sum = files.reduce((acc, f) => acc + (f.totals?.[metric]?.covered ?? 0), 0);
       const expected = total[metric]?.covered;
       if (expected !== undefined && expected !== sum) {
-        throw new MalformedEvidence(`total.${metric}.covered is ${expected} but the files add up to ${sum}: the file is damaged`);
+        throw new MalformedEvidence(
+          `total.${metric}.covered is ${expected} but the files add up to ${sum}: the file is damaged`,
+        );
       }
     }
     return { format: 'istanbul-summary', files };
@@ -133,10 +145,13 @@ function summaryTotals(entry: JsonObject, where: string): Partial<Record<Coverag
     const m = object(entry[metric], `${where}.${metric}`);
     const total = count(m['total'], `${where}.${metric}.total`);
     const covered = count(m['covered'], `${where}.${metric}.covered`);
-    if (covered > total) throw new MalformedEvidence(`${where}.${metric}: covered ${covered} is more than total ${total}`);
+    if (covered > total)
+      throw new MalformedEvidence(`${where}.${metric}: covered ${covered} is more than total ${total}`);
     // istanbul floors pct to 2 decimals; a pct that disagrees with the counts means a damaged file.
     if (typeof m['pct'] === 'number' && total > 0 && Math.abs(m['pct'] - (covered * 100) / total) > 0.011) {
-      throw new MalformedEvidence(`${where}.${metric}: pct ${m['pct']} does not match ${covered}/${total}: the file is damaged`);
+      throw new MalformedEvidence(
+        `${where}.${metric}: pct ${m['pct']} does not match ${covered}/${total}: the file is damaged`,
+      );
     }
     totals[metric] = { covered, total };
   }
@@ -151,7 +166,8 @@ function object(value: Json | undefined, where: string): JsonObject {
 }
 
 function count(value: Json | undefined, where: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw new MalformedEvidence(`${where} is not a count`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0)
+    throw new MalformedEvidence(`${where} is not a count`);
   return value;
 }
 
@@ -159,6 +175,7 @@ function position(loc: JsonObject, which: 'start', where: string): { line: numbe
   const p = object(loc[which], `${where}.${which}`);
   const line = p['line'];
   const column = p['column'];
-  if (typeof line !== 'number' || !Number.isInteger(line)) throw new MalformedEvidence(`${where}.${which}.line is not a line number`);
+  if (typeof line !== 'number' || !Number.isInteger(line))
+    throw new MalformedEvidence(`${where}.${which}.line is not a line number`);
   return { line, column: typeof column === 'number' ? column : 0 };
 }

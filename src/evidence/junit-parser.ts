@@ -103,7 +103,8 @@ export function createJunitParser(): ChunkParser<TestReport> {
     }
     if (tag.name === 'testsuite' || (tag.name === 'testsuites' && scopes.length === 0)) {
       const name = intern(attr(tag, 'name'));
-      const label = tag.name === 'testsuites' || name === '' ? `the <${tag.name}> element` : `suite "${capText(name, 200)}"`;
+      const label =
+        tag.name === 'testsuites' || name === '' ? `the <${tag.name}> element` : `suite "${capText(name, 200)}"`;
       const file = optionalAttr(tag, 'file');
       scopes.push({
         name,
@@ -225,7 +226,9 @@ function finishCase(c: OpenCase, budget: { left: number; cases: number; dropped:
   const name = node ? undoNodeQuotes(c.name) : c.name;
   // Plain literals, not spreads: one compact shape for the (up to millions of) passing cases.
   const base: TestCase =
-    c.file === undefined ? { suite, name, status, durationMs: c.durationMs } : { suite, name, status, durationMs: c.durationMs, file: c.file };
+    c.file === undefined
+      ? { suite, name, status, durationMs: c.durationMs }
+      : { suite, name, status, durationMs: c.durationMs, file: c.file };
   if (status === 'passed') return base;
   if (budget.left <= 0 || budget.cases <= 0) {
     budget.dropped++;

@@ -28,7 +28,10 @@ export function readDeclaredTotals(label: string, attributes: Readonly<Record<st
     const value = attributes[key];
     if (typeof value !== 'string' || value.trim() === '') continue;
     const text = value.trim().replace(/,/g, '');
-    if (!/^\d{1,15}$/.test(text)) throw new MalformedEvidence(`${label} has ${key}="${value.slice(0, 40)}", not a whole number: the report is damaged`);
+    if (!/^\d{1,15}$/.test(text))
+      throw new MalformedEvidence(
+        `${label} has ${key}="${value.slice(0, 40)}", not a whole number: the report is damaged`,
+      );
     totals[key] = Number(text);
   }
   return totals;
@@ -48,9 +51,15 @@ export interface SuiteScope {
  * from that range (in place). `alsoFailed`: skipped cases the tool also counted as failures (node's
  * failing todo).
  */
-export function checkSuiteTotals(scope: SuiteScope, cases: CaseList, alsoFailed: ReadonlySet<TestCase>, warnings: string[]): void {
+export function checkSuiteTotals(
+  scope: SuiteScope,
+  cases: CaseList,
+  alsoFailed: ReadonlySet<TestCase>,
+  warnings: string[],
+): void {
   const { label, start } = scope;
-  const declared = scope.declared.assertions === undefined ? scope.declared : { ...scope.declared, tests: scope.declared.assertions };
+  const declared =
+    scope.declared.assertions === undefined ? scope.declared : { ...scope.declared, tests: scope.declared.assertions };
   const total = cases.length - start;
   if (declared.tests !== undefined && total > declared.tests) {
     const removed = collapseDuplicates(cases, start, total - declared.tests);
@@ -76,7 +85,9 @@ export function checkSuiteTotals(scope: SuiteScope, cases: CaseList, alsoFailed:
   if (tapReport ? declaredFailing > 0 && failing === 0 : declaredFailing > failing) {
     throw new MalformedEvidence(
       `${label} declares ${declaredFailing} failure${declaredFailing === 1 ? '' : 's'}/errors but holds ${failing} failing test case${failing === 1 ? '' : 's'}: ` +
-        (tapReport ? 'a failure outside any test case (tap writes a test file that crashed before its tests as "no tests found")' : 'the report is damaged or was cut short'),
+        (tapReport
+          ? 'a failure outside any test case (tap writes a test file that crashed before its tests as "no tests found")'
+          : 'the report is damaged or was cut short'),
     );
   }
   if (declared.tests === undefined || failing > 0) return;
@@ -92,7 +103,9 @@ export function checkSuiteTotals(scope: SuiteScope, cases: CaseList, alsoFailed:
   } else if (scope.isRoot && declared.tests > held) {
     // jest-junit's root has no skipped= but counts skipped tests in tests=; mocha-junit-reporter's
     // suites have none either and leave pending tests out: only the root is held to its count.
-    throw new MalformedEvidence(`${label} declares ${declared.tests} tests but holds ${held}: the report is damaged or was cut short`);
+    throw new MalformedEvidence(
+      `${label} declares ${declared.tests} tests but holds ${held}: the report is damaged or was cut short`,
+    );
   }
 }
 

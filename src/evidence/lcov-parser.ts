@@ -50,7 +50,8 @@ export function createLcovParser(): ChunkParser<CoverageReport> {
     if (!/^[A-Z]+$/.test(tag)) fail(`not an lcov line: ${JSON.stringify(text.slice(0, 60))}`);
     if (tag === 'TN') return;
     if (tag === 'SF') {
-      if (record !== undefined) fail(`SF:${value} starts before the record for ${record.path} ended (no end_of_record)`);
+      if (record !== undefined)
+        fail(`SF:${value} starts before the record for ${record.path} ended (no end_of_record)`);
       if (value === '') fail('SF without a path');
       record = newRecord(value, lineNo);
       return;
@@ -66,7 +67,9 @@ export function createLcovParser(): ChunkParser<CoverageReport> {
       const rest = lines.end();
       if (rest !== '') line(rest);
       if (record !== undefined) {
-        throw new MalformedEvidence(`the record for ${record.path} (line ${record.startLine}) has no end_of_record: the file was cut short`);
+        throw new MalformedEvidence(
+          `the record for ${record.path} (line ${record.startLine}) has no end_of_record: the file was cut short`,
+        );
       }
       if (files.length === 0) throw new MalformedEvidence('no SF records');
       return { format: 'lcov', files };
@@ -154,7 +157,9 @@ function finish(r: OpenRecord, fail: (m: string) => never): FileCoverage {
   for (const [tag, actual] of checks) {
     const declared = r.declared[tag];
     if (declared !== undefined && !actual.includes(declared)) {
-      fail(`the record for ${r.path} says ${tag}:${declared} but its detail lines give ${actual[0]}: the file is damaged`);
+      fail(
+        `the record for ${r.path} says ${tag}:${declared} but its detail lines give ${actual[0]}: the file is damaged`,
+      );
     }
   }
   return { path: r.path, lines: r.lines, branches: branchesByKey(r.branchEntries), functions: r.functions };

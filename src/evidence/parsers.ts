@@ -5,7 +5,15 @@ import { mapPaths } from './coverage-merge.js';
 import { createIstanbulFinalParser, createIstanbulSummaryParser } from './istanbul-parser.js';
 import { createJunitParser } from './junit-parser.js';
 import { createLcovParser } from './lcov-parser.js';
-import { evidenceError, INLINE_SOURCE, malformedMessage, parseText, type ChunkParser, type EvidenceResult, type EvidenceSource } from './result.js';
+import {
+  evidenceError,
+  INLINE_SOURCE,
+  malformedMessage,
+  parseText,
+  type ChunkParser,
+  type EvidenceResult,
+  type EvidenceSource,
+} from './result.js';
 import { createTapParser } from './tap-parser.js';
 import { createTextParser, type TextResultsSpec, type TextRunOutcome } from './text-parser.js';
 import type { CoverageReport, TestReport } from './types.js';
@@ -39,7 +47,11 @@ export const FORMAT_NAMES: Readonly<Record<TestReportFormat | 'text' | CoverageF
   'istanbul-summary': 'istanbul coverage-summary.json',
 };
 
-export function parseTestReport(text: string, format: TestReportFormat, source: EvidenceSource = INLINE_SOURCE): EvidenceResult<TestReport> {
+export function parseTestReport(
+  text: string,
+  format: TestReportFormat,
+  source: EvidenceSource = INLINE_SOURCE,
+): EvidenceResult<TestReport> {
   return parseText(testReportParser(format), text, source, FORMAT_NAMES[format]);
 }
 

@@ -7,7 +7,13 @@ import { createReadStream } from 'node:fs';
 import type { CoverageFormat } from '../dsl/types.js';
 import { mapPaths } from './coverage-merge.js';
 import { coverageParser, FORMAT_NAMES, testReportParser, type TestReportFormat } from './parsers.js';
-import { evidenceError, malformedMessage, type ChunkParser, type EvidenceResult, type EvidenceSource } from './result.js';
+import {
+  evidenceError,
+  malformedMessage,
+  type ChunkParser,
+  type EvidenceResult,
+  type EvidenceSource,
+} from './result.js';
 import { createTextParser, type TextResultsSpec, type TextRunOutcome } from './text-parser.js';
 import type { CoverageReport, TestReport } from './types.js';
 
@@ -64,7 +70,12 @@ function sourceOf(file: string, phase: string | undefined): EvidenceSource {
   return phase === undefined ? { file } : { file, phase };
 }
 
-async function readWith<T>(parser: ChunkParser<T>, source: EvidenceSource, what: string, openText: OpenText): Promise<EvidenceResult<T>> {
+async function readWith<T>(
+  parser: ChunkParser<T>,
+  source: EvidenceSource,
+  what: string,
+  openText: OpenText,
+): Promise<EvidenceResult<T>> {
   let sawContent = false;
   try {
     for await (const chunk of openText(source.file)) {
@@ -73,9 +84,16 @@ async function readWith<T>(parser: ChunkParser<T>, source: EvidenceSource, what:
       parser.write(chunk);
     }
   } catch (err) {
-    return { ok: false, error: evidenceError(source, isIoError(err) ? ioMessage(err, what) : malformedMessage(err, what)) };
+    return {
+      ok: false,
+      error: evidenceError(source, isIoError(err) ? ioMessage(err, what) : malformedMessage(err, what)),
+    };
   }
-  if (!sawContent) return { ok: false, error: evidenceError(source, `the ${what} file is empty: the tool wrote nothing (did it crash?)`) };
+  if (!sawContent)
+    return {
+      ok: false,
+      error: evidenceError(source, `the ${what} file is empty: the tool wrote nothing (did it crash?)`),
+    };
   try {
     return { ok: true, value: parser.end() };
   } catch (err) {

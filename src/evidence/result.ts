@@ -1,7 +1,9 @@
 import type { EvidenceError } from './types.js';
 
 /** What a parser or reader gives back: evidence, or an error naming the file and phase. Never a throw. */
-export type EvidenceResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: EvidenceError };
+export type EvidenceResult<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly error: EvidenceError };
 
 /** Where evidence came from, for error messages. */
 export interface EvidenceSource {
@@ -23,7 +25,9 @@ export class MalformedEvidence extends Error {
 }
 
 export function evidenceError(source: EvidenceSource, message: string): EvidenceError {
-  return source.phase === undefined ? { file: source.file, message } : { file: source.file, phase: source.phase, message };
+  return source.phase === undefined
+    ? { file: source.file, message }
+    : { file: source.file, phase: source.phase, message };
 }
 
 /** `/out/junit.xml (phase unit): not found` — the one-line form used in gate and criterion messages. */
@@ -39,7 +43,12 @@ export interface ChunkParser<T> {
 }
 
 /** Runs a parser over text held in memory; any failure becomes an error result. */
-export function parseText<T>(parser: ChunkParser<T>, text: string, source: EvidenceSource, what: string): EvidenceResult<T> {
+export function parseText<T>(
+  parser: ChunkParser<T>,
+  text: string,
+  source: EvidenceSource,
+  what: string,
+): EvidenceResult<T> {
   if (text.trim() === '') return { ok: false, error: evidenceError(source, `the ${what} file is empty`) };
   try {
     parser.write(text);

@@ -6,7 +6,14 @@
  */
 import type { CriterionStatus, GateStatus } from './types.js';
 
-const RANK: Readonly<Record<CriterionStatus, number>> = { pass: 0, 'not-selected': 1, unverified: 2, 'not-run': 3, fail: 4, error: 5 };
+const RANK: Readonly<Record<CriterionStatus, number>> = {
+  pass: 0,
+  'not-selected': 1,
+  unverified: 2,
+  'not-run': 3,
+  fail: 4,
+  error: 5,
+};
 
 export function worseStatus<S extends CriterionStatus>(a: S, b: S): S {
   return RANK[b] > RANK[a] ? b : a;
@@ -27,7 +34,9 @@ export function blocksPass(status: CriterionStatus): boolean {
 }
 
 /** Per gate group (`coverage`, `tests`, `duration`, a command gate): the worst row status, in first-seen order. */
-export function gateGroupStatus(rows: readonly { readonly gate: string; readonly status: GateStatus }[]): Record<string, GateStatus> {
+export function gateGroupStatus(
+  rows: readonly { readonly gate: string; readonly status: GateStatus }[],
+): Record<string, GateStatus> {
   const groups: Record<string, GateStatus> = {};
   for (const row of rows) groups[row.gate] = worseStatus(groups[row.gate] ?? 'pass', row.status);
   return groups;

@@ -44,7 +44,8 @@ export function classifyTapLine(content: string): TapLine {
     return subtest ? { kind: 'subtest', name: subtest[1]!.trim() } : { kind: 'comment' };
   }
   if (/^TAP version \d+\s*$/.test(content)) return { kind: 'version' };
-  if (/^not\s*$/.test(content)) return { kind: 'broken', reason: 'a line holds only "not": a failing test point was cut in two' };
+  if (/^not\s*$/.test(content))
+    return { kind: 'broken', reason: 'a line holds only "not": a failing test point was cut in two' };
   return { kind: 'other' };
 }
 
@@ -59,7 +60,12 @@ function parsePoint(ok: boolean, numberText: string | undefined, rest: string): 
     ...(numberText === undefined ? {} : { number: Number(numberText) }),
     description,
     ...(directiveMatch
-      ? { directive: { kind: directiveMatch[1]!.toLowerCase() as 'skip' | 'todo', reason: (directiveMatch[2] ?? '').trim() } }
+      ? {
+          directive: {
+            kind: directiveMatch[1]!.toLowerCase() as 'skip' | 'todo',
+            reason: (directiveMatch[2] ?? '').trim(),
+          },
+        }
       : {}),
     ...(durationMs === undefined || !Number.isFinite(durationMs) ? {} : { durationMs }),
   };
@@ -103,7 +109,10 @@ export function readDiagnostics(yaml: readonly string[]): { durationMs?: number;
 }
 
 function unquote(value: string): string {
-  if (value.length >= 2 && ((value.startsWith("'") && value.endsWith("'")) || (value.startsWith('"') && value.endsWith('"')))) {
+  if (
+    value.length >= 2 &&
+    ((value.startsWith("'") && value.endsWith("'")) || (value.startsWith('"') && value.endsWith('"')))
+  ) {
     return value.slice(1, -1);
   }
   return value;

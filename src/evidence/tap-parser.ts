@@ -30,7 +30,12 @@ interface Level {
   readonly orphans: Level[];
 }
 
-const newLevel = (name?: string): Level => ({ ...(name === undefined ? {} : { name }), points: [], problems: [], orphans: [] });
+const newLevel = (name?: string): Level => ({
+  ...(name === undefined ? {} : { name }),
+  points: [],
+  problems: [],
+  orphans: [],
+});
 
 /** Files that a runner reports as top-level subtests (node-tap runs one subtest per test file). */
 const LOOKS_LIKE_FILE = /\.(?:[cm]?[jt]sx?|t|py|rb|go|sh)$/;
@@ -78,7 +83,12 @@ export function createTapParser(): ChunkParser<TestReport> {
     const previous = lastPoint;
     lastPoint = undefined;
     if (content === '') return;
-    if (previous !== undefined && content === '---' && indent === previous.indent + 2 && text.startsWith(' '.repeat(indent))) {
+    if (
+      previous !== undefined &&
+      content === '---' &&
+      indent === previous.indent + 2 &&
+      text.startsWith(' '.repeat(indent))
+    ) {
       yaml = { indent: ' '.repeat(indent), lines: [], point: previous.point };
       return;
     }
@@ -111,7 +121,11 @@ export function createTapParser(): ChunkParser<TestReport> {
         sawTap = true;
         const level = ensureDepth(depth);
         if (level.plan !== undefined) level.problems.push(`a second plan 1..${parsed.count}`);
-        else level.plan = parsed.skipReason === undefined ? { count: parsed.count } : { count: parsed.count, skipReason: parsed.skipReason };
+        else
+          level.plan =
+            parsed.skipReason === undefined
+              ? { count: parsed.count }
+              : { count: parsed.count, skipReason: parsed.skipReason };
         return;
       }
       case 'subtest':
@@ -143,7 +157,9 @@ export function createTapParser(): ChunkParser<TestReport> {
         // short, and is not counted (`ok 1 - na` may have been `not ok 1 - name`, `1..1` may be `1..12`).
         const kind = classifyTapLine(carry.trim()).kind;
         if (kind === 'point' || kind === 'plan') {
-          levels[0]!.problems.push(`the last line ${JSON.stringify(carry.trim().slice(0, 60))} has no line end: the output was cut short`);
+          levels[0]!.problems.push(
+            `the last line ${JSON.stringify(carry.trim().slice(0, 60))} has no line end: the output was cut short`,
+          );
         } else line(carry);
       }
       if (!sawTap) throw new MalformedEvidence('no TAP test points, plan or version line found');
@@ -182,21 +198,51 @@ function collect(level: Level, path: readonly string[], out: TestCase[], bailed:
   for (const orphan of level.orphans) {
     const orphanName = orphan.name ?? 'subtest';
     collect(orphan, [...path, orphanName], out, bailed);
-    out.push(errorCase(path, orphanName, `subtest "${orphanName}" never ended with a test point: the output was cut short?`));
+    out.push(
+      errorCase(path, orphanName, `subtest "${orphanName}" never ended with a test point: the output was cut short?`),
+    );
   }
   if (bailed) return;
   if (level.plan === undefined) {
-    out.push(errorCase(path, 'TAP plan', `no plan (1..N)${suite ? ` in ${suite}` : ''}: the output was cut short or the test exited early`));
+    out.push(
+      errorCase(
+        path,
+        'TAP plan',
+        `no plan (1..N)${suite ? ` in ${suite}` : ''}: the output was cut short or the test exited early`,
+      ),
+    );
   } else if (level.plan.count !== level.points.length) {
-    out.push(errorCase(path, 'TAP plan', `planned ${level.plan.count} tests but saw ${level.points.length}${suite ? ` in ${suite}` : ''}`));
+    out.push(
+      errorCase(
+        path,
+        'TAP plan',
+        `planned ${level.plan.count} tests but saw ${level.points.length}${suite ? ` in ${suite}` : ''}`,
+      ),
+    );
   }
 }
 
-function leaf(point: Point, path: readonly string[], name: string, durationMs: number, message: string | undefined, file: string | undefined): TestCase {
+function leaf(
+  point: Point,
+  path: readonly string[],
+  name: string,
+  durationMs: number,
+  message: string | undefined,
+  file: string | undefined,
+): TestCase {
   const status = point.directive !== undefined ? 'skipped' : point.ok ? 'passed' : 'failed';
-  const base = { suite: path.join(' > '), name: capText(name, MAX_NAME_CHARS), status, durationMs, ...(file === undefined ? {} : { file }) } as const;
+  const base = {
+    suite: path.join(' > '),
+    name: capText(name, MAX_NAME_CHARS),
+    status,
+    durationMs,
+    ...(file === undefined ? {} : { file }),
+  } as const;
   if (status === 'passed') return base;
-  const directiveMessage = point.directive === undefined ? undefined : `${point.directive.kind.toUpperCase()} ${point.directive.reason}`.trim();
+  const directiveMessage =
+    point.directive === undefined
+      ? undefined
+      : `${point.directive.kind.toUpperCase()} ${point.directive.reason}`.trim();
   const details = status === 'failed' ? capDetails((point.yaml ?? []).join('\n')) : undefined;
   const full = directiveMessage ?? message;
   const text = full === undefined ? undefined : capText(full, MAX_MESSAGE_CHARS);

@@ -46,7 +46,7 @@ export function capDetails(text: string): string | undefined {
 
 /** A copy that does not keep the (much larger) chunk it was sliced from alive. */
 export function ownString(text: string): string {
-  return text.length < 13 ? text : (' ' + text).slice(1);
+  return text.length < 13 ? text : ` ${text}`.slice(1);
 }
 
 export function firstLine(text: string | undefined): string | undefined {

@@ -58,7 +58,8 @@ export function createTextParser(spec: TextResultsSpec, outcome: TextRunOutcome 
     const name = capText(firstGroup(match) ?? match[0].trim(), MAX_NAME_CHARS);
     const count = Math.min(Number(match.groups?.['count'] ?? 1) || 1, 100_000);
     const base = { suite: file ?? '', name, status, durationMs: 0, ...(file === undefined ? {} : { file }) };
-    const testCase: TestCase = status === 'failed' ? { ...base, message: capText(match.input.trim(), MAX_NAME_CHARS) } : base;
+    const testCase: TestCase =
+      status === 'failed' ? { ...base, message: capText(match.input.trim(), MAX_NAME_CHARS) } : base;
     for (let i = 0; i < count; i++) cases.push(testCase);
   }
 
@@ -74,7 +75,8 @@ export function createTextParser(spec: TextResultsSpec, outcome: TextRunOutcome 
     if ((m = patterns.fail.exec(trimmed))) add('failed', m);
     else if ((m = patterns.pass.exec(trimmed))) add('passed', m);
     else if (patterns.skip && (m = patterns.skip.exec(trimmed))) add('skipped', m);
-    else if (patterns.file && (m = patterns.file.exec(trimmed))) file = capText(firstGroup(m) ?? m[0].trim(), MAX_NAME_CHARS);
+    else if (patterns.file && (m = patterns.file.exec(trimmed)))
+      file = capText(firstGroup(m) ?? m[0].trim(), MAX_NAME_CHARS);
   }
 
   const lines = new LineSplitter(line);

@@ -19,7 +19,10 @@ export function createXmlReader(): { readonly sax: SaxesParser; write(chunk: str
   // saxes never expands declared entities (no billion laughs, no external files), but "undefined
   // entity" would not say why: no JUnit or Cobertura writer declares any.
   sax.on('doctype', (doctype) => {
-    if (doctype.includes('[')) throw new MalformedEvidence('it declares its own entities in a DOCTYPE, which no test or coverage tool writes: refused');
+    if (doctype.includes('['))
+      throw new MalformedEvidence(
+        'it declares its own entities in a DOCTYPE, which no test or coverage tool writes: refused',
+      );
   });
   return {
     sax,

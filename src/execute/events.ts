@@ -12,7 +12,13 @@ export interface StepRef {
 }
 
 export type RunEvent =
-  | { readonly kind: 'run-started'; readonly runId: string; readonly plan: string; readonly driver: string; readonly at: number }
+  | {
+      readonly kind: 'run-started';
+      readonly runId: string;
+      readonly plan: string;
+      readonly driver: string;
+      readonly at: number;
+    }
   | { readonly kind: 'step-started'; readonly step: Step; readonly at: number }
   | {
       readonly kind: 'step-finished';
@@ -31,7 +37,13 @@ export type RunEvent =
       readonly line: string;
       readonly stream: 'stdout' | 'stderr';
     }
-  | { readonly kind: 'phase-attempt'; readonly phase: string; readonly attempt: number; readonly exitCode: number | null; readonly timedOut: boolean }
+  | {
+      readonly kind: 'phase-attempt';
+      readonly phase: string;
+      readonly attempt: number;
+      readonly exitCode: number | null;
+      readonly timedOut: boolean;
+    }
   | { readonly kind: 'interrupted'; readonly signal: string; readonly force: boolean };
 
 export type EventSink = (event: RunEvent) => void;

@@ -24,7 +24,12 @@ export interface ExecutionRecord {
   readonly interrupted: boolean;
 }
 
-export async function executePlan(plan: TestPlan, graph: StepGraph, driver: Driver, options: ExecuteOptions): Promise<ExecutionRecord> {
+export async function executePlan(
+  plan: TestPlan,
+  graph: StepGraph,
+  driver: Driver,
+  options: ExecuteOptions,
+): Promise<ExecutionRecord> {
   const signal = options.signal ?? new AbortController().signal;
   const onEvent = options.onEvent ?? (() => {});
   const state = emptyRunState();

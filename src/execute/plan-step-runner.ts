@@ -128,7 +128,10 @@ export class PlanStepRunner implements StepRunner {
   }
 
   private async buildImage(name: string, signal: AbortSignal): Promise<StepOutcome> {
-    const handle = await this.driver.prepareImage(this.plan.images[name]!, this.context(`image ${name}`, signal, { kind: 'build-image', subject: name }));
+    const handle = await this.driver.prepareImage(
+      this.plan.images[name]!,
+      this.context(`image ${name}`, signal, { kind: 'build-image', subject: name }),
+    );
     this.state.images.set(name, handle);
     return { status: 'passed', ...(handle.cached ? { message: 'cached' } : {}) };
   }
@@ -163,7 +166,11 @@ export class PlanStepRunner implements StepRunner {
   private async waitReady(name: string, signal: AbortSignal): Promise<StepOutcome> {
     const spec = this.plan.services[name]!;
     const state = this.state.services.get(name)!;
-    const outcome = await this.driver.waitReady(state.handle!, spec.ready!, this.context(name, signal, { kind: 'wait-ready', subject: name }));
+    const outcome = await this.driver.waitReady(
+      state.handle!,
+      spec.ready!,
+      this.context(name, signal, { kind: 'wait-ready', subject: name }),
+    );
     state.ready = outcome;
     if (outcome.ready) return { status: 'passed', message: `ready in ${Math.round(outcome.elapsedMs)} ms` };
     state.logTail = outcome.logTail.map((line) => this.entering(line));
@@ -172,7 +179,9 @@ export class PlanStepRunner implements StepRunner {
       outcome.reason === 'exited'
         ? `it exited with code ${outcome.exitCode ?? 'unknown'}${outcome.exitedAt ? ` at ${outcome.exitedAt}` : ''} before it became ready`
         : `it did not become ready within ${Math.round(outcome.elapsedMs)} ms (${outcome.probes} probes)`;
-    const probe = outcome.lastProbeOutput ? ` Last probe output: ${this.entering(outcome.lastProbeOutput.trim())}.` : '';
+    const probe = outcome.lastProbeOutput
+      ? ` Last probe output: ${this.entering(outcome.lastProbeOutput.trim())}.`
+      : '';
     const message = `service ${name}: ${why}.${probe} Check services.${name}.ready and the service log in the report.`;
     this.state.infraError ??= { code: 'SERVICE_NOT_READY', message };
     return { status: 'failed', message };
@@ -216,7 +225,13 @@ export class PlanStepRunner implements StepRunner {
         logTail: outcome.logTail.map((line) => this.entering(line)),
         errorLines: errors.lines(),
       });
-      this.onEvent({ kind: 'phase-attempt', phase: name, attempt, exitCode: outcome.exitCode, timedOut: outcome.timedOut });
+      this.onEvent({
+        kind: 'phase-attempt',
+        phase: name,
+        attempt,
+        exitCode: outcome.exitCode,
+        timedOut: outcome.timedOut,
+      });
       // A service that died under the phase makes whatever it reported unreliable, and a retry pointless.
       const deadDuring = await this.deadServices(spec.services, `it died while phase ${name} ran (attempt ${attempt})`);
       if (deadDuring) return { status: 'failed', message: deadDuring };
@@ -225,7 +240,10 @@ export class PlanStepRunner implements StepRunner {
     }
     const last = state.attempts.at(-1)!;
     const why = last.timedOut ? `timed out after ${spec.timeoutMs} ms` : `exited with code ${last.exitCode}`;
-    return { status: 'failed', message: `${why}${state.attempts.length > 1 ? ` (attempt ${state.attempts.length})` : ''}` };
+    return {
+      status: 'failed',
+      message: `${why}${state.attempts.length > 1 ? ` (attempt ${state.attempts.length})` : ''}`,
+    };
   }
 
   /**
@@ -240,7 +258,9 @@ export class PlanStepRunner implements StepRunner {
       const exit = state.exit ?? (await this.driver.serviceExit(state.handle));
       if (!exit) continue;
       state.exit = exit;
-      state.logTail = (await this.driver.serviceLogTail(state.handle, SERVICE_LOG_TAIL).catch(() => [])).map((l) => this.entering(l));
+      state.logTail = (await this.driver.serviceLogTail(state.handle, SERVICE_LOG_TAIL).catch(() => [])).map((l) =>
+        this.entering(l),
+      );
       const text = `service ${service} exited with code ${exit.exitCode ?? 'unknown (killed by a signal)'} at ${exit.at}: ${context}. Its last log lines are in the report.`;
       this.state.infraError ??= { code: 'SERVICE_EXITED', message: text };
       message ??= text;
@@ -252,7 +272,11 @@ export class PlanStepRunner implements StepRunner {
     const state = this.state.phases.get(name)!;
     const handle = state.handle!;
     try {
-      state.collected = await this.driver.collect(handle, phaseCollectPaths(this.plan.phases[name]!), phaseOutputDir(this.identity.outDir, name));
+      state.collected = await this.driver.collect(
+        handle,
+        phaseCollectPaths(this.plan.phases[name]!),
+        phaseOutputDir(this.identity.outDir, name),
+      );
     } finally {
       delete state.handle;
       await this.driver.releasePhase(handle);
@@ -287,14 +311,18 @@ export class PlanStepRunner implements StepRunner {
       timedOut: outcome.timedOut,
       logTail: outcome.logTail.map((line) => this.entering(line)),
     });
-    return outcome.exitCode === 0 ? { status: 'passed' } : { status: 'failed', message: `exited with code ${outcome.exitCode}` };
+    return outcome.exitCode === 0
+      ? { status: 'passed' }
+      : { status: 'failed', message: `exited with code ${outcome.exitCode}` };
   }
 
   private async stopService(name: string): Promise<StepOutcome> {
     const state = this.state.services.get(name)!;
     const handle = state.handle!;
     if (state.logTail.length === 0) {
-      state.logTail = (await this.driver.serviceLogTail(handle, SERVICE_LOG_TAIL).catch(() => [])).map((l) => this.entering(l));
+      state.logTail = (await this.driver.serviceLogTail(handle, SERVICE_LOG_TAIL).catch(() => [])).map((l) =>
+        this.entering(l),
+      );
     }
     await this.driver.stopService(handle);
     return { status: 'passed' };

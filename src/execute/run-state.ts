@@ -1,5 +1,12 @@
 /** What the executor learned while running the steps; the results builder reads it. */
-import type { CollectedFile, ImageHandle, PhaseHandle, ReadyOutcome, ServiceExit, ServiceHandle } from '../drivers/driver.js';
+import type {
+  CollectedFile,
+  ImageHandle,
+  PhaseHandle,
+  ReadyOutcome,
+  ServiceExit,
+  ServiceHandle,
+} from '../drivers/driver.js';
 
 export interface AttemptRecord {
   readonly attempt: number;

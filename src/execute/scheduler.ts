@@ -75,7 +75,12 @@ export async function schedule(graph: StepGraph, runner: StepRunner, options: Sc
     const signal = isTeardown(step) ? new AbortController().signal : workSignal;
     const task = Promise.resolve()
       .then(() => runner.run(step, signal))
-      .catch((error: unknown): StepOutcome => ({ status: 'failed', message: error instanceof Error ? error.message : String(error) }))
+      .catch(
+        (error: unknown): StepOutcome => ({
+          status: 'failed',
+          message: error instanceof Error ? error.message : String(error),
+        }),
+      )
       .then((outcome) => {
         if (limited) limitedRunning--;
         const cancelled = outcome.status === 'failed' && workSignal.aborted && !isTeardown(step);

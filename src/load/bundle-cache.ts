@@ -23,7 +23,8 @@ interface Entry extends CachedBundle {
 }
 
 export function userCacheDir(env: NodeJS.ProcessEnv = process.env, home = os.homedir()): string {
-  const base = env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : path.join(home, '.cache');
+  const base =
+    env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : path.join(home, '.cache');
   return path.join(base, 'testplan', 'plans');
 }
 
@@ -61,9 +62,17 @@ export async function readBundle(dir: string, file: string, salt: string): Promi
 }
 
 /** Best effort: a cache that cannot be written is no reason to fail a run. */
-export async function writeBundle(dir: string, file: string, salt: string, bundle: CachedBundle, inputs: readonly string[]): Promise<void> {
+export async function writeBundle(
+  dir: string,
+  file: string,
+  salt: string,
+  bundle: CachedBundle,
+  inputs: readonly string[],
+): Promise<void> {
   try {
-    const stats = await Promise.all(inputs.map(async (p) => ({ path: p, ...(({ size, mtimeMs }) => ({ size, mtimeMs }))(await stat(p)) })));
+    const stats = await Promise.all(
+      inputs.map(async (p) => ({ path: p, ...(({ size, mtimeMs }) => ({ size, mtimeMs }))(await stat(p)) })),
+    );
     const created = await mkdir(dir, { recursive: true, mode: 0o700 });
     if (created !== undefined) await chmod(dir, 0o700); // mkdir's mode is filtered by the umask
     if (!(await trustedPath(dir))) return;

@@ -9,7 +9,12 @@ export function missingMountSources(plan: TestPlan, exists: (path: string) => bo
     phase.mounts.flatMap((mount, i): Finding[] =>
       exists(mount.source)
         ? []
-        : [{ path: ['phases', phase.name, 'mounts', i, 'source'], message: `${mount.source} does not exist: create it, or fix the path (relative to the plan file)` }],
+        : [
+            {
+              path: ['phases', phase.name, 'mounts', i, 'source'],
+              message: `${mount.source} does not exist: create it, or fix the path (relative to the plan file)`,
+            },
+          ],
     ),
   );
 }

@@ -15,7 +15,9 @@ import { formatPath } from '../dsl/validate/problems.js';
 import { startLoadWorker, type WorkerLimits } from './run-in-worker.js';
 import { loadFailure, packageName } from './worker-protocol.js';
 
-export type ModuleResult = { readonly ok: true; readonly input: unknown } | { readonly ok: false; readonly problems: PlanProblem[] };
+export type ModuleResult =
+  | { readonly ok: true; readonly input: unknown }
+  | { readonly ok: false; readonly problems: PlanProblem[] };
 
 /** esbuild is tsx's own dependency; resolve it from there so hoisting cannot hide it. */
 async function loadEsbuild(): Promise<typeof Esbuild> {
@@ -47,7 +49,11 @@ async function bundle(file: string, display: string, cacheDir: string | undefine
       platform: 'node',
       target: 'node20',
       logLevel: 'silent',
-      define: { 'import.meta.url': JSON.stringify(url), 'import.meta.dirname': JSON.stringify(dirname(file)), 'import.meta.filename': JSON.stringify(file) },
+      define: {
+        'import.meta.url': JSON.stringify(url),
+        'import.meta.dirname': JSON.stringify(dirname(file)),
+        'import.meta.filename': JSON.stringify(file),
+      },
       plugins: [
         {
           name: 'testplan-externals',
@@ -74,7 +80,13 @@ async function bundle(file: string, display: string, cacheDir: string | undefine
       path: '',
       message: `${e.text}: fix this error in the plan file`,
     }));
-    return { packages, errors: errors.length > 0 ? errors : [{ file: display, path: '', message: `could not compile the plan: ${(error as Error).message}` }] };
+    return {
+      packages,
+      errors:
+        errors.length > 0
+          ? errors
+          : [{ file: display, path: '', message: `could not compile the plan: ${(error as Error).message}` }],
+    };
   }
 }
 
@@ -106,20 +118,35 @@ export async function loadPlanModule(file: string, display: string, options: Mod
   const worker = startLoadWorker(options.limits);
   const built = await bundle(file, display, options.cacheDir ?? DEFAULT_CACHE_DIR);
   const missing = missingPackages(file, built.packages);
-  const problems = built.errors.length > 0 ? built.errors : missing.map((pkg) => ({ file: display, path: '', message: loadFailure.missing(pkg) }));
+  const problems =
+    built.errors.length > 0
+      ? built.errors
+      : missing.map((pkg) => ({ file: display, path: '', message: loadFailure.missing(pkg) }));
   if (problems.length > 0 || built.code === undefined) {
     worker.cancel();
     return { ok: false, problems };
   }
   const env = { ...options.env };
-  const outcome = await worker.load(built.packages.length > 0 ? { mode: 'tsx', file, entry: ownEntryPoint(), env } : { mode: 'bundle', code: built.code, file, env });
+  const outcome = await worker.load(
+    built.packages.length > 0
+      ? { mode: 'tsx', file, entry: ownEntryPoint(), env }
+      : { mode: 'bundle', code: built.code, file, env },
+  );
   switch (outcome.kind) {
     case 'loaded':
       return { ok: true, input: outcome.input };
     case 'invalid':
-      return { ok: false, problems: outcome.findings.map((f) => ({ file: display, path: formatPath(f.path), message: f.message })) };
+      return {
+        ok: false,
+        problems: outcome.findings.map((f) => ({ file: display, path: formatPath(f.path), message: f.message })),
+      };
     case 'no-default':
-      return { ok: false, problems: [{ file: display, path: '', message: "has no default export: write 'export default defineTestPlan({ … })'" }] };
+      return {
+        ok: false,
+        problems: [
+          { file: display, path: '', message: "has no default export: write 'export default defineTestPlan({ … })'" },
+        ],
+      };
     case 'failed':
       return { ok: false, problems: [{ file: display, path: '', message: outcome.message }] };
   }

@@ -7,7 +7,6 @@ import type { PlanInput } from '../dsl/types.js';
 import { formatPath, type Path } from '../dsl/validate/problems.js';
 import { normalise } from '../dsl/validate/normalise.js';
 import { missingMountSources } from './check-files.js';
-import { PLAN_FILE } from './discover.js';
 import { loadPlanModule } from './load-module.js';
 import { DEFAULT_LOAD_TIMEOUT_MS } from './run-in-worker.js';
 
@@ -26,7 +25,9 @@ const fail = (file: string, message: string): never => {
 type Input = { readonly input: unknown; readonly locate: (path: Path) => string; readonly validated: boolean };
 
 async function readInput(file: string, absolute: string, options: LoadOptions): Promise<Input> {
-  const text = await readFile(absolute, 'utf8').catch((error: NodeJS.ErrnoException) => fail(file, `cannot read the plan file (${error.code ?? error.message}): check the path`));
+  const text = await readFile(absolute, 'utf8').catch((error: NodeJS.ErrnoException) =>
+    fail(file, `cannot read the plan file (${error.code ?? error.message}): check the path`),
+  );
   if (/\.ya?ml$/.test(file)) {
     // The yaml package loads only for YAML plans: a TypeScript plan's run does not pay for it.
     const { parseYamlPlan } = await import('./load-yaml.js');
@@ -34,8 +35,12 @@ async function readInput(file: string, absolute: string, options: LoadOptions): 
     if (!parsed.ok) throw new PlanInvalidError(parsed.problems);
     return { ...parsed.value, validated: false };
   }
-  if (!/\.(ts|js|mts|mjs)$/.test(file)) fail(file, 'is not a plan file: name it *.plan.ts, *.plan.yaml, *.plan.yml or *.plan.js');
-  const limits = { timeoutMs: options.loadTimeoutMs ?? DEFAULT_LOAD_TIMEOUT_MS, timeoutFlag: options.loadTimeoutFlag ?? '--load-timeout' };
+  if (!/\.(ts|js|mts|mjs)$/.test(file))
+    fail(file, 'is not a plan file: name it *.plan.ts, *.plan.yaml, *.plan.yml or *.plan.js');
+  const limits = {
+    timeoutMs: options.loadTimeoutMs ?? DEFAULT_LOAD_TIMEOUT_MS,
+    timeoutFlag: options.loadTimeoutFlag ?? '--load-timeout',
+  };
   const loaded = await loadPlanModule(absolute, file, { env: options.env ?? process.env, limits });
   if (!loaded.ok) throw new PlanInvalidError(loaded.problems);
   return { input: loaded.input, locate: () => file, validated: true };
@@ -55,7 +60,9 @@ export async function loadPlanFile(file: string, options: LoadOptions = {}): Pro
     ? normalise(input as PlanInput<string, string, string>, source, env)
     : (await import('../dsl/validate/index.js')).validatePlan(input, source, env, locate);
   const missing = missingMountSources(plan);
-  if (missing.length > 0) throw new PlanInvalidError(missing.map((f) => ({ file: locate(f.path), path: formatPath(f.path), message: f.message })));
+  if (missing.length > 0)
+    throw new PlanInvalidError(
+      missing.map((f) => ({ file: locate(f.path), path: formatPath(f.path), message: f.message })),
+    );
   return plan;
 }
-

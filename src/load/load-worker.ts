@@ -28,7 +28,8 @@ const refuse = (what: string) => (): never => {
   throw new Error(`${what} was called while loading`);
 };
 process.exit = ((code?: number) => refuse(`process.exit(${code ?? ''})`)()) as typeof process.exit;
-process.kill = ((pid: number, signal?: string | number) => refuse(`process.kill(${pid}${signal === undefined ? '' : `, ${JSON.stringify(signal)}`})`)()) as typeof process.kill;
+process.kill = ((pid: number, signal?: string | number) =>
+  refuse(`process.kill(${pid}${signal === undefined ? '' : `, ${JSON.stringify(signal)}`})`)()) as typeof process.kill;
 process.abort = refuse('process.abort()') as typeof process.abort;
 // The raw forms behind exit and kill.
 const internals = process as unknown as Record<string, unknown>;
@@ -45,7 +46,9 @@ process.on('exit', () => fail(loadFailure.exited(13)));
  * never sees: map it here too. This patches only this worker's module system, never the CLI's.
  */
 function aliasTestplanForRequire(entry: string): void {
-  const Module = createRequire(import.meta.url)('node:module') as { _resolveFilename: (request: string, ...rest: unknown[]) => string };
+  const Module = createRequire(import.meta.url)('node:module') as {
+    _resolveFilename: (request: string, ...rest: unknown[]) => string;
+  };
   const resolve = Module._resolveFilename;
   Module._resolveFilename = function (this: unknown, request: string, ...rest: unknown[]) {
     return resolve.call(this, request === 'testplan' ? entry : request, ...rest);
@@ -53,7 +56,11 @@ function aliasTestplanForRequire(entry: string): void {
 }
 
 async function importPlan(input: WorkerInput): Promise<Record<string, unknown>> {
-  if (input.mode === 'bundle') return (await import(`data:text/javascript;base64,${Buffer.from(input.code).toString('base64')}`)) as Record<string, unknown>;
+  if (input.mode === 'bundle')
+    return (await import(`data:text/javascript;base64,${Buffer.from(input.code).toString('base64')}`)) as Record<
+      string,
+      unknown
+    >;
   registerTestplanAlias(input.entry);
   aliasTestplanForRequire(input.entry);
   const { tsImport } = await import('tsx/esm/api');
@@ -65,7 +72,8 @@ function defaultExport(exports: Record<string, unknown>): unknown {
   const value = exports['default'];
   try {
     const inner = typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
-    const commonJs = inner !== undefined && 'default' in inner && ('module.exports' in exports || inner['__esModule'] === true);
+    const commonJs =
+      inner !== undefined && 'default' in inner && ('module.exports' in exports || inner['__esModule'] === true);
     return commonJs ? inner['default'] : value;
   } catch {
     return value; // a hostile Proxy: copyPlainData reports it with its path

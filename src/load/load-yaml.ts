@@ -9,7 +9,9 @@ export interface ParsedYaml {
   readonly locate: (path: Path) => string;
 }
 
-export type YamlResult = { readonly ok: true; readonly value: ParsedYaml } | { readonly ok: false; readonly problems: PlanProblem[] };
+export type YamlResult =
+  | { readonly ok: true; readonly value: ParsedYaml }
+  | { readonly ok: false; readonly problems: PlanProblem[] };
 
 export function parseYamlPlan(text: string, file: string): YamlResult {
   const lines = new LineCounter();
@@ -21,12 +23,18 @@ export function parseYamlPlan(text: string, file: string): YamlResult {
   if (doc.errors.length > 0) {
     return {
       ok: false,
-      problems: doc.errors.map((error) => ({ file: at(error.pos[0]), path: '', message: `YAML syntax error: ${error.message}; fix the YAML and run plan check again` })),
+      problems: doc.errors.map((error) => ({
+        file: at(error.pos[0]),
+        path: '',
+        message: `YAML syntax error: ${error.message}; fix the YAML and run plan check again`,
+      })),
     };
   }
   const locate = (path: Path): string => {
     const parent = path.length > 0 ? doc.getIn(path.slice(0, -1), true) : undefined;
-    const key = isMap(parent) ? parent.items.find((pair) => isScalar(pair.key) && pair.key.value === path[path.length - 1])?.key : undefined;
+    const key = isMap(parent)
+      ? parent.items.find((pair) => isScalar(pair.key) && pair.key.value === path[path.length - 1])?.key
+      : undefined;
     if (isScalar(key) && key.range) return at(key.range[0]);
     for (let length = path.length; length > 0; length--) {
       const node = doc.getIn(path.slice(0, length), true);
@@ -39,7 +47,10 @@ export function parseYamlPlan(text: string, file: string): YamlResult {
 }
 
 /** Aliases are expanded here: a bomb of nested aliases or an alias without its anchor is a plan problem. */
-function toData(doc: Document.Parsed, file: string): { ok: true; value: unknown } | { ok: false; problems: PlanProblem[] } {
+function toData(
+  doc: Document.Parsed,
+  file: string,
+): { ok: true; value: unknown } | { ok: false; problems: PlanProblem[] } {
   try {
     return { ok: true, value: doc.toJS({ maxAliasCount: 100 }) };
   } catch (error) {

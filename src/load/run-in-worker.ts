@@ -21,7 +21,10 @@ function workerEntry(): { readonly code: URL | string; readonly eval: boolean } 
   if (existsSync(fileURLToPath(js))) return { code: js, eval: false };
   const ts = new URL('./load-worker.ts', import.meta.url).href;
   const api = import.meta.resolve('tsx/esm/api');
-  return { code: `import(${JSON.stringify(api)}).then(({ register }) => { register(); return import(${JSON.stringify(ts)}); });`, eval: true };
+  return {
+    code: `import(${JSON.stringify(api)}).then(({ register }) => { register(); return import(${JSON.stringify(ts)}); });`,
+    eval: true,
+  };
 }
 
 export interface WorkerLimits {
@@ -43,7 +46,11 @@ export interface LoadWorker {
  */
 export function startLoadWorker(limits: WorkerLimits): LoadWorker {
   const entry = workerEntry();
-  const worker = new Worker(entry.code, { eval: entry.eval, execArgv: [], resourceLimits: { maxOldGenerationSizeMb: MEMORY_LIMIT_MB } });
+  const worker = new Worker(entry.code, {
+    eval: entry.eval,
+    execArgv: [],
+    resourceLimits: { maxOldGenerationSizeMb: MEMORY_LIMIT_MB },
+  });
   let settled = false;
   let timer: NodeJS.Timeout | undefined;
   let resolveOutcome: (outcome: WorkerOutcome) => void = () => {};
@@ -60,12 +67,18 @@ export function startLoadWorker(limits: WorkerLimits): LoadWorker {
   worker.on('error', (error: Error & { code?: string }) =>
     settle({
       kind: 'failed',
-      message: error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? `the plan file used more than ${MEMORY_LIMIT_MB} MB while loading: a plan only describes the run; remove what fills memory` : loadFailure.threw(error),
+      message:
+        error.code === 'ERR_WORKER_OUT_OF_MEMORY'
+          ? `the plan file used more than ${MEMORY_LIMIT_MB} MB while loading: a plan only describes the run; remove what fills memory`
+          : loadFailure.threw(error),
     }),
   );
   return {
     load(input) {
-      timer = setTimeout(() => settle({ kind: 'failed', message: loadFailure.timedOut(limits.timeoutMs, limits.timeoutFlag) }), limits.timeoutMs);
+      timer = setTimeout(
+        () => settle({ kind: 'failed', message: loadFailure.timedOut(limits.timeoutMs, limits.timeoutFlag) }),
+        limits.timeoutMs,
+      );
       worker.postMessage(input);
       return outcome;
     },

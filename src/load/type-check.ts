@@ -41,7 +41,10 @@ export async function typeCheckPlan(file: string, options: TypeCheckOptions = {}
 }
 
 /** Several plan files in one compiler program (the standard library is parsed once): one list per file. */
-export async function typeCheckPlans(files: readonly string[], options: TypeCheckOptions = {}): Promise<Diagnostic[][]> {
+export async function typeCheckPlans(
+  files: readonly string[],
+  options: TypeCheckOptions = {},
+): Promise<Diagnostic[][]> {
   const cwd = options.cwd ?? process.cwd();
   const project = new Project({ compilerOptions: planCompilerOptions() });
   const sources = files.map((file) => project.addSourceFileAtPath(file));

@@ -11,7 +11,8 @@ export type WorkerOutcome =
   | { readonly kind: 'no-default' }
   | { readonly kind: 'failed'; readonly message: string };
 
-const firstLine = (error: unknown): string => (error instanceof Error ? error.message : String(error)).split('\n')[0]!.trim();
+const firstLine = (error: unknown): string =>
+  (error instanceof Error ? error.message : String(error)).split('\n')[0]!.trim();
 
 /** The package a failed import names, from Node's ESM ("Cannot find package 'x'") and CJS ("Cannot find module 'x'") errors. */
 export function missingPackage(error: unknown): string | undefined {
@@ -33,10 +34,14 @@ export const loadFailure = {
     if (pkg !== undefined) return loadFailure.missing(pkg);
     return `the plan file threw while loading: ${firstLine(error)}; fix the error and run plan check again`;
   },
-  missing: (pkg: string): string => `the plan imports '${pkg}', which is not installed where the plan is: run \`npm install ${pkg}\` in the plan's project, or remove the import`,
-  ended: (call: string): string => `the plan file called ${call} while loading: a plan only describes the run; remove the call`,
-  unhandled: (reason: unknown): string => `the plan file left a promise rejected without a handler while loading (${firstLine(reason)}): await it or remove it`,
-  uncaught: (error: unknown): string => `the plan file's code threw after it loaded (${firstLine(error)}): a plan only describes the run; remove the callback`,
+  missing: (pkg: string): string =>
+    `the plan imports '${pkg}', which is not installed where the plan is: run \`npm install ${pkg}\` in the plan's project, or remove the import`,
+  ended: (call: string): string =>
+    `the plan file called ${call} while loading: a plan only describes the run; remove the call`,
+  unhandled: (reason: unknown): string =>
+    `the plan file left a promise rejected without a handler while loading (${firstLine(reason)}): await it or remove it`,
+  uncaught: (error: unknown): string =>
+    `the plan file's code threw after it loaded (${firstLine(error)}): a plan only describes the run; remove the callback`,
   timers: (count: number): string =>
     `the plan file left ${count} timer(s) running after it loaded (setTimeout/setInterval): a plan only describes the run; remove the timers`,
   exited: (code: number): string =>

@@ -22,7 +22,9 @@ export function parseResults(json: string, file = 'results.json'): RunResults {
     data = JSON.parse(json);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new UsageError(`${file} is not valid JSON (${reason}). Pass the results.json a \`plan run\` wrote, or run the plan again.`);
+    throw new UsageError(
+      `${file} is not valid JSON (${reason}). Pass the results.json a \`plan run\` wrote, or run the plan again.`,
+    );
   }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new UsageError(`${file} does not hold a results object. Pass the results.json a \`plan run\` wrote.`);
@@ -38,7 +40,9 @@ export function parseResults(json: string, file = 'results.json'): RunResults {
   if (!Value.Check(RunResultsSchema, data)) {
     const problems = [...Value.Errors(RunResultsSchema, data)].slice(0, MAX_LISTED_PROBLEMS);
     const lines = problems.map((p) => `  ${p.path || '/'}: ${p.message}`);
-    throw new UsageError(`${file} is not a valid results file (version ${RESULTS_VERSION}):\n${lines.join('\n')}\nRun the plan again to write a fresh one.`);
+    throw new UsageError(
+      `${file} is not a valid results file (version ${RESULTS_VERSION}):\n${lines.join('\n')}\nRun the plan again to write a fresh one.`,
+    );
   }
   return data as RunResults;
 }
@@ -48,7 +52,10 @@ function readFile(file: string, readText: ReadText): string {
     return readText(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UsageError(`${file} does not exist. Run \`plan run\` first, or pass the path of the results.json it wrote.`);
+    if (code === 'ENOENT')
+      throw new UsageError(
+        `${file} does not exist. Run \`plan run\` first, or pass the path of the results.json it wrote.`,
+      );
     if (code === 'EISDIR') throw new UsageError(`${file} is a folder. Pass the results.json file inside it.`);
     const reason = error instanceof Error ? error.message : String(error);
     throw new UsageError(`${file} could not be read (${reason}). Check the path and its permissions.`);

@@ -63,5 +63,7 @@ function maskText(value: unknown, path: string, redact: Redact): unknown {
   if (typeof value === 'string') return IDENTIFIERS.has(path) ? value : redact(value);
   if (Array.isArray(value)) return value.map((item) => maskText(item, `${path}[]`, redact));
   if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, maskText(item, path === '' ? key : `${path}.${key}`, redact)]));
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [key, maskText(item, path === '' ? key : `${path}.${key}`, redact)]),
+  );
 }

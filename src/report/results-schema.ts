@@ -125,7 +125,9 @@ export const RunResultsSchema = Type.Object({
   finishedAt: Str,
   durationMs: Num,
   verdict: literals(['passed', 'failed', 'error', 'interrupted']),
-  exitCode: Type.Union(Object.values(EXIT).map((code) => Type.Literal(code))) as unknown as TUnion<TLiteral<(typeof EXIT)[keyof typeof EXIT]>[]>,
+  exitCode: Type.Union(Object.values(EXIT).map((code) => Type.Literal(code))) as unknown as TUnion<
+    TLiteral<(typeof EXIT)[keyof typeof EXIT]>[]
+  >,
   message: Type.Optional(Str),
   selection: Type.Object({ phases: Strings, profiles: Strings }),
   steps: Type.Array(StepTiming),

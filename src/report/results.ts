@@ -16,7 +16,11 @@ export { RESULTS_VERSION } from './results-schema.js';
 export type { Verdict } from './verdict.js';
 
 /** Results are values: nothing downstream of the run changes them. */
-type DeepReadonly<T> = T extends readonly (infer U)[] ? readonly DeepReadonly<U>[] : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
+type DeepReadonly<T> = T extends readonly (infer U)[]
+  ? readonly DeepReadonly<U>[]
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;
 type Of<S extends TSchema> = DeepReadonly<Static<S>>;
 
 export type RunResults = Of<typeof RunResultsSchema>;

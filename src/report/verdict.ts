@@ -34,7 +34,12 @@ export interface Decision {
 
 export function decideVerdict(input: VerdictInput): Decision {
   const problems = passProblems(input);
-  const decide = (verdict: Verdict, message?: string): Decision => ({ verdict, exitCode: VERDICT_EXIT[verdict], ...(message ? { message } : {}), problems });
+  const decide = (verdict: Verdict, message?: string): Decision => ({
+    verdict,
+    exitCode: VERDICT_EXIT[verdict],
+    ...(message ? { message } : {}),
+    problems,
+  });
   if (input.interrupted) return decide('interrupted', 'the run was interrupted; what it learned until then is below');
   if (input.infrastructureError !== undefined) return decide('error', input.infrastructureError);
   return decide(problems.length > 0 ? 'failed' : 'passed');
@@ -50,9 +55,9 @@ function passProblems(input: VerdictInput): string[] {
   const gates = input.gates.filter((g) => blocksPass(g.status)).length;
   const criteria = input.acceptance.filter((c) => blocksPass(c.status)).length;
   const phases = input.phases.filter((p) => p.status !== 'passed').length;
-  if (gates > 0) problems.push(plural(gates, 'gate') + ' not passing');
-  if (criteria > 0) problems.push(plural(criteria, 'criterion', 'criteria') + ' not passing');
-  if (phases > 0) problems.push(plural(phases, 'phase') + ' not passing');
+  if (gates > 0) problems.push(`${plural(gates, 'gate')} not passing`);
+  if (criteria > 0) problems.push(`${plural(criteria, 'criterion', 'criteria')} not passing`);
+  if (phases > 0) problems.push(`${plural(phases, 'phase')} not passing`);
   return problems;
 }
 

@@ -19,7 +19,11 @@ export const nodeReportFs: ReportFs = {
   mkdir: (dir) => mkdir(dir, { recursive: true }),
   writeFile: (file, text) => writeFile(file, text, 'utf8'),
   appendFile: (file, text) => appendFile(file, text, 'utf8'),
-  size: (file) => stat(file).then((s) => s.size, () => 0),
+  size: (file) =>
+    stat(file).then(
+      (s) => s.size,
+      () => 0,
+    ),
 };
 
 export interface WriteReportsOptions {
@@ -44,7 +48,8 @@ export async function writeReports(
   options: WriteReportsOptions = {},
 ): Promise<WrittenReports> {
   const fs = options.fs ?? nodeReportFs;
-  const safe = options.secretValues && options.secretValues.length > 0 ? redactResults(results, options.secretValues) : results;
+  const safe =
+    options.secretValues && options.secretValues.length > 0 ? redactResults(results, options.secretValues) : results;
   await fs.mkdir(outDir);
   const written = {
     resultsJson: join(outDir, 'results.json'),

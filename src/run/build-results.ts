@@ -22,7 +22,13 @@ import {
 } from '../evidence/index.js';
 import type { ExecutionRecord } from '../execute/execute-plan.js';
 import type { StepRecord } from '../execute/scheduler.js';
-import { RESULTS_VERSION, type PhaseResult, type RunResults, type ServiceResult, type StepTiming } from '../report/results.js';
+import {
+  RESULTS_VERSION,
+  type PhaseResult,
+  type RunResults,
+  type ServiceResult,
+  type StepTiming,
+} from '../report/results.js';
 import { decideVerdict, VERDICT_EXIT } from '../report/verdict.js';
 import type { GitInfo } from './git-info.js';
 import type { OutputResults } from './output-results.js';
@@ -50,7 +56,9 @@ function stepTiming(record: StepRecord): StepTiming {
     status,
     ...(record.startedAt !== undefined ? { startedAt: iso(record.startedAt) } : {}),
     ...(record.finishedAt !== undefined ? { finishedAt: iso(record.finishedAt) } : {}),
-    ...(record.startedAt !== undefined && record.finishedAt !== undefined ? { durationMs: record.finishedAt - record.startedAt } : {}),
+    ...(record.startedAt !== undefined && record.finishedAt !== undefined
+      ? { durationMs: record.finishedAt - record.startedAt }
+      : {}),
     ...(record.message ? { message: record.message } : {}),
   };
 }
@@ -58,7 +66,11 @@ function stepTiming(record: StepRecord): StepTiming {
 function header(input: Common, driver: { kind: string; engine: string }) {
   return {
     version: RESULTS_VERSION,
-    plan: { name: input.plan.name, file: input.plan.file, ...(input.plan.description ? { description: input.plan.description } : {}) },
+    plan: {
+      name: input.plan.name,
+      file: input.plan.file,
+      ...(input.plan.description ? { description: input.plan.description } : {}),
+    },
     runId: input.run.runId,
     ...(input.git ? { git: input.git } : {}),
     driver,
@@ -72,11 +84,22 @@ function header(input: Common, driver: { kind: string; engine: string }) {
 const noTests: TestCounts = { total: 0, passed: 0, failed: 0, errored: 0, skipped: 0 };
 
 function sumCounts(counts: readonly TestCounts[]): TestCounts {
-  return counts.reduce((a, b) => ({ total: a.total + b.total, passed: a.passed + b.passed, failed: a.failed + b.failed, errored: a.errored + b.errored, skipped: a.skipped + b.skipped }), noTests);
+  return counts.reduce(
+    (a, b) => ({
+      total: a.total + b.total,
+      passed: a.passed + b.passed,
+      failed: a.failed + b.failed,
+      errored: a.errored + b.errored,
+      skipped: a.skipped + b.skipped,
+    }),
+    noTests,
+  );
 }
 
 /** The engine did not answer: nothing ran, but the run still leaves a report saying why (exit 3). */
-export function engineFailureResults(input: Common & { readonly driver: DriverKind; readonly error: InfrastructureError }): RunResults {
+export function engineFailureResults(
+  input: Common & { readonly driver: DriverKind; readonly error: InfrastructureError },
+): RunResults {
   return {
     ...header(input, { kind: input.driver, engine: 'unreachable' }),
     verdict: 'error',
@@ -92,13 +115,30 @@ export function engineFailureResults(input: Common & { readonly driver: DriverKi
 }
 
 function emptyPhase(plan: TestPlan, name: string, status: PhaseResult['status'], message?: string): PhaseResult {
-  return { name, image: imageLabel(plan.phases[name]!.image), status, attempts: [], durationMs: 0, failures: [], tests: [], artifacts: [], logTail: [], errors: [], ...(message ? { message } : {}) };
+  return {
+    name,
+    image: imageLabel(plan.phases[name]!.image),
+    status,
+    attempts: [],
+    durationMs: 0,
+    failures: [],
+    tests: [],
+    artifacts: [],
+    logTail: [],
+    errors: [],
+    ...(message ? { message } : {}),
+  };
 }
 
 type StepsById = ReadonlyMap<string, StepRecord>;
 
 /** Ready only when a probe said so; a service started without a probe is only "started". */
-function serviceStatus(started: boolean, exited: boolean, hasProbe: boolean, probedReady: boolean): ServiceResult['status'] {
+function serviceStatus(
+  started: boolean,
+  exited: boolean,
+  hasProbe: boolean,
+  probedReady: boolean,
+): ServiceResult['status'] {
   if (!started) return 'not-started';
   if (exited) return 'exited';
   if (!hasProbe) return 'started';
@@ -122,11 +162,20 @@ function serviceResults(input: Common, record: ExecutionRecord, steps: StepsById
   return input.graph.services.map((name) => {
     const state = record.state.services.get(name);
     const ready = state?.ready;
-    const exitedEarly = ready && !ready.ready && ready.reason === 'exited' ? { exitCode: ready.exitCode ?? null, at: ready.exitedAt } : undefined;
+    const exitedEarly =
+      ready && !ready.ready && ready.reason === 'exited'
+        ? { exitCode: ready.exitCode ?? null, at: ready.exitedAt }
+        : undefined;
     const exit = state?.exit ?? exitedEarly;
-    const status = serviceStatus(Boolean(state?.handle), exit !== undefined, input.plan.services[name]!.ready !== undefined, ready?.ready === true);
+    const status = serviceStatus(
+      Boolean(state?.handle),
+      exit !== undefined,
+      input.plan.services[name]!.ready !== undefined,
+      ready?.ready === true,
+    );
     // Why: the message of the step that stopped it (starting, or waiting for readiness), or how it died.
-    const stoppedBy = status === 'not-ready' || exitedEarly ? steps.get(stepId.ready(name)) : steps.get(stepId.start(name));
+    const stoppedBy =
+      status === 'not-ready' || exitedEarly ? steps.get(stepId.ready(name)) : steps.get(stepId.start(name));
     const message = serviceMessage(status, exit && !exitedEarly ? exit : undefined, stoppedBy?.message);
     return {
       name,
@@ -160,12 +209,20 @@ function listedCases(cases: CaseList): { failures: TestCase[]; tests: TestCase[]
     if (failures.length < MAX_LISTED_FAILURES) failures.push(bounded(cases.at(i)!));
   }
   if (cases.length <= MAX_LISTED_TESTS && failing === failures.length) {
-    const tests = [...cases].map((c) => (c.status === 'failed' || c.status === 'error' ? bounded(c) : bounded(withoutDetails(c))));
+    const tests = [...cases].map((c) =>
+      c.status === 'failed' || c.status === 'error' ? bounded(c) : bounded(withoutDetails(c)),
+    );
     return { failures, tests };
   }
   const all = cases.counts();
   const listed = countCases(failures);
-  const unlisted = { total: all.total - listed.total, passed: all.passed, failed: all.failed - listed.failed, errored: all.errored - listed.errored, skipped: all.skipped };
+  const unlisted = {
+    total: all.total - listed.total,
+    passed: all.passed,
+    failed: all.failed - listed.failed,
+    errored: all.errored - listed.errored,
+    skipped: all.skipped,
+  };
   return { failures, tests: failures, unlisted };
 }
 
@@ -175,9 +232,19 @@ export const MAX_CASE_TEXT = 2_000;
 const cut = (text: string): string => (text.length > MAX_CASE_TEXT ? `${text.slice(0, MAX_CASE_TEXT)}… (cut)` : text);
 
 function bounded(c: TestCase): TestCase {
-  const long = c.name.length > MAX_CASE_TEXT || c.suite.length > MAX_CASE_TEXT || (c.file?.length ?? 0) > MAX_CASE_TEXT || (c.message?.length ?? 0) > MAX_CASE_TEXT;
+  const long =
+    c.name.length > MAX_CASE_TEXT ||
+    c.suite.length > MAX_CASE_TEXT ||
+    (c.file?.length ?? 0) > MAX_CASE_TEXT ||
+    (c.message?.length ?? 0) > MAX_CASE_TEXT;
   if (!long) return c;
-  return { ...c, name: cut(c.name), suite: cut(c.suite), ...(c.file !== undefined ? { file: cut(c.file) } : {}), ...(c.message !== undefined ? { message: cut(c.message) } : {}) };
+  return {
+    ...c,
+    name: cut(c.name),
+    suite: cut(c.suite),
+    ...(c.file !== undefined ? { file: cut(c.file) } : {}),
+    ...(c.message !== undefined ? { message: cut(c.message) } : {}),
+  };
 }
 
 function withoutDetails({ details: _details, ...rest }: TestCase): TestCase {
@@ -190,7 +257,12 @@ function phaseResult(input: Common, record: ExecutionRecord, findings: PhaseFind
   const errors = [findings.tests, findings.coverage].flatMap((r) => (r && !r.ok ? [r.error] : []));
   return {
     ...emptyPhase(input.plan, findings.name, findings.status, findings.message),
-    attempts: (state?.attempts ?? []).map(({ attempt, exitCode, timedOut, durationMs }) => ({ attempt, exitCode, timedOut, durationMs })),
+    attempts: (state?.attempts ?? []).map(({ attempt, exitCode, timedOut, durationMs }) => ({
+      attempt,
+      exitCode,
+      timedOut,
+      durationMs,
+    })),
     durationMs: findings.durationMs ?? 0,
     ...(findings.tests?.ok ? { counts: findings.tests.value.counts } : {}),
     ...listedCases(cases),
@@ -217,20 +289,39 @@ function checkOutcomes(plan: TestPlan, record: ExecutionRecord, steps: StepsById
 }
 
 export async function buildResults(
-  input: Common & { readonly info: DriverInfo; readonly record: ExecutionRecord; readonly outputResults?: OutputResults },
+  input: Common & {
+    readonly info: DriverInfo;
+    readonly record: ExecutionRecord;
+    readonly outputResults?: OutputResults;
+  },
 ): Promise<RunResults> {
   const { plan, graph, record } = input;
   const stepById = new Map(record.steps.map((s) => [s.step.id, s]));
   const findings = await Promise.all(
     graph.phases.map((name) =>
-      readPhaseEvidence(plan.phases[name]!, stepById.get(stepId.phase(name)), record.state.phases.get(name), input.outputResults?.result(name)),
+      readPhaseEvidence(
+        plan.phases[name]!,
+        stepById.get(stepId.phase(name)),
+        record.state.phases.get(name),
+        input.outputResults?.result(name),
+      ),
     ),
   );
   const checks = checkOutcomes(plan, record, stepById);
   const infra = record.state.infraError;
-  const scope = runScope(plan, graph, record.interrupted ? 'interrupted' : infra ? 'infrastructure failure' : undefined);
+  const scope = runScope(
+    plan,
+    graph,
+    record.interrupted ? 'interrupted' : infra ? 'infrastructure failure' : undefined,
+  );
   const judged = findings.map(judgeableEvidence);
-  const gates = evaluateGates({ gates: plan.gates, phases: judged, totalDurationMs: input.finishedAt - input.startedAt, checks, ...scope });
+  const gates = evaluateGates({
+    gates: plan.gates,
+    phases: judged,
+    totalDurationMs: input.finishedAt - input.startedAt,
+    checks,
+    ...scope,
+  });
   const acceptance = evaluateCriteria(plan.acceptance, { phases: judged, gates, checks, ...scope });
   const phases = findings.map((f) => phaseResult(input, record, f));
   const coverageReports: CoverageReport[] = findings.flatMap((f) => (f.coverage?.ok ? [f.coverage.value] : []));

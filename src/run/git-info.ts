@@ -26,7 +26,10 @@ export function parseGitStatus(text: string): GitInfo | undefined {
 
 export async function gitInfo(cwd: string): Promise<GitInfo | undefined> {
   try {
-    const { stdout } = await exec('git', ['status', '--porcelain=v2', '--branch', '--untracked-files=no'], { cwd, timeout: 5000 });
+    const { stdout } = await exec('git', ['status', '--porcelain=v2', '--branch', '--untracked-files=no'], {
+      cwd,
+      timeout: 5000,
+    });
     return parseGitStatus(stdout);
   } catch {
     return undefined;

@@ -81,9 +81,14 @@ function readOwner(file: string): LockOwner | undefined {
 export function prepareOutDir(dir: string, shown: string): void {
   const real = realTarget(path.resolve(dir));
   const special = SPECIAL.find((root) => real === root || real.startsWith(`${root}/`));
-  if (special) refuse(shown, `${special} is a special file system, not a folder for results: choose a folder of your own, e.g. --out .testplan/out`);
+  if (special)
+    refuse(
+      shown,
+      `${special} is a special file system, not a folder for results: choose a folder of your own, e.g. --out .testplan/out`,
+    );
   try {
-    if (!statSync(dir).isDirectory()) refuse(shown, 'is a file, not a folder: name a folder for the results (it is created if missing)');
+    if (!statSync(dir).isDirectory())
+      refuse(shown, 'is a file, not a folder: name a folder for the results (it is created if missing)');
   } catch (error) {
     if (error instanceof UsageError) throw error;
   }
@@ -112,12 +117,18 @@ export function lockOutDir(dir: string, options: OutDirOptions): OutDirLock {
       writeFileSync(file, `${JSON.stringify(owner)}\n`, { flag: 'wx' });
       break;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') refuse(shown, `cannot write in the output folder (${reason(error)}): choose a folder you can write to`);
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST')
+        refuse(shown, `cannot write in the output folder (${reason(error)}): choose a folder you can write to`);
       const other = readOwner(file);
       // A lock being written right now reads as nothing: only an old unreadable lock is stale.
-      const stale = other === undefined ? Date.now() - (statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? 0) > 10_000 : other.host === owner.host && !alive(other.pid);
+      const stale =
+        other === undefined
+          ? Date.now() - (statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? 0) > 10_000
+          : other.host === owner.host && !alive(other.pid);
       if (!stale || attempt > 0) {
-        const who = other ? `run ${other.runId} of plan ${other.plan} (pid ${other.pid} on ${other.host}, started ${other.startedAt})` : 'another run';
+        const who = other
+          ? `run ${other.runId} of plan ${other.plan} (pid ${other.pid} on ${other.host}, started ${other.startedAt})`
+          : 'another run';
         refuse(shown, `is in use by ${who}: give this run its own folder with --out, or wait for that run to finish`);
       }
       unlinkSync(file); // the owner is gone (a killed run): take the folder over

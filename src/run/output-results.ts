@@ -15,7 +15,9 @@ export interface OutputResults {
 
 export function createOutputResults(plan: TestPlan): OutputResults {
   const specs = new Map(
-    Object.values(plan.phases).flatMap((p) => (p.results?.format === 'text' && p.results.path === undefined ? [[p.name, p.results.text] as const] : [])),
+    Object.values(plan.phases).flatMap((p) =>
+      p.results?.format === 'text' && p.results.path === undefined ? [[p.name, p.results.text] as const] : [],
+    ),
   );
   const open = new Map<string, TextParser>();
   const done = new Map<string, EvidenceResult<TestReport>>();

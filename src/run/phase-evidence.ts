@@ -1,6 +1,15 @@
 /** Reads what each phase left behind (test results, coverage) into per-phase evidence. */
 import type { PhaseSpec } from '../dsl/plan.js';
-import { readCoverage, readTestReport, readTextResults, type CoverageReport, type EvidenceResult, type PhaseEvidence, type PhaseRunStatus, type TestReport } from '../evidence/index.js';
+import {
+  readCoverage,
+  readTestReport,
+  readTextResults,
+  type CoverageReport,
+  type EvidenceResult,
+  type PhaseEvidence,
+  type PhaseRunStatus,
+  type TestReport,
+} from '../evidence/index.js';
 import type { CollectedFile } from '../drivers/driver.js';
 import type { StepRecord } from '../execute/scheduler.js';
 import type { PhaseState } from '../execute/run-state.js';
@@ -15,7 +24,12 @@ export function staleMessage(source: string): string {
  * Evidence counts only when the attempt that ran last wrote it: a file baked into the image or
  * left by an earlier attempt or run is an error, never a pass.
  */
-function locate(phase: PhaseSpec, source: string, files: readonly CollectedFile[], key: 'results' | 'coverage'): string | EvidenceResult<never> {
+function locate(
+  phase: PhaseSpec,
+  source: string,
+  files: readonly CollectedFile[],
+  key: 'results' | 'coverage',
+): string | EvidenceResult<never> {
   const file = files.find((f) => f.source === source);
   if (file?.path && file.writtenByPhase !== false) return file.path;
   const why = file?.path ? staleMessage(source) : (file?.error ?? `${source} was not copied out of the container`);
@@ -49,7 +63,8 @@ export async function readPhaseEvidence(
   const last = attempts.at(-1);
   const declares = { results: spec.results !== undefined, coverage: spec.coverage !== undefined };
   if (!last) {
-    const status: PhaseRunStatus = step?.status === 'cancelled' ? 'cancelled' : step?.status === 'failed' ? 'error' : 'skipped';
+    const status: PhaseRunStatus =
+      step?.status === 'cancelled' ? 'cancelled' : step?.status === 'failed' ? 'error' : 'skipped';
     return { name: spec.name, status, declares, ...(step?.message ? { message: step.message } : {}) };
   }
   const durationMs = attempts.reduce((sum, a) => sum + a.durationMs, 0);
@@ -57,17 +72,28 @@ export async function readPhaseEvidence(
   let tests: EvidenceResult<TestReport> | undefined;
   const results = spec.results;
   if (results?.format === 'text' && results.path === undefined) {
-    tests = fromOutput ?? { ok: false, error: { file: '(output)', phase: spec.name, message: `the phase's output was not seen (phases.${spec.name}.results)` } };
+    tests = fromOutput ?? {
+      ok: false,
+      error: {
+        file: '(output)',
+        phase: spec.name,
+        message: `the phase's output was not seen (phases.${spec.name}.results)`,
+      },
+    };
   } else if (results?.path !== undefined) {
     const found = locate(spec, results.path, files, 'results');
     if (typeof found !== 'string') tests = found;
-    else if (results.format === 'text') tests = await readTextResults(found, results.text, spec.name, { exitCode: last.exitCode });
+    else if (results.format === 'text')
+      tests = await readTextResults(found, results.text, spec.name, { exitCode: last.exitCode });
     else tests = await readTestReport(found, results.format, spec.name);
   }
   let coverage: EvidenceResult<CoverageReport> | undefined;
   if (spec.coverage) {
     const found = locate(spec, spec.coverage.path, files, 'coverage');
-    coverage = typeof found === 'string' ? await readCoverage(found, spec.coverage.format, spec.name, spec.coverage.pathMap) : found;
+    coverage =
+      typeof found === 'string'
+        ? await readCoverage(found, spec.coverage.format, spec.name, spec.coverage.pathMap)
+        : found;
   }
 
   let status: PhaseRunStatus = 'passed';

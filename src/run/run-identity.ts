@@ -9,12 +9,25 @@ const MAX_NAME_PART = 40;
 
 export function newRunId(plan: string, now: Date): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
-  const safe = plan.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'plan';
-  const bounded = safe.length <= MAX_NAME_PART ? safe : `${safe.slice(0, MAX_NAME_PART - 7).replace(/-$/, '')}-${createHash('sha256').update(plan).digest('hex').slice(0, 6)}`;
+  const safe =
+    plan
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'plan';
+  const bounded =
+    safe.length <= MAX_NAME_PART
+      ? safe
+      : `${safe.slice(0, MAX_NAME_PART - 7).replace(/-$/, '')}-${createHash('sha256').update(plan).digest('hex').slice(0, 6)}`;
   return `${bounded}-${stamp}-${randomBytes(3).toString('hex')}`;
 }
 
-export function runIdentity(plan: string, runId: string, outDir: string, pid = process.pid, host = os.hostname()): RunIdentity {
+export function runIdentity(
+  plan: string,
+  runId: string,
+  outDir: string,
+  pid = process.pid,
+  host = os.hostname(),
+): RunIdentity {
   return {
     runId,
     plan,

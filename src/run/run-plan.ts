@@ -40,12 +40,17 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResults> {
     (info) => ({ info }),
     (error: unknown) => ({ error }),
   );
-  const pruned = described.then((d) => ('info' in d ? driver.prune({ plan: plan.name }).catch(() => undefined) : undefined));
+  const pruned = described.then((d) =>
+    'info' in d ? driver.prune({ plan: plan.name }).catch(() => undefined) : undefined,
+  );
   const [git, engine] = await Promise.all([gitInfo(plan.dir), described]);
   if ('error' in engine) {
     const { error } = engine;
     if (!(error instanceof InfrastructureError)) throw error;
-    return redactResults(engineFailureResults({ plan, graph, run, git, startedAt, finishedAt: now(), driver: driver.kind, error }), secrets);
+    return redactResults(
+      engineFailureResults({ plan, graph, run, git, startedAt, finishedAt: now(), driver: driver.kind, error }),
+      secrets,
+    );
   }
   const info: DriverInfo = engine.info;
   onEvent({ kind: 'run-started', runId: run.runId, plan: plan.name, driver: info.engine, at: startedAt });
@@ -65,6 +70,16 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResults> {
   });
   // Pruning what dead runs of this plan left touches none of this run's resources: it runs alongside.
   await pruned;
-  const results = await buildResults({ plan, graph, run, git, startedAt, finishedAt: now(), info, record, outputResults });
+  const results = await buildResults({
+    plan,
+    graph,
+    run,
+    git,
+    startedAt,
+    finishedAt: now(),
+    info,
+    record,
+    outputResults,
+  });
   return redactResults(results, secrets);
 }

@@ -1,7 +1,8 @@
 /** Terminal escape handling: reports and CI outputs show text, never colour codes or cursor moves. */
 
 // CSI (`ESC [ … final`), OSC (`ESC ] … BEL|ESC \`), and the remaining two-byte ESC sequences.
-const ANSI_PATTERN = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[@-Z\\-_]|\u009b[0-?]*[ -/]*[@-~]/g;
+const ANSI_PATTERN =
+  /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[@-Z\\-_]|\u009b[0-?]*[ -/]*[@-~]/g;
 // C0 controls and DEL except tab and newline (carriage returns are resolved before this runs).
 const CONTROL_PATTERN = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
 

@@ -36,7 +36,8 @@ export class LineSplitter {
   }
 
   write(chunk: string | Uint8Array): void {
-    const text = typeof chunk === 'string' ? chunk : this.decoder.write(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+    const text =
+      typeof chunk === 'string' ? chunk : this.decoder.write(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
     let start = 0;
     for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
       this.append(text, start, nl > start && text.charCodeAt(nl - 1) === CR ? nl - 1 : nl);

@@ -11,7 +11,11 @@ t.test('pytest gets JUnit into /out, and coverage XML when it measures coverage'
   t.same(cov.coverage, { format: 'cobertura', path: '/out/coverage.xml' });
   t.same(cov.thresholds, { lines: 85 });
   const bare = withEvidence('pytest --cov=app --cov-report=xml --cov-report=term');
-  t.notMatch(bare.run, /--cov-report=xml(\s|$)/, "a bare xml report (./coverage.xml, last one wins) is pointed at /out");
+  t.notMatch(
+    bare.run,
+    /--cov-report=xml(\s|$)/,
+    'a bare xml report (./coverage.xml, last one wins) is pointed at /out',
+  );
   const own = withEvidence('pytest --junitxml=reports/j.xml');
   t.same(own.results, { junit: 'reports/j.xml' }, "the project's own results path is kept");
   t.equal(withEvidence('pytest', { coverage: true, coverSource: 'shop' }).coverage?.format, 'cobertura');
@@ -19,12 +23,24 @@ t.test('pytest gets JUnit into /out, and coverage XML when it measures coverage'
 });
 
 t.test('node runners: vitest, jest, node:test, mocha (TAP), tap; c8 and nyc wrap them', async (t) => {
-  t.match(withEvidence('npx vitest').run, /vitest run --reporter=default --reporter=junit --outputFile\.junit=\/out\/junit\.xml --coverage\.enabled/);
+  t.match(
+    withEvidence('npx vitest').run,
+    /vitest run --reporter=default --reporter=junit --outputFile\.junit=\/out\/junit\.xml --coverage\.enabled/,
+  );
   const jest = withEvidence('jest --runInBand');
-  t.match(jest.run, /^mkdir -p \/out && JEST_JUNIT_OUTPUT_FILE=\/out\/junit\.xml jest --ci --reporters=default --reporters=jest-junit --coverage .* --runInBand$/);
-  t.ok(jest.guesses.some((g) => /jest-junit/.test(g)), 'says that jest-junit must be installed');
+  t.match(
+    jest.run,
+    /^mkdir -p \/out && JEST_JUNIT_OUTPUT_FILE=\/out\/junit\.xml jest --ci --reporters=default --reporters=jest-junit --coverage .* --runInBand$/,
+  );
+  t.ok(
+    jest.guesses.some((g) => /jest-junit/.test(g)),
+    'says that jest-junit must be installed',
+  );
   const node = withEvidence('node --test test/', { coverage: true });
-  t.match(node.run, /node --test --test-reporter=spec --test-reporter-destination=stdout --test-reporter=junit --test-reporter-destination=\/out\/junit\.xml --experimental-test-coverage --test-reporter=lcov --test-reporter-destination=\/out\/lcov\.info test\//);
+  t.match(
+    node.run,
+    /node --test --test-reporter=spec --test-reporter-destination=stdout --test-reporter=junit --test-reporter-destination=\/out\/junit\.xml --experimental-test-coverage --test-reporter=lcov --test-reporter-destination=\/out\/lcov\.info test\//,
+  );
   t.same(withEvidence('mocha test').results, { tap: '/out/results.tap' });
   t.match(withEvidence('npx tap').run, /cp \.tap\/report\/lcov\.info \/out\/lcov\.info; exit \$status$/);
   const c8 = withEvidence('c8 --check-coverage --lines 90 --branches 80 mocha');
@@ -44,31 +60,52 @@ t.test('go test becomes JUnit and cobertura; unknown commands are left alone', a
 });
 
 t.test('what counts as running tests', async (t) => {
-  for (const c of ['pytest', 'npm test', 'npm run test', 'go test ./...', 'python -m unittest', 'mvn -B verify', './gradlew test', 'yarn test']) t.ok(looksLikeTests(c), c);
-  for (const c of ['pip install -e .', 'python3 -m pytest --version', 'npm ci', 'redis-server', 'python3 -m http.server']) t.notOk(looksLikeTests(c), c);
+  for (const c of [
+    'pytest',
+    'npm test',
+    'npm run test',
+    'go test ./...',
+    'python -m unittest',
+    'mvn -B verify',
+    './gradlew test',
+    'yarn test',
+  ])
+    t.ok(looksLikeTests(c), c);
+  for (const c of [
+    'pip install -e .',
+    'python3 -m pytest --version',
+    'npm ci',
+    'redis-server',
+    'python3 -m http.server',
+  ])
+    t.notOk(looksLikeTests(c), c);
   t.same(thresholdsIn('nyc --check-coverage --functions 70 npm test'), { functions: 70 });
   t.same(thresholdsIn('c8 --lines 90 npm test'), {}, 'c8 thresholds without --check-coverage are not enforced');
 });
 
-t.test('Maven: the gathered Surefire reports parse as one JUnit file with every class, and the build status is kept', async (t) => {
-  const { mkdtempSync, mkdirSync, copyFileSync, readFileSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
-  const { join, resolve } = await import('node:path');
-  const { execFileSync, spawnSync } = await import('node:child_process');
-  const { parseTestReport } = await import('../../src/evidence/parsers.js');
-  const dir = mkdtempSync(join(tmpdir(), 'testplan-adopt-surefire-'));
-  const reports = join(dir, 'target/surefire-reports');
-  mkdirSync(reports, { recursive: true });
-  const fixture = resolve(import.meta.dirname, '../../fixtures/evidence/surefire/TEST-demo.CalcTest.xml');
-  copyFileSync(fixture, join(reports, 'TEST-demo.CalcTest.xml'));
-  copyFileSync(fixture, join(reports, 'TEST-demo.CalcTest2.xml'));
-  // The build itself is replaced by a command that fails, as a failing `mvn test` does.
-  const evidence = withEvidence('mvn -B test');
-  const script = evidence.run.replace('mkdir -p /out && mvn -B test', 'false').replaceAll('/out/', `${dir}/`);
-  t.equal(spawnSync('sh', ['-c', script], { cwd: dir }).status, 1, "the build's exit status survives the gathering");
-  const gathered = parseTestReport(readFileSync(join(dir, 'junit.xml'), 'utf8'), 'junit');
-  t.ok(gathered.ok, 'parses');
-  const single = parseTestReport(readFileSync(fixture, 'utf8'), 'junit');
-  if (gathered.ok && single.ok) t.equal(gathered.value.cases.length, 2 * single.value.cases.length, 'both classes are counted');
-  execFileSync('rm', ['-rf', dir]);
-});
+t.test(
+  'Maven: the gathered Surefire reports parse as one JUnit file with every class, and the build status is kept',
+  async (t) => {
+    const { mkdtempSync, mkdirSync, copyFileSync, readFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join, resolve } = await import('node:path');
+    const { execFileSync, spawnSync } = await import('node:child_process');
+    const { parseTestReport } = await import('../../src/evidence/parsers.js');
+    const dir = mkdtempSync(join(tmpdir(), 'testplan-adopt-surefire-'));
+    const reports = join(dir, 'target/surefire-reports');
+    mkdirSync(reports, { recursive: true });
+    const fixture = resolve(import.meta.dirname, '../../fixtures/evidence/surefire/TEST-demo.CalcTest.xml');
+    copyFileSync(fixture, join(reports, 'TEST-demo.CalcTest.xml'));
+    copyFileSync(fixture, join(reports, 'TEST-demo.CalcTest2.xml'));
+    // The build itself is replaced by a command that fails, as a failing `mvn test` does.
+    const evidence = withEvidence('mvn -B test');
+    const script = evidence.run.replace('mkdir -p /out && mvn -B test', 'false').replaceAll('/out/', `${dir}/`);
+    t.equal(spawnSync('sh', ['-c', script], { cwd: dir }).status, 1, "the build's exit status survives the gathering");
+    const gathered = parseTestReport(readFileSync(join(dir, 'junit.xml'), 'utf8'), 'junit');
+    t.ok(gathered.ok, 'parses');
+    const single = parseTestReport(readFileSync(fixture, 'utf8'), 'junit');
+    if (gathered.ok && single.ok)
+      t.equal(gathered.value.cases.length, 2 * single.value.cases.length, 'both classes are counted');
+    execFileSync('rm', ['-rf', dir]);
+  },
+);

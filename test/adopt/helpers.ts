@@ -1,6 +1,6 @@
 /** Adoption tests: the CLI in-process, fixture repositories copied to temp folders, plans checked as a user would. */
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { cli, type CliResult as CliRun } from '../helpers/in-process-cli.js';
 
 import { tempDir } from '../helpers/temp-dir.js';

@@ -4,36 +4,67 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkTypes, cli, copyFixture, withEnv, writeTree } from './helpers.js';
 
-t.test('the orders compose file: services, probes, runners as phases, gates, and every unmapped key reported', async (t) => {
-  const repo = copyFixture('orders');
-  const res = await cli(['import', 'compose', 'docker-compose.test.yml'], repo);
-  t.equal(res.code, 0, res.stderr);
-  const planFile = join(repo, 'plans/orders.plan.ts');
-  const plan = readFileSync(planFile, 'utf8');
-  t.match(res.stdout, /✔ wrote plans\/orders\.plan\.ts/);
+t.test(
+  'the orders compose file: services, probes, runners as phases, gates, and every unmapped key reported',
+  async (t) => {
+    const repo = copyFixture('orders');
+    const res = await cli(['import', 'compose', 'docker-compose.test.yml'], repo);
+    t.equal(res.code, 0, res.stderr);
+    const planFile = join(repo, 'plans/orders.plan.ts');
+    const plan = readFileSync(planFile, 'utf8');
+    t.match(res.stdout, /✔ wrote plans\/orders\.plan\.ts/);
 
-  t.match(plan, /ready: \{ preset: 'postgres', user: 'orders', database: 'orders_test', timeout: '80s' \}/, 'pg_isready → postgres preset; give-up point 5s + 15 × (2s + 3s)');
-  t.match(plan, /ready: \{ preset: 'redis', timeout: '30s' \}/);
-  t.match(plan, /ready: \{ http: \{ port: 8080, path: '\/health' \}/, 'curl of a local URL → http probe');
-  t.match(plan, /command: \['redis-server', '--bind', '0\.0\.0\.0', '--protected-mode', 'no', '--save', ''\]/, 'a string command is split into words as compose does');
-  t.match(plan, /POSTGRES_PASSWORD: secret\('orders-pw'\)/, '${PG_PASSWORD:-orders-pw} took its default and is masked');
-  t.match(plan, /profiles: \['mocks'\]/);
-  t.match(plan, /mounts: \[\{ source: '\.\.\/tests', target: '\/app\/tests', readOnly: true \}\]/, 'a bind mount relative to the plan');
-  t.match(plan, /ORDERS_CACHE_TTL: '60'/, 'env_file read');
-  t.match(plan, /run: 'mkdir -p \/out && python3 -m pytest --junitxml=\/out\/junit\.xml --cov-report=xml:\/out\/coverage\.xml -q tests --cov=orders --cov-fail-under=80'/);
-  t.match(plan, /coverage: \{ lines: 80 \}/, '--cov-fail-under → coverage gate');
-  t.match(plan, /tests: \{ build: \{ context: '\.\.', target: 'test', args: \{ APP_ENV: 'test' \} \} \}/);
-  t.match(plan, /requirement: 'TODO: the requirement the tests suite proves'/);
+    t.match(
+      plan,
+      /ready: \{ preset: 'postgres', user: 'orders', database: 'orders_test', timeout: '80s' \}/,
+      'pg_isready → postgres preset; give-up point 5s + 15 × (2s + 3s)',
+    );
+    t.match(plan, /ready: \{ preset: 'redis', timeout: '30s' \}/);
+    t.match(plan, /ready: \{ http: \{ port: 8080, path: '\/health' \}/, 'curl of a local URL → http probe');
+    t.match(
+      plan,
+      /command: \['redis-server', '--bind', '0\.0\.0\.0', '--protected-mode', 'no', '--save', ''\]/,
+      'a string command is split into words as compose does',
+    );
+    t.match(
+      plan,
+      /POSTGRES_PASSWORD: secret\('orders-pw'\)/,
+      '${PG_PASSWORD:-orders-pw} took its default and is masked',
+    );
+    t.match(plan, /profiles: \['mocks'\]/);
+    t.match(
+      plan,
+      /mounts: \[\{ source: '\.\.\/tests', target: '\/app\/tests', readOnly: true \}\]/,
+      'a bind mount relative to the plan',
+    );
+    t.match(plan, /ORDERS_CACHE_TTL: '60'/, 'env_file read');
+    t.match(
+      plan,
+      /run: 'mkdir -p \/out && python3 -m pytest --junitxml=\/out\/junit\.xml --cov-report=xml:\/out\/coverage\.xml -q tests --cov=orders --cov-fail-under=80'/,
+    );
+    t.match(plan, /coverage: \{ lines: 80 \}/, '--cov-fail-under → coverage gate');
+    t.match(plan, /tests: \{ build: \{ context: '\.\.', target: 'test', args: \{ APP_ENV: 'test' \} \} \}/);
+    t.match(plan, /requirement: 'TODO: the requirement the tests suite proves'/);
 
-  for (const unmapped of [/x-owner/, /restart/, /top-level x-postgres-env/, /init\.sql:\/docker-entrypoint-initdb\.d\/init\.sql/]) {
-    t.match(plan, new RegExp(`// not mapped: .*${unmapped.source}|\\* not mapped: .*${unmapped.source}`), `${unmapped} is a comment in the plan`);
-    t.match(res.stdout, unmapped, `${unmapped} is printed`);
-  }
-  t.match(res.stdout, /Check these guesses/);
+    for (const unmapped of [
+      /x-owner/,
+      /restart/,
+      /top-level x-postgres-env/,
+      /init\.sql:\/docker-entrypoint-initdb\.d\/init\.sql/,
+    ]) {
+      t.match(
+        plan,
+        new RegExp(`// not mapped: .*${unmapped.source}|\\* not mapped: .*${unmapped.source}`),
+        `${unmapped} is a comment in the plan`,
+      );
+      t.match(res.stdout, unmapped, `${unmapped} is printed`);
+    }
+    t.match(res.stdout, /Check these guesses/);
 
-  const check = await checkTypes(planFile);
-  t.equal(check.code, 0, `the generated plan type-checks untouched:\n${check.stderr}`);
-});
+    const check = await checkTypes(planFile);
+    t.equal(check.code, 0, `the generated plan type-checks untouched:\n${check.stderr}`);
+  },
+);
 
 t.test('never overwrites without --force; --out chooses the file', async (t) => {
   const repo = copyFixture('orders');
@@ -76,16 +107,25 @@ t.test('interpolation and healthcheck forms: NONE, CMD list, bare variables, uns
   t.match(plan, /image: 'mydb:latest'/, 'an untagged image gets :latest (and a guess)');
   t.match(plan, /API_TOKEN: secretFromEnv\('API_TOKEN'\)/);
   t.match(plan, /MODE: '\$\{literal\}'/, '$$ is a literal dollar');
-  t.match(plan, /DB_PASSWORD: secretFromEnv\('DB_PASSWORD'\)/, 'a whole value ${VAR} that no .env sets comes from the environment, not empty');
+  t.match(
+    plan,
+    /DB_PASSWORD: secretFromEnv\('DB_PASSWORD'\)/,
+    'a whole value ${VAR} that no .env sets comes from the environment, not empty',
+  );
   t.match(plan, /URL: 'http:\/\/:1'/);
   t.match(res.stdout, /\$\{HOST\} is not set in \.env/);
   t.match(res.stdout, /healthcheck disabled \(NONE\)/);
-  t.match(plan, /ready: \{ exec: \['\/bin\/check', '--deep'\], timeout: '3m60s'|ready: \{ exec: \['\/bin\/check', '--deep'\], timeout: '/);
+  t.match(
+    plan,
+    /ready: \{ exec: \['\/bin\/check', '--deep'\], timeout: '3m60s'|ready: \{ exec: \['\/bin\/check', '--deep'\], timeout: '/,
+  );
   t.match(plan, /ports: \[80, 81\]/);
   t.match(res.stdout, /entrypoint \["\/init"\]/);
   t.match(plan, /workdir: '\/src'/);
   t.match(plan, /services: \['db', 'web'\]/);
-  const check = await withEnv({ API_TOKEN: 'x', DB_PASSWORD: 'y' }, () => checkTypes(join(repo, 'plans/forms.plan.ts')));
+  const check = await withEnv({ API_TOKEN: 'x', DB_PASSWORD: 'y' }, () =>
+    checkTypes(join(repo, 'plans/forms.plan.ts')),
+  );
   t.equal(check.code, 0, check.stderr);
 });
 
@@ -110,7 +150,11 @@ t.test('a one-shot the runner waits to complete (migrations) is a phase it needs
 });
 
 t.test('bad inputs: exit 2 naming the file and what to do', async (t) => {
-  const repo = writeTree({ 'a.yml': 'services:\n  db: { image: "pg:1", ports: ["5432"] }\n', 'b.yml': 'not: compose\n', 'c.yml': '{ bad' });
+  const repo = writeTree({
+    'a.yml': 'services:\n  db: { image: "pg:1", ports: ["5432"] }\n',
+    'b.yml': 'not: compose\n',
+    'c.yml': '{ bad',
+  });
   const noRunner = await cli(['import', 'compose', 'a.yml'], repo);
   t.equal(noRunner.code, 2);
   t.match(noRunner.stderr, /a\.yml: no one-shot test runner found/);

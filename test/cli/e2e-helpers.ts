@@ -5,8 +5,7 @@
 import Dockerode from 'dockerode';
 import type { Test } from 'tap';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { RunResults } from '../../src/report/results.js';
 export { requireEngine } from '../helpers/engine.js';
@@ -16,7 +15,6 @@ export const REPO = resolve(import.meta.dirname, '../..');
 export const BIN = join(REPO, 'dist/cli/bin.js');
 export const DOCKER_FIXTURES = join(REPO, 'fixtures/docker');
 export const E2E_FIXTURES = join(REPO, 'fixtures/e2e');
-
 
 /** The fixture images every e2e plan builds (cached by the engine after the first build). */
 export const FIXTURE_IMAGES = {
@@ -54,7 +52,11 @@ export interface CliOptions {
 export function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
   const started = Date.now();
   const env = { ...process.env, CI: '', GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '', FORCE_COLOR: '0', ...options.env };
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: options.cwd ?? REPO,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -80,7 +82,11 @@ export function readOut(outDir: string, file: string): string {
 
 /** The report's YAML front matter as raw text (between the first two `---` lines). */
 /** Everything a run showed or wrote, by name: stdout, stderr and every output file (for "never appears" checks). */
-export function everyOutput(out: string, res: { stdout: string; stderr: string }, stepSummary: string): Record<string, string> {
+export function everyOutput(
+  out: string,
+  res: { stdout: string; stderr: string },
+  stepSummary: string,
+): Record<string, string> {
   return {
     stdout: res.stdout,
     stderr: res.stderr,
@@ -120,8 +126,16 @@ export const NOTHING: LabelledCount = { containers: 0, networks: 0, volumes: 0 }
 
 /** Asserts the engine holds nothing for the run (by its run id) nor for the plan. */
 export async function assertNothingLeft(t: Test, results: { runId: string; plan: { name: string } }): Promise<void> {
-  t.same(await countLabelled(`testplan.run=${results.runId}`), NOTHING, `nothing left labelled testplan.run=${results.runId}`);
-  t.same(await countLabelled(`testplan.plan=${results.plan.name}`), NOTHING, `nothing left labelled testplan.plan=${results.plan.name}`);
+  t.same(
+    await countLabelled(`testplan.run=${results.runId}`),
+    NOTHING,
+    `nothing left labelled testplan.run=${results.runId}`,
+  );
+  t.same(
+    await countLabelled(`testplan.plan=${results.plan.name}`),
+    NOTHING,
+    `nothing left labelled testplan.plan=${results.plan.name}`,
+  );
 }
 
 /** A unique plan name so test files (and repeated runs) never share labels or image tags. */

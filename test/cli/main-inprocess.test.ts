@@ -9,7 +9,10 @@ const cli = (argv: string[], cwd = repo) => runCli(argv, cwd);
 t.test('plan check validates the bundled plan and --types type-checks it', async (t) => {
   const r = await cli(['check', '--types']);
   t.equal(r.code, 0, r.stderr);
-  t.match(r.stdout, /plans\/testplan\.plan\.ts: plan testplan is valid \(2 phase\(s\), 2 service\(s\), 7 criteria\), types check/);
+  t.match(
+    r.stdout,
+    /plans\/testplan\.plan\.ts: plan testplan is valid \(2 phase\(s\), 2 service\(s\), 7 criteria\), types check/,
+  );
 });
 
 t.test('plan check on an invalid plan prints every problem and exits 2', async (t) => {
@@ -32,8 +35,14 @@ t.test('plan graph prints text, mermaid and json; --phase narrows it', async (t)
 });
 
 t.test('usage errors exit 2 with what to do', async (t) => {
-  t.match(await cli(['graph', '--format', 'svg']), { code: 2, stderr: /--format svg: expected one of text, mermaid, json\./ });
-  t.match(await cli(['run', '--concurrency', '0']), { code: 2, stderr: /--concurrency 0: expected a whole number of at least 1\./ });
+  t.match(await cli(['graph', '--format', 'svg']), {
+    code: 2,
+    stderr: /--format svg: expected one of text, mermaid, json\./,
+  });
+  t.match(await cli(['run', '--concurrency', '0']), {
+    code: 2,
+    stderr: /--concurrency 0: expected a whole number of at least 1\./,
+  });
   t.match(await cli(['run', '--bogus']), { code: 2, stderr: /plan run: Unknown option '--bogus'/ });
   t.match(await cli(['frobnicate']), { code: 2, stderr: /unknown command 'frobnicate'/ });
   t.match(await cli(['run', '--phase', 'unti']), { code: 2, stderr: /Did you mean 'unit'\?/ });
@@ -45,7 +54,10 @@ t.test('usage errors exit 2 with what to do', async (t) => {
 
 t.test('plan list names the plans and their phases', async (t) => {
   const r = await cli(['list']);
-  t.match(r.stdout, /plans\/testplan\.plan\.ts {2}testplan\n {2}phases: {3}unit, smoke\n {2}services: redis, postgres\n/);
+  t.match(
+    r.stdout,
+    /plans\/testplan\.plan\.ts {2}testplan\n {2}phases: {3}unit, smoke\n {2}services: redis, postgres\n/,
+  );
 });
 
 t.test('plan report re-renders from results.json without running anything', async (t) => {
@@ -53,6 +65,9 @@ t.test('plan report re-renders from results.json without running anything', asyn
   const out = mkdtempSync(path.join((await import('node:os')).tmpdir(), 'testplan-report-'));
   const r = await cli(['report', path.join(repo, 'fixtures/results/failing.json'), '--out', out]);
   t.equal(r.code, 0, r.stderr);
-  t.equal(readFileSync(path.join(out, 'report.md'), 'utf8'), readFileSync(path.join(repo, 'fixtures/results/failing.md'), 'utf8'));
+  t.equal(
+    readFileSync(path.join(out, 'report.md'), 'utf8'),
+    readFileSync(path.join(repo, 'fixtures/results/failing.md'), 'utf8'),
+  );
   t.match(await cli(['report', path.join(out, 'nope.json')]), { code: 2 });
 });

@@ -11,12 +11,31 @@ const buildStep: Step = { id: 'build-image:app', kind: 'build-image', image: 'ap
 const events: RunEvent[] = [
   { kind: 'run-started', runId: 'r1', plan: 'demo', driver: 'Docker Engine 20.10', at: 0 },
   { kind: 'step-started', step: buildStep, at: 0 },
-  { kind: 'log', source: 'image app', step: { kind: 'build-image', subject: 'app' }, line: 'Step 1/3 : FROM base', stream: 'stdout' },
+  {
+    kind: 'log',
+    source: 'image app',
+    step: { kind: 'build-image', subject: 'app' },
+    line: 'Step 1/3 : FROM base',
+    stream: 'stdout',
+  },
   { kind: 'step-finished', step: buildStep, status: 'passed', at: 1500, durationMs: 1500 },
   { kind: 'step-started', step: phaseStep, at: 1500 },
-  { kind: 'log', source: 'unit', step: { kind: 'run-phase', subject: 'unit', attempt: 1 }, line: 'collected 3 items', stream: 'stdout' },
+  {
+    kind: 'log',
+    source: 'unit',
+    step: { kind: 'run-phase', subject: 'unit', attempt: 1 },
+    line: 'collected 3 items',
+    stream: 'stdout',
+  },
   { kind: 'phase-attempt', phase: 'unit', attempt: 1, exitCode: 1, timedOut: false },
-  { kind: 'step-finished', step: phaseStep, status: 'failed', at: 4000, durationMs: 2500, message: 'exited with code 1' },
+  {
+    kind: 'step-finished',
+    step: phaseStep,
+    status: 'failed',
+    at: 4000,
+    durationMs: 2500,
+    message: 'exited with code 1',
+  },
 ];
 
 function plain(verbosity: Verbosity): string {
@@ -39,7 +58,13 @@ t.test('off a TTY: prefixed phase lines and step outcomes; build output only wit
 t.test('on a TTY: a redrawn view of steps with their state and elapsed time', async (t) => {
   let out = '';
   let now = 0;
-  const live = liveProgress({ verbosity: 'normal', phaseSources: new Set(['unit']), write: (s) => (out += s), columns: () => 120, now: () => now });
+  const live = liveProgress({
+    verbosity: 'normal',
+    phaseSources: new Set(['unit']),
+    write: (s) => (out += s),
+    columns: () => 120,
+    now: () => now,
+  });
   live.onEvent(events[1]!);
   live.onEvent(events[4]!);
   live.onEvent(events[5]!);
@@ -55,7 +80,14 @@ t.test('on a TTY: a redrawn view of steps with their state and elapsed time', as
 
 t.test('on a TTY every step is listed from the start, waiting until it runs', async (t) => {
   let out = '';
-  const live = liveProgress({ verbosity: 'normal', phaseSources: new Set(['unit']), write: (s) => (out += s), columns: () => 120, now: () => 0, steps: [buildStep, phaseStep] });
+  const live = liveProgress({
+    verbosity: 'normal',
+    phaseSources: new Set(['unit']),
+    write: (s) => (out += s),
+    columns: () => 120,
+    now: () => 0,
+    steps: [buildStep, phaseStep],
+  });
   live.stop();
   t.match(out, /· build-image:app\s+waiting/);
   t.match(out, /· run-phase:unit\s+waiting/);
@@ -71,11 +103,28 @@ t.test('the live view counts screen columns: wide characters take two, combining
   t.equal(fitColumns('e\u0301e\u0301e\u0301', 2), 'e\u0301e\u0301');
   t.equal(fitColumns('ok 👍 done', 4), 'ok ');
   let out = '';
-  const live = liveProgress({ verbosity: 'normal', phaseSources: new Set(['unit']), write: (s) => (out += s), columns: () => 100, now: () => 0, steps: [phaseStep] });
+  const live = liveProgress({
+    verbosity: 'normal',
+    phaseSources: new Set(['unit']),
+    write: (s) => (out += s),
+    columns: () => 100,
+    now: () => 0,
+    steps: [phaseStep],
+  });
   live.onEvent(events[4]!);
-  live.onEvent({ kind: 'log', source: 'unit', step: { kind: 'run-phase', subject: 'unit' }, line: '測試'.repeat(40), stream: 'stdout' });
+  live.onEvent({
+    kind: 'log',
+    source: 'unit',
+    step: { kind: 'run-phase', subject: 'unit' },
+    line: '測試'.repeat(40),
+    stream: 'stdout',
+  });
   live.stop();
-  const last = out.split('\n').filter((l) => l.includes('run-phase:unit')).at(-1)!.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
+  const last = out
+    .split('\n')
+    .filter((l) => l.includes('run-phase:unit'))
+    .at(-1)!
+    .replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
   const { default: stringWidth } = await import('string-width');
   t.ok(stringWidth(last) <= 99 && stringWidth(last) >= 98, `the line fills but fits 99 columns (${stringWidth(last)})`);
   t.ok(last.length < stringWidth(last), 'cut by columns, not by UTF-16 units');
@@ -84,10 +133,23 @@ t.test('the live view counts screen columns: wide characters take two, combining
 t.test('a log line goes to the step its event names: a check and a phase with the same name do not mix', async (t) => {
   let out = '';
   const check: Step = { id: 'run-check:unit', kind: 'run-check', check: 'unit', needs: [] };
-  const live = liveProgress({ verbosity: 'normal', phaseSources: new Set(['unit']), write: (s) => (out += s), columns: () => 120, now: () => 0, steps: [phaseStep, check] });
+  const live = liveProgress({
+    verbosity: 'normal',
+    phaseSources: new Set(['unit']),
+    write: (s) => (out += s),
+    columns: () => 120,
+    now: () => 0,
+    steps: [phaseStep, check],
+  });
   live.onEvent({ kind: 'step-started', step: phaseStep, at: 0 });
   live.onEvent({ kind: 'step-started', step: check, at: 0 });
-  live.onEvent({ kind: 'log', source: 'unit', step: { kind: 'run-check', subject: 'unit' }, line: 'from the check', stream: 'stdout' });
+  live.onEvent({
+    kind: 'log',
+    source: 'unit',
+    step: { kind: 'run-check', subject: 'unit' },
+    line: 'from the check',
+    stream: 'stdout',
+  });
   live.stop();
   t.match(out, /run-check:unit\s+running\s+from the check/);
   t.notMatch(out, /run-phase:unit[^\n]*from the check/);

@@ -1,7 +1,18 @@
 /** A SIGKILLed runner leaves labelled resources; `plan prune` and the next `plan run` of the plan remove them. */
 import t from 'tap';
 import type { ChildProcess } from 'node:child_process';
-import { countLabelled, FIXTURE_IMAGES, NOTHING, readResults, requireEngine, runCli, sleep, tempDir, waitForOutput, writePlan } from './e2e-helpers.js';
+import {
+  countLabelled,
+  FIXTURE_IMAGES,
+  NOTHING,
+  readResults,
+  requireEngine,
+  runCli,
+  sleep,
+  tempDir,
+  waitForOutput,
+  writePlan,
+} from './e2e-helpers.js';
 
 const NAME = 'e2e-prune';
 const plan = {
@@ -16,10 +27,13 @@ async function killedRun(file: string): Promise<string> {
   const before = new Set(await runIdsOf(NAME));
   await runCli(['run', file, '--verbose', '--out', tempDir('prune-killed')], {
     onSpawn: (child: ChildProcess) => {
-      void waitForOutput(child, /sleeping-now/).then(async () => {
-        await sleep(300);
-        child.kill('SIGKILL');
-      }, () => undefined);
+      void waitForOutput(child, /sleeping-now/).then(
+        async () => {
+          await sleep(300);
+          child.kill('SIGKILL');
+        },
+        () => undefined,
+      );
     },
   });
   const left = (await runIdsOf(NAME)).filter((id) => !before.has(id));
@@ -29,7 +43,10 @@ async function killedRun(file: string): Promise<string> {
 
 async function runIdsOf(plan: string): Promise<string[]> {
   const { default: Dockerode } = await import('dockerode');
-  const containers = await new Dockerode().listContainers({ all: true, filters: JSON.stringify({ label: [`testplan.plan=${plan}`] }) });
+  const containers = await new Dockerode().listContainers({
+    all: true,
+    filters: JSON.stringify({ label: [`testplan.plan=${plan}`] }),
+  });
   return [...new Set(containers.map((c) => c.Labels['testplan.run'] ?? ''))];
 }
 
@@ -54,7 +71,10 @@ t.test('the next plan run of the same plan prunes a killed run first', async (t)
   const next = await runCli(['run', file, '--phase', 'sleeper', '--out', out], {
     onSpawn: (child) => {
       // The fresh run's phase would sleep 60 s: interrupt it once it runs; pruning came before that.
-      void waitForOutput(child, /run-phase:sleeper/).then(() => child.kill('SIGINT'), () => undefined);
+      void waitForOutput(child, /run-phase:sleeper/).then(
+        () => child.kill('SIGINT'),
+        () => undefined,
+      );
     },
   });
   t.equal(next.code, 130, next.stderr);

@@ -14,7 +14,11 @@ t.test('plan report re-renders report.md and junit.xml from results.json without
   const out = join(dir, 'rendered');
   const res = await runCli(['report', join(dir, 'results.json'), '--out', out], { env: NO_ENGINE });
   t.equal(res.code, 0, res.stderr);
-  t.equal(readFileSync(join(out, 'report.md'), 'utf8'), readFileSync(GOLDEN, 'utf8'), 'report.md equals the golden rendering');
+  t.equal(
+    readFileSync(join(out, 'report.md'), 'utf8'),
+    readFileSync(GOLDEN, 'utf8'),
+    'report.md equals the golden rendering',
+  );
   t.match(readFileSync(join(out, 'junit.xml'), 'utf8'), /<testsuites/);
   t.notOk(existsSync(join(dir, 'report.md')), 'with --out nothing is written next to results.json');
 });
@@ -29,7 +33,9 @@ t.test('plan report of a missing or broken results.json fails with a message', a
 t.test('under GitHub Actions plan report appends the report to $GITHUB_STEP_SUMMARY', async (t) => {
   const dir = tempDir('report-gha');
   const summary = join(dir, 'summary.md');
-  const res = await runCli(['report', FIXTURE, '--out', dir], { env: { ...NO_ENGINE, GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary } });
+  const res = await runCli(['report', FIXTURE, '--out', dir], {
+    env: { ...NO_ENGINE, GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary },
+  });
   t.equal(res.code, 0, res.stderr);
   t.match(readFileSync(summary, 'utf8'), /^status: failed$/m);
 });
@@ -38,7 +44,9 @@ t.test('under GitHub Actions plan report appends the report to $GITHUB_STEP_SUMM
 // `plan run` prints them (test/cli/run-services.test.ts); `plan report` must too, for a re-render in a later CI step.
 t.test('under GitHub Actions plan report prints ::error annotations and ::group:: lines', async (t) => {
   const dir = tempDir('report-gha-annotations');
-  const res = await runCli(['report', FIXTURE, '--out', dir], { env: { ...NO_ENGINE, GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: join(dir, 's.md') } });
+  const res = await runCli(['report', FIXTURE, '--out', dir], {
+    env: { ...NO_ENGINE, GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: join(dir, 's.md') },
+  });
   t.match(res.stdout, /^::error/m);
   t.match(res.stdout, /^::group::/m);
 });

@@ -34,8 +34,14 @@ t.test('default reporters: live on a terminal, plain otherwise, github added und
   t.same(defaultReporters(context({ isTTY: true })), ['live']);
   t.same(defaultReporters(context()), ['plain']);
   t.same(defaultReporters(context({ env: { GITHUB_ACTIONS: 'true' } })), ['github', 'plain']);
-  t.same(reporterNames(context(), ['json', 'plain,json']), ['json', 'plain'], 'several, comma-separated or repeated, once each');
-  t.throws(() => reporterNames(context(), ['fancy']), { message: '--reporter fancy: expected one of live, plain, github, json.' });
+  t.same(
+    reporterNames(context(), ['json', 'plain,json']),
+    ['json', 'plain'],
+    'several, comma-separated or repeated, once each',
+  );
+  t.throws(() => reporterNames(context(), ['fancy']), {
+    message: '--reporter fancy: expected one of live, plain, github, json.',
+  });
 });
 
 t.test('json: one parseable JSON object per line on stdout, nothing for people', async (t) => {
@@ -47,7 +53,11 @@ t.test('json: one parseable JSON object per line on stdout, nothing for people',
   ];
   events.forEach(reporter.onEvent);
   await reporter.onFinished({ results: loadFixture('failing'), written: ['out/results.json'], kept: false });
-  const lines = ctx.out().trimEnd().split('\n').map((l) => JSON.parse(l) as { kind: string; verdict?: string; exitCode?: number });
+  const lines = ctx
+    .out()
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { kind: string; verdict?: string; exitCode?: number });
   t.same(lines.slice(0, 2), events);
   t.match(lines[2], { kind: 'run-finished', verdict: 'failed', exitCode: 1 });
   t.equal(ctx.err(), '', 'nothing on stderr');

@@ -1,6 +1,14 @@
 /** Four `plan run`s of the same plan at once on one engine: no name collisions, all pass, nothing left. */
 import t from 'tap';
-import { assertNothingLeft, FIXTURE_IMAGES, readResults, requireEngine, runCli, tempDir, writePlan } from './e2e-helpers.js';
+import {
+  assertNothingLeft,
+  FIXTURE_IMAGES,
+  readResults,
+  requireEngine,
+  runCli,
+  tempDir,
+  writePlan,
+} from './e2e-helpers.js';
 
 const plan = {
   name: 'e2e-concurrent',
@@ -8,7 +16,8 @@ const plan = {
   services: { redis: { image: 'redis', ready: { preset: 'redis' } } },
   phases: {
     use: {
-      image: 'client', services: ['redis'],
+      image: 'client',
+      services: ['redis'],
       run: 'redis-cli -h ${redis.host} -p ${redis.port} set owner $HOSTNAME && [ "$(redis-cli -h ${redis.host} -p ${redis.port} get owner)" = "$HOSTNAME" ]',
     },
   },

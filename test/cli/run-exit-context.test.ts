@@ -9,7 +9,13 @@ import { main } from '../../src/cli/main.js';
 t.test('the second signal cleans up and calls ctx.exit(130); the first one stops the run with exit 130', async (t) => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'testplan-exit-ctx-'));
   const file = path.join(dir, 'slow.plan.yaml');
-  writeFileSync(file, JSON.stringify({ name: 'exit-ctx', phases: { slow: { image: 'alpine:3', run: 'true', local: { run: 'echo started; sleep 20' } } } }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      name: 'exit-ctx',
+      phases: { slow: { image: 'alpine:3', run: 'true', local: { run: 'echo started; sleep 20' } } },
+    }),
+  );
   let handler: ((signal: string) => void) | undefined;
   const exits: number[] = [];
   let stderr = '';

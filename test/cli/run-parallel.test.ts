@@ -1,7 +1,15 @@
 /** Independent phases really run at the same time up to --concurrency, and one at a time with 1. */
 import t from 'tap';
 import type { StepTiming } from '../../src/report/results.js';
-import { assertNothingLeft, FIXTURE_IMAGES, readResults, requireEngine, runCli, tempDir, writePlan } from './e2e-helpers.js';
+import {
+  assertNothingLeft,
+  FIXTURE_IMAGES,
+  readResults,
+  requireEngine,
+  runCli,
+  tempDir,
+  writePlan,
+} from './e2e-helpers.js';
 
 const plan = {
   name: 'e2e-parallel',

@@ -4,7 +4,15 @@
  * even when the owner's last phase finished earlier.
  */
 import t from 'tap';
-import { assertNothingLeft, FIXTURE_IMAGES, readResults, requireEngine, runCli, tempDir, writePlan } from './e2e-helpers.js';
+import {
+  assertNothingLeft,
+  FIXTURE_IMAGES,
+  readResults,
+  requireEngine,
+  runCli,
+  tempDir,
+  writePlan,
+} from './e2e-helpers.js';
 
 const PG = { PGUSER: 'e2e', PGPASSWORD: 'e2e-pw', PGDATABASE: 'e2e' };
 
@@ -18,16 +26,26 @@ const plan = {
   },
   services: {
     anchor: { image: 'base', command: 'sleep 300', ready: { exec: 'true' } },
-    postgres: { image: 'postgres', env: { POSTGRES_USER: 'e2e', POSTGRES_PASSWORD: 'e2e-pw', POSTGRES_DB: 'e2e' }, ready: { preset: 'postgres', user: 'e2e', database: 'e2e' } },
+    postgres: {
+      image: 'postgres',
+      env: { POSTGRES_USER: 'e2e', POSTGRES_PASSWORD: 'e2e-pw', POSTGRES_DB: 'e2e' },
+      ready: { preset: 'postgres', user: 'e2e', database: 'e2e' },
+    },
   },
   phases: {
     'on-localhost': {
-      image: 'client', services: ['anchor', 'postgres'], localhost: true, env: PG,
+      image: 'client',
+      services: ['anchor', 'postgres'],
+      localhost: true,
+      env: PG,
       run: '[ "$(psql -h localhost -p 5432 -qAt -c "select 1")" = 1 ]',
     },
     // Once on-localhost is collected, anchor (the owner) has no user left and is stopped.
     later: {
-      image: 'client', services: ['postgres'], needs: ['on-localhost'], env: { ...PG, PGHOST: '${postgres.host}', PGPORT: '${postgres.port}' },
+      image: 'client',
+      services: ['postgres'],
+      needs: ['on-localhost'],
+      env: { ...PG, PGHOST: '${postgres.host}', PGPORT: '${postgres.port}' },
       run: 'sleep 2; [ "$(psql -qAt -c "select 1")" = 1 ]',
     },
   },

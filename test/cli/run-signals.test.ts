@@ -1,7 +1,18 @@
 /** SIGINT / SIGTERM mid-run: exit 130, results marked interrupted, nothing left on the engine. */
 import t from 'tap';
 import type { ChildProcess } from 'node:child_process';
-import { assertNothingLeft, countLabelled, FIXTURE_IMAGES, readResults, requireEngine, runCli, sleep, tempDir, waitForOutput, writePlan } from './e2e-helpers.js';
+import {
+  assertNothingLeft,
+  countLabelled,
+  FIXTURE_IMAGES,
+  readResults,
+  requireEngine,
+  runCli,
+  sleep,
+  tempDir,
+  waitForOutput,
+  writePlan,
+} from './e2e-helpers.js';
 
 function sleeperPlan(name: string, withPostgres: boolean): Record<string, unknown> {
   return {
@@ -10,16 +21,29 @@ function sleeperPlan(name: string, withPostgres: boolean): Record<string, unknow
     services: {
       redis: { image: 'redis', ready: { preset: 'redis' } },
       ...(withPostgres
-        ? { postgres: { image: 'postgres', env: { POSTGRES_USER: 'e2e', POSTGRES_PASSWORD: 'pw', POSTGRES_DB: 'e2e' }, ready: { preset: 'postgres', user: 'e2e', database: 'e2e' } } }
+        ? {
+            postgres: {
+              image: 'postgres',
+              env: { POSTGRES_USER: 'e2e', POSTGRES_PASSWORD: 'pw', POSTGRES_DB: 'e2e' },
+              ready: { preset: 'postgres', user: 'e2e', database: 'e2e' },
+            },
+          }
         : {}),
     },
     phases: {
-      sleeper: { image: 'client', services: withPostgres ? ['redis', 'postgres'] : ['redis'], run: 'echo sleeping-now; sleep 60' },
+      sleeper: {
+        image: 'client',
+        services: withPostgres ? ['redis', 'postgres'] : ['redis'],
+        run: 'echo sleeping-now; sleep 60',
+      },
     },
   };
 }
 
-for (const [signal, withPostgres] of [['SIGINT', false], ['SIGTERM', true]] as const) {
+for (const [signal, withPostgres] of [
+  ['SIGINT', false],
+  ['SIGTERM', true],
+] as const) {
   t.test(`${signal} while a phase sleeps: exit 130, interrupted, zero resources left`, async (t) => {
     if (!requireEngine(t)) return;
     const name = `e2e-signal-${signal.toLowerCase()}`;
@@ -41,7 +65,10 @@ for (const [signal, withPostgres] of [['SIGINT', false], ['SIGTERM', true]] as c
       },
     });
     t.ok(signalledAt > 0, 'the signal was sent while the phase slept');
-    t.ok(labelledMidRun.containers >= 2 && labelledMidRun.networks === 1, `the engine held the run's resources mid-run (${JSON.stringify(labelledMidRun)})`);
+    t.ok(
+      labelledMidRun.containers >= 2 && labelledMidRun.networks === 1,
+      `the engine held the run's resources mid-run (${JSON.stringify(labelledMidRun)})`,
+    );
     // The postgres fixture declares a VOLUME: its labelled anonymous volume must go too.
     if (withPostgres) t.ok(labelledMidRun.volumes >= 1, 'a labelled volume existed mid-run');
     t.equal(res.code, 130, `exit 130\n${res.stderr}`);

@@ -15,7 +15,11 @@ function project(withoutFailingFile: boolean): string {
 
 const planIn = (dir: string, env: Record<string, string> = {}) =>
   writePlan(
-    { name: 'e2e-text-results', images: { node: { ref: 'testplan-node:20' } }, phases: { unit: { image: 'node', run: 'node run-tests.mjs', env, results: { text: { preset: 'per-file' } } } } },
+    {
+      name: 'e2e-text-results',
+      images: { node: { ref: 'testplan-node:20' } },
+      phases: { unit: { image: 'node', run: 'node run-tests.mjs', env, results: { text: { preset: 'per-file' } } } },
+    },
     dir,
   );
 

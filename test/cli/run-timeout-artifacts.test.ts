@@ -2,7 +2,17 @@
 import t from 'tap';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { assertNothingLeft, FIXTURE_IMAGES, frontMatter, readOut, readResults, requireEngine, runCli, tempDir, writePlan } from './e2e-helpers.js';
+import {
+  assertNothingLeft,
+  FIXTURE_IMAGES,
+  frontMatter,
+  readOut,
+  readResults,
+  requireEngine,
+  runCli,
+  tempDir,
+  writePlan,
+} from './e2e-helpers.js';
 
 const plan = {
   name: 'e2e-timeout',
@@ -47,11 +57,30 @@ t.test('a phase timeout fails the phase as timed out, and artifacts are copied o
   t.equal(results.phases.find((p) => p.name === 'fine')?.status, 'passed');
 
   const file = (phase: string, ...parts: string[]) => join(out, 'phases', phase, 'files', 'out', ...parts);
-  t.equal(readFileSync(file('slow', 'before.txt'), 'utf8'), 'written-before-timeout\n', 'file written before the timeout copied out');
-  t.equal(readFileSync(file('slow', 'dir', 'nested.txt'), 'utf8'), 'nested\n', 'folder of the timed-out phase copied out');
-  t.equal(readFileSync(file('broken', 'report.txt'), 'utf8'), 'failing-report\n', 'file of the failed phase copied out');
-  t.equal(readFileSync(file('broken', 'logs', 'deep', 'a.log'), 'utf8'), 'deep-log\n', 'nested folder of the failed phase copied out');
+  t.equal(
+    readFileSync(file('slow', 'before.txt'), 'utf8'),
+    'written-before-timeout\n',
+    'file written before the timeout copied out',
+  );
+  t.equal(
+    readFileSync(file('slow', 'dir', 'nested.txt'), 'utf8'),
+    'nested\n',
+    'folder of the timed-out phase copied out',
+  );
+  t.equal(
+    readFileSync(file('broken', 'report.txt'), 'utf8'),
+    'failing-report\n',
+    'file of the failed phase copied out',
+  );
+  t.equal(
+    readFileSync(file('broken', 'logs', 'deep', 'a.log'), 'utf8'),
+    'deep-log\n',
+    'nested folder of the failed phase copied out',
+  );
   t.ok(existsSync(file('fine', 'fine.txt')));
-  t.ok(broken?.artifacts.some((a) => /report\.txt$/.test(a)), 'results.json lists the artifacts');
+  t.ok(
+    broken?.artifacts.some((a) => /report\.txt$/.test(a)),
+    'results.json lists the artifacts',
+  );
   await assertNothingLeft(t, results);
 });

@@ -1,8 +1,16 @@
 /** A secret given in the plan never appears in stdout, stderr, run.log, results.json, report.md or junit.xml. */
 import t from 'tap';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { assertNothingLeft, E2E_FIXTURES, everyOutput, readOut, readResults, requireEngine, runCli, tempDir } from './e2e-helpers.js';
+import {
+  assertNothingLeft,
+  E2E_FIXTURES,
+  everyOutput,
+  readOut,
+  readResults,
+  requireEngine,
+  runCli,
+  tempDir,
+} from './e2e-helpers.js';
 
 const SECRET = 'e2e-Sup3rS3cretT0ken-4417';
 

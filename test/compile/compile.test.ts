@@ -5,7 +5,11 @@ import { PlanInvalidError, UsageError } from '../../src/errors.js';
 import { phase, plan, service } from '../helpers/plan-builder.js';
 
 const demo = plan({
-  services: [service('postgres'), service('redis'), service('mock', { profiles: ['integration'], dependsOn: ['redis'] })],
+  services: [
+    service('postgres'),
+    service('redis'),
+    service('mock', { profiles: ['integration'], dependsOn: ['redis'] }),
+  ],
   phases: [
     phase('unit'),
     phase('integration', { needs: ['unit'], services: ['postgres', 'redis'] }),
@@ -16,7 +20,13 @@ const demo = plan({
 t.test('a phase runs after its services are ready, the phases it needs, and its image build', async (t) => {
   const graph = compilePlan(demo);
   const step = graph.steps.find((s) => s.id === 'run-phase:integration')!;
-  t.same(step.needs, ['create-network', 'build-image:app', 'wait-ready:postgres', 'wait-ready:redis', 'run-phase:unit']);
+  t.same(step.needs, [
+    'create-network',
+    'build-image:app',
+    'wait-ready:postgres',
+    'wait-ready:redis',
+    'run-phase:unit',
+  ]);
   t.same(graph.phases, ['unit', 'integration'], 'the profiled phase is left out without its profile');
   t.same(graph.services, ['postgres', 'redis']);
 });
@@ -54,7 +64,8 @@ t.test('--phase selects a phase and everything it needs, and only the services t
 t.test('an unknown --phase is a usage error with a suggestion', async (t) => {
   t.throws(() => compilePlan(demo, { phases: ['integraton'] }), {
     constructor: UsageError,
-    message: "--phase integraton: the plan demo has no phase 'integraton'. Did you mean 'integration'? Phases: unit, integration, contract.",
+    message:
+      "--phase integraton: the plan demo has no phase 'integraton'. Did you mean 'integration'? Phases: unit, integration, contract.",
   });
 });
 
@@ -90,18 +101,36 @@ t.test('localhost phases turn on the shared namespace', async (t) => {
 
 t.test('in a shared namespace no service stops before every phase using any service is done', async (t) => {
   const services = [service('anchor'), service('postgres')];
-  const phases = [phase('first', { services: ['anchor'], localhost: true }), phase('later', { needs: ['first'], services: ['postgres'] })];
+  const phases = [
+    phase('first', { services: ['anchor'], localhost: true }),
+    phase('later', { needs: ['first'], services: ['postgres'] }),
+  ];
   const shared = compilePlan(plan({ services, phases }));
-  t.same(shared.steps.find((s) => s.id === 'stop-service:anchor')!.needs, ['wait-ready:anchor', 'collect-artifacts:first', 'collect-artifacts:later']);
+  t.same(shared.steps.find((s) => s.id === 'stop-service:anchor')!.needs, [
+    'wait-ready:anchor',
+    'collect-artifacts:first',
+    'collect-artifacts:later',
+  ]);
   const separate = compilePlan(plan({ services, phases: phases.map((p) => ({ ...p, localhost: false })) }));
-  t.same(separate.steps.find((s) => s.id === 'stop-service:anchor')!.needs, ['wait-ready:anchor', 'collect-artifacts:first'], 'own networks: each service stops when its phases are done');
+  t.same(
+    separate.steps.find((s) => s.id === 'stop-service:anchor')!.needs,
+    ['wait-ready:anchor', 'collect-artifacts:first'],
+    'own networks: each service stops when its phases are done',
+  );
 });
 
 t.test('external image refs need no build step; command checks run after every phase', async (t) => {
   const p = plan({
     images: {},
     phases: [phase('unit', { image: { kind: 'ref', ref: 'node:20' } })],
-    checks: { 'gate:lint': { name: 'gate:lint', image: { kind: 'ref', ref: 'node:20' }, command: ['npm', 'run', 'lint'], env: {} } },
+    checks: {
+      'gate:lint': {
+        name: 'gate:lint',
+        image: { kind: 'ref', ref: 'node:20' },
+        command: ['npm', 'run', 'lint'],
+        env: {},
+      },
+    },
   });
   const graph = compilePlan(p);
   t.same(graph.images, []);
@@ -124,7 +153,10 @@ t.test('graph renders as text waves, mermaid and json', async (t) => {
   );
   const text = renderGraph(graph, 'text');
   t.match(text, /^plan demo: 2 phase\(s\), 2 service\(s\), 1 image\(s\) to build\n/);
-  t.match(text, /wave 4\n {2}run-phase:integration {2}← create-network, build-image:app, wait-ready:postgres, wait-ready:redis, run-phase:unit\n/);
+  t.match(
+    text,
+    /wave 4\n {2}run-phase:integration {2}← create-network, build-image:app, wait-ready:postgres, wait-ready:redis, run-phase:unit\n/,
+  );
   const mermaid = renderGraph(graph, 'mermaid');
   t.match(mermaid, /^flowchart TD\n/);
   t.match(mermaid, /s\d+\["run-phase:unit"\]/);

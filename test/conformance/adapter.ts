@@ -4,7 +4,15 @@
  * driver-conformance.ts are the same for every driver.
  */
 import type { Test } from 'tap';
-import type { Driver, ImageHandle, RunIdentity, RunPhaseRequest, ServiceHandle, StartServiceRequest, StepContext } from '../../src/drivers/driver.js';
+import type {
+  Driver,
+  ImageHandle,
+  RunIdentity,
+  RunPhaseRequest,
+  ServiceHandle,
+  StartServiceRequest,
+  StepContext,
+} from '../../src/drivers/driver.js';
 
 export interface RecordedContext extends StepContext {
   readonly lines: string[];
@@ -29,7 +37,11 @@ export interface Fixture {
    * `/out/junit.xml` already there before the phase starts (baked into the phase's image, or left
    * on disk), with an mtime in 2099 when `futureMtime`; the phase `name` runs `script` next to it.
    */
-  preexistingResults(name: string, script: string, futureMtime: boolean): Promise<{ readonly request: RunPhaseRequest; readonly path: string }>;
+  preexistingResults(
+    name: string,
+    script: string,
+    futureMtime: boolean,
+  ): Promise<{ readonly request: RunPhaseRequest; readonly path: string }>;
   /**
    * A folder that outlives one attempt (a bind mount, or a host folder): `path` as phases name it.
    */

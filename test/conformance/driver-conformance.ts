@@ -13,7 +13,8 @@ import type { DriverAdapter, Fixture } from './adapter.js';
 const TIMING = { intervalMs: 25, timeoutMs: 20_000 } as const;
 const HTTP_SERVER = `exec "$NODE" -e "require('http').createServer((q, r) => { r.statusCode = q.url === '/health' ? 200 : 404; r.end('hi'); }).listen(Number(process.argv[1]), () => console.log('listening'))" \${port}`;
 const SILENT_TCP = `exec "$NODE" -e "require('net').createServer(() => {}).listen(Number(process.argv[1]))" \${port}`;
-const JUNIT = '<testsuites><testsuite name="s" tests="1"><testcase classname="c" name="passes"/></testsuite></testsuites>';
+const JUNIT =
+  '<testsuites><testsuite name="s" tests="1"><testcase classname="c" name="passes"/></testsuite></testsuites>';
 
 export function conformance(adapter: DriverAdapter): void {
   const test = (name: string, fn: (f: Fixture, t: Test) => Promise<void>): void => {
@@ -24,11 +25,14 @@ export function conformance(adapter: DriverAdapter): void {
   };
 
   test('declares its capabilities, and each one holds', async (f, t) => {
-    for (const key of ['imageBuild', 'sharedNamespace', 'isolatedNetwork'] as const) t.type(f.driver.capabilities[key], 'boolean', key);
+    for (const key of ['imageBuild', 'sharedNamespace', 'isolatedNetwork'] as const)
+      t.type(f.driver.capabilities[key], 'boolean', key);
     if (f.driver.capabilities.sharedNamespace) {
       // Services and phases asking for the shared namespace reach one another on localhost.
       const web = await f.driver.startService({ ...f.service('pod-web', HTTP_SERVER), sharedNamespace: true }, f.ctx);
-      t.match(await f.driver.waitReady(web, { kind: 'http', port: f.port, path: '/health', ...TIMING }, f.ctx), { ready: true });
+      t.match(await f.driver.waitReady(web, { kind: 'http', port: f.port, path: '/health', ...TIMING }, f.ctx), {
+        ready: true,
+      });
       const client = `"$NODE" -e "fetch('http://127.0.0.1:${f.port}/health').then((r) => process.exit(r.status === 200 ? 0 : 1), () => process.exit(2))"`;
       const phase = await f.driver.runPhase(f.phase('pod-client', client, { sharedNamespace: true }), f.ctx);
       t.equal(phase.exitCode, 0, 'a phase in the shared namespace reaches the service on localhost');
@@ -44,17 +48,26 @@ export function conformance(adapter: DriverAdapter): void {
     }
   });
 
-  t.test(`${adapter.name}: concurrent runs of one driver kind keep apart, and cleaning one leaves the other`, async (t) => {
-    const [a, b] = await Promise.all([adapter.setup(t), adapter.setup(t)]);
-    if (!a || !b) return;
-    const [sa, sb] = await Promise.all([a.driver.startService(a.service('same', HTTP_SERVER), a.ctx), b.driver.startService(b.service('same', HTTP_SERVER), b.ctx)]);
-    const probe = { kind: 'http' as const, port: a.port, path: '/health', ...TIMING };
-    t.match(await Promise.all([a.driver.waitReady(sa, probe, a.ctx), b.driver.waitReady(sb, probe, b.ctx)]), [{ ready: true }, { ready: true }]);
-    await a.driver.cleanupRun(a.run);
-    t.equal(await a.leftovers([sa]), 0, 'run A is gone');
-    t.equal(await b.driver.serviceExit(sb), undefined, 'run B still runs');
-    t.match(await b.driver.waitReady(sb, probe, b.ctx), { ready: true });
-  });
+  t.test(
+    `${adapter.name}: concurrent runs of one driver kind keep apart, and cleaning one leaves the other`,
+    async (t) => {
+      const [a, b] = await Promise.all([adapter.setup(t), adapter.setup(t)]);
+      if (!a || !b) return;
+      const [sa, sb] = await Promise.all([
+        a.driver.startService(a.service('same', HTTP_SERVER), a.ctx),
+        b.driver.startService(b.service('same', HTTP_SERVER), b.ctx),
+      ]);
+      const probe = { kind: 'http' as const, port: a.port, path: '/health', ...TIMING };
+      t.match(await Promise.all([a.driver.waitReady(sa, probe, a.ctx), b.driver.waitReady(sb, probe, b.ctx)]), [
+        { ready: true },
+        { ready: true },
+      ]);
+      await a.driver.cleanupRun(a.run);
+      t.equal(await a.leftovers([sa]), 0, 'run A is gone');
+      t.equal(await b.driver.serviceExit(sb), undefined, 'run B still runs');
+      t.match(await b.driver.waitReady(sb, probe, b.ctx), { ready: true });
+    },
+  );
 
   test('each probe kind passes on a ready service and names what it saw', async (f, t) => {
     const handle = await f.driver.startService(f.service('web', HTTP_SERVER), f.ctx);
@@ -65,18 +78,40 @@ export function conformance(adapter: DriverAdapter): void {
       { kind: 'exec', command: ['sh', '-c', 'exit 0'], ...TIMING },
     ];
     for (const probe of probes) t.match(await f.driver.waitReady(handle, probe, f.ctx), { ready: true }, probe.kind);
-    const wrongStatus = await f.driver.waitReady(handle, { kind: 'http', port: f.port, path: '/nope', ...TIMING, timeoutMs: 400 }, f.ctx);
-    t.match(wrongStatus, { ready: false, reason: 'timeout', lastProbeOutput: /404/ }, 'an HTTP status other than the wanted one is not ready');
-    const failing = await f.driver.waitReady(handle, { kind: 'exec', command: ['sh', '-c', 'echo not yet; exit 3'], ...TIMING, retries: 2 }, f.ctx);
-    t.match(failing, { ready: false, reason: 'retries', probes: 2, lastProbeOutput: /not yet/ }, 'retries: N stops after N failed probes');
+    const wrongStatus = await f.driver.waitReady(
+      handle,
+      { kind: 'http', port: f.port, path: '/nope', ...TIMING, timeoutMs: 400 },
+      f.ctx,
+    );
+    t.match(
+      wrongStatus,
+      { ready: false, reason: 'timeout', lastProbeOutput: /404/ },
+      'an HTTP status other than the wanted one is not ready',
+    );
+    const failing = await f.driver.waitReady(
+      handle,
+      { kind: 'exec', command: ['sh', '-c', 'echo not yet; exit 3'], ...TIMING, retries: 2 },
+      f.ctx,
+    );
+    t.match(
+      failing,
+      { ready: false, reason: 'retries', probes: 2, lastProbeOutput: /not yet/ },
+      'retries: N stops after N failed probes',
+    );
   });
 
   test('a listener that never answers HTTP is not ready; a TCP probe to a closed port is not ready', async (f, t) => {
     const silent = await f.driver.startService(f.service('silent', SILENT_TCP), f.ctx);
     t.match(await f.driver.waitReady(silent, { kind: 'tcp', port: f.port, ...TIMING }, f.ctx), { ready: true });
-    t.match(await f.driver.waitReady(silent, { kind: 'http', port: f.port, path: '/', ...TIMING, timeoutMs: 1500 }, f.ctx), { ready: false, reason: 'timeout' });
+    t.match(
+      await f.driver.waitReady(silent, { kind: 'http', port: f.port, path: '/', ...TIMING, timeoutMs: 1500 }, f.ctx),
+      { ready: false, reason: 'timeout' },
+    );
     const idle = await f.driver.startService(f.service('idle', 'exec sleep 60'), f.ctx);
-    t.match(await f.driver.waitReady(idle, { kind: 'tcp', port: f.port, ...TIMING, timeoutMs: 500 }, f.ctx), { ready: false, reason: 'timeout' });
+    t.match(await f.driver.waitReady(idle, { kind: 'tcp', port: f.port, ...TIMING, timeoutMs: 500 }, f.ctx), {
+      ready: false,
+      reason: 'timeout',
+    });
   });
 
   test('a service that exits before it is ready is reported exited with its code, time and log tail, never ready', async (f, t) => {
@@ -100,7 +135,10 @@ export function conformance(adapter: DriverAdapter): void {
   });
 
   test('phase exit codes, env and output lines come through', async (f, t) => {
-    const ok = await f.driver.runPhase(f.phase('ok', 'echo "hello $GREETING"; echo "h€llo 𝄞" >&2', { env: { GREETING: 'w o r l d' } }), f.ctx);
+    const ok = await f.driver.runPhase(
+      f.phase('ok', 'echo "hello $GREETING"; echo "h€llo 𝄞" >&2', { env: { GREETING: 'w o r l d' } }),
+      f.ctx,
+    );
     t.match(ok, { exitCode: 0, timedOut: false, aborted: false });
     t.same(ok.logTail.slice(-2).sort(), ['h€llo 𝄞', 'hello w o r l d'].sort());
     await f.driver.releasePhase(ok.handle);
@@ -122,18 +160,36 @@ export function conformance(adapter: DriverAdapter): void {
     const service = await f.driver.startService(f.service('waiting', 'exec sleep 60'), f.ctx);
     const waitCtx = f.context();
     setTimeout(() => waitCtx.abort.abort(), 300);
-    t.match(await f.driver.waitReady(service, { kind: 'tcp', port: f.port, ...TIMING }, waitCtx), { ready: false, reason: 'aborted' });
+    t.match(await f.driver.waitReady(service, { kind: 'tcp', port: f.port, ...TIMING }, waitCtx), {
+      ready: false,
+      reason: 'aborted',
+    });
   });
 
   test('copy-out: present, missing, large and after a failed phase, each under the path the phase named', async (f, t) => {
     const dest = join(f.run.outDir, 'phases', 'copy');
     const script = `printf '%s' '${JUNIT}' > "$OUT/junit.xml"; mkdir -p "$OUT/old"; echo other > "$OUT/old/junit.xml"; head -c 8000000 /dev/zero > "$OUT/big.bin"; exit 1`;
-    const outcome = await f.driver.runPhase(f.phase('copy', script, { outputs: ['/out/junit.xml', '/out/old/junit.xml', '/out/big.bin', '/out/none.xml'] }), f.ctx);
+    const outcome = await f.driver.runPhase(
+      f.phase('copy', script, { outputs: ['/out/junit.xml', '/out/old/junit.xml', '/out/big.bin', '/out/none.xml'] }),
+      f.ctx,
+    );
     t.equal(outcome.exitCode, 1);
-    const files = await f.driver.collect(outcome.handle, ['/out/junit.xml', '/out/old/junit.xml', '/out/big.bin', '/out/none.xml'], dest);
+    const files = await f.driver.collect(
+      outcome.handle,
+      ['/out/junit.xml', '/out/old/junit.xml', '/out/big.bin', '/out/none.xml'],
+      dest,
+    );
     await f.driver.releasePhase(outcome.handle);
-    t.match(files[0], { source: '/out/junit.xml', path: join(dest, 'files', 'out', 'junit.xml'), writtenByPhase: true });
-    t.match(files[1], { source: '/out/old/junit.xml', path: join(dest, 'files', 'out', 'old', 'junit.xml'), writtenByPhase: true });
+    t.match(files[0], {
+      source: '/out/junit.xml',
+      path: join(dest, 'files', 'out', 'junit.xml'),
+      writtenByPhase: true,
+    });
+    t.match(files[1], {
+      source: '/out/old/junit.xml',
+      path: join(dest, 'files', 'out', 'old', 'junit.xml'),
+      writtenByPhase: true,
+    });
     t.equal(readFileSync(files[0]!.path!, 'utf8'), JUNIT, 'a file with the same name elsewhere did not replace it');
     t.equal(readFileSync(files[1]!.path!, 'utf8'), 'other\n');
     t.equal(statSync(files[2]!.path!).size, 8_000_000, 'a large file arrives whole');
@@ -147,9 +203,17 @@ export function conformance(adapter: DriverAdapter): void {
       t.equal(outcome.exitCode, 0);
       const [file] = await f.driver.collect(outcome.handle, [path], join(f.run.outDir, 'phases', request.name));
       await f.driver.releasePhase(outcome.handle);
-      t.match(file, { source: path, writtenByPhase: false }, `a baked file${futureMtime ? ' with a 2099 mtime' : ''} is stale`);
+      t.match(
+        file,
+        { source: path, writtenByPhase: false },
+        `a baked file${futureMtime ? ' with a 2099 mtime' : ''} is stale`,
+      );
     }
-    const { request, path } = await f.preexistingResults('rewrites', 'cat "$RESULTS" > "/tmp/r-$$" && cat "/tmp/r-$$" > "$RESULTS"', true);
+    const { request, path } = await f.preexistingResults(
+      'rewrites',
+      'cat "$RESULTS" > "/tmp/r-$$" && cat "/tmp/r-$$" > "$RESULTS"',
+      true,
+    );
     const outcome = await f.driver.runPhase({ ...request, env: { RESULTS: path }, outputs: [path] }, f.ctx);
     const [file] = await f.driver.collect(outcome.handle, [path], join(f.run.outDir, 'phases', 'rewrites'));
     await f.driver.releasePhase(outcome.handle);
@@ -159,12 +223,18 @@ export function conformance(adapter: DriverAdapter): void {
   test('stale evidence across attempts: what attempt 1 wrote does not count for attempt 2', async (f, t) => {
     const folder = f.persistentFolder();
     const results = `${folder.path}/junit.xml`;
-    const first = await f.driver.runPhase(f.phase('retry', `printf '%s' '${JUNIT}' > ${results}; exit 1`, { ...folder.extra, outputs: [results] }), f.ctx);
+    const first = await f.driver.runPhase(
+      f.phase('retry', `printf '%s' '${JUNIT}' > ${results}; exit 1`, { ...folder.extra, outputs: [results] }),
+      f.ctx,
+    );
     const [one] = await f.driver.collect(first.handle, [results], join(f.run.outDir, 'phases', 'retry-1'));
     await f.driver.releasePhase(first.handle);
     t.match(one, { writtenByPhase: true });
     await new Promise((r) => setTimeout(r, 20));
-    const second = await f.driver.runPhase(f.phase('retry', 'exit 0', { ...folder.extra, attempt: 2, outputs: [results] }), f.ctx);
+    const second = await f.driver.runPhase(
+      f.phase('retry', 'exit 0', { ...folder.extra, attempt: 2, outputs: [results] }),
+      f.ctx,
+    );
     const [two] = await f.driver.collect(second.handle, [results], join(f.run.outDir, 'phases', 'retry-2'));
     await f.driver.releasePhase(second.handle);
     t.match(two, { writtenByPhase: false }, 'attempt 2 wrote nothing');
@@ -185,15 +255,24 @@ export function conformance(adapter: DriverAdapter): void {
 
   test('concurrent phases and services of one run do not mix outputs', async (f, t) => {
     const names = ['c1', 'c2', 'c3'];
-    const outcomes = await Promise.all(names.map((n) => f.driver.runPhase(f.phase(n, `echo "${n}" > "$OUT/who.txt"; sleep 0.3`, { outputs: ['/out/who.txt'] }), f.ctx)));
+    const outcomes = await Promise.all(
+      names.map((n) =>
+        f.driver.runPhase(f.phase(n, `echo "${n}" > "$OUT/who.txt"; sleep 0.3`, { outputs: ['/out/who.txt'] }), f.ctx),
+      ),
+    );
     for (const [i, outcome] of outcomes.entries()) {
       const [file] = await f.driver.collect(outcome.handle, ['/out/who.txt'], join(f.run.outDir, 'phases', names[i]!));
       await f.driver.releasePhase(outcome.handle);
       t.equal(readFileSync(file!.path!, 'utf8'), `${names[i]}\n`);
     }
     const services = await Promise.all(names.map((n) => f.driver.startService(f.service(`s${n}`, HTTP_SERVER), f.ctx)));
-    const ready = await Promise.all(services.map((s) => f.driver.waitReady(s, { kind: 'http', port: f.port, path: '/health', ...TIMING }, f.ctx)));
-    t.ok(ready.every((r) => r.ready), 'services declaring the same port all start');
+    const ready = await Promise.all(
+      services.map((s) => f.driver.waitReady(s, { kind: 'http', port: f.port, path: '/health', ...TIMING }, f.ctx)),
+    );
+    t.ok(
+      ready.every((r) => r.ready),
+      'services declaring the same port all start',
+    );
   });
 }
 

@@ -16,12 +16,19 @@ function problems(input: unknown): string[] {
 }
 
 t.test('coverage gates take include/exclude glob lists, globally and per phase, and keep them', async (t) => {
-  const coverage = { lines: 80, include: ['src/**'], exclude: ['**/*.test.ts'], phases: { unit: { lines: 90, include: ['src/core/**'] } } };
+  const coverage = {
+    lines: 80,
+    include: ['src/**'],
+    exclude: ['**/*.test.ts'],
+    phases: { unit: { lines: 90, include: ['src/core/**'] } },
+  };
   const plan = validatePlan({ name: 'x', phases: { unit }, gates: { coverage } }, source, {});
   t.same(plan.gates.coverage, { lines: 80, include: ['src/**'], exclude: ['**/*.test.ts'] });
   t.same(plan.gates.phaseCoverage, { unit: { lines: 90, include: ['src/core/**'] } });
 });
 
 t.test('a glob that is not in a list is a problem naming the path', async (t) => {
-  t.match(problems({ name: 'x', phases: { unit }, gates: { coverage: { lines: 80, include: 'src/**' } } }), [/gates\.coverage\.include: must be a list of globs/]);
+  t.match(problems({ name: 'x', phases: { unit }, gates: { coverage: { lines: 80, include: 'src/**' } } }), [
+    /gates\.coverage\.include: must be a list of globs/,
+  ]);
 });

@@ -2,12 +2,31 @@
  * Type tests (checked by tsc, `npm run typecheck`): phases and services built by helpers fit a plan
  * without `as const`, and the plan still rejects names it does not define.
  */
-import { definePhase, defineService, defineTestPlan, secret, type PhaseInput, type PlanInput, type ServiceInput } from '../../src/index.js';
+import {
+  definePhase,
+  defineService,
+  defineTestPlan,
+  secret,
+  type PhaseInput,
+  type PlanInput,
+  type ServiceInput,
+} from '../../src/index.js';
 
 export function shard(index: number) {
-  return definePhase({ image: 'app', run: `npm test -- --shard ${index}`, needs: ['build'], services: ['pg'], retries: 1, timeout: '5m' });
+  return definePhase({
+    image: 'app',
+    run: `npm test -- --shard ${index}`,
+    needs: ['build'],
+    services: ['pg'],
+    retries: 1,
+    timeout: '5m',
+  });
 }
-const pg = defineService({ image: 'postgres:15', env: { POSTGRES_PASSWORD: secret('long-password') }, ready: { preset: 'postgres' } });
+const pg = defineService({
+  image: 'postgres:15',
+  env: { POSTGRES_PASSWORD: secret('long-password') },
+  ready: { preset: 'postgres' },
+});
 const fixture = defineService({ image: 'testplan-fixture/redis', ready: { preset: 'redis' } });
 
 export const plan = defineTestPlan({

@@ -11,7 +11,8 @@ t.test('parseDuration reads every unit, fractions included', async (t) => {
 });
 
 t.test('parseDuration rejects what is not a duration', async (t) => {
-  for (const text of ['', '5', '5 m', '-1s', '1d', 'ms', '1.s', '5min', ' 5s', '1e3ms']) t.equal(parseDuration(text), undefined, text);
+  for (const text of ['', '5', '5 m', '-1s', '1d', 'ms', '1.s', '5min', ' 5s', '1e3ms'])
+    t.equal(parseDuration(text), undefined, text);
 });
 
 t.test('formatDuration picks a readable unit', async (t) => {

@@ -41,7 +41,11 @@ t.test('images: build contexts resolve against the plan folder, dockerfile and p
   const plan = validatePlan(
     {
       name: 'img',
-      images: { app: { build: { context: '..' } }, abs: { build: { context: '/src', dockerfile: 'ci/Dockerfile', target: 't', args: { A: '1' } } }, base: { ref: 'debian:12' } },
+      images: {
+        app: { build: { context: '..' } },
+        abs: { build: { context: '/src', dockerfile: 'ci/Dockerfile', target: 't', args: { A: '1' } } },
+        base: { ref: 'debian:12' },
+      },
       phases: { unit: { image: 'app', run: ['make', 'test'] } },
     },
     source,
@@ -62,7 +66,19 @@ t.test('probes: timing defaults, every kind, presets become TCP exec probes with
       name: 'probes',
       services: {
         pg: { image: 'postgres:15', ready: { preset: 'postgres' } },
-        pg2: { image: 'postgres:15', ports: [5433], ready: { preset: 'postgres', port: 5433, user: 'u', database: 'd', interval: '1s', timeout: '2m', retries: 3 } },
+        pg2: {
+          image: 'postgres:15',
+          ports: [5433],
+          ready: {
+            preset: 'postgres',
+            port: 5433,
+            user: 'u',
+            database: 'd',
+            interval: '1s',
+            timeout: '2m',
+            retries: 3,
+          },
+        },
         redis: { image: 'redis:7', ports: [6379], ready: { preset: 'redis' } },
         redis2: { image: 'redis:7', ready: { preset: 'redis', port: 7000 } },
         sh: { image: 'a:1', ready: { exec: 'test -f /ready' } },
@@ -83,7 +99,13 @@ t.test('probes: timing defaults, every kind, presets become TCP exec probes with
   const timing = { intervalMs: 50, timeoutMs: 60_000 };
   t.strictSame(s['pg']?.ready, { ...timing, kind: 'exec', command: ['pg_isready', '-h', '127.0.0.1', '-p', '5432'] });
   t.strictSame(s['pg']?.ports, [5432]);
-  t.strictSame(s['pg2']?.ready, { intervalMs: 1000, timeoutMs: 120_000, retries: 3, kind: 'exec', command: ['pg_isready', '-h', '127.0.0.1', '-p', '5433', '-U', 'u', '-d', 'd'] });
+  t.strictSame(s['pg2']?.ready, {
+    intervalMs: 1000,
+    timeoutMs: 120_000,
+    retries: 3,
+    kind: 'exec',
+    command: ['pg_isready', '-h', '127.0.0.1', '-p', '5433', '-U', 'u', '-d', 'd'],
+  });
   t.strictSame(s['pg2']?.ports, [5433]);
   t.strictSame(s['redis']?.ready, { ...timing, kind: 'redis', port: 6379 });
   t.strictSame(s['redis']?.ports, [6379]);
@@ -103,7 +125,13 @@ t.test('env: scalars become strings, secrets become Secret objects listed in pla
   const plan = validatePlan(
     {
       name: 'env',
-      services: { db: { image: 'postgres:15', env: { PW: { secret: 'hunter2' } }, local: { command: 'run', env: { TOKEN: { secretFromEnv: 'CI_TOKEN' } } } } },
+      services: {
+        db: {
+          image: 'postgres:15',
+          env: { PW: { secret: 'hunter2' } },
+          local: { command: 'run', env: { TOKEN: { secretFromEnv: 'CI_TOKEN' } } },
+        },
+      },
       phases: { unit: { image: 'node:20', run: 'true', env: { N: 3, B: true, S: 'x' } } },
       gates: { commands: { lint: { image: 'node:20', run: 'lint', env: { K: { secret: 'k' } } } } },
     },
@@ -117,7 +145,10 @@ t.test('env: scalars become strings, secrets become Secret objects listed in pla
   t.equal((pw as Secret).reveal(), 'hunter2');
   t.equal((pw as Secret).source, 'services.db.env.PW');
   t.equal((token as Secret).reveal(), 'from-env');
-  t.strictSame(plan.secrets.map((s) => s.reveal()), ['hunter2', 'from-env', 'k']);
+  t.strictSame(
+    plan.secrets.map((s) => s.reveal()),
+    ['hunter2', 'from-env', 'k'],
+  );
   t.equal(JSON.stringify(plan).includes('hunter2'), false);
 });
 
@@ -129,7 +160,10 @@ t.test('phases: mounts resolve, durations become ms, results and coverage are ta
         unit: {
           image: 'node:20',
           run: 'npm test',
-          mounts: [{ source: './src', target: '/app/src' }, { source: '/etc/ssl', target: '/etc/ssl', readOnly: true }],
+          mounts: [
+            { source: './src', target: '/app/src' },
+            { source: '/etc/ssl', target: '/etc/ssl', readOnly: true },
+          ],
           timeout: '1.5s',
           results: { tap: '/out/r.tap' },
           coverage: { format: 'cobertura', path: '/out/c.xml' },
@@ -153,32 +187,67 @@ t.test('phases: mounts resolve, durations become ms, results and coverage are ta
   t.strictSame(unit.local, { run: 'npm test', workdir: '.' });
 });
 
-t.test('gates and criteria: command gates and command criteria become named checks; test strings become RegExp', async (t) => {
-  const input: PlanInput<'app', never, 'unit'> = {
-    name: 'gates',
-    images: { app: { build: { context: '.' } } },
-    phases: { unit: { image: 'app', run: 'npm test' } },
-    gates: {
-      coverage: { phases: { unit: { lines: 90 } } },
-      duration: { phases: { unit: '2m' } },
-      commands: { lint: { image: 'app', run: 'npm run lint', timeout: '30s' } },
-    },
-    acceptance: [
-      { id: 'FR-1', requirement: 'uploads', verifiedBy: { tests: 'upload.*works' } },
-      { id: 'FR-2', requirement: 'regex', kind: 'functional', verifiedBy: { tests: /^api > /i } },
-      { id: 'NFR-1', kind: 'non-functional', requirement: 'lint', verifiedBy: { gates: ['lint', 'duration', 'coverage'], command: { image: 'alpine:3', run: ['true'] } } },
-    ],
-  };
-  const plan = validatePlan(input, source, {});
-  const lint = { name: 'gate:lint', image: { kind: 'plan', name: 'app' }, command: ['sh', '-c', 'npm run lint'], env: {}, timeoutMs: 30_000 };
-  t.strictSame(plan.gates, { coverage: {}, phaseCoverage: { unit: { lines: 90 } }, duration: { phasesMs: { unit: 120_000 } }, commands: { lint } });
-  t.strictSame(plan.checks, { 'gate:lint': lint, 'criterion:NFR-1': { name: 'criterion:NFR-1', image: { kind: 'ref', ref: 'alpine:3' }, command: ['true'], env: {} } });
-  t.strictSame(plan.acceptance[0], { id: 'FR-1', requirement: 'uploads', kind: 'functional', verifiedBy: { tests: /upload.*works/ } });
-  t.ok(plan.acceptance[0]?.verifiedBy.tests?.test('upload of a file works'));
-  t.equal(plan.acceptance[1]?.verifiedBy.tests?.flags, 'i');
-  t.strictSame(plan.acceptance[2]?.verifiedBy, { gates: ['lint', 'duration', 'coverage'], command: 'criterion:NFR-1' });
-  t.equal(plan.acceptance[2]?.kind, 'non-functional');
-});
+t.test(
+  'gates and criteria: command gates and command criteria become named checks; test strings become RegExp',
+  async (t) => {
+    const input: PlanInput<'app', never, 'unit'> = {
+      name: 'gates',
+      images: { app: { build: { context: '.' } } },
+      phases: { unit: { image: 'app', run: 'npm test' } },
+      gates: {
+        coverage: { phases: { unit: { lines: 90 } } },
+        duration: { phases: { unit: '2m' } },
+        commands: { lint: { image: 'app', run: 'npm run lint', timeout: '30s' } },
+      },
+      acceptance: [
+        { id: 'FR-1', requirement: 'uploads', verifiedBy: { tests: 'upload.*works' } },
+        { id: 'FR-2', requirement: 'regex', kind: 'functional', verifiedBy: { tests: /^api > /i } },
+        {
+          id: 'NFR-1',
+          kind: 'non-functional',
+          requirement: 'lint',
+          verifiedBy: { gates: ['lint', 'duration', 'coverage'], command: { image: 'alpine:3', run: ['true'] } },
+        },
+      ],
+    };
+    const plan = validatePlan(input, source, {});
+    const lint = {
+      name: 'gate:lint',
+      image: { kind: 'plan', name: 'app' },
+      command: ['sh', '-c', 'npm run lint'],
+      env: {},
+      timeoutMs: 30_000,
+    };
+    t.strictSame(plan.gates, {
+      coverage: {},
+      phaseCoverage: { unit: { lines: 90 } },
+      duration: { phasesMs: { unit: 120_000 } },
+      commands: { lint },
+    });
+    t.strictSame(plan.checks, {
+      'gate:lint': lint,
+      'criterion:NFR-1': {
+        name: 'criterion:NFR-1',
+        image: { kind: 'ref', ref: 'alpine:3' },
+        command: ['true'],
+        env: {},
+      },
+    });
+    t.strictSame(plan.acceptance[0], {
+      id: 'FR-1',
+      requirement: 'uploads',
+      kind: 'functional',
+      verifiedBy: { tests: /upload.*works/ },
+    });
+    t.ok(plan.acceptance[0]?.verifiedBy.tests?.test('upload of a file works'));
+    t.equal(plan.acceptance[1]?.verifiedBy.tests?.flags, 'i');
+    t.strictSame(plan.acceptance[2]?.verifiedBy, {
+      gates: ['lint', 'duration', 'coverage'],
+      command: 'criterion:NFR-1',
+    });
+    t.equal(plan.acceptance[2]?.kind, 'non-functional');
+  },
+);
 
 t.test('an image reference without a tag means :latest, as in docker, unless it names a key of images', async (t) => {
   const plan = validatePlan(
@@ -186,7 +255,7 @@ t.test('an image reference without a tag means :latest, as in docker, unless it 
       name: 'tags',
       images: { cache: { ref: 'redis' }, app: { build: { context: '.' } } },
       services: { db: { image: 'postgres' }, fx: { image: 'testplan-fixture/redis' } },
-      phases: { unit: { image: 'app', run: 'x' }, e2e: { image: 'node@sha256:' + 'a'.repeat(64), run: 'x' } },
+      phases: { unit: { image: 'app', run: 'x' }, e2e: { image: `node@sha256:${'a'.repeat(64)}`, run: 'x' } },
     },
     { file: '/p/x.plan.yaml', dir: '/p' },
     {},

@@ -12,8 +12,14 @@ t.test('parseTemplates finds service references and ${port}, and leaves shell va
 });
 
 t.test('renderTemplates fills what the driver knows and keeps the rest as written', async (t) => {
-  const values = { service: (s: string, f: 'host' | 'port') => (s === 'pg' ? (f === 'host' ? 'db' : '5432') : undefined), port: '40001' };
-  t.equal(renderTemplates('${pg.host}:${pg.port} ${HOME} ${x.host} ${pg.nope} --port ${port}', values), 'db:5432 ${HOME} ${x.host} ${pg.nope} --port 40001');
+  const values = {
+    service: (s: string, f: 'host' | 'port') => (s === 'pg' ? (f === 'host' ? 'db' : '5432') : undefined),
+    port: '40001',
+  };
+  t.equal(
+    renderTemplates('${pg.host}:${pg.port} ${HOME} ${x.host} ${pg.nope} --port ${port}', values),
+    'db:5432 ${HOME} ${x.host} ${pg.nope} --port 40001',
+  );
   t.equal(renderTemplates('--port ${port}', { service: () => undefined }), '--port ${port}');
 });
 

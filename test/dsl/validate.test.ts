@@ -47,58 +47,91 @@ t.test('unknown keys without a close match list the allowed keys', async (t) => 
 
 t.test('wrong types inside unions and records say what is expected', async (t) => {
   t.same(problems({ name: '', phases: { unit: { ...unit, env: { A: ['x'], B: { secret: 1 } }, mounts: 'src' } } }), [
-    "plans/app.plan.yaml: name: must not be empty: write the plan name",
-    "plans/app.plan.yaml: phases.unit.env.A: must be a string, number, boolean or secret, not a list",
-    "plans/app.plan.yaml: phases.unit.env.B.secret: must be a string, not 1",
+    'plans/app.plan.yaml: name: must not be empty: write the plan name',
+    'plans/app.plan.yaml: phases.unit.env.A: must be a string, number, boolean or secret, not a list',
+    'plans/app.plan.yaml: phases.unit.env.B.secret: must be a string, not 1',
     "plans/app.plan.yaml: phases.unit.mounts: must be a list of mounts, not 'src'",
   ]);
 });
 
 t.test('a probe mixing two kinds is judged as the kind it names most', async (t) => {
-  t.same(problems({ name: 'x', services: { s: { image: 'a:1', ready: { exec: 'true', tcp: { port: 1 } } } }, phases: { unit } }), [
-    "plans/app.plan.yaml: services.s.ready.tcp: unknown key 'tcp': remove it; allowed here: interval, timeout, retries, exec, expect",
-  ]);
+  t.same(
+    problems({
+      name: 'x',
+      services: { s: { image: 'a:1', ready: { exec: 'true', tcp: { port: 1 } } } },
+      phases: { unit },
+    }),
+    [
+      "plans/app.plan.yaml: services.s.ready.tcp: unknown key 'tcp': remove it; allowed here: interval, timeout, retries, exec, expect",
+    ],
+  );
   t.same(problems({ name: 'x', services: { s: { image: 'a:1', ready: { interval: '1s' } } }, phases: { unit } }), [
     "plans/app.plan.yaml: services.s.ready: must be a ready probe: one of exec, tcp, http, log or preset ('postgres' | 'redis'), not an object with 'interval'",
   ]);
 });
 
 t.test('references: unknown names list the choices when nothing is close; no names at all says so', async (t) => {
-  t.same(problems({ name: 'x', phases: { unit: { ...unit, services: ['kafka'] }, e2e: { ...unit, needs: ['zzz'] } } }), [
-    "plans/app.plan.yaml: phases.unit.services[0]: unknown service 'kafka': the plan defines no services; define it under 'services'",
-    "plans/app.plan.yaml: phases.e2e.needs[0]: unknown phase 'zzz': use one of unit or define it under 'phases'",
-  ]);
+  t.same(
+    problems({ name: 'x', phases: { unit: { ...unit, services: ['kafka'] }, e2e: { ...unit, needs: ['zzz'] } } }),
+    [
+      "plans/app.plan.yaml: phases.unit.services[0]: unknown service 'kafka': the plan defines no services; define it under 'services'",
+      "plans/app.plan.yaml: phases.e2e.needs[0]: unknown phase 'zzz': use one of unit or define it under 'phases'",
+    ],
+  );
 });
 
-t.test('images: plan images, tagged, digest and untagged references are fine; a near-miss of an image key is a typo; command checks are checked too', async (t) => {
-  const plan = {
-    name: 'x',
-    images: { app: { build: { context: '.' } } },
-    services: { a: { image: 'app' }, b: { image: 'redis@sha256:abababababababababababababababababababababababababababababababab' } },
-    phases: { unit: { image: 'registry.local:5000/app:1', run: 'true' } },
-    gates: { commands: { lint: { image: 'ap', run: 'lint' } } },
-    acceptance: [{ id: 'X', requirement: 'r', verifiedBy: { command: { image: 'tools', run: 'x' } } }],
-  };
-  t.same(problems(plan), [
-    "plans/app.plan.yaml: gates.commands.lint.image: unknown image 'ap': did you mean 'app'? (for the external image, write 'ap:latest')",
-  ]);
-});
+t.test(
+  'images: plan images, tagged, digest and untagged references are fine; a near-miss of an image key is a typo; command checks are checked too',
+  async (t) => {
+    const plan = {
+      name: 'x',
+      images: { app: { build: { context: '.' } } },
+      services: {
+        a: { image: 'app' },
+        b: { image: 'redis@sha256:abababababababababababababababababababababababababababababababab' },
+      },
+      phases: { unit: { image: 'registry.local:5000/app:1', run: 'true' } },
+      gates: { commands: { lint: { image: 'ap', run: 'lint' } } },
+      acceptance: [{ id: 'X', requirement: 'r', verifiedBy: { command: { image: 'tools', run: 'x' } } }],
+    };
+    t.same(problems(plan), [
+      "plans/app.plan.yaml: gates.commands.lint.image: unknown image 'ap': did you mean 'app'? (for the external image, write 'ap:latest')",
+    ]);
+  },
+);
 
 t.test('templates are fine where the service is reachable, and ${port} in a local command', async (t) => {
   const plan = {
     name: 'x',
     services: {
       pg: { image: 'postgres:15', ready: { preset: 'postgres' }, local: { command: 'pg-local --port ${port}' } },
-      api: { image: 'node:20', ports: [8080], dependsOn: ['pg'], env: { DB: '${pg.host}:${pg.port}' }, command: ['node', 'server.js', '--db=${pg.host}'] },
+      api: {
+        image: 'node:20',
+        ports: [8080],
+        dependsOn: ['pg'],
+        env: { DB: '${pg.host}:${pg.port}' },
+        command: ['node', 'server.js', '--db=${pg.host}'],
+      },
     },
-    phases: { e2e: { image: 'node:20', run: 'curl ${api.host}:${api.port} $HOME ${HOME}', services: ['api', 'pg'], env: { PG: '${pg.port}', S: { secret: '${x.y}' } } } },
+    phases: {
+      e2e: {
+        image: 'node:20',
+        run: 'curl ${api.host}:${api.port} $HOME ${HOME}',
+        services: ['api', 'pg'],
+        env: { PG: '${pg.port}', S: { secret: '${x.y}' } },
+      },
+    },
     gates: { commands: { ok: { image: 'node:20', run: 'echo ${NOT_A_TEMPLATE}' } } },
   };
   t.same(problems(plan), []);
 });
 
 t.test('localhost phases may use services on distinct ports; a clash is reported once per pair', async (t) => {
-  const services = { a: { image: 'a:1', ports: [80, 81] }, b: { image: 'b:1', ports: [82] }, c: { image: 'c:1', ports: [81] } };
+  const services = {
+    a: { image: 'a:1', ports: [80, 81] },
+    b: { image: 'b:1', ports: [82] },
+    c: { image: 'c:1', ports: [81] },
+  };
   t.same(problems({ name: 'x', services, phases: { unit: { ...unit, localhost: true, services: ['a', 'b'] } } }), []);
   t.same(problems({ name: 'x', services, phases: { unit: { ...unit, localhost: false, services: ['a', 'c'] } } }), []);
   t.same(problems({ name: 'x', services, phases: { unit: { ...unit, localhost: true, services: ['a', 'c', 'a'] } } }), [
@@ -109,13 +142,18 @@ t.test('localhost phases may use services on distinct ports; a clash is reported
 t.test('secretFromEnv passes when the variable is set, even to an empty string', async (t) => {
   const plan = { name: 'x', phases: { unit: { ...unit, env: { T: { secretFromEnv: 'TOKEN' } } } } };
   t.same(problems(plan, { TOKEN: '' }), []);
-  t.same(problems(plan, {}), ["plans/app.plan.yaml: phases.unit.env.T: secret from environment variable 'TOKEN' is not set: export TOKEN before running the plan"]);
+  t.same(problems(plan, {}), [
+    "plans/app.plan.yaml: phases.unit.env.T: secret from environment variable 'TOKEN' is not set: export TOKEN before running the plan",
+  ]);
 });
 
 t.test('regexes: probe expect and log pattern objects are compiled too; RegExp objects from TS pass', async (t) => {
   const plan = {
     name: 'x',
-    services: { a: { image: 'a:1', ready: { exec: 'x', expect: '*' } }, b: { image: 'b:1', ready: { log: { pattern: '(', times: 2 } } } },
+    services: {
+      a: { image: 'a:1', ready: { exec: 'x', expect: '*' } },
+      b: { image: 'b:1', ready: { log: { pattern: '(', times: 2 } } },
+    },
     phases: { unit },
     acceptance: [{ id: 'A', requirement: 'r', verifiedBy: { tests: /ok/ } }],
   };
@@ -126,7 +164,16 @@ t.test('regexes: probe expect and log pattern objects are compiled too; RegExp o
 });
 
 t.test('findCycles reports each cycle once and ignores acyclic graphs', async (t) => {
-  t.same(findCycles(new Map([['a', ['b']], ['b', ['c']], ['c', []]])), []);
+  t.same(
+    findCycles(
+      new Map([
+        ['a', ['b']],
+        ['b', ['c']],
+        ['c', []],
+      ]),
+    ),
+    [],
+  );
   t.same(
     findCycles(
       new Map([

@@ -12,7 +12,8 @@ export function gatesSpec(overrides: Partial<GatesSpec> = {}): GatesSpec {
 export function cases(spec: Partial<Record<TestStatus, number>>, prefix = 'test'): TestCase[] {
   const out: TestCase[] = [];
   for (const status of ['passed', 'failed', 'error', 'skipped'] as const) {
-    for (let i = 0; i < (spec[status] ?? 0); i++) out.push({ suite: 'suite', name: `${prefix}_${status}_${i}`, status, durationMs: 1 });
+    for (let i = 0; i < (spec[status] ?? 0); i++)
+      out.push({ suite: 'suite', name: `${prefix}_${status}_${i}`, status, durationMs: 1 });
   }
   return out;
 }
@@ -22,7 +23,12 @@ export function testsOk(list: readonly TestCase[]): NonNullable<PhaseEvidence['t
 }
 
 /** Coverage with `covered` of `total` lines hit in one file (and optional branches). */
-export function coverageOk(path: string, covered: number, total: number, branches?: [number, number]): NonNullable<PhaseEvidence['coverage']> {
+export function coverageOk(
+  path: string,
+  covered: number,
+  total: number,
+  branches?: [number, number],
+): NonNullable<PhaseEvidence['coverage']> {
   const lines: Record<number, number> = {};
   for (let i = 1; i <= total; i++) lines[i] = i <= covered ? 1 : 0;
   const b: Record<string, number> = {};
@@ -31,8 +37,14 @@ export function coverageOk(path: string, covered: number, total: number, branche
   return { ok: true, value: report };
 }
 
-export function missing(file: string, phase: string): { ok: false; error: { file: string; phase: string; message: string } } {
-  return { ok: false, error: { file, phase, message: 'the JUnit XML file was not written: check that the phase writes it' } };
+export function missing(
+  file: string,
+  phase: string,
+): { ok: false; error: { file: string; phase: string; message: string } } {
+  return {
+    ok: false,
+    error: { file, phase, message: 'the JUnit XML file was not written: check that the phase writes it' },
+  };
 }
 
 export function phase(name: string, rest: Partial<PhaseEvidence> = {}): PhaseEvidence {

@@ -7,7 +7,12 @@ const STATUSES: readonly TestStatus[] = ['passed', 'failed', 'error', 'skipped']
 /** 3,000 cases: across two full chunks of names and a partial one, with files on some, text on a few. */
 function sample(n = 3_000): TestCase[] {
   return Array.from({ length: n }, (_, i): TestCase => {
-    const base = { suite: `suite_${i % 7}`, name: i % 11 === 0 ? `ünïcode ${i} ✓` : `test_${i}`, status: STATUSES[i % 4]!, durationMs: i / 1000 };
+    const base = {
+      suite: `suite_${i % 7}`,
+      name: i % 11 === 0 ? `ünïcode ${i} ✓` : `test_${i}`,
+      status: STATUSES[i % 4]!,
+      durationMs: i / 1000,
+    };
     const withFile = i % 3 === 0 ? { ...base, file: `f${i % 5}.js` } : base;
     return i % 4 === 1 && i % 8 === 1 ? { ...withFile, message: `boom ${i}`, details: 'stack' } : withFile;
   });
@@ -22,7 +27,10 @@ t.test('every case reads back as written, across chunks, with or without file an
   t.equal(list.at(cases.length), undefined);
   t.notOk('file' in list.at(1)!, 'no file key when the case had none');
   t.same(list.counts(), { total: 3_000, passed: 750, failed: 750, errored: 750, skipped: 750 });
-  t.same(Array.from({ length: 8 }, (_, i) => list.statusAt(i)), [...STATUSES, ...STATUSES]);
+  t.same(
+    Array.from({ length: 8 }, (_, i) => list.statusAt(i)),
+    [...STATUSES, ...STATUSES],
+  );
 });
 
 t.test('a case with text, or one asked to be kept whole, is returned as the same object', async (t) => {
@@ -55,7 +63,10 @@ t.test('removeWhere drops the chosen cases from a start on, keeping order, names
 });
 
 t.test('thousands of distinct suites and files read back (the string table spans chunks)', async (t) => {
-  const cases = Array.from({ length: 2_500 }, (_, i): TestCase => ({ suite: `s${i}`, name: '', status: 'passed', durationMs: 0, file: `f${i % 1_500}` }));
+  const cases = Array.from(
+    { length: 2_500 },
+    (_, i): TestCase => ({ suite: `s${i}`, name: '', status: 'passed', durationMs: 0, file: `f${i % 1_500}` }),
+  );
   const list = CaseList.of(cases);
   t.same([...list], cases);
   list.removeWhere(1_000, (i) => i < 2_000);

@@ -25,7 +25,8 @@ interface Expectation {
 }
 
 const expectations = JSON.parse(readFileSync(fixturePath('corpus/expectations.json'), 'utf8')) as Expectation[];
-const PARSED_NAMES = /^(junit(-[a-z]+)?\.xml|xunit\.xml|lcov\.info|coverage\.lcov|cobertura-coverage\.xml|coverage\.xml|coverage-final\.json|coverage-summary\.json)$/;
+const PARSED_NAMES =
+  /^(junit(-[a-z]+)?\.xml|xunit\.xml|lcov\.info|coverage\.lcov|cobertura-coverage\.xml|coverage\.xml|coverage-final\.json|coverage-summary\.json)$/;
 
 t.test('every evidence file of the corpus has an expectation', async (t) => {
   const root = fixturePath('corpus');
@@ -54,7 +55,8 @@ for (const e of expectations) {
       const want = e[metric];
       if (want !== undefined) t.same([s[metric].covered, s[metric].total], want, metric);
       const pct = e[`${metric}Pct` as 'linesPct'];
-      if (pct !== undefined) t.equal(Math.round((s[metric].covered / s[metric].total) * 10_000) / 100, pct, `${metric} %`);
+      if (pct !== undefined)
+        t.equal(Math.round((s[metric].covered / s[metric].total) * 10_000) / 100, pct, `${metric} %`);
     }
   });
 }

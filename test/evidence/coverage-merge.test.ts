@@ -24,7 +24,9 @@ t.test('the same line covered in two phases counts once', async (t) => {
 });
 
 t.test('disjoint files add up', async (t) => {
-  const s = summarize(mergeCoverage([report(file('a.py', { 1: 1, 2: 0 })), report(file('b.py', { 1: 1, 2: 1, 3: 1 }))]));
+  const s = summarize(
+    mergeCoverage([report(file('a.py', { 1: 1, 2: 0 })), report(file('b.py', { 1: 1, 2: 1, 3: 1 }))]),
+  );
   t.same([s.lines.covered, s.lines.total], [4, 5]);
 });
 
@@ -46,7 +48,8 @@ t.test('branches and functions merge by key the same way', async (t) => {
 });
 
 t.test('real pytest phases: unit + integration over the same package, after path mapping', async (t) => {
-  const read = (name: string) => unwrap(parseCoverage(fixtureText(name), 'cobertura', { file: name }, { [PYPROJ]: '' }));
+  const read = (name: string) =>
+    unwrap(parseCoverage(fixtureText(name), 'cobertura', { file: name }, { [PYPROJ]: '' }));
   const unit = read('pytest/coverage-unit.xml');
   const integration = read('pytest/coverage-integration.xml');
   const s = summarize(mergeCoverage([unit, integration]));
@@ -59,7 +62,9 @@ t.test('real pytest phases: unit + integration over the same package, after path
   t.not(s.lines.pct, (summarize(unit).lines.pct! + summarize(integration).lines.pct!) / 2);
   // cobertura and lcov of the same runs merge to the same numbers.
   const lcov = (name: string) => unwrap(parseCoverage(fixtureText(name), 'lcov', { file: name }));
-  const fromLcov = summarize(mergeCoverage([lcov('pytest/coverage-unit.lcov'), lcov('pytest/coverage-integration.lcov')]));
+  const fromLcov = summarize(
+    mergeCoverage([lcov('pytest/coverage-unit.lcov'), lcov('pytest/coverage-integration.lcov')]),
+  );
   t.same([fromLcov.lines.covered, fromLcov.lines.total], [19, 22]);
   t.same([fromLcov.branches.covered, fromLcov.branches.total], [9, 10], 'lcov names the branches: the exact union');
 });
@@ -69,12 +74,19 @@ t.test('counts-only coverage (istanbul summary) merges as a lower bound, never a
     report(file('a.js', {}, { totals: { lines: { covered, total } } }));
   const s = summarize(mergeCoverage([summaryOnly(6, 10), summaryOnly(3, 10)]));
   t.same([s.lines.covered, s.lines.total], [6, 10], 'the best single phase: the union covers at least that');
-  const withDetail = summarize(mergeCoverage([summaryOnly(3, 10), report(file('a.js', { 1: 1, 2: 1, 3: 1, 4: 1, 5: 0 }))]));
+  const withDetail = summarize(
+    mergeCoverage([summaryOnly(3, 10), report(file('a.js', { 1: 1, 2: 1, 3: 1, 4: 1, 5: 0 }))]),
+  );
   t.same([withDetail.lines.covered, withDetail.lines.total], [4, 10]);
 });
 
 t.test('mapPaths: longest prefix wins, unmatched paths stay, files that collide merge', async (t) => {
-  const r = report(file('/app/src/a.js', { 1: 1 }), file('/app/vendor/x.js', { 1: 0 }), file('/srv/b.js', { 1: 1 }), file('src/a.js', { 2: 1 }));
+  const r = report(
+    file('/app/src/a.js', { 1: 1 }),
+    file('/app/vendor/x.js', { 1: 0 }),
+    file('/srv/b.js', { 1: 1 }),
+    file('src/a.js', { 2: 1 }),
+  );
   const mapped = mapPaths(r, { '/app/': '', '/app/vendor/': 'third_party/' });
   t.same(mapped.files.map((f) => f.path).sort(), ['/srv/b.js', 'src/a.js', 'third_party/x.js']);
   t.same(mapped.files.find((f) => f.path === 'src/a.js')!.lines, { 1: 1, 2: 1 });
@@ -93,48 +105,79 @@ const fileArb = fc.record({
   lines: fc.dictionary(fc.integer({ min: 1, max: 30 }).map(String), fc.nat({ max: 3 })),
   branches: fc.dictionary(fc.constantFrom('1:0', '1:1', '2:0', '2:1'), fc.nat({ max: 2 })),
 });
-const reportArb = fc.array(fileArb, { maxLength: 4 }).map((files): CoverageReport => ({
-  format: 'lcov',
-  files: files.map((f) => ({ path: f.path, lines: Object.fromEntries(Object.entries(f.lines).map(([k, v]) => [Number(k), v])), branches: f.branches, functions: {} })),
-}));
+const reportArb = fc.array(fileArb, { maxLength: 4 }).map(
+  (files): CoverageReport => ({
+    format: 'lcov',
+    files: files.map((f) => ({
+      path: f.path,
+      lines: Object.fromEntries(Object.entries(f.lines).map(([k, v]) => [Number(k), v])),
+      branches: f.branches,
+      functions: {},
+    })),
+  }),
+);
 
-t.test('property: merging is order-free, a report merged with itself is unchanged, and the union lies between max and sum', async (t) => {
-  fc.assert(
-    fc.property(reportArb, reportArb, (a, b) => {
-      const ab = summarize(mergeCoverage([a, b]));
-      const ba = summarize(mergeCoverage([b, a]));
-      const aa = summarize(mergeCoverage([a, a]));
-      const sa = summarize(mergeCoverage([a]));
-      const sb = summarize(mergeCoverage([b]));
-      return (
-        JSON.stringify(ab) === JSON.stringify(ba) &&
-        JSON.stringify(aa) === JSON.stringify(sa) &&
-        ab.lines.covered >= Math.max(sa.lines.covered, sb.lines.covered) &&
-        ab.lines.covered <= sa.lines.covered + sb.lines.covered &&
-        ab.lines.total <= sa.lines.total + sb.lines.total
-      );
-    }),
-    { numRuns: 300 },
-  );
-  t.pass('held');
-});
+t.test(
+  'property: merging is order-free, a report merged with itself is unchanged, and the union lies between max and sum',
+  async (t) => {
+    fc.assert(
+      fc.property(reportArb, reportArb, (a, b) => {
+        const ab = summarize(mergeCoverage([a, b]));
+        const ba = summarize(mergeCoverage([b, a]));
+        const aa = summarize(mergeCoverage([a, a]));
+        const sa = summarize(mergeCoverage([a]));
+        const sb = summarize(mergeCoverage([b]));
+        return (
+          JSON.stringify(ab) === JSON.stringify(ba) &&
+          JSON.stringify(aa) === JSON.stringify(sa) &&
+          ab.lines.covered >= Math.max(sa.lines.covered, sb.lines.covered) &&
+          ab.lines.covered <= sa.lines.covered + sb.lines.covered &&
+          ab.lines.total <= sa.lines.total + sb.lines.total
+        );
+      }),
+      { numRuns: 300 },
+    );
+    t.pass('held');
+  },
+);
 
 t.test('a pathMap prefix that matched no file is a warning naming it and what the paths look like', async (t) => {
   const mapped = mapPaths(report(file('/work/src/a.js', { 1: 1 })), { '/app/': '', '/work/': '' });
-  t.same(mapped.files.map((f) => f.path), ['src/a.js']);
+  t.same(
+    mapped.files.map((f) => f.path),
+    ['src/a.js'],
+  );
   t.same(mapped.warnings, ['coverage.pathMap "/app/" matched none of the 1 files (they look like "/work/src/a.js")']);
-  t.equal(mapPaths(report(file('/app/a.js', { 1: 1 })), { '/app/': '' }).warnings, undefined, 'no warning when every prefix matched');
+  t.equal(
+    mapPaths(report(file('/app/a.js', { 1: 1 })), { '/app/': '' }).warnings,
+    undefined,
+    'no warning when every prefix matched',
+  );
 });
 
 t.test('the same relative path from phases in different folders is a merge warning; one folder is not', async (t) => {
-  const pkg = (phase: string, base?: string) => ({ phase, report: report(file('index.js', { 1: 1 }), file('/abs/x.js', { 1: 1 })), ...(base ? { base } : {}) });
-  const warnings = coverageMergeWarnings([pkg('api', '/repo/packages/api'), pkg('web', '/repo/packages/web'), pkg('web-e2e', '/repo/packages/web')]);
+  const pkg = (phase: string, base?: string) => ({
+    phase,
+    report: report(file('index.js', { 1: 1 }), file('/abs/x.js', { 1: 1 })),
+    ...(base ? { base } : {}),
+  });
+  const warnings = coverageMergeWarnings([
+    pkg('api', '/repo/packages/api'),
+    pkg('web', '/repo/packages/web'),
+    pkg('web-e2e', '/repo/packages/web'),
+  ]);
   t.equal(warnings.length, 1, 'absolute paths are never ambiguous');
-  t.match(warnings[0], /coverage for "index.js" comes from phases in different folders and was merged as one file: api \(in \/repo\/packages\/api\); web, web-e2e \(in \/repo\/packages\/web\)\. Give each phase a coverage.pathMap/);
+  t.match(
+    warnings[0],
+    /coverage for "index.js" comes from phases in different folders and was merged as one file: api \(in \/repo\/packages\/api\); web, web-e2e \(in \/repo\/packages\/web\)\. Give each phase a coverage.pathMap/,
+  );
   t.same(coverageMergeWarnings([pkg('unit'), pkg('integration')]), []);
 });
 
 t.test('merging keeps the warnings of the reports merged', async (t) => {
-  const merged = mergeCoverage([{ ...report(file('a.js', { 1: 1 })), warnings: ['w1'] }, { ...report(file('a.js', { 2: 1 })), warnings: ['w1', 'w2'] }]);
+  const merged = mergeCoverage([
+    { ...report(file('a.js', { 1: 1 })), warnings: ['w1'] },
+    { ...report(file('a.js', { 2: 1 })), warnings: ['w1', 'w2'] },
+  ]);
   t.same(merged.warnings, ['w1', 'w2']);
 });

@@ -44,7 +44,10 @@ const corruption = (length: number) =>
   fc.array(
     fc.record({
       at: fc.nat({ max: length - 1 }),
-      char: fc.oneof(fc.constantFrom('<', '>', '/', '"', '\n', ' ', '#', ':', ',', '0', '9', '-', '{', '}', '.'), fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code))),
+      char: fc.oneof(
+        fc.constantFrom('<', '>', '/', '"', '\n', ' ', '#', ':', ',', '0', '9', '-', '{', '}', '.'),
+        fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code)),
+      ),
     }),
     { minLength: 1, maxLength: 3 },
   );
@@ -82,7 +85,10 @@ for (const [name, format] of TEST_FIXTURES) {
         const r = parseTestReport(text.slice(0, cut), format);
         if (!r.ok) return true;
         const c = r.value.counts;
-        return noNewPasses(format, original.counts, c) && (c.total < original.counts.total || c.errored > original.counts.errored || sameCases(r.value, original));
+        return (
+          noNewPasses(format, original.counts, c) &&
+          (c.total < original.counts.total || c.errored > original.counts.errored || sameCases(r.value, original))
+        );
       }),
       { numRuns: RUNS },
     );
@@ -105,7 +111,9 @@ for (const [name, format] of COVERAGE_FIXTURES) {
   const text = fixtureText(name);
   const original = summarize(unwrap(parseCoverage(text, format)));
   const notMore = (s: ReturnType<typeof summarize>) =>
-    s.lines.covered <= original.lines.covered && s.branches.covered <= original.branches.covered && s.functions.covered <= original.functions.covered;
+    s.lines.covered <= original.lines.covered &&
+    s.branches.covered <= original.branches.covered &&
+    s.functions.covered <= original.functions.covered;
 
   t.test(`${name}: truncation is an error or less coverage`, async (t) => {
     fc.assert(
@@ -118,15 +126,18 @@ for (const [name, format] of COVERAGE_FIXTURES) {
     t.pass('held');
   });
 
-  t.test(`${name}: corruption never throws${format === 'istanbul-final' ? '' : ' and never adds coverage'}`, async (t) => {
-    fc.assert(
-      fc.property(corruption(text.length), (edits) => {
-        const r = parseCoverage(corrupt(text, edits), format);
-        // coverage-final.json has no totals to check a damaged digit against (see istanbul-parser.ts).
-        return !r.ok || format === 'istanbul-final' || notMore(summarize(r.value));
-      }),
-      { numRuns: RUNS },
-    );
-    t.pass('held');
-  });
+  t.test(
+    `${name}: corruption never throws${format === 'istanbul-final' ? '' : ' and never adds coverage'}`,
+    async (t) => {
+      fc.assert(
+        fc.property(corruption(text.length), (edits) => {
+          const r = parseCoverage(corrupt(text, edits), format);
+          // coverage-final.json has no totals to check a damaged digit against (see istanbul-parser.ts).
+          return !r.ok || format === 'istanbul-final' || notMore(summarize(r.value));
+        }),
+        { numRuns: RUNS },
+      );
+      t.pass('held');
+    },
+  );
 }

@@ -10,8 +10,7 @@ const dir = mkdtempSync(join(tmpdir(), 'evidence-read-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Feeds the text in tiny chunks, so every parser sees tags, lines and entities split across writes. */
-const chunked =
-  (text: string, size: number): OpenText =>
+const chunked = (text: string, size: number): OpenText =>
   async function* () {
     for (let i = 0; i < text.length; i += size) yield text.slice(i, i + size);
   };
@@ -32,18 +31,30 @@ t.test('chunk boundaries anywhere do not change the result', async (t) => {
   for (const [name, format] of cases) {
     const whole = parseTestReport(fixtureText(name), format);
     for (const size of [1, 7, 64]) {
-      t.same(await readTestReport(name, format, undefined, { openText: chunked(fixtureText(name), size) }), { ...whole }, `${name} in ${size}-char chunks`);
+      t.same(
+        await readTestReport(name, format, undefined, { openText: chunked(fixtureText(name), size) }),
+        { ...whole },
+        `${name} in ${size}-char chunks`,
+      );
     }
   }
   const lcov = parseCoverage(fixtureText('c8/lcov.info'), 'lcov');
-  t.same(await readCoverage('lcov.info', 'lcov', undefined, {}, { openText: chunked(fixtureText('c8/lcov.info'), 3) }), lcov);
+  t.same(
+    await readCoverage('lcov.info', 'lcov', undefined, {}, { openText: chunked(fixtureText('c8/lcov.info'), 3) }),
+    lcov,
+  );
 });
 
 t.test('a missing file is an error naming the file and the phase, and says what to check', async (t) => {
   const file = join(dir, 'nope.xml');
   const r = await readTestReport(file, 'junit', 'integration');
   t.same(r.ok, false);
-  if (!r.ok) t.match(r.error, { file, phase: 'integration', message: /was not written: check that the phase's command writes it/ });
+  if (!r.ok)
+    t.match(r.error, {
+      file,
+      phase: 'integration',
+      message: /was not written: check that the phase's command writes it/,
+    });
   const c = await readCoverage(file, 'cobertura', 'integration');
   t.same(c.ok, false);
   if (!c.ok) t.match(c.error, { file, phase: 'integration', message: /Cobertura XML file was not written/ });

@@ -8,8 +8,14 @@ const capAll = (chunks: readonly string[], head = 16, tail = 8): string => {
 };
 
 const doc =
-  '<testsuites><testcase name="' + 'n'.repeat(40) + '" time="1"><failure message="' + 'm'.repeat(30) + `">${'d'.repeat(50)} &amp; tail</failure>` +
-  '<system-out><![CDATA[' + 'c'.repeat(40) + ']]></system-out></testcase><testcase name="short"/></testsuites>';
+  '<testsuites><testcase name="' +
+  'n'.repeat(40) +
+  '" time="1"><failure message="' +
+  'm'.repeat(30) +
+  `">${'d'.repeat(50)} &amp; tail</failure>` +
+  '<system-out><![CDATA[' +
+  'c'.repeat(40) +
+  ']]></system-out></testcase><testcase name="short"/></testsuites>';
 
 t.test('short runs pass through unchanged', async (t) => {
   const small = '<testsuites><testcase name="a" time="1"/></testsuites>';

@@ -9,7 +9,11 @@ import type { TestPlan } from '../../src/dsl/plan.js';
 
 const run = { runId: 'run-1', plan: 'demo', labels: {}, outDir: '/tmp/out' };
 
-async function execute(p: TestPlan, behaviour: FakeBehaviour = {}, options: { concurrency?: number; failFast?: boolean; signal?: AbortSignal; keep?: boolean; phases?: string[] } = {}) {
+async function execute(
+  p: TestPlan,
+  behaviour: FakeBehaviour = {},
+  options: { concurrency?: number; failFast?: boolean; signal?: AbortSignal; keep?: boolean; phases?: string[] } = {},
+) {
   const driver = new FakeDriver(behaviour);
   const events: RunEvent[] = [];
   const record = await executePlan(p, compilePlan(p, options.phases ? { phases: options.phases } : {}), driver, {
@@ -31,14 +35,20 @@ const twoServices = plan({
     phase('integration', {
       needs: ['unit'],
       services: ['postgres', 'redis'],
-      env: { DATABASE_URL: 'postgresql://u@${postgres.host}:${postgres.port}/db', PASSWORD: new Secret('s3cret', 'env') },
+      env: {
+        DATABASE_URL: 'postgresql://u@${postgres.host}:${postgres.port}/db',
+        PASSWORD: new Secret('s3cret', 'env'),
+      },
     }),
   ],
 });
 
 t.test('a passing run starts services once, resolves templates, collects and tears everything down', async (t) => {
   const { driver, status, record } = await execute(twoServices);
-  t.ok(Object.values(status).every((s) => s === 'passed'), 'every step passed');
+  t.ok(
+    Object.values(status).every((s) => s === 'passed'),
+    'every step passed',
+  );
   const integration = driver.requests.find((r) => r.name === 'integration')!;
   t.equal(integration.env.DATABASE_URL, 'postgresql://u@postgres:5432/db');
   t.equal(integration.env.PASSWORD, 's3cret', 'secrets reach the container revealed');
@@ -49,7 +59,9 @@ t.test('a passing run starts services once, resolves templates, collects and tea
   t.ok(driver.calls.indexOf('stop postgres') > driver.calls.indexOf('collect integration#1'));
   t.equal(driver.calls.at(-1), 'network remove');
   t.same(driver.cleanedUp, ['run-1'], 'label cleanup runs as a last safety net');
-  t.same(record.state.phases.get('unit')!.collected, [{ source: '/out/junit.xml', path: '/tmp/out/phases/unit/files/out/junit.xml', writtenByPhase: true }]);
+  t.same(record.state.phases.get('unit')!.collected, [
+    { source: '/out/junit.xml', path: '/tmp/out/phases/unit/files/out/junit.xml', writtenByPhase: true },
+  ]);
 });
 
 t.test('independent phases run in parallel up to the concurrency limit', async (t) => {
@@ -74,8 +86,14 @@ t.test('retries are recorded per attempt and the last attempt decides', async (t
   const p = plan({ phases: [phase('flaky', { retries: 2 })] });
   const { record, status, driver } = await execute(p, { exitCodes: { flaky: [1, 1, 0] } });
   t.equal(status['run-phase:flaky'], 'passed');
-  t.same(record.state.phases.get('flaky')!.attempts.map((a) => a.exitCode), [1, 1, 0]);
-  t.ok(driver.calls.includes('release flaky#1') && driver.calls.includes('release flaky#2'), 'earlier attempts released');
+  t.same(
+    record.state.phases.get('flaky')!.attempts.map((a) => a.exitCode),
+    [1, 1, 0],
+  );
+  t.ok(
+    driver.calls.includes('release flaky#1') && driver.calls.includes('release flaky#2'),
+    'earlier attempts released',
+  );
   const failing = await execute(p, { exitCodes: { flaky: [1] } });
   t.equal(failing.status['run-phase:flaky'], 'failed');
   t.equal(failing.record.state.phases.get('flaky')!.attempts.length, 3);
@@ -83,7 +101,11 @@ t.test('retries are recorded per attempt and the last attempt decides', async (t
 
 t.test('--fail-fast cancels running and pending phases after the first failure', async (t) => {
   const p = plan({ phases: [phase('fast'), phase('slow'), phase('later', { needs: ['slow'] })] });
-  const { status } = await execute(p, { exitCodes: { fast: [1] }, durations: { fast: 5, slow: 5000 } }, { failFast: true });
+  const { status } = await execute(
+    p,
+    { exitCodes: { fast: [1] }, durations: { fast: 5, slow: 5000 } },
+    { failFast: true },
+  );
   t.equal(status['run-phase:fast'], 'failed');
   t.equal(status['run-phase:slow'], 'cancelled');
   t.equal(status['run-phase:later'], 'cancelled');
@@ -95,7 +117,11 @@ t.test('--fail-fast cancels running and pending phases after the first failure',
 t.test('an abort cancels the run, tears down what was started and marks it interrupted', async (t) => {
   const controller = new AbortController();
   setTimeout(() => controller.abort(), 30);
-  const { status, record, driver } = await execute(twoServices, { durations: { unit: 5000 } }, { signal: controller.signal });
+  const { status, record, driver } = await execute(
+    twoServices,
+    { durations: { unit: 5000 } },
+    { signal: controller.signal },
+  );
   t.equal(record.interrupted, true);
   t.equal(status['run-phase:unit'], 'cancelled');
   t.equal(status['run-phase:integration'], 'cancelled');
@@ -118,7 +144,10 @@ t.test('a service that never becomes ready fails its phases with exit-3 evidence
   t.equal(status['run-phase:integration'], 'skipped');
   t.equal(status['run-phase:unit'], 'passed');
   t.equal(record.state.infraError?.code, 'SERVICE_NOT_READY');
-  t.match(record.state.infraError?.message, /service redis: it did not become ready within 1000 ms \(20 probes\)\. Last probe output: connection refused\./);
+  t.match(
+    record.state.infraError?.message,
+    /service redis: it did not become ready within 1000 ms \(20 probes\)\. Last probe output: connection refused\./,
+  );
   t.same(record.state.services.get('redis')!.logTail, ['booting…']);
 });
 

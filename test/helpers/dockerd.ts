@@ -31,7 +31,8 @@ export interface TestDaemon {
 const START_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 10_000;
 
-export const DOCKERD_SKIP_REASON = 'a second dockerd cannot start here (needs root, `dockerd` and `ip` on PATH): run as root on a machine with docker.io';
+export const DOCKERD_SKIP_REASON =
+  'a second dockerd cannot start here (needs root, `dockerd` and `ip` on PATH): run as root on a machine with docker.io';
 
 /** Whether this machine can start a second daemon: dockerd on PATH and root. */
 export function canStartDockerd(): boolean {
@@ -81,7 +82,8 @@ export async function startDockerd(listen: 'unix' | 'tcp'): Promise<TestDaemon> 
 async function waitForPing(host: string, child: ChildProcess): Promise<void> {
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`dockerd for ${host} exited (${child.exitCode ?? child.signalCode})`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`dockerd for ${host} exited (${child.exitCode ?? child.signalCode})`);
     if (await ping(host)) return;
     await sleep(100);
   }

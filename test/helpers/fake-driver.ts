@@ -43,7 +43,14 @@ const sleep = (ms: number, signal: AbortSignal): Promise<boolean> =>
   new Promise((resolve) => {
     if (signal.aborted) return resolve(false);
     const timer = setTimeout(() => resolve(true), ms);
-    signal.addEventListener('abort', () => (clearTimeout(timer), resolve(false)), { once: true });
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve(false);
+      },
+      { once: true },
+    );
   });
 
 export class FakeDriver implements Driver {
@@ -62,7 +69,8 @@ export class FakeDriver implements Driver {
   constructor(private readonly behaviour: FakeBehaviour = {}) {}
 
   async describe() {
-    if (this.behaviour.unreachable) throw new InfrastructureError('ENGINE_UNREACHABLE', 'the Docker engine does not answer at /var/run/docker.sock');
+    if (this.behaviour.unreachable)
+      throw new InfrastructureError('ENGINE_UNREACHABLE', 'the Docker engine does not answer at /var/run/docker.sock');
     return { kind: 'docker' as const, engine: 'Fake Engine 1.0' };
   }
   async prepareImage(spec: ImageSpec, _ctx: StepContext): Promise<ImageHandle> {
@@ -87,9 +95,17 @@ export class FakeDriver implements Driver {
   async waitReady(service: ServiceHandle, _probe: ReadyProbeSpec, ctx: StepContext): Promise<ReadyOutcome> {
     this.calls.push(`ready ${service.name}`);
     if (this.behaviour.notReady?.includes(service.name)) {
-      return { ready: false, reason: 'timeout', elapsedMs: 1000, probes: 20, lastProbeOutput: 'connection refused', logTail: ['booting…'] };
+      return {
+        ready: false,
+        reason: 'timeout',
+        elapsedMs: 1000,
+        probes: 20,
+        lastProbeOutput: 'connection refused',
+        logTail: ['booting…'],
+      };
     }
-    if (!(await sleep(1, ctx.signal))) return { ready: false, reason: 'aborted', elapsedMs: 1, probes: 1, lastProbeOutput: '', logTail: [] };
+    if (!(await sleep(1, ctx.signal)))
+      return { ready: false, reason: 'aborted', elapsedMs: 1, probes: 1, lastProbeOutput: '', logTail: [] };
     return { ready: true, elapsedMs: 12, probes: 2 };
   }
   async runPhase(req: RunPhaseRequest, ctx: StepContext): Promise<PhaseOutcome> {
@@ -117,7 +133,12 @@ export class FakeDriver implements Driver {
   async collect(phase: PhaseHandle, paths: readonly string[], destDir: string): Promise<readonly CollectedFile[]> {
     this.calls.push(`collect ${phase.id}`);
     const writtenByPhase = (source: string) => !this.behaviour.stale?.includes(source);
-    if (!this.behaviour.files) return paths.map((source) => ({ source, path: collectedPath(destDir, source), writtenByPhase: writtenByPhase(source) }));
+    if (!this.behaviour.files)
+      return paths.map((source) => ({
+        source,
+        path: collectedPath(destDir, source),
+        writtenByPhase: writtenByPhase(source),
+      }));
     return Promise.all(
       paths.map(async (source) => {
         const content = this.behaviour.files![source];

@@ -72,11 +72,15 @@ export class FakeEngine implements Engine {
   /** Archive paths whose tar stream breaks after its first bytes. */
   readonly brokenArchives = new Set<string>();
   onStart: (c: FakeContainer) => void = () => undefined;
-  onExec: (c: FakeContainer, command: readonly string[], signal?: AbortSignal) => ExecResult | Promise<ExecResult> = () => ({
-    exitCode: 0,
-    output: '',
-  });
-  onBuild: (options: BuildOptions) => ProgressMessage[] = () => [{ stream: 'Step 1/1 : FROM scratch\n' }, { aux: { ID: 'sha256:built' } }];
+  onExec: (c: FakeContainer, command: readonly string[], signal?: AbortSignal) => ExecResult | Promise<ExecResult> =
+    () => ({
+      exitCode: 0,
+      output: '',
+    });
+  onBuild: (options: BuildOptions) => ProgressMessage[] = () => [
+    { stream: 'Step 1/1 : FROM scratch\n' },
+    { aux: { ID: 'sha256:built' } },
+  ];
   onPull: (ref: string) => ProgressMessage[] = (ref) => [{ error: `pull access denied for ${ref}` }];
   private readonly faults = new Map<Op, (arg: string) => Error | undefined>();
   private seq = 0;
@@ -144,7 +148,8 @@ export class FakeEngine implements Engine {
   readonly containers: Engine['containers'] = {
     create: async (spec) => {
       this.step('containers.create', spec.name);
-      if (this.byName(spec.name)) throw new EngineError(`Conflict. The container name "/${spec.name}" is already in use`, 409);
+      if (this.byName(spec.name))
+        throw new EngineError(`Conflict. The container name "/${spec.name}" is already in use`, 409);
       const id = `c${++this.seq}-${spec.name}`;
       this.containersById.set(id, {
         id,
@@ -179,7 +184,9 @@ export class FakeEngine implements Engine {
         published,
         addresses: { ...c.addresses },
         running: c.state === 'running',
-        ...(c.state === 'exited' ? { exited: { exitCode: c.exitCode, at: c.finishedAt ?? new Date().toISOString() } } : {}),
+        ...(c.state === 'exited'
+          ? { exited: { exitCode: c.exitCode, at: c.finishedAt ?? new Date().toISOString() } }
+          : {}),
       };
     },
     attach: async (id, onOutput) => {
@@ -222,7 +229,9 @@ export class FakeEngine implements Engine {
     changes: async (id) => {
       this.step('containers.changes', id);
       const c = this.find(id);
-      return [...c.files.keys()].filter((path) => !c.baked.has(path)).map((path) => ({ path: path.replace(/\/$/, ''), kind: 'added' as const }));
+      return [...c.files.keys()]
+        .filter((path) => !c.baked.has(path))
+        .map((path) => ({ path: path.replace(/\/$/, ''), kind: 'added' as const }));
     },
     remove: async (id) => {
       this.step('containers.remove', id);
@@ -233,7 +242,10 @@ export class FakeEngine implements Engine {
     },
     list: async (selector) => {
       this.step('containers.list', JSON.stringify(selector));
-      return select([...this.containersById.values()].map((c) => ({ id: c.id, labels: c.spec.labels })), selector);
+      return select(
+        [...this.containersById.values()].map((c) => ({ id: c.id, labels: c.spec.labels })),
+        selector,
+      );
     },
   };
 

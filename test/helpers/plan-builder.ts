@@ -34,7 +34,9 @@ export function service(name: string, overrides: ServiceOverrides = {}): Service
   };
 }
 
-export function plan(parts: { phases: PhaseSpec[]; services?: ServiceSpec[] } & Partial<Omit<TestPlan, 'phases' | 'services'>>): TestPlan {
+export function plan(
+  parts: { phases: PhaseSpec[]; services?: ServiceSpec[] } & Partial<Omit<TestPlan, 'phases' | 'services'>>,
+): TestPlan {
   const { phases, services = [], ...rest } = parts;
   return {
     name: 'demo',

@@ -47,23 +47,43 @@ t.test('JUnit cut after a complete case (root never closed)', async (t) => {
 });
 
 t.test('JUnit whose header declares failures that its cases do not show', async (t) => {
-  errorOf(t, junit(`<testsuite name="s" tests="2" failures="2">${CASE('a')}${CASE('b')}</testsuite>`), /suite "s" declares 2 failures\/errors but holds 0 failing test cases: the report is damaged or was cut short/);
+  errorOf(
+    t,
+    junit(`<testsuite name="s" tests="2" failures="2">${CASE('a')}${CASE('b')}</testsuite>`),
+    /suite "s" declares 2 failures\/errors but holds 0 failing test cases: the report is damaged or was cut short/,
+  );
 });
 
 t.test('JUnit whose header declares errors that its cases do not show', async (t) => {
-  errorOf(t, junit(`<testsuites><testsuite name="s" errors="1">${CASE('a')}</testsuite></testsuites>`), /declares 1 failure\/errors but holds 0/);
+  errorOf(
+    t,
+    junit(`<testsuites><testsuite name="s" errors="1">${CASE('a')}</testsuite></testsuites>`),
+    /declares 1 failure\/errors but holds 0/,
+  );
 });
 
 t.test('JUnit declaring 50 tests and holding 3', async (t) => {
-  errorOf(t, junit(`<testsuite name="s" tests="50" failures="0" skipped="0">${CASE('a')}${CASE('b')}${CASE('c')}</testsuite>`), /declares 50 tests \(0 skipped\) but holds 3 that ran/);
+  errorOf(
+    t,
+    junit(`<testsuite name="s" tests="50" failures="0" skipped="0">${CASE('a')}${CASE('b')}${CASE('c')}</testsuite>`),
+    /declares 50 tests \(0 skipped\) but holds 3 that ran/,
+  );
 });
 
 t.test('JUnit root totals (testsuites) claiming more than the suites hold', async (t) => {
-  errorOf(t, junit(`<testsuites tests="10" failures="0"><testsuite name="s">${CASE('a')}</testsuite></testsuites>`), /the <testsuites> element declares 10 tests/);
+  errorOf(
+    t,
+    junit(`<testsuites tests="10" failures="0"><testsuite name="s">${CASE('a')}</testsuite></testsuites>`),
+    /the <testsuites> element declares 10 tests/,
+  );
 });
 
 t.test('JUnit with a total that is not a number', async (t) => {
-  errorOf(t, junit(`<testsuite name="s" failures="-1">${CASE('a')}</testsuite>`), /suite "s" has failures="-1", not a whole number/);
+  errorOf(
+    t,
+    junit(`<testsuite name="s" failures="-1">${CASE('a')}</testsuite>`),
+    /suite "s" has failures="-1", not a whole number/,
+  );
 });
 
 t.test('JUnit with a billion-laughs entity bomb', async (t) => {
@@ -74,18 +94,27 @@ t.test('JUnit with a billion-laughs entity bomb', async (t) => {
 });
 
 t.test('JUnit with an external entity (XXE) never reads the file', async (t) => {
-  const xxe = '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><testsuites><testcase name="&xxe;"/></testsuites>';
+  const xxe =
+    '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><testsuites><testcase name="&xxe;"/></testsuites>';
   const result = junit(xxe);
   errorOf(t, result, /DOCTYPE/);
   t.notMatch(JSON.stringify(result), /root:/);
 });
 
 t.test('JUnit using an entity nobody declared', async (t) => {
-  errorOf(t, junit('<testsuites><testcase name="&nope;"/></testsuites>'), /not a valid JUnit XML file: undefined entity/);
+  errorOf(
+    t,
+    junit('<testsuites><testcase name="&nope;"/></testsuites>'),
+    /not a valid JUnit XML file: undefined entity/,
+  );
 });
 
 t.test('binary junk as JUnit', async (t) => {
-  errorOf(t, await readTestReport(file('junk.xml', Buffer.from([0x00, 0x01, 0x02, 0xff, 0xfe, 0x7f, 0x3c])), 'junit', 'unit'), /not a valid JUnit XML file/);
+  errorOf(
+    t,
+    await readTestReport(file('junk.xml', Buffer.from([0x00, 0x01, 0x02, 0xff, 0xfe, 0x7f, 0x3c])), 'junit', 'unit'),
+    /not a valid JUnit XML file/,
+  );
 });
 
 t.test('NUL bytes inside a JUnit tag', async (t) => {
@@ -93,7 +122,11 @@ t.test('NUL bytes inside a JUnit tag', async (t) => {
 });
 
 t.test('an empty results file', async (t) => {
-  errorOf(t, await readTestReport(file('empty.xml', ''), 'junit', 'unit'), /the JUnit XML file is empty: the tool wrote nothing/);
+  errorOf(
+    t,
+    await readTestReport(file('empty.xml', ''), 'junit', 'unit'),
+    /the JUnit XML file is empty: the tool wrote nothing/,
+  );
 });
 
 t.test('a results file of blank lines only', async (t) => {
@@ -102,17 +135,40 @@ t.test('a results file of blank lines only', async (t) => {
 
 t.test('a UTF-8 byte-order mark before JUnit, TAP and lcov is accepted', async (t) => {
   const bom = '\uFEFF';
-  t.same(value(await readTestReport(file('bom.xml', `${bom}<?xml version="1.0"?><testsuites>${CASE('a')}</testsuites>`), 'junit')).counts.passed, 1);
-  t.same(value(await readTestReport(file('bom.tap', `${bom}TAP version 13\n1..1\nok 1 - a\n`), 'tap')).counts.passed, 1);
-  t.same(value(await readCoverage(file('bom.lcov', `${bom}TN:\nSF:a.js\nDA:1,1\nLF:1\nLH:1\nend_of_record\n`), 'lcov')).files.length, 1);
+  t.same(
+    value(
+      await readTestReport(
+        file('bom.xml', `${bom}<?xml version="1.0"?><testsuites>${CASE('a')}</testsuites>`),
+        'junit',
+      ),
+    ).counts.passed,
+    1,
+  );
+  t.same(
+    value(await readTestReport(file('bom.tap', `${bom}TAP version 13\n1..1\nok 1 - a\n`), 'tap')).counts.passed,
+    1,
+  );
+  t.same(
+    value(await readCoverage(file('bom.lcov', `${bom}TN:\nSF:a.js\nDA:1,1\nLF:1\nLH:1\nend_of_record\n`), 'lcov')).files
+      .length,
+    1,
+  );
 });
 
 t.test('lcov handed over as JUnit (wrong format)', async (t) => {
-  errorOf(t, junit('TN:\nSF:/app/a.js\nDA:1,1\nend_of_record\n'), /not a valid JUnit XML file: text data outside of root node/);
+  errorOf(
+    t,
+    junit('TN:\nSF:/app/a.js\nDA:1,1\nend_of_record\n'),
+    /not a valid JUnit XML file: text data outside of root node/,
+  );
 });
 
 t.test('an HTML page handed over as JUnit', async (t) => {
-  errorOf(t, junit('<html><body>502 Bad Gateway</body></html>'), /the root element is <html>, expected <testsuites> or <testsuite>/);
+  errorOf(
+    t,
+    junit('<html><body>502 Bad Gateway</body></html>'),
+    /the root element is <html>, expected <testsuites> or <testsuite>/,
+  );
 });
 
 t.test('JSON handed over as lcov', async (t) => {
@@ -120,14 +176,20 @@ t.test('JSON handed over as lcov', async (t) => {
 });
 
 t.test('a 50 MB test name is kept short, and the case still counts', async (t) => {
-  const r = value(junit(`<testsuites><testsuite name="s" tests="1">${CASE('n'.repeat(50 * 1024 * 1024))}</testsuite></testsuites>`));
+  const r = value(
+    junit(`<testsuites><testsuite name="s" tests="1">${CASE('n'.repeat(50 * 1024 * 1024))}</testsuite></testsuites>`),
+  );
   t.equal(r.counts.passed, 1);
   t.ok(r.cases.at(0)!.name.length < 8_192, `name kept at ${r.cases.at(0)!.name.length} chars`);
   t.match(r.cases.at(0)!.name, /characters cut/);
 });
 
 t.test('a 20 MB failure message is capped, the case stays failed', async (t) => {
-  const r = value(junit(`<testsuites>${CASE('a', `<failure message="${'m'.repeat(20 * 1024 * 1024)}">${'d'.repeat(1024 * 1024)}</failure>`)}</testsuites>`));
+  const r = value(
+    junit(
+      `<testsuites>${CASE('a', `<failure message="${'m'.repeat(20 * 1024 * 1024)}">${'d'.repeat(1024 * 1024)}</failure>`)}</testsuites>`,
+    ),
+  );
   t.equal(r.counts.failed, 1);
   t.ok(r.cases.at(0)!.message!.length <= 4_200, 'message capped');
   t.ok(r.cases.at(0)!.details!.length <= 8_300, 'details capped');
@@ -142,55 +204,90 @@ t.test('failure text is bounded for the whole report, failures still count', asy
 });
 
 t.test('a huge nested element inside a test case is damage, not a crash', async (t) => {
-  const r = value(junit(`<testsuites><testcase name="a"><x>${'<a>'.repeat(100_000)}${'</a>'.repeat(100_000)}</x></testcase></testsuites>`));
+  const r = value(
+    junit(
+      `<testsuites><testcase name="a"><x>${'<a>'.repeat(100_000)}${'</a>'.repeat(100_000)}</x></testcase></testsuites>`,
+    ),
+  );
   t.same(r.counts.errored, 1);
   t.match(r.cases.at(0)!.message, /unexpected <x> inside <testcase>/);
 });
 
 t.test('duplicate test cases beyond the header collapse, with a warning', async (t) => {
-  const r = value(junit(`<testsuite name="api" tests="2" failures="0" skipped="0">${CASE('a')}${CASE('b')}${CASE('a')}</testsuite>`));
+  const r = value(
+    junit(`<testsuite name="api" tests="2" failures="0" skipped="0">${CASE('a')}${CASE('b')}${CASE('a')}</testsuite>`),
+  );
   t.same(r.counts.total, 2);
   t.match(r.warnings, [/suite "api": 1 duplicate test case collapsed/]);
 });
 
 t.test('duplicates that hide a failure are not collapsed away', async (t) => {
-  const r = value(junit(`<testsuite name="api" tests="1">${CASE('a')}${CASE('a', '<failure message="x"/>')}</testsuite>`));
+  const r = value(
+    junit(`<testsuite name="api" tests="1">${CASE('a')}${CASE('a', '<failure message="x"/>')}</testsuite>`),
+  );
   t.same(r.counts.failed, 1);
 });
 
 t.test('a suite-level <error> (a crashed fork) with no test cases is a failure', async (t) => {
-  const r = value(junit('<testsuite name="demo.CrashTest" tests="0" errors="1"><error message="The forked VM terminated">boom</error></testsuite>'));
+  const r = value(
+    junit(
+      '<testsuite name="demo.CrashTest" tests="0" errors="1"><error message="The forked VM terminated">boom</error></testsuite>',
+    ),
+  );
   t.same(r.counts, { total: 1, passed: 0, failed: 0, errored: 1, skipped: 0 });
   t.match(r.cases.at(0), { name: 'demo.CrashTest', message: 'The forked VM terminated' });
 });
 
 t.test('lcov with one enormous line', async (t) => {
-  errorOf(t, lcov(`TN:\nSF:a.js\nDA:1,${'9x'.repeat(1024 * 1024)}\nend_of_record\n`), /not a valid lcov file: line 3: DA hit count is not a whole number/);
+  errorOf(
+    t,
+    lcov(`TN:\nSF:a.js\nDA:1,${'9x'.repeat(1024 * 1024)}\nend_of_record\n`),
+    /not a valid lcov file: line 3: DA hit count is not a whole number/,
+  );
 });
 
 t.test('lcov whose LH claims more covered lines than its DA lines show', async (t) => {
-  errorOf(t, lcov('TN:\nSF:a.js\nDA:1,1\nDA:2,0\nLF:2\nLH:2\nend_of_record\n'), /says LH:2 but its detail lines give 1: the file is damaged/);
+  errorOf(
+    t,
+    lcov('TN:\nSF:a.js\nDA:1,1\nDA:2,0\nLF:2\nLH:2\nend_of_record\n'),
+    /says LH:2 but its detail lines give 1: the file is damaged/,
+  );
 });
 
 t.test('lcov cut short (no end_of_record)', async (t) => {
   errorOf(t, lcov('TN:\nSF:a.js\nDA:1,1\nDA:2,'), /has no end_of_record: the file was cut short|DA hit count/);
 });
 
-t.test("lcov with c8's identical FN records (decorated members on one line) is accepted with the tool's totals", async (t) => {
-  const r = value(lcov('TN:\nSF:a.ts\nFN:6,get\nFN:6,get\nFN:6,dec\nFNF:3\nFNH:1\nFNDA:0,get\nFNDA:0,get\nFNDA:2,dec\nDA:6,1\nLF:1\nLH:1\nend_of_record\n'));
-  t.same(Object.keys(r.files[0]!.functions).length, 3);
-});
+t.test(
+  "lcov with c8's identical FN records (decorated members on one line) is accepted with the tool's totals",
+  async (t) => {
+    const r = value(
+      lcov(
+        'TN:\nSF:a.ts\nFN:6,get\nFN:6,get\nFN:6,dec\nFNF:3\nFNH:1\nFNDA:0,get\nFNDA:0,get\nFNDA:2,dec\nDA:6,1\nLF:1\nLH:1\nend_of_record\n',
+      ),
+    );
+    t.same(Object.keys(r.files[0]!.functions).length, 3);
+  },
+);
 
 t.test('Cobertura whose root claims more covered lines than it lists', async (t) => {
   errorOf(
     t,
-    cobertura('<coverage lines-valid="2" lines-covered="2"><packages><package><classes><class filename="a.py"><lines><line number="1" hits="1"/><line number="2" hits="0"/></lines></class></classes></package></packages></coverage>'),
+    cobertura(
+      '<coverage lines-valid="2" lines-covered="2"><packages><package><classes><class filename="a.py"><lines><line number="1" hits="1"/><line number="2" hits="0"/></lines></class></classes></package></packages></coverage>',
+    ),
     /lines-covered|damaged/,
   );
 });
 
 t.test('Cobertura cut short', async (t) => {
-  errorOf(t, cobertura('<coverage lines-valid="2"><packages><package><classes><class filename="a.py"><lines><line number="1" hits="1"/>'), /not a valid Cobertura XML file/);
+  errorOf(
+    t,
+    cobertura(
+      '<coverage lines-valid="2"><packages><package><classes><class filename="a.py"><lines><line number="1" hits="1"/>',
+    ),
+    /not a valid Cobertura XML file/,
+  );
 });
 
 t.test('TAP whose plan promises more tests than ran', async (t) => {
@@ -205,12 +302,28 @@ t.test('TAP cut in the middle of a line', async (t) => {
 });
 
 t.test('istanbul coverage-final.json that is not JSON', async (t) => {
-  errorOf(t, parseCoverage('{"a.js": {"path": "a.js", "s": {', 'istanbul-final', SOURCE), /not a valid istanbul coverage-final.json file/);
+  errorOf(
+    t,
+    parseCoverage('{"a.js": {"path": "a.js", "s": {', 'istanbul-final', SOURCE),
+    /not a valid istanbul coverage-final.json file/,
+  );
 });
 
 t.test('istanbul coverage-summary.json whose pct disagrees with its counts', async (t) => {
-  const summary = { total: {}, 'a.js': { lines: { total: 10, covered: 1, skipped: 0, pct: 100 }, statements: { total: 10, covered: 1, skipped: 0, pct: 10 }, functions: { total: 1, covered: 1, skipped: 0, pct: 100 }, branches: { total: 0, covered: 0, skipped: 0, pct: 100 } } };
-  errorOf(t, parseCoverage(JSON.stringify(summary), 'istanbul-summary', SOURCE), /not a valid istanbul coverage-summary.json file/);
+  const summary = {
+    total: {},
+    'a.js': {
+      lines: { total: 10, covered: 1, skipped: 0, pct: 100 },
+      statements: { total: 10, covered: 1, skipped: 0, pct: 10 },
+      functions: { total: 1, covered: 1, skipped: 0, pct: 100 },
+      branches: { total: 0, covered: 0, skipped: 0, pct: 100 },
+    },
+  };
+  errorOf(
+    t,
+    parseCoverage(JSON.stringify(summary), 'istanbul-summary', SOURCE),
+    /not a valid istanbul coverage-summary.json file/,
+  );
 });
 
 t.test('a folder where the results file should be', async (t) => {
@@ -218,7 +331,11 @@ t.test('a folder where the results file should be', async (t) => {
 });
 
 t.test('a results file that does not exist', async (t) => {
-  errorOf(t, await readTestReport(join(dir, 'never-written.xml'), 'junit', 'unit'), /was not written: check that the phase's command writes it/);
+  errorOf(
+    t,
+    await readTestReport(join(dir, 'never-written.xml'), 'junit', 'unit'),
+    /was not written: check that the phase's command writes it/,
+  );
 });
 
 t.test('a TAP test point with a 1 MB name is kept short', async (t) => {
@@ -229,7 +346,9 @@ t.test('a TAP test point with a 1 MB name is kept short', async (t) => {
 
 t.test('text results: a runner that crashed with no failing line is a failure, not zero tests passing', async (t) => {
   const { parseTextResults } = await import('../../src/evidence/index.js');
-  const r = value(parseTextResults('tests/a.mjs\n  one ✔\ntests/b.mjs\n', { preset: 'per-file' }, { exitCode: 134 }, SOURCE));
+  const r = value(
+    parseTextResults('tests/a.mjs\n  one ✔\ntests/b.mjs\n', { preset: 'per-file' }, { exitCode: 134 }, SOURCE),
+  );
   t.same(r.counts, { total: 2, passed: 1, failed: 1, errored: 0, skipped: 0 });
   t.match(r.cases.at(1)!.message, /stopped in tests\/b\.mjs: exited with code 134/);
 });

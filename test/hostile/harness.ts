@@ -20,7 +20,11 @@ export function spawnCli(argv: readonly string[], cwd: string, timeoutMs = 60_00
   const bin = path.join(repo, 'dist', 'cli', 'bin.js');
   if (!existsSync(bin)) throw new Error(`${bin} is missing: run npm run build first`);
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...argv], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } });
+    const child = spawn(process.execPath, [bin, ...argv], {
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NODE_OPTIONS: '' },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d));

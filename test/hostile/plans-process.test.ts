@@ -18,13 +18,49 @@ const plan = (before: string): string =>
   `import { defineTestPlan } from 'testplan';\n${before}\nexport default defineTestPlan({ name: 'proc', phases: { unit: { image: 'node:20', run: 'x' } } });\n`;
 
 const cases: Case[] = [
-  { name: 'process.exit(0) gives exit 2, not 0', before: 'process.exit(0);', code: 2, says: [/called process\.exit\(0\) while loading/] },
-  { name: 'process.exit(3) gives exit 2, not 3', before: 'process.exit(3);', code: 2, says: [/called process\.exit\(3\)/] },
-  { name: 'process.kill(SIGKILL) does not kill the CLI', before: "process.kill(process.pid, 'SIGKILL');", code: 2, says: [/called process\.kill/] },
-  { name: 'process._kill(SIGKILL) does not kill the CLI', before: '(process as any)._kill(process.pid, 9);', code: 2, says: [/called process\._kill/] },
-  { name: 'a top-level await that never settles gives exit 2, not 13', before: 'await new Promise(() => {});', code: 2, says: [/never finished loading/] },
-  { name: 'an endless loop ends at --load-timeout', before: 'while (true) {}', argv: ['--load-timeout', '2s'], code: 2, says: [/did not finish loading within 2s/] },
-  { name: 'an endless interval does not keep the CLI alive', before: 'setInterval(() => {}, 10);', code: 2, says: [/left 1 timer\(s\) running/] },
+  {
+    name: 'process.exit(0) gives exit 2, not 0',
+    before: 'process.exit(0);',
+    code: 2,
+    says: [/called process\.exit\(0\) while loading/],
+  },
+  {
+    name: 'process.exit(3) gives exit 2, not 3',
+    before: 'process.exit(3);',
+    code: 2,
+    says: [/called process\.exit\(3\)/],
+  },
+  {
+    name: 'process.kill(SIGKILL) does not kill the CLI',
+    before: "process.kill(process.pid, 'SIGKILL');",
+    code: 2,
+    says: [/called process\.kill/],
+  },
+  {
+    name: 'process._kill(SIGKILL) does not kill the CLI',
+    before: '(process as any)._kill(process.pid, 9);',
+    code: 2,
+    says: [/called process\._kill/],
+  },
+  {
+    name: 'a top-level await that never settles gives exit 2, not 13',
+    before: 'await new Promise(() => {});',
+    code: 2,
+    says: [/never finished loading/],
+  },
+  {
+    name: 'an endless loop ends at --load-timeout',
+    before: 'while (true) {}',
+    argv: ['--load-timeout', '2s'],
+    code: 2,
+    says: [/did not finish loading within 2s/],
+  },
+  {
+    name: 'an endless interval does not keep the CLI alive',
+    before: 'setInterval(() => {}, 10);',
+    code: 2,
+    says: [/left 1 timer\(s\) running/],
+  },
   { name: 'a valid plan still exits 0', before: '', code: 0, says: [/plan proc is valid/] },
 ];
 

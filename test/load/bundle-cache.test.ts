@@ -8,7 +8,11 @@ const planText = (name: string) =>
   `import { defineTestPlan } from 'testplan';\nimport { image } from './shared';\nexport default defineTestPlan({ name: '${name}', phases: { unit: { image, run: 'true' } } });\n`;
 
 async function nameOf(file: string, cacheDir: string): Promise<string> {
-  const loaded = await loadPlanModule(file, path.basename(file), { env: {}, cacheDir, limits: { timeoutMs: 10_000, timeoutFlag: '--load-timeout' } });
+  const loaded = await loadPlanModule(file, path.basename(file), {
+    env: {},
+    cacheDir,
+    limits: { timeoutMs: 10_000, timeoutFlag: '--load-timeout' },
+  });
   if (!loaded.ok) throw new Error(JSON.stringify(loaded.problems));
   return (loaded.input as { name: string }).name;
 }
@@ -41,7 +45,11 @@ t.test('the cache is per user: XDG_CACHE_HOME or ~/.cache, never a shared temp f
   const { userCacheDir } = await import('../../src/load/bundle-cache.js');
   t.equal(userCacheDir({ XDG_CACHE_HOME: '/x/cache' }, '/home/u'), '/x/cache/testplan/plans');
   t.equal(userCacheDir({}, '/home/u'), '/home/u/.cache/testplan/plans');
-  t.equal(userCacheDir({ XDG_CACHE_HOME: 'relative' }, '/home/u'), '/home/u/.cache/testplan/plans', 'a relative XDG_CACHE_HOME is ignored (XDG spec)');
+  t.equal(
+    userCacheDir({ XDG_CACHE_HOME: 'relative' }, '/home/u'),
+    '/home/u/.cache/testplan/plans',
+    'a relative XDG_CACHE_HOME is ignored (XDG spec)',
+  );
 });
 
 t.test('a cache folder or entry that others can write is ignored, not imported', async (t) => {
@@ -68,5 +76,8 @@ t.test('a cache folder or entry that others can write is ignored, not imported',
   t.equal(await nameOf(file, cacheDir), 'real', 'an entry in a world-writable folder is not imported');
   chmodSync(cacheDir, 0o700);
   const { trusted } = await import('../../src/load/bundle-cache.js');
-  t.notOk(trusted({ ...statSync(entryPath), uid: 12345, mode: 0o100600, isSymbolicLink: () => false } as never, 0), 'another user\'s entry is not trusted');
+  t.notOk(
+    trusted({ ...statSync(entryPath), uid: 12345, mode: 0o100600, isSymbolicLink: () => false } as never, 0),
+    "another user's entry is not trusted",
+  );
 });

@@ -16,7 +16,10 @@ t.test('finds plans/*.plan.{ts,yaml,yml,js}, sorted, as absolute paths', async (
     },
     'root.plan.ts': '',
   });
-  t.strictSame(await discoverPlans(dir), ['a.plan.ts', 'b.plan.yaml', 'c.plan.yml', 'd.plan.js'].map((f) => join(dir, 'plans', f)));
+  t.strictSame(
+    await discoverPlans(dir),
+    ['a.plan.ts', 'b.plan.yaml', 'c.plan.yml', 'd.plan.js'].map((f) => join(dir, 'plans', f)),
+  );
 });
 
 t.test('no plans folder (or a file named plans) means no plans, not an error', async (t) => {

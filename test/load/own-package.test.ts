@@ -3,11 +3,26 @@ import { ownEntryPoint, ownTypes } from '../../src/load/own-package.js';
 import { registerTestplanAlias } from '../../src/load/testplan-alias.js';
 
 t.test("'testplan' means the built copy when there is one, else the source", async (t) => {
-  t.match(ownEntryPoint(() => true), /\/src\/index\.js$/);
-  t.match(ownEntryPoint(() => false), /\/src\/index\.ts$/);
-  t.match(ownTypes(() => true), /\/src\/index\.d\.ts$/);
-  t.match(ownTypes((p) => p.endsWith('.js')), /\/src\/index\.js$/);
-  t.match(ownTypes(() => false), /\/src\/index\.ts$/);
+  t.match(
+    ownEntryPoint(() => true),
+    /\/src\/index\.js$/,
+  );
+  t.match(
+    ownEntryPoint(() => false),
+    /\/src\/index\.ts$/,
+  );
+  t.match(
+    ownTypes(() => true),
+    /\/src\/index\.d\.ts$/,
+  );
+  t.match(
+    ownTypes((p) => p.endsWith('.js')),
+    /\/src\/index\.js$/,
+  );
+  t.match(
+    ownTypes(() => false),
+    /\/src\/index\.ts$/,
+  );
 });
 
 t.test('the resolve hook is registered once per target and rewrites only the testplan specifier', async (t) => {

@@ -9,7 +9,11 @@ import { typeCheckPlan, typeCheckPlans } from '../../src/load/type-check.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const typos = 'fixtures/plans/types/typos.plan.ts';
-const clean = ['fixtures/plans/types/clean.plan.ts', 'fixtures/plans/valid/shop.plan.ts', 'test/dsl/schema-types.assert.ts'];
+const clean = [
+  'fixtures/plans/types/clean.plan.ts',
+  'fixtures/plans/valid/shop.plan.ts',
+  'test/dsl/schema-types.assert.ts',
+];
 
 t.test('type-checking plans', async (t) => {
   const dir = t.testdir({
@@ -20,7 +24,10 @@ const assertTrue = <T extends true>(value: T): T => value;
 export const ok = assertTrue<[Drifted] extends [Static<typeof PlanSchema>] ? true : false>(true);
 `,
   });
-  const [typoDiagnostics, ...rest] = await typeCheckPlans([typos, ...clean, `${dir}/drift.ts`].map((f) => (f.startsWith('/') ? f : `${root}${f}`)), { cwd: root });
+  const [typoDiagnostics, ...rest] = await typeCheckPlans(
+    [typos, ...clean, `${dir}/drift.ts`].map((f) => (f.startsWith('/') ? f : `${root}${f}`)),
+    { cwd: root },
+  );
   const drift = rest.pop();
 
   t.test('typos in image, service and phase references are exact compile errors', async (t) => {
@@ -33,7 +40,14 @@ export const ok = assertTrue<[Drifted] extends [Static<typeof PlanSchema>] ? tru
         `${typos}:12:89 Type '"unti"' is not assignable to type '"unit" | "integration"'.`,
       ],
     );
-    t.strictSame(typoDiagnostics?.[0] && { file: typoDiagnostics[0].file, line: typoDiagnostics[0].line, column: typoDiagnostics[0].column }, { file: typos, line: 8, column: 45 });
+    t.strictSame(
+      typoDiagnostics?.[0] && {
+        file: typoDiagnostics[0].file,
+        line: typoDiagnostics[0].line,
+        column: typoDiagnostics[0].column,
+      },
+      { file: typos, line: 8, column: 45 },
+    );
   });
 
   t.test('correct plans, the valid example and the schema/PlanInput equivalence proof type-check clean', async (t) => {
@@ -41,13 +55,22 @@ export const ok = assertTrue<[Drifted] extends [Static<typeof PlanSchema>] ? tru
   });
 
   t.test('a drifted equivalence proof is reported, so the check above can fail', async (t) => {
-    t.strictSame(drift?.map((d) => d.text), [`${dir.slice(root.length)}/drift.ts:5:30 Type 'false' does not satisfy the constraint 'true'.`]);
+    t.strictSame(
+      drift?.map((d) => d.text),
+      [`${dir.slice(root.length)}/drift.ts:5:30 Type 'false' does not satisfy the constraint 'true'.`],
+    );
   });
 });
 
 t.test('typeCheckPlan checks one file and names it relative to cwd', async (t) => {
-  const dir = t.testdir({ 'bad.plan.ts': "import { defineTestPlan } from 'testplan';\nexport default defineTestPlan({ name: 1, phases: {} });\n" });
+  const dir = t.testdir({
+    'bad.plan.ts':
+      "import { defineTestPlan } from 'testplan';\nexport default defineTestPlan({ name: 1, phases: {} });\n",
+  });
   const diagnostics = await typeCheckPlan(`${dir}/bad.plan.ts`, { cwd: dir });
-  t.strictSame(diagnostics.map((d) => d.text), ["bad.plan.ts:2:33 Type 'number' is not assignable to type 'string'."]);
+  t.strictSame(
+    diagnostics.map((d) => d.text),
+    ["bad.plan.ts:2:33 Type 'number' is not assignable to type 'string'."],
+  );
   t.equal(`${diagnostics[0]}`, "bad.plan.ts:2:33 Type 'number' is not assignable to type 'string'.");
 });

@@ -12,7 +12,10 @@ t.test('a passing run stays passed when every gate, criterion and phase passes',
 t.test('a recorded pass is overruled by anything not passing, and says what', async (t) => {
   const phase = mutableCopy(loadFixture('passing'));
   phase.phases[1]!.status = 'failed';
-  t.same([outcomeOf(phase as RunResults).status, outcomeOf(phase as RunResults).overruled], ['failed', '1 phase not passing']);
+  t.same(
+    [outcomeOf(phase as RunResults).status, outcomeOf(phase as RunResults).overruled],
+    ['failed', '1 phase not passing'],
+  );
   const unverified = mutableCopy(loadFixture('passing'));
   unverified.acceptance[1]!.status = 'unverified';
   unverified.gates[0]!.status = 'fail';

@@ -26,12 +26,15 @@ t.test('readResults returns what writeReports wrote, and re-renders the same rep
 
 t.test('results.json is pretty JSON with the version first', async (t) => {
   const text = serializeResults(loadFixture('passing'));
-  t.match(text, /^\{\n  "version": 1,\n  "plan": \{/);
+  t.match(text, /^\{\n {2}"version": 1,\n {2}"plan": \{/);
 });
 
 t.test('a missing file says to run the plan first', async (t) => {
   const file = join(tempDir(t), 'nope.json');
-  t.throws(() => readResults(file), { constructor: UsageError, message: `${file} does not exist. Run \`plan run\` first, or pass the path of the results.json it wrote.` });
+  t.throws(() => readResults(file), {
+    constructor: UsageError,
+    message: `${file} does not exist. Run \`plan run\` first, or pass the path of the results.json it wrote.`,
+  });
 });
 
 t.test('a folder instead of a file says which file to pass', async (t) => {
@@ -43,7 +46,10 @@ t.test('a folder instead of a file says which file to pass', async (t) => {
 t.test('bad JSON says so with the parser reason', async (t) => {
   const file = join(tempDir(t), 'results.json');
   writeFileSync(file, '{"version": 1,');
-  t.throws(() => readResults(file), { constructor: UsageError, message: /results\.json is not valid JSON \(.+\)\. Pass the results\.json a `plan run` wrote/ });
+  t.throws(() => readResults(file), {
+    constructor: UsageError,
+    message: /results\.json is not valid JSON \(.+\)\. Pass the results\.json a `plan run` wrote/,
+  });
   writeFileSync(file, '[1,2]');
   t.throws(() => readResults(file), { constructor: UsageError, message: /does not hold a results object/ });
 });
@@ -51,7 +57,10 @@ t.test('bad JSON says so with the parser reason', async (t) => {
 t.test('an unknown or missing version is refused with the version this testplan reads', async (t) => {
   const file = join(tempDir(t), 'results.json');
   writeFileSync(file, JSON.stringify({ ...loadFixture('passing'), version: 2 }));
-  t.throws(() => readResults(file), { constructor: UsageError, message: /has version 2; this testplan reads results version 1/ });
+  t.throws(() => readResults(file), {
+    constructor: UsageError,
+    message: /has version 2; this testplan reads results version 1/,
+  });
   const { version: _v, ...noVersion } = loadFixture('passing');
   writeFileSync(file, JSON.stringify(noVersion));
   t.throws(() => readResults(file), { constructor: UsageError, message: /has no `version` field/ });

@@ -68,7 +68,12 @@ t.test('writeReports with the secret values writes no file that holds them', asy
   const dir = mkdtempSync(join(tmpdir(), 'testplan-redact-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const summary = join(dir, 'step-summary.md');
-  await writeReports(leakyResults(), join(dir, 'out'), { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary }, { secretValues: [SECRET] });
+  await writeReports(
+    leakyResults(),
+    join(dir, 'out'),
+    { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary },
+    { secretValues: [SECRET] },
+  );
   const files = [...readdirSync(join(dir, 'out')).map((f) => join(dir, 'out', f)), summary];
   t.equal(files.length, 4);
   for (const file of files) t.notOk(leaks(readFileSync(file, 'utf8')), `${file} holds no trace of the secret`);
@@ -82,47 +87,76 @@ t.test('redaction masks every secret, the longest first, and leaves other text a
   t.same(r, loadFixture('passing'), 'no secrets: results unchanged');
 });
 
-t.test('redaction never touches keys, names, images or step ids: a secret equal to one of them only masks free text', async (t) => {
-  for (const secret of ['test', 'postgres', 'unit', 'passed', 'tests']) {
-    const leaky = mutableCopy(loadFixture('failing'));
-    leaky.phases[0]!.logTail.push(`password=${secret}`);
-    const r = redactResults(leaky as RunResults, [secret]);
-    t.same(Object.keys(r), Object.keys(leaky), `${secret}: keys intact`);
-    t.same(r.phases.map((p) => [p.name, p.image]), leaky.phases.map((p) => [p.name, p.image]), `${secret}: phase names and images intact`);
-    t.same(r.services.map((s) => [s.name, s.image]), leaky.services.map((s) => [s.name, s.image]), `${secret}: service names and images intact`);
-    t.same(r.steps.map((s) => s.id), leaky.steps.map((s) => s.id), `${secret}: step ids intact`);
-    t.equal(r.plan.name, leaky.plan.name);
-    t.equal(r.phases[0]!.logTail.at(-1), 'password=***', `${secret}: masked in the log line`);
-    for (const render of [renderMarkdown, renderJunit, renderStepSummary]) t.doesNotThrow(() => render(r), `${secret}: ${render.name} renders`);
-  }
-});
+t.test(
+  'redaction never touches keys, names, images or step ids: a secret equal to one of them only masks free text',
+  async (t) => {
+    for (const secret of ['test', 'postgres', 'unit', 'passed', 'tests']) {
+      const leaky = mutableCopy(loadFixture('failing'));
+      leaky.phases[0]!.logTail.push(`password=${secret}`);
+      const r = redactResults(leaky as RunResults, [secret]);
+      t.same(Object.keys(r), Object.keys(leaky), `${secret}: keys intact`);
+      t.same(
+        r.phases.map((p) => [p.name, p.image]),
+        leaky.phases.map((p) => [p.name, p.image]),
+        `${secret}: phase names and images intact`,
+      );
+      t.same(
+        r.services.map((s) => [s.name, s.image]),
+        leaky.services.map((s) => [s.name, s.image]),
+        `${secret}: service names and images intact`,
+      );
+      t.same(
+        r.steps.map((s) => s.id),
+        leaky.steps.map((s) => s.id),
+        `${secret}: step ids intact`,
+      );
+      t.equal(r.plan.name, leaky.plan.name);
+      t.equal(r.phases[0]!.logTail.at(-1), 'password=***', `${secret}: masked in the log line`);
+      for (const render of [renderMarkdown, renderJunit, renderStepSummary])
+        t.doesNotThrow(() => render(r), `${secret}: ${render.name} renders`);
+    }
+  },
+);
 
-t.test('every masked form: raw, URL-encoded, form-encoded, JSON-escaped, base64 at any alignment, split by ANSI', async (t) => {
-  const secret = 'p@ss word/"q"';
-  const redact = makeRedactor([secret]);
-  const forms = {
-    raw: secret,
-    url: encodeURIComponent(secret),
-    form: new URLSearchParams({ v: secret }).toString().slice(2),
-    json: JSON.stringify(secret).slice(1, -1),
-    ansi: `p@ss\u001b[31m wo\u001b[0mrd/"q"`,
-  };
-  for (const [name, form] of Object.entries(forms)) t.equal(redact(`a ${form} b`), 'a *** b', name);
-  for (const prefix of ['', 'x', 'xy', 'user:']) {
-    const encoded = Buffer.from(`${prefix}${secret} and more`).toString('base64');
-    t.notOk(redact(encoded).includes(Buffer.from(secret).toString('base64').slice(4, 12)), `base64 after ${prefix.length} bytes`);
-    t.match(redact(encoded), /\*\*\*/, `base64 after ${prefix.length} bytes is masked`);
-  }
-  t.equal(redact('\u001b[32mgreen\u001b[0m text'), '\u001b[32mgreen\u001b[0m text', 'colours without a secret are kept');
-});
-
-t.test('masking is idempotent: masked text masked again stays the same, even for a secret made of asterisks', async (t) => {
-  for (const secret of ['*', '**', 'a*b', 'hunter2']) {
+t.test(
+  'every masked form: raw, URL-encoded, form-encoded, JSON-escaped, base64 at any alignment, split by ANSI',
+  async (t) => {
+    const secret = 'p@ss word/"q"';
     const redact = makeRedactor([secret]);
-    const once = redact(`x ${secret} y`);
-    t.equal(redact(once), once, JSON.stringify(secret));
-  }
-});
+    const forms = {
+      raw: secret,
+      url: encodeURIComponent(secret),
+      form: new URLSearchParams({ v: secret }).toString().slice(2),
+      json: JSON.stringify(secret).slice(1, -1),
+      ansi: `p@ss\u001b[31m wo\u001b[0mrd/"q"`,
+    };
+    for (const [name, form] of Object.entries(forms)) t.equal(redact(`a ${form} b`), 'a *** b', name);
+    for (const prefix of ['', 'x', 'xy', 'user:']) {
+      const encoded = Buffer.from(`${prefix}${secret} and more`).toString('base64');
+      t.notOk(
+        redact(encoded).includes(Buffer.from(secret).toString('base64').slice(4, 12)),
+        `base64 after ${prefix.length} bytes`,
+      );
+      t.match(redact(encoded), /\*\*\*/, `base64 after ${prefix.length} bytes is masked`);
+    }
+    t.equal(
+      redact('\u001b[32mgreen\u001b[0m text'),
+      '\u001b[32mgreen\u001b[0m text',
+      'colours without a secret are kept',
+    );
+  },
+);
+
+t.test(
+  'masking is idempotent: masked text masked again stays the same, even for a secret made of asterisks',
+  async (t) => {
+    for (const secret of ['*', '**', 'a*b', 'hunter2']) {
+      const redact = makeRedactor([secret]);
+      const once = redact(`x ${secret} y`);
+      t.equal(redact(once), once, JSON.stringify(secret));
+    }
+  },
+);
 
 t.test('warnings are free text: masked', async (t) => {
   const r = { ...loadFixture('passing'), warnings: [`phase unit: pathMap ${SECRET} matched nothing`] } as RunResults;
@@ -130,7 +164,10 @@ t.test('warnings are free text: masked', async (t) => {
 });
 
 t.test('deny by default: a text field the redactor has never heard of is masked; identifiers are not', async (t) => {
-  const r = mutableCopy(loadFixture('failing')) as unknown as Record<string, unknown> & { acceptance: Record<string, unknown>[]; phases: { name: string }[] };
+  const r = mutableCopy(loadFixture('failing')) as unknown as Record<string, unknown> & {
+    acceptance: Record<string, unknown>[];
+    phases: { name: string }[];
+  };
   r.acceptance[0]!.someFutureReason = `1 of 1 matching tests was failing: token check got ${SECRET}`;
   r.acceptance[0]!.reason = `quoted ${SECRET}`;
   const masked = redactResults(r as unknown as RunResults, [SECRET, r.phases[0]!.name]);

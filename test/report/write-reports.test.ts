@@ -17,7 +17,11 @@ t.test('writes results.json, report.md and junit.xml into a new folder and retur
   const dir = join(tempDir(t), 'deep', 'run-1');
   const results = loadFixture('failing');
   const written = await writeReports(results, dir, {});
-  t.same(written, { resultsJson: join(dir, 'results.json'), markdown: join(dir, 'report.md'), junit: join(dir, 'junit.xml') });
+  t.same(written, {
+    resultsJson: join(dir, 'results.json'),
+    markdown: join(dir, 'report.md'),
+    junit: join(dir, 'junit.xml'),
+  });
   t.equal(readFileSync(written.markdown, 'utf8'), renderMarkdown(results));
   t.equal(readFileSync(written.junit, 'utf8'), renderJunit(results));
   t.equal(JSON.parse(readFileSync(written.resultsJson, 'utf8')).version, 1);
@@ -27,7 +31,10 @@ t.test('under GitHub Actions the report is appended to the step summary file', a
   const dir = tempDir(t);
   const summary = join(dir, 'summary.md');
   writeFileSync(summary, 'earlier step output\n');
-  const written = await writeReports(loadFixture('passing'), join(dir, 'out'), { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary });
+  const written = await writeReports(loadFixture('passing'), join(dir, 'out'), {
+    GITHUB_ACTIONS: 'true',
+    GITHUB_STEP_SUMMARY: summary,
+  });
   t.equal(written.stepSummary, summary);
   const text = readFileSync(summary, 'utf8');
   t.ok(text.startsWith('earlier step output\n---\nstatus: passed\n'), 'appended, not overwritten');
@@ -36,7 +43,10 @@ t.test('under GitHub Actions the report is appended to the step summary file', a
 t.test('outside GitHub Actions the step summary file is left alone', async (t) => {
   const dir = tempDir(t);
   const summary = join(dir, 'summary.md');
-  const written = await writeReports(loadFixture('passing'), join(dir, 'out'), { GITHUB_ACTIONS: 'false', GITHUB_STEP_SUMMARY: summary });
+  const written = await writeReports(loadFixture('passing'), join(dir, 'out'), {
+    GITHUB_ACTIONS: 'false',
+    GITHUB_STEP_SUMMARY: summary,
+  });
   t.equal(written.stepSummary, undefined);
   t.notOk(existsSync(summary));
 });
@@ -44,7 +54,12 @@ t.test('outside GitHub Actions the step summary file is left alone', async (t) =
 t.test('the step summary honours its size limit', async (t) => {
   const dir = tempDir(t);
   const summary = join(dir, 'summary.md');
-  await writeReports(loadFixture('failing'), join(dir, 'out'), { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary }, { stepSummaryLimitBytes: 4096 });
+  await writeReports(
+    loadFixture('failing'),
+    join(dir, 'out'),
+    { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary },
+    { stepSummaryLimitBytes: 4096 },
+  );
   const size = Buffer.byteLength(readFileSync(summary, 'utf8'));
   t.ok(size <= 4096, `${size} bytes`);
   t.match(readFileSync(summary, 'utf8'), /Trimmed/);
@@ -53,8 +68,13 @@ t.test('the step summary honours its size limit', async (t) => {
 t.test('earlier output of the same step counts against the step summary limit', async (t) => {
   const dir = tempDir(t);
   const summary = join(dir, 'summary.md');
-  writeFileSync(summary, 'x'.repeat(3000) + '\n');
-  await writeReports(loadFixture('failing'), join(dir, 'out'), { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary }, { stepSummaryLimitBytes: 6000 });
+  writeFileSync(summary, `${'x'.repeat(3000)}\n`);
+  await writeReports(
+    loadFixture('failing'),
+    join(dir, 'out'),
+    { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary },
+    { stepSummaryLimitBytes: 6000 },
+  );
   const size = Buffer.byteLength(readFileSync(summary, 'utf8'));
   t.ok(size <= 6000, `${size} bytes`);
   t.ok(size > 4500, 'the report uses the room that is left');

@@ -13,7 +13,11 @@ t.test('a coloured line reaches log events and the phase log tail as plain text'
   const p = plan({ phases: [phase('unit')] });
   const lines: string[] = [];
   const outDir = mkdtempSync(path.join(os.tmpdir(), 'testplan-ansi-'));
-  const coloured = ['\u001b[32m✔ adds\u001b[39m', '\u001b[1m\u001b[31mFAIL\u001b[0m src/a.test.ts', 'progress 10%\rprogress 100%'];
+  const coloured = [
+    '\u001b[32m✔ adds\u001b[39m',
+    '\u001b[1m\u001b[31mFAIL\u001b[0m src/a.test.ts',
+    'progress 10%\rprogress 100%',
+  ];
   const results = await runPlan({
     plan: p,
     graph: compilePlan(p),

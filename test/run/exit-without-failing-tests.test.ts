@@ -15,7 +15,12 @@ import { runPlan } from '../../src/run/run-plan.js';
 import { FakeDriver } from '../helpers/fake-driver.js';
 import { phase, plan } from '../helpers/plan-builder.js';
 
-const log = readFileSync(fileURLToPath(new URL('../../fixtures/runner-output/c8-threshold.log', import.meta.url)), 'utf8').trimEnd().split('\n');
+const log = readFileSync(
+  fileURLToPath(new URL('../../fixtures/runner-output/c8-threshold.log', import.meta.url)),
+  'utf8',
+)
+  .trimEnd()
+  .split('\n');
 const junit = `<?xml version="1.0"?><testsuites><testsuite name="s" tests="1"><testcase classname="s" name="adds" time="0.01"/></testsuite></testsuites>`;
 
 t.test('c8 threshold after passing tests: one headline and the error line quoted', async (t) => {
@@ -30,21 +35,42 @@ t.test('c8 threshold after passing tests: one headline and the error line quoted
     onEvent: () => {},
   });
   t.equal(results.phases[0]!.status, 'failed');
-  t.match(results.phases[0]!.message, /^exited with code 1 with 0 failing tests \(1 passed\): the runner failed on its own/);
+  t.match(
+    results.phases[0]!.message,
+    /^exited with code 1 with 0 failing tests \(1 passed\): the runner failed on its own/,
+  );
   const markdown = renderMarkdown(results);
-  t.same(results.phases[0]!.errorLines, ['ERROR: Coverage for functions (33.33%) does not meet global threshold (90%)'], 'collected from the whole output');
-  t.match(markdown, /The runner's error lines \(from its whole output; the last \d+ log lines are in results\.json\):\n\n```text\nERROR: Coverage for functions \(33\.33%\) does not meet global threshold \(90%\)\n```/);
+  t.same(
+    results.phases[0]!.errorLines,
+    ['ERROR: Coverage for functions (33.33%) does not meet global threshold (90%)'],
+    'collected from the whole output',
+  );
+  t.match(
+    markdown,
+    /The runner's error lines \(from its whole output; the last \d+ log lines are in results\.json\):\n\n```text\nERROR: Coverage for functions \(33\.33%\) does not meet global threshold \(90%\)\n```/,
+  );
   t.match(markdown, /Last 10 log lines of phase unit/);
   t.notMatch(markdown, /# Subtest: adds/, 'not the whole log');
 });
 
 t.test('error-looking lines: errors, failures and thresholds, not ordinary output', async (t) => {
-  t.same(runnerErrorLines(['ok 1 - adds', '# fail 0', 'Error: connect ECONNREFUSED', 'npm ERR! code ELIFECYCLE', '✖ 2 problems', 'Jest: "global" coverage threshold for lines (90%) not met: 50%', 'all good']), [
-    'Error: connect ECONNREFUSED',
-    'npm ERR! code ELIFECYCLE',
-    '✖ 2 problems',
-    'Jest: "global" coverage threshold for lines (90%) not met: 50%',
-  ]);
+  t.same(
+    runnerErrorLines([
+      'ok 1 - adds',
+      '# fail 0',
+      'Error: connect ECONNREFUSED',
+      'npm ERR! code ELIFECYCLE',
+      '✖ 2 problems',
+      'Jest: "global" coverage threshold for lines (90%) not met: 50%',
+      'all good',
+    ]),
+    [
+      'Error: connect ECONNREFUSED',
+      'npm ERR! code ELIFECYCLE',
+      '✖ 2 problems',
+      'Jest: "global" coverage threshold for lines (90%) not met: 50%',
+    ],
+  );
 });
 
 t.test('error lines are collected from a whole stream, the first ones kept and the rest counted', async (t) => {

@@ -16,8 +16,14 @@ import { phase, plan } from '../helpers/plan-builder.js';
 /** A JUnit file with `passing` passing cases (with output) and `failing` failing ones. */
 function junit(passing: number, failing: number): string {
   const cases: string[] = [];
-  for (let i = 0; i < passing; i++) cases.push(`<testcase classname="s${i % 7}" name="test_ok_${i}" time="0"><system-out>out ${i}</system-out></testcase>`);
-  for (let i = 0; i < failing; i++) cases.push(`<testcase classname="s" name="test_bad_${i}" time="0"><failure message="boom ${i}">trace ${i}</failure></testcase>`);
+  for (let i = 0; i < passing; i++)
+    cases.push(
+      `<testcase classname="s${i % 7}" name="test_ok_${i}" time="0"><system-out>out ${i}</system-out></testcase>`,
+    );
+  for (let i = 0; i < failing; i++)
+    cases.push(
+      `<testcase classname="s" name="test_bad_${i}" time="0"><failure message="boom ${i}">trace ${i}</failure></testcase>`,
+    );
   cases.push('<testcase classname="s" name="test_upload_special" time="0"/>');
   return `<?xml version="1.0"?><testsuites><testsuite name="unit" tests="${cases.length}">${cases.join('')}</testsuite></testsuites>`;
 }
@@ -31,7 +37,14 @@ const bigPlan = (): TestPlan =>
 async function run(files: Record<string, string>) {
   const p = bigPlan();
   const outDir = mkdtempSync(path.join(os.tmpdir(), 'testplan-size-'));
-  return runPlan({ plan: p, graph: compilePlan(p), driver: new FakeDriver({ files }), run: runIdentity(p.name, 'run-1', outDir), signal: new AbortController().signal, onEvent: () => {} });
+  return runPlan({
+    plan: p,
+    graph: compilePlan(p),
+    driver: new FakeDriver({ files }),
+    run: runIdentity(p.name, 'run-1', outDir),
+    signal: new AbortController().signal,
+    onEvent: () => {},
+  });
 }
 
 t.test('a small phase lists every case; passing ones without their output', async (t) => {
@@ -39,7 +52,10 @@ t.test('a small phase lists every case; passing ones without their output', asyn
   const unit = results.phases[0]!;
   t.equal(unit.tests.length, 5);
   t.equal(unit.unlisted, undefined);
-  t.notOk(unit.tests.some((c) => c.status === 'passed' && c.details !== undefined), 'passing output is not stored');
+  t.notOk(
+    unit.tests.some((c) => c.status === 'passed' && c.details !== undefined),
+    'passing output is not stored',
+  );
   t.equal(unit.failures[0]!.details, 'trace 0');
 });
 
@@ -47,14 +63,20 @@ t.test('a phase over the limit lists its failures and counts the rest; criteria 
   const passing = MAX_LISTED_TESTS + 5;
   const results = await run({ '/out/junit.xml': junit(passing, 2) });
   const unit = results.phases[0]!;
-  t.same(unit.tests.map((c) => c.name), ['test_bad_0', 'test_bad_1']);
+  t.same(
+    unit.tests.map((c) => c.name),
+    ['test_bad_0', 'test_bad_1'],
+  );
   t.same(unit.unlisted, { total: passing + 1, passed: passing + 1, failed: 0, errored: 0, skipped: 0 });
   t.same(results.tests, { total: passing + 3, passed: passing + 1, failed: 2, errored: 0, skipped: 0 });
   t.equal(results.acceptance[0]!.status, 'pass', 'the regex criterion matched a passing case that is not listed');
   t.equal(results.verdict, 'failed');
   t.ok(serializeResults(results).length < 20_000, 'results.json holds no passing case');
   t.match(renderMarkdown(results), `${passing + 1} passing, 0 skipped tests are listed as counts only`);
-  t.match(renderJunit(results), `${passing + 1} more tests of phase unit (${passing + 1} passed, 0 failed, 0 skipped) are counted, not listed`);
+  t.match(
+    renderJunit(results),
+    `${passing + 1} more tests of phase unit (${passing + 1} passed, 0 failed, 0 skipped) are counted, not listed`,
+  );
 });
 
 t.test('more failures than the limit: the first are listed with detail, the rest counted and said so', async (t) => {

@@ -18,22 +18,34 @@ t.test('multi-byte characters cut anywhere across byte chunks come out whole', a
     const out = splitAll([bytes.subarray(0, cut), bytes.subarray(cut)]);
     t.same(out, ['héllo wörld', '€ 𝄞 日本語', 'last 😀'], `cut at byte ${cut}`);
   }
-  t.same(splitAll([...bytes].map((b) => Uint8Array.of(b))), ['héllo wörld', '€ 𝄞 日本語', 'last 😀'], 'one byte at a time');
+  t.same(
+    splitAll([...bytes].map((b) => Uint8Array.of(b))),
+    ['héllo wörld', '€ 𝄞 日本語', 'last 😀'],
+    'one byte at a time',
+  );
 });
 
-t.test('lines come out whole however the text is cut; CRLF and LF both end a line', async (t) => {
+t.test('lines come out whole however the text is cut; CRLF and LF both end a line', async (_t) => {
   fc.assert(
-    fc.property(fc.array(fc.string({ unit: 'grapheme', maxLength: 8 }).map((s) => s.replace(/[\r\n]/g, '')), { maxLength: 8 }), fc.array(fc.nat(80), { maxLength: 6 }), fc.boolean(), (lines, cuts, crlf) => {
-      const bytes = Buffer.from(lines.map((l) => `${l}${crlf ? '\r\n' : '\n'}`).join(''));
-      const chunks: Buffer[] = [];
-      let at = 0;
-      for (const c of [...cuts].sort((a, b) => a - b)) {
-        chunks.push(bytes.subarray(at, Math.max(at, c)));
-        at = Math.max(at, c);
-      }
-      chunks.push(bytes.subarray(at));
-      return JSON.stringify(splitAll(chunks)) === JSON.stringify(lines);
-    }),
+    fc.property(
+      fc.array(
+        fc.string({ unit: 'grapheme', maxLength: 8 }).map((s) => s.replace(/[\r\n]/g, '')),
+        { maxLength: 8 },
+      ),
+      fc.array(fc.nat(80), { maxLength: 6 }),
+      fc.boolean(),
+      (lines, cuts, crlf) => {
+        const bytes = Buffer.from(lines.map((l) => `${l}${crlf ? '\r\n' : '\n'}`).join(''));
+        const chunks: Buffer[] = [];
+        let at = 0;
+        for (const c of [...cuts].sort((a, b) => a - b)) {
+          chunks.push(bytes.subarray(at, Math.max(at, c)));
+          at = Math.max(at, c);
+        }
+        chunks.push(bytes.subarray(at));
+        return JSON.stringify(splitAll(chunks)) === JSON.stringify(lines);
+      },
+    ),
   );
 });
 

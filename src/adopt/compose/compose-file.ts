@@ -15,7 +15,11 @@ export interface ComposeFile {
   /** Top-level keys other than `services` (volumes, networks, x-…). */
   readonly topLevel: YamlMap;
   /** Interpolation findings, worded for a person: `${DB_PASSWORD} is not set …`. */
-  readonly interpolation: { readonly unset: readonly string[]; readonly defaulted: readonly string[]; readonly required: readonly string[] };
+  readonly interpolation: {
+    readonly unset: readonly string[];
+    readonly defaulted: readonly string[];
+    readonly required: readonly string[];
+  };
 }
 
 export function readComposeFile(file: string): ComposeFile {
@@ -23,10 +27,14 @@ export function readComposeFile(file: string): ComposeFile {
   try {
     doc = parse(readFileSync(file, 'utf8'), { merge: true });
   } catch (error) {
-    throw new AdoptError(`${file}: not a readable YAML file (${(error as Error).message}). Pass a docker-compose file.`);
+    throw new AdoptError(
+      `${file}: not a readable YAML file (${(error as Error).message}). Pass a docker-compose file.`,
+    );
   }
   if (!isMap(doc) || !isMap(doc.services)) {
-    throw new AdoptError(`${file}: no 'services:' map at the top level. Pass a docker-compose file (docker-compose.yml, compose.yaml).`);
+    throw new AdoptError(
+      `${file}: no 'services:' map at the top level. Pass a docker-compose file (docker-compose.yml, compose.yaml).`,
+    );
   }
   const dir = dirname(file);
   const dotenvFile = join(dir, '.env');
@@ -39,7 +47,8 @@ export function readComposeFile(file: string): ComposeFile {
       // `KEY: ${VAR}` with VAR nowhere in .env: compose takes it from the shell; the plan, from the
       // environment of `plan run` (see FROM_ENVIRONMENT), instead of an empty value.
       const whole = inEnvironment ? /^(?:[A-Za-z_][A-Za-z0-9_]*=)?\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/.exec(value) : null;
-      if (whole && dotenv[whole[1]!] === undefined) return value.replace(/\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/, `${FROM_ENVIRONMENT}${whole[1]}`);
+      if (whole && dotenv[whole[1]!] === undefined)
+        return value.replace(/\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/, `${FROM_ENVIRONMENT}${whole[1]}`);
       const r = interpolate(value, dotenv);
       r.unset.forEach((v) => unset.add(v));
       r.defaulted.forEach((v) => defaulted.add(v));
@@ -47,7 +56,10 @@ export function readComposeFile(file: string): ComposeFile {
       return r.text;
     }
     if (Array.isArray(value)) return value.map((v) => walk(v, inEnvironment));
-    if (isMap(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v, inEnvironment || k === 'environment')]));
+    if (isMap(value))
+      return Object.fromEntries(
+        Object.entries(value).map(([k, v]) => [k, walk(v, inEnvironment || k === 'environment')]),
+      );
     return value;
   };
   const services: Record<string, YamlMap> = {};
@@ -56,7 +68,13 @@ export function readComposeFile(file: string): ComposeFile {
     services[name] = isMap(interpolated) ? interpolated : {};
   }
   const { services: _services, ...topLevel } = doc as YamlMap;
-  return { file, dir, services, topLevel, interpolation: { unset: [...unset], defaulted: [...defaulted], required: [...required] } };
+  return {
+    file,
+    dir,
+    services,
+    topLevel,
+    interpolation: { unset: [...unset], defaulted: [...defaulted], required: [...required] },
+  };
 }
 
 /** Marks an environment value that is exactly an unset `${VAR}`: `secretFromEnv('VAR')` in the plan. */

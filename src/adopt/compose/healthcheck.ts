@@ -31,14 +31,20 @@ export function readyFromHealthcheck(hc: HealthcheckInput, env: Readonly<Record<
   const guesses: string[] = [];
   const warnings: string[] = [];
   const test = typeof hc.test === 'string' ? ['CMD-SHELL', hc.test] : hc.test;
-  if (hc.disable === true || test?.[0] === 'NONE') return { guesses, warnings: ['healthcheck disabled (NONE): the service is used as soon as it started'] };
-  if (!test || test.length === 0) return { guesses, warnings: ['healthcheck without a test: the image\'s own HEALTHCHECK is not read; add a ready probe'] };
+  if (hc.disable === true || test?.[0] === 'NONE')
+    return { guesses, warnings: ['healthcheck disabled (NONE): the service is used as soon as it started'] };
+  if (!test || test.length === 0)
+    return {
+      guesses,
+      warnings: ["healthcheck without a test: the image's own HEALTHCHECK is not read; add a ready probe"],
+    };
 
   const [form, ...rest] = test;
   const shell = form === 'CMD-SHELL' ? rest.join(' ') : undefined;
   const words = form === 'CMD' ? rest : shell !== undefined ? splitShellWords(shell) : [...test];
   const commandText = shell ?? joinShellWords(words);
-  let ready: DraftObject = form === 'CMD' ? { exec: [...rest] } : form === 'CMD-SHELL' ? { exec: shell ?? '' } : { exec: [...test] };
+  let ready: DraftObject =
+    form === 'CMD' ? { exec: [...rest] } : form === 'CMD-SHELL' ? { exec: shell ?? '' } : { exec: [...test] };
 
   const special = specialProbe(words, commandText, env);
   if (special) {
@@ -69,13 +75,22 @@ interface Special {
   readonly why: string;
 }
 
-function specialProbe(words: readonly string[], text: string, env: Readonly<Record<string, string>>): Special | undefined {
+function specialProbe(
+  words: readonly string[],
+  text: string,
+  env: Readonly<Record<string, string>>,
+): Special | undefined {
   if (words.some((w) => w.endsWith('pg_isready'))) {
     const user = option(words, ['-U', '--username']) ?? env.POSTGRES_USER;
     const database = option(words, ['-d', '--dbname']) ?? env.POSTGRES_DB;
     const port = option(words, ['-p', '--port']);
     return {
-      ready: { preset: 'postgres', ...(user ? { user } : {}), ...(database ? { database } : {}), ...(port && /^\d+$/.test(port) ? { port: Number(port) } : {}) },
+      ready: {
+        preset: 'postgres',
+        ...(user ? { user } : {}),
+        ...(database ? { database } : {}),
+        ...(port && /^\d+$/.test(port) ? { port: Number(port) } : {}),
+      },
       why: `was \`${text}\`: the postgres preset runs pg_isready over TCP, which the init-time server on the Unix socket cannot fool`,
     };
   }
@@ -88,9 +103,16 @@ function specialProbe(words: readonly string[], text: string, env: Readonly<Reco
   }
   // `curl -f URL`, `curl -fsS URL >/dev/null || wget -qO- URL`, `… || exit 1`: one URL asked, the exit code kept.
   const first = splitShellWords(text.split('||')[0]!).filter((w) => !/^\d?>/.test(w) && w !== '/dev/null');
-  const alternatives = text.split('||').slice(1).map((alt) => alt.trim());
-  const onlyFallbacks = alternatives.every((alt) => /^exit\s+1$/.test(alt) || /^(?:curl|wget)\b/.test(alt) || /^python3? -c .*urllib/.test(alt));
-  const url = /^(?:curl|wget)$/.test(first[0]?.split('/').pop() ?? '') ? first.find((w) => /^https?:\/\/(?:localhost|127\.0\.0\.1|0\.0\.0\.0)[:/]/.test(w)) : undefined;
+  const alternatives = text
+    .split('||')
+    .slice(1)
+    .map((alt) => alt.trim());
+  const onlyFallbacks = alternatives.every(
+    (alt) => /^exit\s+1$/.test(alt) || /^(?:curl|wget)\b/.test(alt) || /^python3? -c .*urllib/.test(alt),
+  );
+  const url = /^(?:curl|wget)$/.test(first[0]?.split('/').pop() ?? '')
+    ? first.find((w) => /^https?:\/\/(?:localhost|127\.0\.0\.1|0\.0\.0\.0)[:/]/.test(w))
+    : undefined;
   if (url && onlyFallbacks && !/[|;&]/.test(text.split('||')[0]!.replace(/\d?>\s*\/dev\/null|\d?>&\d/g, ''))) {
     const parsed = new URL(url);
     const port = Number(parsed.port || (parsed.protocol === 'https:' ? 443 : 80));

@@ -22,7 +22,19 @@ export interface ImportOptions {
   readonly servicesOnly?: boolean;
 }
 
-const SERVICE_KEYS = new Set(['image', 'build', 'environment', 'env_file', 'command', 'healthcheck', 'depends_on', 'profiles', 'ports', 'expose', 'volumes']);
+const SERVICE_KEYS = new Set([
+  'image',
+  'build',
+  'environment',
+  'env_file',
+  'command',
+  'healthcheck',
+  'depends_on',
+  'profiles',
+  'ports',
+  'expose',
+  'volumes',
+]);
 const PHASE_KEYS = new Set([...SERVICE_KEYS, 'working_dir', 'entrypoint']);
 const HARMLESS = new Set(['container_name', 'restart', 'networks', 'stdin_open', 'tty', 'init', 'hostname']);
 const TEST_PROFILES = new Set(['test', 'tests', 'testing', 'ci']);
@@ -32,23 +44,37 @@ export function importCompose(file: string, options: ImportOptions): Draft {
   const planDir = options.planDir;
   const name = options.name ?? planNameFrom(compose.topLevel.name, compose.dir);
   const draft = new Draft(name);
-  draft.header.push(`Imported from ${basename(file)} by \`plan import compose\`.`, 'Lines marked `guess:` and `not mapped:` are worth a look.');
+  draft.header.push(
+    `Imported from ${basename(file)} by \`plan import compose\`.`,
+    'Lines marked `guess:` and `not mapped:` are worth a look.',
+  );
 
-  for (const v of compose.interpolation.required) draft.warn([], `\${${v}} is required by the compose file and not set in .env: it is empty here`);
-  for (const v of compose.interpolation.unset) draft.warn([], `\${${v}} is not set in .env: compose would take it from the shell; it is empty in the plan`);
-  for (const v of compose.interpolation.defaulted) draft.guess([], `\${${v}} took its default; compose would prefer $${v} from the shell`);
+  for (const v of compose.interpolation.required)
+    draft.warn([], `\${${v}} is required by the compose file and not set in .env: it is empty here`);
+  for (const v of compose.interpolation.unset)
+    draft.warn([], `\${${v}} is not set in .env: compose would take it from the shell; it is empty in the plan`);
+  for (const v of compose.interpolation.defaulted)
+    draft.guess([], `\${${v}} took its default; compose would prefer $${v} from the shell`);
   for (const key of Object.keys(compose.topLevel)) {
     if (key === 'version' || key === 'name') continue;
-    draft.warn([], `top-level ${key}: ${key.startsWith('x-') ? 'an extension; anchors from it are applied, the block itself is not' : 'no equivalent (the plan makes one network per run and fresh volumes)'}`);
+    draft.warn(
+      [],
+      `top-level ${key}: ${key.startsWith('x-') ? 'an extension; anchors from it are applied, the block itself is not' : 'no equivalent (the plan makes one network per run and fresh volumes)'}`,
+    );
   }
 
   const depended = new Set<string>();
   const completed = new Set<string>();
   for (const svc of Object.values(compose.services)) {
-    for (const [dep, condition] of dependsOn(svc)) (condition === 'service_completed_successfully' ? completed : depended).add(dep);
+    for (const [dep, condition] of dependsOn(svc))
+      (condition === 'service_completed_successfully' ? completed : depended).add(dep);
   }
   // A one-shot others wait to complete (migrations, seeding) is a phase they need, not a service.
-  const runners = new Set(Object.entries(compose.services).filter(([n, s]) => completed.has(n) || isRunner(n, s, depended)).map(([n]) => n));
+  const runners = new Set(
+    Object.entries(compose.services)
+      .filter(([n, s]) => completed.has(n) || isRunner(n, s, depended))
+      .map(([n]) => n),
+  );
   if (runners.size === 0 && !options.servicesOnly) {
     throw new AdoptError(
       `${file}: no one-shot test runner found (a service nothing depends on that runs tests, or one in a 'test' profile). ` +
@@ -67,7 +93,8 @@ export function importCompose(file: string, options: ImportOptions): Draft {
     const deps = dependsOn(svc);
     const profiles = stringList(svc.profiles);
     const volumes = volumesOf(svc, compose.dir, planDir);
-    for (const other of volumes.others) draft.warn(base, `volume ${other}: the plan gives each run fresh anonymous volumes`);
+    for (const other of volumes.others)
+      draft.warn(base, `volume ${other}: the plan gives each run fresh anonymous volumes`);
 
     if (kind === 'services') {
       const command = commandWords(svc.command);
@@ -81,35 +108,67 @@ export function importCompose(file: string, options: ImportOptions): Draft {
         probe.guesses.forEach((g) => draft.guess([...base, 'ready'], g));
         probe.warnings.forEach((w) => draft.warn([...base, 'ready'], w));
       } else {
-        draft.guess(base, 'no healthcheck: the service counts as ready once started; add a ready probe if the tests race it');
+        draft.guess(
+          base,
+          'no healthcheck: the service counts as ready once started; add a ready probe if the tests race it',
+        );
       }
       const serviceDeps = [...deps.keys()].filter((d) => !runners.has(d));
       if (serviceDeps.length > 0) entry.dependsOn = serviceDeps;
       if (profiles.length > 0) entry.profiles = profiles;
-      if (svc.entrypoint !== undefined) draft.warn(base, `entrypoint ${JSON.stringify(svc.entrypoint)}: a service runs its image's entrypoint; build an image with this entrypoint`);
+      if (svc.entrypoint !== undefined)
+        draft.warn(
+          base,
+          `entrypoint ${JSON.stringify(svc.entrypoint)}: a service runs its image's entrypoint; build an image with this entrypoint`,
+        );
       for (const bind of volumes.binds) {
-        draft.warn(base, `volume ${bind.source}:${bind.target}${bind.readOnly ? ':ro' : ''} (an init script or config file): services have no mounts in the plan; COPY it into an image built FROM ${image.ref}`);
+        draft.warn(
+          base,
+          `volume ${bind.source}:${bind.target}${bind.readOnly ? ':ro' : ''} (an init script or config file): services have no mounts in the plan; COPY it into an image built FROM ${image.ref}`,
+        );
       }
     } else {
       const command = runCommand(svc, draft, base);
       const evidence = withEvidence(command);
       entry.run = evidence.run;
-      if (evidence.runner) draft.found(base, `${evidence.runner} runner: results${evidence.coverage ? ' and coverage' : ''} are written to /out`);
-      else if (completed.has(svcName)) draft.found(base, 'a one-shot the runner waits for (service_completed_successfully): a phase it needs');
-      else draft.guess([...base, 'run'], 'no known test runner in the command: set results: { junit } or { tap } to the file it writes');
+      if (evidence.runner)
+        draft.found(
+          base,
+          `${evidence.runner} runner: results${evidence.coverage ? ' and coverage' : ''} are written to /out`,
+        );
+      else if (completed.has(svcName))
+        draft.found(base, 'a one-shot the runner waits for (service_completed_successfully): a phase it needs');
+      else
+        draft.guess(
+          [...base, 'run'],
+          'no known test runner in the command: set results: { junit } or { tap } to the file it writes',
+        );
       evidence.guesses.forEach((g) => draft.guess([...base, 'run'], g));
       if (env) entry.env = env;
       if (typeof svc.working_dir === 'string') entry.workdir = svc.working_dir;
-      if (volumes.binds.length > 0) entry.mounts = volumes.binds.map((b) => ({ source: b.source, target: b.target, ...(b.readOnly ? { readOnly: true } : {}) }));
+      if (volumes.binds.length > 0)
+        entry.mounts = volumes.binds.map((b) => ({
+          source: b.source,
+          target: b.target,
+          ...(b.readOnly ? { readOnly: true } : {}),
+        }));
       const services = [...deps.keys()].filter((d) => !runners.has(d));
       const needs = [...deps.keys()].filter((d) => runners.has(d));
       if (services.length > 0) entry.services = services;
       if (needs.length > 0) entry.needs = needs;
       for (const [dep, condition] of deps) {
-        if (condition === 'service_started' && !runners.has(dep)) draft.guess([...base, 'services'], `${dep} was depends_on without a condition; the phase waits for its ready probe`);
+        if (condition === 'service_started' && !runners.has(dep))
+          draft.guess(
+            [...base, 'services'],
+            `${dep} was depends_on without a condition; the phase waits for its ready probe`,
+          );
       }
       const kept = profiles.filter((p) => !TEST_PROFILES.has(p));
-      if (kept.length < profiles.length) draft.guess(base, `profile ${profiles.filter((p) => TEST_PROFILES.has(p)).join(', ')} dropped: compose needed it to start the runner; a phase runs by default`);
+      if (kept.length < profiles.length)
+        draft.guess(
+          base,
+          `profile ${profiles.filter((p) => TEST_PROFILES.has(p)).join(', ')} dropped: compose needed it to start the runner; a phase runs by default`,
+        );
       if (kept.length > 0) entry.profiles = kept;
       if (evidence.results) entry.results = evidence.results;
       if (evidence.coverage) entry.coverage = evidence.coverage;
@@ -118,17 +177,25 @@ export function importCompose(file: string, options: ImportOptions): Draft {
     }
     for (const key of Object.keys(svc)) {
       if ((kind === 'phases' ? PHASE_KEYS : SERVICE_KEYS).has(key)) continue;
-      const why = key.startsWith('x-') ? 'an extension' : HARMLESS.has(key) ? 'the plan names and wires containers itself' : 'no equivalent in the plan';
+      const why = key.startsWith('x-')
+        ? 'an extension'
+        : HARMLESS.has(key)
+          ? 'the plan names and wires containers itself'
+          : 'no equivalent in the plan';
       draft.warn(base, `${key}: ${JSON.stringify(svc[key])} (${why})`);
     }
     draft.set(base, entry);
   }
 
   const services = Object.keys(compose.services).filter((n) => !runners.has(n));
-  if (services.length > 0) draft.found(['services'], services.map((n) => describeService(n, compose.services[n]!)).join(', '));
+  if (services.length > 0)
+    draft.found(['services'], services.map((n) => describeService(n, compose.services[n]!)).join(', '));
   const merged = Object.assign({}, ...thresholds) as CoverageThresholds;
   if (options.servicesOnly) return draft;
-  addGatesAndCriteria(draft, Object.keys(merged).length > 0 ? { coverage: { thresholds: merged, source: 'the runner command' } } : {});
+  addGatesAndCriteria(
+    draft,
+    Object.keys(merged).length > 0 ? { coverage: { thresholds: merged, source: 'the runner command' } } : {},
+  );
   return draft;
 }
 
@@ -144,9 +211,15 @@ function addImage(draft: Draft, name: string, image: DraftObject): string {
 function isRunner(name: string, svc: YamlMap, depended: ReadonlySet<string>): boolean {
   if (stringList(svc.profiles).some((p) => TEST_PROFILES.has(p))) return true;
   if (depended.has(name) || svc.healthcheck !== undefined) return false;
-  const command = [svc.entrypoint, svc.command].map((c) => (Array.isArray(c) ? joinShellWords(c.map(String)) : c === undefined || c === null ? '' : String(c))).join(' ');
+  const command = [svc.entrypoint, svc.command]
+    .map((c) => (Array.isArray(c) ? joinShellWords(c.map(String)) : c === undefined || c === null ? '' : String(c)))
+    .join(' ');
   if (looksLikeTests(command)) return true;
-  return /(^|[-_])(tests?|runner|e2e|integration|spec)([-_]|$)/.test(name) && svc.ports === undefined && svc.expose === undefined;
+  return (
+    /(^|[-_])(tests?|runner|e2e|integration|spec)([-_]|$)/.test(name) &&
+    svc.ports === undefined &&
+    svc.expose === undefined
+  );
 }
 
 /** A compose string command is split into words (no shell), as compose does. */
@@ -164,10 +237,17 @@ function runCommand(svc: YamlMap, draft: Draft, base: DraftPath): string {
   if (typeof command === 'string' && entrypoint.length === 0) line = command;
   else line = joinShellWords([...entrypoint, ...(commandWords(command) ?? [])]);
   if (line.trim() === '') {
-    draft.warn([...base, 'run'], "no command: compose ran the image's CMD, which the importer cannot see; write the test command");
+    draft.warn(
+      [...base, 'run'],
+      "no command: compose ran the image's CMD, which the importer cannot see; write the test command",
+    );
     return 'echo "TODO: the test command" && exit 1';
   }
-  if (entrypoint.length > 0) draft.guess([...base, 'run'], "entrypoint and command joined into run (run goes through sh -c after the image's entrypoint)");
+  if (entrypoint.length > 0)
+    draft.guess(
+      [...base, 'run'],
+      "entrypoint and command joined into run (run goes through sh -c after the image's entrypoint)",
+    );
   return line;
 }
 
@@ -177,10 +257,18 @@ function describeService(name: string, svc: YamlMap): string {
 }
 
 function plainEnv(env: DraftObject | undefined): Record<string, string> {
-  return Object.fromEntries(Object.entries(env ?? {}).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+  return Object.fromEntries(Object.entries(env ?? {}).filter(([, v]) => typeof v === 'string')) as Record<
+    string,
+    string
+  >;
 }
 
 function planNameFrom(name: unknown, dir: string): string {
   const raw = typeof name === 'string' && name ? name : basename(dir);
-  return raw.toLowerCase().replace(/[^a-z0-9_.-]+/g, '-').replace(/^[^a-z0-9]+/, '') || 'imported';
+  return (
+    raw
+      .toLowerCase()
+      .replace(/[^a-z0-9_.-]+/g, '-')
+      .replace(/^[^a-z0-9]+/, '') || 'imported'
+  );
 }

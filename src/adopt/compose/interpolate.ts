@@ -14,33 +14,44 @@ export interface Interpolated {
   readonly required: readonly string[];
 }
 
-const PATTERN = /\$(?:(\$)|\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])((?:[^}$]|\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*)*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g;
+const PATTERN =
+  /\$(?:(\$)|\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])((?:[^}$]|\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*)*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g;
 
 export function interpolate(text: string, vars: Readonly<Record<string, string>>): Interpolated {
   const unset: string[] = [];
   const defaulted: string[] = [];
   const required: string[] = [];
-  const out = text.replace(PATTERN, (_all, dollar: string | undefined, braced: string | undefined, op: string | undefined, arg: string | undefined, bare: string | undefined) => {
-    if (dollar) return '$';
-    const name = (braced ?? bare)!;
-    const value = vars[name];
-    const missing = op?.startsWith(':') ? value === undefined || value === '' : value === undefined;
-    if (op === ':-' || op === '-') {
-      if (!missing) return value!;
-      defaulted.push(name);
-      const inner = interpolate(arg ?? '', vars);
-      unset.push(...inner.unset);
-      defaulted.push(...inner.defaulted);
-      required.push(...inner.required);
-      return inner.text;
-    }
-    if (op === ':?' || op === '?') {
-      if (missing) required.push(name);
+  const out = text.replace(
+    PATTERN,
+    (
+      _all,
+      dollar: string | undefined,
+      braced: string | undefined,
+      op: string | undefined,
+      arg: string | undefined,
+      bare: string | undefined,
+    ) => {
+      if (dollar) return '$';
+      const name = (braced ?? bare)!;
+      const value = vars[name];
+      const missing = op?.startsWith(':') ? value === undefined || value === '' : value === undefined;
+      if (op === ':-' || op === '-') {
+        if (!missing) return value!;
+        defaulted.push(name);
+        const inner = interpolate(arg ?? '', vars);
+        unset.push(...inner.unset);
+        defaulted.push(...inner.defaulted);
+        required.push(...inner.required);
+        return inner.text;
+      }
+      if (op === ':?' || op === '?') {
+        if (missing) required.push(name);
+        return value ?? '';
+      }
+      if (value === undefined) unset.push(name);
       return value ?? '';
-    }
-    if (value === undefined) unset.push(name);
-    return value ?? '';
-  });
+    },
+  );
   return { text: out, unset, defaulted, required };
 }
 

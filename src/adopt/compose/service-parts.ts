@@ -16,7 +16,13 @@ export const fromPlan = (planDir: string, absolute: string): string => relative(
 export const SECRET_NAME = /PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL/i;
 
 /** `image:` / `build:` → an images entry (returned) and the reference the service or phase uses. */
-export function imageOf(name: string, svc: YamlMap, composeDir: string, planDir: string, sink: Sink): { ref: string; image?: DraftObject } {
+export function imageOf(
+  name: string,
+  svc: YamlMap,
+  composeDir: string,
+  planDir: string,
+  sink: Sink,
+): { ref: string; image?: DraftObject } {
   const build = svc.build;
   if (build !== undefined && build !== null) {
     const spec: YamlMap = typeof build === 'string' ? { context: build } : isMap(build) ? build : {};
@@ -33,7 +39,8 @@ export function imageOf(name: string, svc: YamlMap, composeDir: string, planDir:
     for (const key of Object.keys(spec).filter((k) => !['context', 'dockerfile', 'target', 'args'].includes(k))) {
       sink.warn(`build.${key} has no equivalent in images.<name>.build (context, dockerfile, target, args)`);
     }
-    if (typeof svc.image === 'string') sink.guess(`compose also tags this build as ${svc.image}; the plan builds it as image '${name}'`);
+    if (typeof svc.image === 'string')
+      sink.guess(`compose also tags this build as ${svc.image}; the plan builds it as image '${name}'`);
     return { ref: name, image };
   }
   const ref = typeof svc.image === 'string' ? svc.image : '';
@@ -58,7 +65,12 @@ function buildArgs(args: Yaml): Record<string, string> | undefined {
     }
     return Object.keys(out).length > 0 ? out : undefined;
   }
-  if (isMap(args)) return Object.fromEntries(Object.entries(args).filter(([, v]) => v !== null && v !== undefined).map(([k, v]) => [k, String(v)]));
+  if (isMap(args))
+    return Object.fromEntries(
+      Object.entries(args)
+        .filter(([, v]) => v !== null && v !== undefined)
+        .map(([k, v]) => [k, String(v)]),
+    );
   return undefined;
 }
 
@@ -94,11 +106,15 @@ export function environmentOf(svc: YamlMap, composeDir: string, sink: Sink): Dra
   for (const [key, value] of pairs) {
     if (value === null || value === undefined) {
       env[key] = secretFromEnvCall(key);
-      sink.guess(`${key} has no value: compose takes it from the shell, the plan from the environment of \`plan run\` (as a secret)`);
+      sink.guess(
+        `${key} has no value: compose takes it from the shell, the plan from the environment of \`plan run\` (as a secret)`,
+      );
     } else if (String(value).startsWith(FROM_ENVIRONMENT)) {
       const variable = String(value).slice(FROM_ENVIRONMENT.length);
       env[key] = secretFromEnvCall(variable);
-      sink.guess(`${key} was \${${variable}}, set in no .env: compose takes it from the shell, the plan from the environment of \`plan run\` (as a secret)`);
+      sink.guess(
+        `${key} was \${${variable}}, set in no .env: compose takes it from the shell, the plan from the environment of \`plan run\` (as a secret)`,
+      );
     } else {
       env[key] = String(value);
     }
@@ -135,8 +151,12 @@ export function portsOf(svc: YamlMap, sink: Sink): number[] {
     add(Number(container));
     if (parts.length > 1) fixed = true;
   }
-  for (const entry of Array.isArray(svc.expose) ? svc.expose : []) add(Number(String(entry).replace(/\/(tcp|udp)$/, '')));
-  if (fixed) sink.guess('compose published fixed host ports; a plan never does (concurrent runs would collide): `plan run --keep` prints where to reach it');
+  for (const entry of Array.isArray(svc.expose) ? svc.expose : [])
+    add(Number(String(entry).replace(/\/(tcp|udp)$/, '')));
+  if (fixed)
+    sink.guess(
+      'compose published fixed host ports; a plan never does (concurrent runs would collide): `plan run --keep` prints where to reach it',
+    );
   return ports;
 }
 
@@ -181,7 +201,9 @@ export function dependsOn(svc: YamlMap): Map<string, string> {
   const out = new Map<string, string>();
   const raw = svc.depends_on;
   if (Array.isArray(raw)) for (const name of raw) out.set(String(name), 'service_started');
-  else if (isMap(raw)) for (const [name, spec] of Object.entries(raw)) out.set(name, isMap(spec) ? String(spec.condition ?? 'service_started') : 'service_started');
+  else if (isMap(raw))
+    for (const [name, spec] of Object.entries(raw))
+      out.set(name, isMap(spec) ? String(spec.condition ?? 'service_started') : 'service_started');
   return out;
 }
 

@@ -15,7 +15,9 @@ const TEST_STAGE = /^(test|tests|testing)$/i;
 export function findTestImage(dir: string): TestImage | undefined {
   const candidates = [
     ...listFiles(dir).filter((f) => /^Dockerfile(\..+)?$|\.Dockerfile$/i.test(f)),
-    ...listFiles(join(dir, 'docker')).filter((f) => /Dockerfile/i.test(f)).map((f) => `docker/${f}`),
+    ...listFiles(join(dir, 'docker'))
+      .filter((f) => /Dockerfile/i.test(f))
+      .map((f) => `docker/${f}`),
   ].sort((a, b) => rank(a) - rank(b));
   for (const file of candidates) {
     const stages = parseStages(readText(dir, file) ?? '');
@@ -50,7 +52,9 @@ function parseStages(text: string): Stage[] {
     }
     const workdir = /^WORKDIR\s+(\S+)/i.exec(line);
     const current = stages[stages.length - 1];
-    if (workdir && current) current.workdir = workdir[1]!.startsWith('/') || !current.workdir ? workdir[1] : `${current.workdir}/${workdir[1]}`;
+    if (workdir && current)
+      current.workdir =
+        workdir[1]!.startsWith('/') || !current.workdir ? workdir[1] : `${current.workdir}/${workdir[1]}`;
   }
   return stages;
 }

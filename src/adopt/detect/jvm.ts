@@ -9,8 +9,12 @@ export function detectJvm(dir: string): DetectedProject | undefined {
   if (pom === undefined && gradle === undefined) return undefined;
   const maven = pom !== undefined;
   const wrapper = maven ? existsSync(join(dir, 'mvnw')) : existsSync(join(dir, 'gradlew'));
-  const command = maven ? `${wrapper ? './mvnw' : 'mvn'} -B test` : `${wrapper ? './gradlew' : 'gradle'} test --no-daemon`;
-  const name = maven ? /<artifactId>([^<]+)<\/artifactId>/.exec(pom.replace(/<parent>[\s\S]*?<\/parent>/, ''))?.[1] : undefined;
+  const command = maven
+    ? `${wrapper ? './mvnw' : 'mvn'} -B test`
+    : `${wrapper ? './gradlew' : 'gradle'} test --no-daemon`;
+  const name = maven
+    ? /<artifactId>([^<]+)<\/artifactId>/.exec(pom.replace(/<parent>[\s\S]*?<\/parent>/, ''))?.[1]
+    : undefined;
   return {
     ecosystem: 'jvm',
     ...(name ? { name } : {}),
@@ -23,7 +27,9 @@ export function detectJvm(dir: string): DetectedProject | undefined {
         'FROM ${BASE} AS test',
         'WORKDIR /app',
         'COPY . .',
-        maven ? `RUN ${wrapper ? './mvnw' : 'mvn'} -B -q dependency:go-offline` : `RUN ${wrapper ? './gradlew' : 'gradle'} dependencies --no-daemon -q`,
+        maven
+          ? `RUN ${wrapper ? './mvnw' : 'mvn'} -B -q dependency:go-offline`
+          : `RUN ${wrapper ? './gradlew' : 'gradle'} dependencies --no-daemon -q`,
         '',
       ].join('\n'),
     found: [`${maven ? 'Maven' : 'Gradle'} project: \`${command}\`, Surefire/JUnit XML reports`],

@@ -12,12 +12,18 @@ const RUNNERS = ['vitest', 'jest', 'mocha', 'tap'] as const;
 export function detectNode(dir: string): DetectedProject | undefined {
   const pkg = readJson(dir, 'package.json');
   if (!pkg) return undefined;
-  const deps = { ...(pkg.dependencies as object | undefined), ...(pkg.devDependencies as object | undefined) } as Record<string, string>;
+  const deps = {
+    ...(pkg.dependencies as object | undefined),
+    ...(pkg.devDependencies as object | undefined),
+  } as Record<string, string>;
   const scripts = (pkg.scripts ?? {}) as Record<string, string>;
   const found: string[] = [];
   const guesses: string[] = [];
   let command = scripts.test && !NPM_DEFAULT_TEST.test(scripts.test) ? scripts.test : undefined;
-  const runnerInScript = command ? (RUNNERS.find((r) => new RegExp(`(^|[\\s;&|])(npx\\s+)?${r}\\b`).test(command!)) ?? (/node\s+(.*\s)?--test\b/.test(command) ? 'node:test' : undefined)) : undefined;
+  const runnerInScript = command
+    ? (RUNNERS.find((r) => new RegExp(`(^|[\\s;&|])(npx\\s+)?${r}\\b`).test(command!)) ??
+      (/node\s+(.*\s)?--test\b/.test(command) ? 'node:test' : undefined))
+    : undefined;
   const runner = runnerInScript ?? RUNNERS.find((r) => r in deps) ?? 'node:test';
   if (command) found.push(`package.json scripts.test: \`${command}\``);
   if (!command) {
@@ -33,19 +39,25 @@ export function detectNode(dir: string): DetectedProject | undefined {
   if ((c8 || nyc) && !/(^|\s)(c8|nyc)\b/.test(command)) command = `${c8 ? 'c8' : 'nyc'} ${command}`;
   if (c8 || nyc) found.push(`coverage by ${c8 ? 'c8' : 'nyc'}`);
 
-  let thresholds: DetectedProject['thresholds'];
   const jest = runner === 'jest' ? jestThresholds(dir, pkg) : undefined;
   const vitest = runner === 'vitest' ? vitestThresholds(dir) : undefined;
-  const wrapper = c8 ? wrapperThresholds(dir, pkg, 'c8', ['.c8rc', '.c8rc.json']) : nyc ? wrapperThresholds(dir, pkg, 'nyc', ['.nycrc', '.nycrc.json']) : undefined;
-  thresholds = wrapper ?? jest ?? vitest;
+  const wrapper = c8
+    ? wrapperThresholds(dir, pkg, 'c8', ['.c8rc', '.c8rc.json'])
+    : nyc
+      ? wrapperThresholds(dir, pkg, 'nyc', ['.nycrc', '.nycrc.json'])
+      : undefined;
+  const thresholds: DetectedProject['thresholds'] = wrapper ?? jest ?? vitest;
   if (thresholds) found.push(`coverage thresholds in ${thresholds.source}`);
 
   const manager = firstExisting(dir, ['pnpm-lock.yaml', 'yarn.lock', 'package-lock.json', 'npm-shrinkwrap.json']);
   const install =
-    manager === 'pnpm-lock.yaml' ? 'corepack enable && pnpm install --frozen-lockfile'
-    : manager === 'yarn.lock' ? 'corepack enable && yarn install --frozen-lockfile'
-    : manager ? 'npm ci --no-audit --no-fund'
-    : 'npm install --no-audit --no-fund';
+    manager === 'pnpm-lock.yaml'
+      ? 'corepack enable && pnpm install --frozen-lockfile'
+      : manager === 'yarn.lock'
+        ? 'corepack enable && yarn install --frozen-lockfile'
+        : manager
+          ? 'npm ci --no-audit --no-fund'
+          : 'npm install --no-audit --no-fund';
   const lockfile = manager ? ` ${manager}` : '';
   return {
     ecosystem: 'node',
@@ -74,20 +86,38 @@ export function detectNode(dir: string): DetectedProject | undefined {
 function jestThresholds(dir: string, pkg: Record<string, unknown>): DetectedProject['thresholds'] {
   const inPkg = (pkg.jest as { coverageThreshold?: { global?: unknown } } | undefined)?.coverageThreshold?.global;
   if (inPkg) return nonEmptyOr(thresholdsFrom(inPkg), 'package.json jest.coverageThreshold.global');
-  const file = firstExisting(dir, ['jest.config.js', 'jest.config.cjs', 'jest.config.mjs', 'jest.config.ts', 'jest.config.json']);
+  const file = firstExisting(dir, [
+    'jest.config.js',
+    'jest.config.cjs',
+    'jest.config.mjs',
+    'jest.config.ts',
+    'jest.config.json',
+  ]);
   const text = file ? readText(dir, file) : undefined;
   const block = text ? /coverageThreshold[\s\S]*?global["']?\s*:\s*\{([^}]*)\}/.exec(text)?.[1] : undefined;
   return block ? nonEmptyOr(thresholdsFrom(block), `${file} coverageThreshold.global`) : undefined;
 }
 
 function vitestThresholds(dir: string): DetectedProject['thresholds'] {
-  const file = firstExisting(dir, ['vitest.config.ts', 'vitest.config.mts', 'vitest.config.js', 'vitest.config.mjs', 'vite.config.ts', 'vite.config.js']);
+  const file = firstExisting(dir, [
+    'vitest.config.ts',
+    'vitest.config.mts',
+    'vitest.config.js',
+    'vitest.config.mjs',
+    'vite.config.ts',
+    'vite.config.js',
+  ]);
   const text = file ? readText(dir, file) : undefined;
   const block = text ? /thresholds\s*:\s*\{([^}]*)\}/.exec(text)?.[1] : undefined;
   return block ? nonEmptyOr(thresholdsFrom(block), `${file} coverage.thresholds`) : undefined;
 }
 
-function wrapperThresholds(dir: string, pkg: Record<string, unknown>, tool: string, files: readonly string[]): DetectedProject['thresholds'] {
+function wrapperThresholds(
+  dir: string,
+  pkg: Record<string, unknown>,
+  tool: string,
+  files: readonly string[],
+): DetectedProject['thresholds'] {
   const file = firstExisting(dir, files);
   const config = (file ? readJson(dir, file) : undefined) ?? (pkg[tool] as Record<string, unknown> | undefined);
   if (!config || (config['check-coverage'] !== true && config.checkCoverage !== true)) return undefined;

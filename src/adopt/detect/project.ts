@@ -30,7 +30,9 @@ export function readJson(dir: string, file: string): Record<string, unknown> | u
   if (text === undefined) return undefined;
   try {
     const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -67,5 +69,11 @@ export const nonEmpty = (t: CoverageThresholds): boolean => Object.keys(t).lengt
 
 /** Lowercase, dash-separated, without an npm scope: a valid plan name. */
 export function planName(raw: string): string {
-  return raw.replace(/^@[^/]+\//, '').toLowerCase().replace(/[^a-z0-9_.-]+/g, '-').replace(/^[^a-z0-9]+|-+$/g, '') || 'tests';
+  return (
+    raw
+      .replace(/^@[^/]+\//, '')
+      .toLowerCase()
+      .replace(/[^a-z0-9_.-]+/g, '-')
+      .replace(/^[^a-z0-9]+|-+$/g, '') || 'tests'
+  );
 }

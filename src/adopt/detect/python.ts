@@ -9,7 +9,9 @@ import { firstExisting, listFiles, readText, type DetectedProject } from './proj
 
 export function detectPython(dir: string): DetectedProject | undefined {
   const files = ['pyproject.toml', 'setup.cfg', 'setup.py', 'pytest.ini', 'tox.ini', '.coveragerc'];
-  const texts = Object.fromEntries(files.map((f) => [f, readText(dir, f)]).filter(([, t]) => t !== undefined)) as Record<string, string>;
+  const texts = Object.fromEntries(
+    files.map((f) => [f, readText(dir, f)]).filter(([, t]) => t !== undefined),
+  ) as Record<string, string>;
   const requirements = listFiles(dir).filter((f) => /^requirements.*\.txt$/.test(f));
   for (const f of requirements) texts[f] = readText(dir, f) ?? '';
   if (Object.keys(texts).length === 0) return undefined;
@@ -17,17 +19,30 @@ export function detectPython(dir: string): DetectedProject | undefined {
   const found: string[] = [];
   const guesses: string[] = [];
 
-  const pytest = /\bpytest\b/.test(all) || existsSync(join(dir, 'conftest.py')) || existsSync(join(dir, 'tests/conftest.py'));
+  const pytest =
+    /\bpytest\b/.test(all) || existsSync(join(dir, 'conftest.py')) || existsSync(join(dir, 'tests/conftest.py'));
   const cov = /pytest-cov|\bcoverage\b/.test(all);
-  const addopts = /addopts\s*=\s*(?:\[([^\]]*)\]|["']?([^\n"']*))/.exec(texts['pyproject.toml'] ?? texts['pytest.ini'] ?? texts['setup.cfg'] ?? texts['tox.ini'] ?? '');
+  const addopts = /addopts\s*=\s*(?:\[([^\]]*)\]|["']?([^\n"']*))/.exec(
+    texts['pyproject.toml'] ?? texts['pytest.ini'] ?? texts['setup.cfg'] ?? texts['tox.ini'] ?? '',
+  );
   const opts = (addopts?.[1] ?? addopts?.[2] ?? '').replace(/["',]/g, ' ');
-  found.push(`Python project, test runner ${pytest ? 'pytest' : 'unittest'}${cov ? ', coverage by pytest-cov / coverage.py' : ''}`);
-  if (!pytest) guesses.push('unittest tests run under pytest (it runs them and writes JUnit): pytest must be in the test image');
+  found.push(
+    `Python project, test runner ${pytest ? 'pytest' : 'unittest'}${cov ? ', coverage by pytest-cov / coverage.py' : ''}`,
+  );
+  if (!pytest)
+    guesses.push('unittest tests run under pytest (it runs them and writes JUnit): pytest must be in the test image');
 
-  const source = /\[tool\.coverage\.run\][^[]*?source\s*=\s*\[\s*["']([^"']+)["']/.exec(texts['pyproject.toml'] ?? '')?.[1] ?? /--cov=(\S+)/.exec(opts)?.[1];
+  const source =
+    /\[tool\.coverage\.run\][^[]*?source\s*=\s*\[\s*["']([^"']+)["']/.exec(texts['pyproject.toml'] ?? '')?.[1] ??
+    /--cov=(\S+)/.exec(opts)?.[1];
   let thresholds: DetectedProject['thresholds'];
   const addoptsFailUnder = /--cov-fail-under[= ](\d+(?:\.\d+)?)/.exec(opts)?.[1];
-  for (const [file, section] of [['pyproject.toml', /\[tool\.coverage\.report\]([^[]*)/], ['.coveragerc', /\[report\]([^[]*)/], ['setup.cfg', /\[coverage:report\]([^[]*)/], ['tox.ini', /\[coverage:report\]([^[]*)/]] as const) {
+  for (const [file, section] of [
+    ['pyproject.toml', /\[tool\.coverage\.report\]([^[]*)/],
+    ['.coveragerc', /\[report\]([^[]*)/],
+    ['setup.cfg', /\[coverage:report\]([^[]*)/],
+    ['tox.ini', /\[coverage:report\]([^[]*)/],
+  ] as const) {
     const body = section.exec(texts[file] ?? '')?.[1];
     const value = body ? /fail_under\s*=\s*(\d+(?:\.\d+)?)/.exec(body)?.[1] : undefined;
     if (value !== undefined) {
@@ -35,20 +50,24 @@ export function detectPython(dir: string): DetectedProject | undefined {
       break;
     }
   }
-  if (!thresholds && addoptsFailUnder) thresholds = { values: { lines: Number(addoptsFailUnder) }, source: 'pytest addopts --cov-fail-under' };
+  if (!thresholds && addoptsFailUnder)
+    thresholds = { values: { lines: Number(addoptsFailUnder) }, source: 'pytest addopts --cov-fail-under' };
   if (thresholds) {
     found.push(`coverage threshold in ${thresholds.source}`);
     guesses.push("coverage.py's fail_under counts lines (and branches when branch = true): the gate checks lines");
   }
 
   const name = /^\s*name\s*=\s*["']?([^"'\s]+)/m.exec(texts['pyproject.toml'] ?? texts['setup.cfg'] ?? '')?.[1];
-  const extras = /\[project\.optional-dependencies\][^[]*?\b(test|tests|dev)\s*=/.exec(texts['pyproject.toml'] ?? '')?.[1];
+  const extras = /\[project\.optional-dependencies\][^[]*?\b(test|tests|dev)\s*=/.exec(
+    texts['pyproject.toml'] ?? '',
+  )?.[1];
   const requirementsFile = firstExisting(dir, ['requirements-test.txt', 'requirements-dev.txt', 'requirements.txt']);
-  const install = texts['pyproject.toml'] || texts['setup.py'] || texts['setup.cfg']
-    ? `pip install --no-cache-dir -e '.${extras ? `[${extras}]` : ''}' pytest${cov ? ' pytest-cov' : ''}`
-    : requirementsFile
-      ? `pip install --no-cache-dir -r ${requirementsFile} pytest${cov ? ' pytest-cov' : ''}`
-      : `pip install --no-cache-dir pytest${cov ? ' pytest-cov' : ''}`;
+  const install =
+    texts['pyproject.toml'] || texts['setup.py'] || texts['setup.cfg']
+      ? `pip install --no-cache-dir -e '.${extras ? `[${extras}]` : ''}' pytest${cov ? ' pytest-cov' : ''}`
+      : requirementsFile
+        ? `pip install --no-cache-dir -r ${requirementsFile} pytest${cov ? ' pytest-cov' : ''}`
+        : `pip install --no-cache-dir pytest${cov ? ' pytest-cov' : ''}`;
   return {
     ecosystem: 'python',
     ...(name ? { name } : {}),

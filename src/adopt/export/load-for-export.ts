@@ -17,7 +17,9 @@ export async function loadForExport(file: string): Promise<TestPlan> {
   return loadPlanFile(file, { env });
 }
 
-export type ExportedValue = { readonly kind: 'text'; readonly text: string } | { readonly kind: 'variable'; readonly name: string; readonly literal: boolean };
+export type ExportedValue =
+  | { readonly kind: 'text'; readonly text: string }
+  | { readonly kind: 'variable'; readonly name: string; readonly literal: boolean };
 
 /** A plan env value as an export sees it: plain text, or the variable a secret must come from. */
 export function exportedValue(key: string, value: EnvValueSpec): ExportedValue {

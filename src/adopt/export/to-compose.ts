@@ -22,7 +22,8 @@ export function planToCompose(plan: TestPlan, outDir: string): ComposeExport {
   const ports = (name: string): number | undefined => plan.services[name]?.ports[0];
   const resolveTemplates = (text: string): string =>
     text.replace(/\$\{([A-Za-z0-9_.-]+)\.(host|port)\}/g, (all, svc: string, what: string) =>
-      what === 'host' ? svc : String(ports(svc) ?? all));
+      what === 'host' ? svc : String(ports(svc) ?? all),
+    );
   // Compose interpolates `$`: a literal dollar is `$$`; a secret's variable stays `${NAME}`.
   const literal = (text: string): string => resolveTemplates(text).replace(/\$/g, '$$$$');
   const environment = (env: EnvSpec, where: string): Record<string, string> | undefined => {
@@ -32,7 +33,10 @@ export function planToCompose(plan: TestPlan, outDir: string): ComposeExport {
       if (exported.kind === 'text') out[key] = literal(exported.text);
       else {
         out[key] = `\${${exported.name}:?set ${exported.name}}`;
-        if (exported.literal) warnings.push(`${where}.env.${key} is a secret('…') in the plan: the compose file reads it from $${exported.name} instead of printing it`);
+        if (exported.literal)
+          warnings.push(
+            `${where}.env.${key} is a secret('…') in the plan: the compose file reads it from $${exported.name} instead of printing it`,
+          );
       }
     }
     return Object.keys(out).length > 0 ? out : undefined;
@@ -76,7 +80,8 @@ export function planToCompose(plan: TestPlan, outDir: string): ComposeExport {
     };
   }
   for (const phase of Object.values(plan.phases)) {
-    if (services[phase.name]) warnings.push(`phase ${phase.name} has a service's name: compose needs one name per service`);
+    if (services[phase.name])
+      warnings.push(`phase ${phase.name} has a service's name: compose needs one name per service`);
     const volumes = [
       ...phase.mounts.map((m) => `${hostPath(relative(outDir, m.source))}:${m.target}${m.readOnly ? ':ro' : ''}`),
       `./.testplan/compose/${phase.name}:/out`,
@@ -92,7 +97,10 @@ export function planToCompose(plan: TestPlan, outDir: string): ComposeExport {
       restart: 'no',
       ...(phase.profiles.length > 0 ? { profiles: [...phase.profiles] } : {}),
     };
-    if (phase.localhost) warnings.push(`phases.${phase.name}.localhost: compose has no shared namespace for several services; the phase reaches them by name`);
+    if (phase.localhost)
+      warnings.push(
+        `phases.${phase.name}.localhost: compose has no shared namespace for several services; the phase reaches them by name`,
+      );
   }
 
   // YAML 1.1 quoting: compose v1 (PyYAML) reads a bare `no` as false; `'no'` is the restart policy.
@@ -109,33 +117,53 @@ export function planToCompose(plan: TestPlan, outDir: string): ComposeExport {
 }
 
 /** Compose reads a source without `./` or `/` as a named volume. */
-const hostPath = (path: string): string => (path === '' ? '.' : path.startsWith('/') || path.startsWith('.') ? path : `./${path}`);
+const hostPath = (path: string): string =>
+  path === '' ? '.' : path.startsWith('/') || path.startsWith('.') ? path : `./${path}`;
 
 function toHealthcheck(probe: ReadyProbeSpec, where: string, warnings: string[]): Record<string, unknown> | undefined {
   // Compose polls at a fixed interval (at least 1s here). Failures during start_period do not count,
   // so compose gives up no earlier than the plan would: start_period is the plan's timeout.
   const intervalMs = Math.max(1000, probe.intervalMs);
-  const timing = { interval: formatDuration(intervalMs), timeout: '3s', retries: probe.retries ?? 3, start_period: formatDuration(probe.timeoutMs) };
+  const timing = {
+    interval: formatDuration(intervalMs),
+    timeout: '3s',
+    retries: probe.retries ?? 3,
+    start_period: formatDuration(probe.timeoutMs),
+  };
   switch (probe.kind) {
     case 'exec': {
       const [first, second, third, ...rest] = probe.command;
-      const test = first === 'sh' && second === '-c' && third !== undefined && rest.length === 0 ? ['CMD-SHELL', third] : ['CMD', ...probe.command];
-      if (probe.expect) warnings.push(`${where}.ready.expect /${probe.expect}/: a compose healthcheck only looks at the exit code`);
+      const test =
+        first === 'sh' && second === '-c' && third !== undefined && rest.length === 0
+          ? ['CMD-SHELL', third]
+          : ['CMD', ...probe.command];
+      if (probe.expect)
+        warnings.push(`${where}.ready.expect /${probe.expect}/: a compose healthcheck only looks at the exit code`);
       return { test: test.map((t) => t.replace(/\$/g, '$$$$')), ...timing };
     }
     case 'redis':
       return { test: ['CMD-SHELL', `redis-cli -p ${probe.port} ping | grep -q PONG`], ...timing };
     case 'tcp':
-      return { test: ['CMD-SHELL', `bash -c '</dev/tcp/127.0.0.1/${probe.port}' || nc -z 127.0.0.1 ${probe.port}`], ...timing };
+      return {
+        test: ['CMD-SHELL', `bash -c '</dev/tcp/127.0.0.1/${probe.port}' || nc -z 127.0.0.1 ${probe.port}`],
+        ...timing,
+      };
     case 'http': {
       // The plan probes HTTP from outside; a health check runs inside the image, with whichever client it has.
       const url = `http://127.0.0.1:${probe.port}${probe.path}`;
       const python = `python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=3)' ${url}`;
-      warnings.push(`${where}.ready is an http probe: the compose health check needs curl, wget or python3 in the image`);
-      return { test: ['CMD-SHELL', `curl -fsS ${url} >/dev/null 2>&1 || wget -qO- ${url} >/dev/null 2>&1 || ${python}`], ...timing };
+      warnings.push(
+        `${where}.ready is an http probe: the compose health check needs curl, wget or python3 in the image`,
+      );
+      return {
+        test: ['CMD-SHELL', `curl -fsS ${url} >/dev/null 2>&1 || wget -qO- ${url} >/dev/null 2>&1 || ${python}`],
+        ...timing,
+      };
     }
     case 'log':
-      warnings.push(`${where}.ready is a log probe (/${probe.pattern}/): compose has no log-based healthcheck; the service counts as started`);
+      warnings.push(
+        `${where}.ready is a log probe (/${probe.pattern}/): compose has no log-based healthcheck; the service counts as started`,
+      );
       return undefined;
   }
 }

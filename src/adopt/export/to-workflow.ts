@@ -29,15 +29,20 @@ export function planToWorkflow(plan: TestPlan, repoDir: string): WorkflowExport 
       const exported = exportedValue(key, value);
       if (exported.kind !== 'variable') continue;
       if (exported.literal) {
-        warnings.push(`${where}.env.${key} is a literal secret('…') in the plan: the plan itself carries it, no repository secret needed`);
+        warnings.push(
+          `${where}.env.${key} is a literal secret('…') in the plan: the plan itself carries it, no repository secret needed`,
+        );
         continue;
       }
       secrets[exported.name] = `\${{ secrets.${exported.name} }}`;
     }
   }
   const planPath = relative(repoDir, plan.file) || plan.file;
-  const profiles = [...new Set([...Object.values(plan.services), ...Object.values(plan.phases)].flatMap((x) => x.profiles))];
-  const timeoutMinutes = plan.gates.duration?.maxMs !== undefined ? Math.ceil(plan.gates.duration.maxMs / 60_000) + 15 : 60;
+  const profiles = [
+    ...new Set([...Object.values(plan.services), ...Object.values(plan.phases)].flatMap((x) => x.profiles)),
+  ];
+  const timeoutMinutes =
+    plan.gates.duration?.maxMs !== undefined ? Math.ceil(plan.gates.duration.maxMs / 60_000) + 15 : 60;
 
   const workflow = {
     name: `testplan ${plan.name}`,
@@ -71,10 +76,18 @@ export function planToWorkflow(plan: TestPlan, repoDir: string): WorkflowExport 
     ` Exported from ${plan.name} by \`plan export github-actions\`.`,
     ' `plan run` exits non-zero when the verdict fails; under GitHub Actions it writes report.md to the step',
     ' summary, failures as ::error annotations and each phase log as a ::group::.',
-    ' It expects testplan in the repository\'s devDependencies (npm install --save-dev testplan) and Docker on the runner.',
+    " It expects testplan in the repository's devDependencies (npm install --save-dev testplan) and Docker on the runner.",
     ...(Object.keys(secrets).length > 0 ? [` Repository secrets to create: ${Object.keys(secrets).join(', ')}.`] : []),
-    ...(profiles.length > 0 ? [` Every profile is enabled (${profiles.join(', ')}): drop --profile flags to run less.`] : []),
+    ...(profiles.length > 0
+      ? [` Every profile is enabled (${profiles.join(', ')}): drop --profile flags to run less.`]
+      : []),
     ...warnings.map((w) => ` note: ${w}`),
   ].join('\n');
-  return { text: doc.toString({ lineWidth: 0 }).replace(/^(\s+)pull_request: null$/m, '$1pull_request:').replace(/^(\s+)workflow_dispatch: null$/m, '$1workflow_dispatch:'), warnings };
+  return {
+    text: doc
+      .toString({ lineWidth: 0 })
+      .replace(/^(\s+)pull_request: null$/m, '$1pull_request:')
+      .replace(/^(\s+)workflow_dispatch: null$/m, '$1workflow_dispatch:'),
+    warnings,
+  };
 }

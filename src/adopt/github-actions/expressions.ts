@@ -13,12 +13,19 @@ export interface ExpressionSink {
   warn(text: string): void;
 }
 
-export function mapValue(key: string, raw: unknown, env: Readonly<Record<string, string>>, sink: ExpressionSink): DraftValue {
+export function mapValue(
+  key: string,
+  raw: unknown,
+  env: Readonly<Record<string, string>>,
+  sink: ExpressionSink,
+): DraftValue {
   const text = raw === null || raw === undefined ? '' : String(raw);
   const whole = /^\$\{\{\s*secrets\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}$/.exec(text.trim());
   if (whole) return secretFromEnvCall(whole[1]!);
   if (/\$\{\{\s*secrets\./.test(text)) {
-    sink.guess(`${key} was \`${text}\`: a secret inside a longer value; export ${key} with the whole value when running the plan`);
+    sink.guess(
+      `${key} was \`${text}\`: a secret inside a longer value; export ${key} with the whole value when running the plan`,
+    );
     return secretFromEnvCall(key);
   }
   return substitute(text, env, sink);

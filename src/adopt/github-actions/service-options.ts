@@ -16,7 +16,9 @@ export function parseServiceOptions(options: string): { healthcheck?: Healthchec
   const other: string[] = [];
   for (let i = 0; i < words.length; i++) {
     const word = words[i]!;
-    const [flag, inline] = word.includes('=') ? [word.slice(0, word.indexOf('=')), word.slice(word.indexOf('=') + 1)] : [word, undefined];
+    const [flag, inline] = word.includes('=')
+      ? [word.slice(0, word.indexOf('=')), word.slice(word.indexOf('=') + 1)]
+      : [word, undefined];
     const key = HEALTH[flag];
     if (key) {
       const value = inline ?? words[++i] ?? '';
@@ -24,7 +26,11 @@ export function parseServiceOptions(options: string): { healthcheck?: Healthchec
     } else if (flag === '--no-healthcheck') {
       health.disable = true;
     } else {
-      other.push(inline === undefined && words[i + 1] !== undefined && !words[i + 1]!.startsWith('-') ? `${word} ${words[++i]}` : word);
+      other.push(
+        inline === undefined && words[i + 1] !== undefined && !words[i + 1]!.startsWith('-')
+          ? `${word} ${words[++i]}`
+          : word,
+      );
     }
   }
   return { ...(Object.keys(health).length > 0 ? { healthcheck: health as HealthcheckInput } : {}), other };

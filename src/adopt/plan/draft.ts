@@ -33,7 +33,15 @@ export interface Note {
   readonly text: string;
 }
 
-export type DraftValue = string | number | boolean | RegExp | SecretCall | undefined | readonly DraftValue[] | { readonly [key: string]: DraftValue };
+export type DraftValue =
+  | string
+  | number
+  | boolean
+  | RegExp
+  | SecretCall
+  | undefined
+  | readonly DraftValue[]
+  | { readonly [key: string]: DraftValue };
 export type DraftObject = { [key: string]: DraftValue };
 
 export class Draft {
@@ -55,7 +63,14 @@ export class Draft {
     let node = this.plan;
     for (const key of path.slice(0, -1)) {
       const next = node[key];
-      if (typeof next !== 'object' || next === null || Array.isArray(next) || next instanceof RegExp || isSecretCall(next)) node[key] = {};
+      if (
+        typeof next !== 'object' ||
+        next === null ||
+        Array.isArray(next) ||
+        next instanceof RegExp ||
+        isSecretCall(next)
+      )
+        node[key] = {};
       node = node[key] as DraftObject;
     }
     node[path[path.length - 1]!] = value;

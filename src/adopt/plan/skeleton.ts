@@ -20,9 +20,15 @@ export function addGatesAndCriteria(draft: Draft, input: SkeletonInput): void {
   }
   draft.set(['gates', 'tests'], { failed: 0, ...(input.executed ? { minExecuted: input.executed.count } : {}) });
   if (input.executed) {
-    draft.guess(['gates', 'tests', 'minExecuted'], `${input.executed.count} tests ran in ${input.executed.source}: a run that executes fewer fails this gate`);
+    draft.guess(
+      ['gates', 'tests', 'minExecuted'],
+      `${input.executed.count} tests ran in ${input.executed.source}: a run that executes fewer fails this gate`,
+    );
   } else {
-    draft.guess(['gates', 'tests'], 'add minExecuted: N (the number of tests the suite runs today), so that a suite that silently stops collecting tests fails');
+    draft.guess(
+      ['gates', 'tests'],
+      'add minExecuted: N (the number of tests the suite runs today), so that a suite that silently stops collecting tests fails',
+    );
   }
   gateNames.push('tests');
 
@@ -34,9 +40,14 @@ export function addGatesAndCriteria(draft: Draft, input: SkeletonInput): void {
   criteria.push({
     id: 'NFR-1',
     kind: 'non-functional',
-    requirement: coverage ? 'TODO: the quality bar (coverage and test count) the team agreed on' : 'TODO: the quality bar the team agreed on',
+    requirement: coverage
+      ? 'TODO: the quality bar (coverage and test count) the team agreed on'
+      : 'TODO: the quality bar the team agreed on',
     verifiedBy: { gates: gateNames },
   });
   draft.set(['acceptance'], criteria);
-  draft.guess(['acceptance'], "criteria are a skeleton: write each requirement, and point verifiedBy.tests at the tests that prove it (e.g. /test_upload/)");
+  draft.guess(
+    ['acceptance'],
+    'criteria are a skeleton: write each requirement, and point verifiedBy.tests at the tests that prove it (e.g. /test_upload/)',
+  );
 }

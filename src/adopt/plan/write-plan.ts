@@ -4,7 +4,7 @@
  * input become comments above the key they are about (or in the file header).
  */
 import { IndentationText, Project, QuoteKind, ts } from 'ts-morph';
-import { Draft, isSecretCall, type DraftObject, type DraftPath, type DraftValue, type Note } from './draft.js';
+import { type Draft, isSecretCall, type DraftObject, type DraftPath, type DraftValue, type Note } from './draft.js';
 
 const INLINE_WIDTH = 90;
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
@@ -22,7 +22,9 @@ export function writePlanSource(draft: Draft): string {
   const header = [...draft.header, ...(comments.get('') ?? [])].map((l) => l.replace(/\*\//g, '* /'));
   file.addImportDeclaration({
     moduleSpecifier: 'testplan',
-    namedImports: [...imports].sort((a, b) => (a === 'defineTestPlan' ? -1 : b === 'defineTestPlan' ? 1 : a.localeCompare(b))),
+    namedImports: [...imports].sort((a, b) =>
+      a === 'defineTestPlan' ? -1 : b === 'defineTestPlan' ? 1 : a.localeCompare(b),
+    ),
     leadingTrivia: header.length > 0 ? `/**\n${header.map((l) => ` * ${l}`.trimEnd()).join('\n')}\n */\n` : undefined,
   });
   file.addExportAssignment({ isExportEquals: false, expression: `defineTestPlan(${body})` });
@@ -79,7 +81,8 @@ function render(value: DraftValue, path: DraftPath, depth: number, ctx: RenderCo
   if (Array.isArray(value)) {
     const items = value.map((item, i) => render(item, [...path, String(i)], depth + 1, ctx));
     const inline = `[${items.join(', ')}]`;
-    if (!hasCommentsBelow(path, ctx) && inline.length + depth * 2 <= INLINE_WIDTH && !inline.includes('\n')) return inline;
+    if (!hasCommentsBelow(path, ctx) && inline.length + depth * 2 <= INLINE_WIDTH && !inline.includes('\n'))
+      return inline;
     return `[\n${items.map((item) => `${pad}${item},`).join('\n')}\n${close}]`;
   }
   const entries = Object.entries(value).filter(([, v]) => v !== undefined);
@@ -87,10 +90,14 @@ function render(value: DraftValue, path: DraftPath, depth: number, ctx: RenderCo
   const parts = entries.map(([key, v]) => {
     const childPath = [...path, key];
     const lines = ctx.comments.get(pathKey(childPath)) ?? [];
-    return { comments: lines, text: `${IDENTIFIER.test(key) ? key : quote(key)}: ${render(v, childPath, depth + 1, ctx)}` };
+    return {
+      comments: lines,
+      text: `${IDENTIFIER.test(key) ? key : quote(key)}: ${render(v, childPath, depth + 1, ctx)}`,
+    };
   });
   const inline = `{ ${parts.map((p) => p.text).join(', ')} }`;
-  if (!hasCommentsBelow(path, ctx) && inline.length + depth * 2 <= INLINE_WIDTH && !inline.includes('\n')) return inline;
+  if (!hasCommentsBelow(path, ctx) && inline.length + depth * 2 <= INLINE_WIDTH && !inline.includes('\n'))
+    return inline;
   const body = parts.map((p) => [...p.comments.map((c) => `${pad}// ${c}`), `${pad}${p.text},`].join('\n'));
   return `{\n${body.join('\n')}\n${close}}`;
 }

@@ -12,7 +12,10 @@ export async function checkCommand(argv: readonly string[], ctx: CommandContext)
   const { values, positionals } = parseCommand('check', argv);
   const file = await choosePlanFile(ctx.cwd, atMostOne('check', positionals));
   const typed = values.types && TYPESCRIPT.test(file);
-  if (values.types && !typed) ctx.stderr(`note: --types applies to TypeScript plans (.plan.ts) only; ${ctx.relative(file)} is checked against the plan schema\n`);
+  if (values.types && !typed)
+    ctx.stderr(
+      `note: --types applies to TypeScript plans (.plan.ts) only; ${ctx.relative(file)} is checked against the plan schema\n`,
+    );
   // With --types, schema problems and type errors are shown together: one does not hide the other.
   const [loaded, diagnostics] = await Promise.all([
     loadPlanFile(file, loadTimeout(values['load-timeout'])).then(

@@ -24,8 +24,10 @@ export async function exportCommand(argv: readonly string[], ctx: CommandContext
     display: ctx.relative,
   });
   if (values.out === undefined) ctx.stdout(result.text);
-  else ctx.stderr(`✔ wrote ${ctx.relative(resolve(ctx.cwd, values.out))}${result.warnings.length > 0 ? ` (${result.warnings.length} note(s) in its header)` : ''}\n`);
+  else
+    ctx.stderr(
+      `✔ wrote ${ctx.relative(resolve(ctx.cwd, values.out))}${result.warnings.length > 0 ? ` (${result.warnings.length} note(s) in its header)` : ''}\n`,
+    );
   for (const w of result.warnings) ctx.stderr(`  ! ${w}\n`);
   return EXIT.passed;
 }
-

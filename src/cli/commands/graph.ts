@@ -9,7 +9,10 @@ import { choosePlanFile } from '../plan-file.js';
 export async function graphCommand(argv: readonly string[], ctx: CommandContext): Promise<number> {
   const { values, positionals } = parseCommand('graph', argv);
   const format = oneOf('--format', values.format, ['text', 'mermaid', 'json'] as const, 'text');
-  const plan = await loadPlanFile(await choosePlanFile(ctx.cwd, atMostOne('graph', positionals)), loadTimeout(values['load-timeout']));
+  const plan = await loadPlanFile(
+    await choosePlanFile(ctx.cwd, atMostOne('graph', positionals)),
+    loadTimeout(values['load-timeout']),
+  );
   const graph = compilePlan(plan, { phases: values.phase ?? [], profiles: values.profile ?? [] });
   ctx.stdout(renderGraph(graph, format));
   return EXIT.passed;

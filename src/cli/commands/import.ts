@@ -10,9 +10,12 @@ export async function importCommand(argv: readonly string[], ctx: CommandContext
   const { values, positionals } = parseCommand('import', argv);
   const [source, input, ...extra] = positionals;
   if (!source || !(SOURCES as readonly string[]).includes(source) || !input || extra.length > 0) {
-    throw new UsageError(`plan import: expected \`plan import compose FILE\` or \`plan import github-actions FILE [--job NAME]\`.`);
+    throw new UsageError(
+      `plan import: expected \`plan import compose FILE\` or \`plan import github-actions FILE [--job NAME]\`.`,
+    );
   }
-  if (values.job !== undefined && source !== 'github-actions') throw new UsageError('plan import: --job is for github-actions workflows.');
+  if (values.job !== undefined && source !== 'github-actions')
+    throw new UsageError('plan import: --job is for github-actions workflows.');
   const { importInput } = await import('../../adopt/import-input.js');
   const result = importInput({
     source: source as (typeof SOURCES)[number],
@@ -27,4 +30,3 @@ export async function importCommand(argv: readonly string[], ctx: CommandContext
   ctx.stdout(result.report);
   return EXIT.passed;
 }
-

@@ -8,7 +8,8 @@ import type { CommandContext } from '../context.js';
 
 export async function initCommand(argv: readonly string[], ctx: CommandContext): Promise<number> {
   const { values, positionals } = parseCommand('init', argv);
-  if (positionals.length > 1) throw new UsageError(`plan init: expected at most one folder, got ${positionals.join(' ')}.`);
+  if (positionals.length > 1)
+    throw new UsageError(`plan init: expected at most one folder, got ${positionals.join(' ')}.`);
   const { initRepository } = await import('../../adopt/init-repo.js');
   const result = initRepository({
     dir: resolve(ctx.cwd, positionals[0] ?? '.'),

@@ -9,7 +9,10 @@ import type { CommandContext } from '../context.js';
 
 export async function reportCommand(argv: readonly string[], ctx: CommandContext): Promise<number> {
   const { values, positionals } = parseCommand('report', argv);
-  if (positionals.length !== 1) throw new UsageError('plan report: expected one results.json, e.g. `plan report .testplan/runs/<run>/results.json`.');
+  if (positionals.length !== 1)
+    throw new UsageError(
+      'plan report: expected one results.json, e.g. `plan report .testplan/runs/<run>/results.json`.',
+    );
   const file = path.resolve(ctx.cwd, positionals[0]!);
   const results = await readResults(file);
   const outDir = values.out ? path.resolve(ctx.cwd, values.out) : path.dirname(file);

@@ -31,7 +31,11 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
   const outDir = path.resolve(ctx.cwd, values.out ?? path.join('.testplan', 'runs', runId));
   const run = runIdentity(plan.name, runId, outDir);
   // Refused (exit 2) when another live run writes to the same folder; nothing has started yet.
-  const outLock = lockOutDir(outDir, { runId, plan: plan.name, shown: values.out === undefined ? ctx.relative(outDir) : `--out ${values.out}` });
+  const outLock = lockOutDir(outDir, {
+    runId,
+    plan: plan.name,
+    shown: values.out === undefined ? ctx.relative(outDir) : `--out ${values.out}`,
+  });
   try {
     const driver = await driverReady;
 

@@ -17,7 +17,16 @@ export const plainReporter: ReporterFactory = (ctx, start): Reporter => {
 
 export const liveReporter: ReporterFactory = (ctx, start): Reporter => {
   // --quiet wants only the verdict: nothing redrawn.
-  const live = start.verbosity === 'quiet' ? undefined : liveProgress({ verbosity: start.verbosity, phaseSources: new Set(start.phases), write: ctx.stderr, columns: ctx.columns, steps: start.steps });
+  const live =
+    start.verbosity === 'quiet'
+      ? undefined
+      : liveProgress({
+          verbosity: start.verbosity,
+          phaseSources: new Set(start.phases),
+          write: ctx.stderr,
+          columns: ctx.columns,
+          steps: start.steps,
+        });
   let stopped = false;
   const stop = (): void => {
     if (!stopped) live?.stop();

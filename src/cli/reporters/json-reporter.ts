@@ -7,5 +7,7 @@ import type { ReporterFactory } from './reporter.js';
 export const jsonReporter: ReporterFactory = (ctx, start) => ({
   onEvent: (event) => ctx.stdout(`${JSON.stringify(event)}\n`),
   onFinished: ({ results, written }) =>
-    ctx.stdout(`${JSON.stringify({ kind: 'run-finished', runId: start.run.runId, plan: results.plan.name, verdict: results.verdict, exitCode: results.exitCode, tests: results.tests, written })}\n`),
+    ctx.stdout(
+      `${JSON.stringify({ kind: 'run-finished', runId: start.run.runId, plan: results.plan.name, verdict: results.verdict, exitCode: results.exitCode, tests: results.tests, written })}\n`,
+    ),
 });

@@ -47,7 +47,9 @@ export function fitColumns(text: string, columns: number): string {
 
 const pad = (text: string, columns: number): string => text + ' '.repeat(Math.max(0, columns - stringWidth(text)));
 
-export function liveProgress(options: ProgressOptions & { readonly columns: () => number; readonly steps?: readonly Step[] }): {
+export function liveProgress(
+  options: ProgressOptions & { readonly columns: () => number; readonly steps?: readonly Step[] },
+): {
   onEvent: (event: RunEvent) => void;
   stop: () => void;
 } {
@@ -66,10 +68,17 @@ export function liveProgress(options: ProgressOptions & { readonly columns: () =
     const width = Math.max(40, options.columns());
     const lines = [...steps.values()].map((s) => {
       const elapsed = s.durationMs ?? (s.startedAt ? now() - s.startedAt : 0);
-      const mark = s.state === 'running' ? SPINNER[frame % SPINNER.length] : s.state === 'waiting' ? '·' : MARK[s.state];
+      const mark =
+        s.state === 'running' ? SPINNER[frame % SPINNER.length] : s.state === 'waiting' ? '·' : MARK[s.state];
       const what = s.state === 'running' ? (LABEL[s.step.kind] ?? 'running') : s.state;
-      const tail = toPlainText(s.state === 'running' ? (s.lastLine ?? '') : (s.message ?? '')).replace(/\s*\n\s*/g, ' ');
-      return fitColumns(`${mark} ${pad(s.step.id, 28)} ${pad(what, 18)} ${s.startedAt ? formatDuration(elapsed).padStart(7) : '       '}  ${tail}`, width - 1);
+      const tail = toPlainText(s.state === 'running' ? (s.lastLine ?? '') : (s.message ?? '')).replace(
+        /\s*\n\s*/g,
+        ' ',
+      );
+      return fitColumns(
+        `${mark} ${pad(s.step.id, 28)} ${pad(what, 18)} ${s.startedAt ? formatDuration(elapsed).padStart(7) : '       '}  ${tail}`,
+        width - 1,
+      );
     });
     options.write(`${drawn ? `\x1b[${drawn}A` : ''}${lines.map((l) => `\x1b[2K${l}\n`).join('')}`);
     drawn = lines.length;

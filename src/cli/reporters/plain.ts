@@ -13,17 +13,23 @@ export function plainProgress(options: ProgressOptions): (event: RunEvent) => vo
         write(`testplan: run ${event.runId} of ${event.plan} on ${event.driver}\n`);
         return;
       case 'step-started':
-        if (verbosity === 'verbose' || event.step.kind === 'run-phase' || event.step.kind === 'run-check') write(`▶ ${event.step.id}\n`);
+        if (verbosity === 'verbose' || event.step.kind === 'run-phase' || event.step.kind === 'run-check')
+          write(`▶ ${event.step.id}\n`);
         return;
       case 'step-finished':
         if (event.status === 'skipped' && !event.message) return;
-        write(`${MARK[event.status]} ${event.step.id} ${event.status} ${formatDuration(event.durationMs)}${event.message ? ` — ${event.message}` : ''}\n`);
+        write(
+          `${MARK[event.status]} ${event.step.id} ${event.status} ${formatDuration(event.durationMs)}${event.message ? ` — ${event.message}` : ''}\n`,
+        );
         return;
       case 'log':
         if (verbosity === 'verbose' || phaseSources.has(event.source)) write(`[${event.source}] ${event.line}\n`);
         return;
       case 'phase-attempt':
-        if (event.exitCode !== 0) write(`  ${event.phase}: attempt ${event.attempt} ${event.timedOut ? 'timed out' : `exited ${event.exitCode}`}\n`);
+        if (event.exitCode !== 0)
+          write(
+            `  ${event.phase}: attempt ${event.attempt} ${event.timedOut ? 'timed out' : `exited ${event.exitCode}`}\n`,
+          );
         return;
       case 'interrupted':
         write(`\n${interruptedLine(event)}`);

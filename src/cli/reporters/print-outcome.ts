@@ -11,10 +11,16 @@ const KEEP_HINTS: Record<DriverKind, (run: RunIdentity) => string[]> = {
     `    see them:    docker ps --filter label=testplan.run=${run.runId}`,
     `    remove them: plan prune --all --plan ${run.plan}`,
   ],
-  local: (run) => [`  --keep: under --driver local the services of run ${run.runId} are host processes of plan itself: they end when plan exits.`],
+  local: (run) => [
+    `  --keep: under --driver local the services of run ${run.runId} are host processes of plan itself: they end when plan exits.`,
+  ],
 };
 
-export function outcomeLines(results: RunResults, written: readonly string[], kept?: { readonly run: RunIdentity; readonly driver: DriverKind }): string[] {
+export function outcomeLines(
+  results: RunResults,
+  written: readonly string[],
+  kept?: { readonly run: RunIdentity; readonly driver: DriverKind },
+): string[] {
   const criteria = results.acceptance;
   const passedCriteria = criteria.filter((c) => c.status === 'pass').length;
   // The plan's own gates; Testplan's implicit checks (per-phase executed ≥ 1) are not counted as the user's.
@@ -22,13 +28,21 @@ export function outcomeLines(results: RunResults, written: readonly string[], ke
   const failedGates = results.gates.filter((g) => g.status !== 'pass' && g.status !== 'not-selected');
   const passedGates = gates.filter((g) => g.status === 'pass').length;
   const notSelected = gates.filter((g) => g.status === 'not-selected').length;
-  const notes = [...failedGates.map((g) => `${g.name} ${g.actual} ${g.status}`), ...(notSelected > 0 ? [`${notSelected} not selected`] : [])];
+  const notes = [
+    ...failedGates.map((g) => `${g.name} ${g.actual} ${g.status}`),
+    ...(notSelected > 0 ? [`${notSelected} not selected`] : []),
+  ];
   const lines = [
     '',
     `${VERDICT[results.verdict]}  ${results.plan.name}  (exit ${results.exitCode})`,
     `  tests: ${results.tests.passed} passed, ${results.tests.failed + results.tests.errored} failed, ${results.tests.skipped} skipped`,
     `  acceptance: ${passedCriteria}/${criteria.length} passed` +
-      (criteria.length > passedCriteria ? ` (${criteria.filter((c) => c.status !== 'pass').map((c) => `${c.id} ${c.status}`).join(', ')})` : ''),
+      (criteria.length > passedCriteria
+        ? ` (${criteria
+            .filter((c) => c.status !== 'pass')
+            .map((c) => `${c.id} ${c.status}`)
+            .join(', ')})`
+        : ''),
     `  gates: ${passedGates}/${gates.length} passed${notes.length ? ` (${notes.join(', ')})` : ''}`,
   ];
   if (results.message) lines.push(`  ${results.message}`);

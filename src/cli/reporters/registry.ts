@@ -7,7 +7,12 @@ import { jsonReporter } from './json-reporter.js';
 import type { Reporter, ReporterFactory, RunFinished, RunStart } from './reporter.js';
 import type { RunEvent } from '../../execute/events.js';
 
-export const REPORTERS = { live: liveReporter, plain: plainReporter, github: githubReporter, json: jsonReporter } as const satisfies Record<string, ReporterFactory>;
+export const REPORTERS = {
+  live: liveReporter,
+  plain: plainReporter,
+  github: githubReporter,
+  json: jsonReporter,
+} as const satisfies Record<string, ReporterFactory>;
 export type ReporterName = keyof typeof REPORTERS;
 
 /** Live on a terminal, plain otherwise; plus github under GitHub Actions (first, so that the verdict stays the last lines). */
@@ -19,7 +24,8 @@ export function reporterNames(ctx: CommandContext, given: readonly string[] | un
   if (!given || given.length === 0) return defaultReporters(ctx);
   const names = given.flatMap((g) => g.split(',')).map((n) => n.trim());
   for (const name of names) {
-    if (!Object.hasOwn(REPORTERS, name)) throw new UsageError(`--reporter ${name}: expected one of ${Object.keys(REPORTERS).join(', ')}.`);
+    if (!Object.hasOwn(REPORTERS, name))
+      throw new UsageError(`--reporter ${name}: expected one of ${Object.keys(REPORTERS).join(', ')}.`);
   }
   return [...new Set(names as ReporterName[])];
 }
@@ -39,6 +45,10 @@ export function combine(reporters: readonly Reporter[]): Required<Reporter> {
   };
 }
 
-export function createReporters(ctx: CommandContext, names: readonly ReporterName[], start: RunStart): Required<Reporter> {
+export function createReporters(
+  ctx: CommandContext,
+  names: readonly ReporterName[],
+  start: RunStart,
+): Required<Reporter> {
   return combine(names.map((name) => REPORTERS[name](ctx, start)));
 }

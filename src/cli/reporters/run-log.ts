@@ -23,7 +23,10 @@ export function runLogLine(event: RunEvent, at: number): string {
 }
 
 /** Writes `run.log` in the run's folder: always, whichever reporters are chosen. */
-export async function openRunLog(outDir: string, now: () => number = Date.now): Promise<{ onEvent: (event: RunEvent) => void; close: () => Promise<void> }> {
+export async function openRunLog(
+  outDir: string,
+  now: () => number = Date.now,
+): Promise<{ onEvent: (event: RunEvent) => void; close: () => Promise<void> }> {
   await mkdir(outDir, { recursive: true });
   const log = createWriteStream(path.join(outDir, 'run.log'));
   let closed: Promise<void> | undefined;

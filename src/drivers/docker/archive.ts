@@ -24,7 +24,13 @@ export async function copyOut(
   return Promise.all(paths.map((p) => copyOne(archive, containerId, p, destDir, written)));
 }
 
-async function copyOne(archive: ArchivePort, containerId: string, source: string, destDir: string, written: WrittenBy): Promise<CollectedFile> {
+async function copyOne(
+  archive: ArchivePort,
+  containerId: string,
+  source: string,
+  destDir: string,
+  written: WrittenBy,
+): Promise<CollectedFile> {
   let tar: Readable;
   try {
     tar = await archive.read(containerId, source);
@@ -34,7 +40,10 @@ async function copyOne(archive: ArchivePort, containerId: string, source: string
       return { source, error: `could not copy ${source} out: the phase container is gone (released already?)` };
     }
     if (isNotFound(err)) {
-      return { source, error: `${source} does not exist in the container (was it written there, and is the path absolute?)` };
+      return {
+        source,
+        error: `${source} does not exist in the container (was it written there, and is the path absolute?)`,
+      };
     }
     return { source, error: `could not copy ${source} out: ${message}` };
   }

@@ -9,7 +9,8 @@ import { pack, type PackOptions } from 'tar-fs';
 // A CommonJS module whose typings claim an ES default export: take whichever shape arrives.
 type IgnoreFactory = (options?: { ignorecase?: boolean }) => Ignore;
 const dockerignore: IgnoreFactory =
-  (dockerignoreModule as unknown as { default?: IgnoreFactory }).default ?? (dockerignoreModule as unknown as IgnoreFactory);
+  (dockerignoreModule as unknown as { default?: IgnoreFactory }).default ??
+  (dockerignoreModule as unknown as IgnoreFactory);
 
 export async function readDockerignore(contextDir: string): Promise<string[]> {
   try {

@@ -14,7 +14,10 @@ type BuildSpec = Extract<ImageSpec, { kind: 'build' }>;
  * the tag: the handle's ref is the image id the build produced.
  */
 export function imageTag(plan: string, image: string): string {
-  const repo = `${plan}-${image}`.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+/, '');
+  const repo = `${plan}-${image}`
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^[^a-z0-9]+/, '');
   return `testplan/${repo || 'image'}:latest`;
 }
 

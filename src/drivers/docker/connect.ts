@@ -24,7 +24,10 @@ export function hostSources(env: Readonly<Record<string, string | undefined>> = 
 }
 
 /** The engine and, for messages, how it was chosen (`DOCKER_HOST=…`, `context "x" (…)`, `the default socket …`). */
-export function connectEngine(env: Readonly<Record<string, string | undefined>> = process.env): { engine: Engine; endpoint: string } {
+export function connectEngine(env: Readonly<Record<string, string | undefined>> = process.env): {
+  engine: Engine;
+  endpoint: string;
+} {
   const endpoint = resolveEngineEndpoint(hostSources(env));
   return { engine: createDockerodeEngine(endpoint, (path) => readFileSync(path)), endpoint: endpoint.description };
 }

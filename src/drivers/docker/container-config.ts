@@ -2,7 +2,11 @@
 import type { NetworkPlacement } from './engine/engine.js';
 
 /** In the owner's namespace when joining one; otherwise on the run network under `aliases`. */
-export function networkPlacement(network: string, aliases: readonly string[], namespaceOwner: string | undefined): NetworkPlacement {
+export function networkPlacement(
+  network: string,
+  aliases: readonly string[],
+  namespaceOwner: string | undefined,
+): NetworkPlacement {
   return namespaceOwner ? { joinNamespaceOf: namespaceOwner } : { network, aliases };
 }
 

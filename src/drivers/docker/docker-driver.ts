@@ -57,7 +57,6 @@ export interface DockerDriverDeps {
   readonly connectTimeoutMs?: number;
 }
 
-
 interface RunState {
   /** The first service started with `sharedNamespace`: later ones and phases join its namespace. */
   namespaceOwner?: Promise<StartedService>;
@@ -95,7 +94,10 @@ export class DockerDriver implements Driver {
 
   async describe(): Promise<DriverInfo> {
     const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(new Error(`no answer within ${this.connectTimeoutMs} ms`)), this.connectTimeoutMs);
+    const timer = setTimeout(
+      () => abort.abort(new Error(`no answer within ${this.connectTimeoutMs} ms`)),
+      this.connectTimeoutMs,
+    );
     try {
       const v = await this.engine.system.version(abort.signal);
       return { kind: 'docker', engine: `Docker Engine ${v.version} (API ${v.apiVersion})` };
@@ -146,7 +148,12 @@ export class DockerDriver implements Driver {
   waitReady(service: ServiceHandle, probe: ReadyProbeSpec, ctx: StepContext): Promise<ReadyOutcome> {
     const ip = this.serviceIps.get(service.id);
     return waitUntilReady(
-      { engine: this.engine, clock: this.clock, logTail: (n) => this.serviceLogTail(service, n), exitOf: (id) => this.exitOf(id) },
+      {
+        engine: this.engine,
+        clock: this.clock,
+        logTail: (n) => this.serviceLogTail(service, n),
+        exitOf: (id) => this.exitOf(id),
+      },
       { containerId: service.id, ...(ip ? { ip } : {}) },
       probe,
       ctx.signal,
@@ -154,7 +161,10 @@ export class DockerDriver implements Driver {
   }
 
   async runPhase(req: RunPhaseRequest, ctx: StepContext): Promise<PhaseOutcome> {
-    const [volumes, owner] = await Promise.all([this.volumesOf(req.image.ref), this.namespaceOwnerOf(ctx.run.runId, req)]);
+    const [volumes, owner] = await Promise.all([
+      this.volumesOf(req.image.ref),
+      this.namespaceOwnerOf(ctx.run.runId, req),
+    ]);
     const facts: AttemptFacts = { startedAtMs: Date.now(), mounts: req.mounts, imageVolumes: volumes };
     const outcome = await runPhaseContainer(this.engine.containers, this.clock, ctx.run, req, ctx, {
       network: networkName(ctx.run.runId),
@@ -167,12 +177,20 @@ export class DockerDriver implements Driver {
 
   async collect(phase: PhaseHandle, paths: readonly string[], destDir: string): Promise<readonly CollectedFile[]> {
     // Unknown attempt (never ran here): nothing counts as written by it.
-    const facts = this.attempts.get(phase.id) ?? { startedAtMs: Number.POSITIVE_INFINITY, mounts: [], imageVolumes: [] };
-    let written;
+    const facts = this.attempts.get(phase.id) ?? {
+      startedAtMs: Number.POSITIVE_INFINITY,
+      mounts: [],
+      imageVolumes: [],
+    };
+    let written: Awaited<ReturnType<typeof writtenByAttempt>>;
     try {
       written = await writtenByAttempt(this.engine.containers, phase.id, facts);
     } catch (err) {
-      const why = isNoSuchContainer(err) ? 'the phase container is gone (released already?)' : err instanceof Error ? err.message : String(err);
+      const why = isNoSuchContainer(err)
+        ? 'the phase container is gone (released already?)'
+        : err instanceof Error
+          ? err.message
+          : String(err);
       return paths.map((source) => ({ source, error: `could not copy ${source} out: ${why}` }));
     }
     return copyOut(this.engine.archive, phase.id, paths, destDir, written);
@@ -200,7 +218,9 @@ export class DockerDriver implements Driver {
   async serviceLogTail(service: ServiceHandle, lines: number): Promise<readonly string[]> {
     const out: string[] = [];
     const split = outputLines((line) => out.push(line));
-    await this.engine.containers.logs(service.id, { follow: false, tail: lines }, (chunk, stream) => split.push(chunk, stream));
+    await this.engine.containers.logs(service.id, { follow: false, tail: lines }, (chunk, stream) =>
+      split.push(chunk, stream),
+    );
     split.flush();
     return out.slice(-lines);
   }

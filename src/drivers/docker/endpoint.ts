@@ -57,7 +57,8 @@ export function resolveEngineEndpoint(sources: EndpointSources): EngineEndpoint 
   if (exists(desktop)) return { kind: 'unix', path: desktop, description: `Docker Desktop's socket ${desktop}` };
   const runtimeDir = env.XDG_RUNTIME_DIR?.trim();
   const rootless = runtimeDir ? join(runtimeDir, 'docker.sock') : undefined;
-  if (rootless && exists(rootless)) return { kind: 'unix', path: rootless, description: `the rootless socket ${rootless} ($XDG_RUNTIME_DIR)` };
+  if (rootless && exists(rootless))
+    return { kind: 'unix', path: rootless, description: `the rootless socket ${rootless} ($XDG_RUNTIME_DIR)` };
   return { kind: 'unix', path: DEFAULT_SOCKET, description: `the default socket ${DEFAULT_SOCKET}` };
 }
 
@@ -90,17 +91,28 @@ function contextEndpoint(sources: EndpointSources, configDir: string, context: C
   const fix = `list the contexts with \`docker context ls\`, or choose another with DOCKER_CONTEXT or DOCKER_HOST`;
   const text = sources.readFile(metaFile);
   if (text === undefined) throw unusable(`${label} does not exist: there is no ${metaFile}; ${fix}.`);
-  const meta = parseJson(text, metaFile, fix) as { Endpoints?: { docker?: { Host?: unknown; SkipTLSVerify?: unknown } } };
+  const meta = parseJson(text, metaFile, fix) as {
+    Endpoints?: { docker?: { Host?: unknown; SkipTLSVerify?: unknown } };
+  };
   const docker = meta?.Endpoints?.docker;
   const host = typeof docker?.Host === 'string' ? docker.Host.trim() : '';
   if (!host) throw unusable(`${label} has no Docker endpoint (Endpoints.docker.Host in ${metaFile}); ${fix}.`);
   const tlsDir = join(configDir, 'contexts', 'tls', digest, 'docker');
   const files = tlsFiles(tlsDir, sources.exists, docker?.SkipTLSVerify !== true);
-  return parseHost(host, `context "${context.name}" (${host}, from ${context.from})`, files.ca || files.cert ? files : undefined, sources.env);
+  return parseHost(
+    host,
+    `context "${context.name}" (${host}, from ${context.from})`,
+    files.ca || files.cert ? files : undefined,
+    sources.env,
+  );
 }
 
 /** DOCKER_TLS_VERIFY (any value, as the CLI reads it) turns TLS on; certificates from DOCKER_CERT_PATH or the config folder. */
-function tlsFromEnv(env: EndpointSources['env'], configDir: string, exists: EndpointSources['exists']): TlsFiles | undefined {
+function tlsFromEnv(
+  env: EndpointSources['env'],
+  configDir: string,
+  exists: EndpointSources['exists'],
+): TlsFiles | undefined {
   if (!env.DOCKER_TLS_VERIFY) return undefined;
   return tlsFiles(env.DOCKER_CERT_PATH?.trim() || configDir, exists, true);
 }
@@ -110,8 +122,14 @@ function tlsFiles(dir: string, exists: EndpointSources['exists'], verify: boolea
   return { ...file('ca.pem'), ...file('cert.pem'), ...file('key.pem'), verify };
 }
 
-function parseHost(host: string, description: string, tls: TlsFiles | undefined, env: EndpointSources['env']): EngineEndpoint {
-  if (host.startsWith('unix://')) return { kind: 'unix', path: host.slice('unix://'.length) || DEFAULT_SOCKET, description };
+function parseHost(
+  host: string,
+  description: string,
+  tls: TlsFiles | undefined,
+  env: EndpointSources['env'],
+): EngineEndpoint {
+  if (host.startsWith('unix://'))
+    return { kind: 'unix', path: host.slice('unix://'.length) || DEFAULT_SOCKET, description };
   let url: URL;
   try {
     url = new URL(/^[a-z]+:\/\//.test(host) ? host : `tcp://${host}`);
@@ -131,7 +149,13 @@ function parseHost(host: string, description: string, tls: TlsFiles | undefined,
   }
   if (url.protocol !== 'tcp:' && url.protocol !== 'http:' && url.protocol !== 'https:') throw unsupported(description);
   const secure = tls ?? (url.protocol === 'https:' || port === 2376 ? { verify: true } : undefined);
-  return { kind: 'tcp', host: url.hostname, port: port ?? (secure ? 2376 : 2375), ...(secure ? { tls: secure } : {}), description };
+  return {
+    kind: 'tcp',
+    host: url.hostname,
+    port: port ?? (secure ? 2376 : 2375),
+    ...(secure ? { tls: secure } : {}),
+    description,
+  };
 }
 
 function parseJson(text: string, file: string, fix: string): unknown {

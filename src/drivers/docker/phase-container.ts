@@ -79,11 +79,14 @@ export async function runPhaseContainer(
   if (ctx.signal.aborted) onAbort();
   const timer =
     req.timeoutMs !== undefined
-      ? setTimeout(() => {
-          if (aborted) return;
-          timedOut = true;
-          void kill();
-        }, Math.max(0, req.timeoutMs - (clock.now() - started)))
+      ? setTimeout(
+          () => {
+            if (aborted) return;
+            timedOut = true;
+            void kill();
+          },
+          Math.max(0, req.timeoutMs - (clock.now() - started)),
+        )
       : undefined;
 
   let exitCode: number | null = null;

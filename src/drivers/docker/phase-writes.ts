@@ -20,13 +20,18 @@ export interface AttemptFacts {
 
 export type WrittenBy = (source: string, archiveMtimeMs: number | undefined) => Promise<boolean>;
 
-export async function writtenByAttempt(containers: ContainerPort, containerId: string, facts: AttemptFacts): Promise<WrittenBy> {
+export async function writtenByAttempt(
+  containers: ContainerPort,
+  containerId: string,
+  facts: AttemptFacts,
+): Promise<WrittenBy> {
   const changed = (await containers.changes(containerId)).filter((c) => c.kind !== 'deleted').map((c) => c.path);
   return async (source, archiveMtimeMs) => {
     const path = clean(source);
     const mount = facts.mounts.find((m) => within(path, clean(m.target)));
     if (mount) return changedSince(join(mount.source, posix.relative(clean(mount.target), path)), facts.startedAtMs);
-    if (facts.imageVolumes.some((v) => within(path, clean(v)))) return archiveMtimeMs !== undefined && archiveMtimeMs >= Math.floor(facts.startedAtMs / 1000) * 1000;
+    if (facts.imageVolumes.some((v) => within(path, clean(v))))
+      return archiveMtimeMs !== undefined && archiveMtimeMs >= Math.floor(facts.startedAtMs / 1000) * 1000;
     return changed.some((c) => within(c, path));
   };
 }
@@ -45,6 +50,7 @@ async function changedSince(hostPath: string, sinceMs: number): Promise<boolean>
   const info = await lstat(hostPath).catch(() => undefined);
   if (!info) return false;
   if (!info.isDirectory()) return info.ctimeMs >= sinceMs;
-  for (const name of await readdir(hostPath).catch(() => [] as string[])) if (await changedSince(join(hostPath, name), sinceMs)) return true;
+  for (const name of await readdir(hostPath).catch(() => [] as string[]))
+    if (await changedSince(join(hostPath, name), sinceMs)) return true;
   return false;
 }

@@ -75,7 +75,11 @@ export async function pruneRuns(
   });
   const reports = await Promise.all(gone.map(([run]) => removeLabelled(engine, { [LABEL.run]: run })));
   return reports.reduce(
-    (a, r) => ({ containers: a.containers + r.containers, networks: a.networks + r.networks, volumes: a.volumes + r.volumes }),
+    (a, r) => ({
+      containers: a.containers + r.containers,
+      networks: a.networks + r.networks,
+      volumes: a.volumes + r.volumes,
+    }),
     { containers: 0, networks: 0, volumes: 0 },
   );
 }

@@ -32,11 +32,16 @@ export async function resolveImage(
 async function pullImage(images: ImagePort, ref: string, ctx: StepContext): Promise<void> {
   let failure: string | undefined;
   try {
-    await images.pull(ref, (m) => {
-      if (m.error) failure = m.errorDetail?.message ?? m.error;
-      // Per-layer byte progress would flood the log: keep the status lines (pulling, digest, done).
-      else if (m.status && !/^(Downloading|Extracting|Waiting|Verifying Checksum)/.test(m.status)) ctx.onLog(m.status, 'stdout');
-    }, ctx.signal);
+    await images.pull(
+      ref,
+      (m) => {
+        if (m.error) failure = m.errorDetail?.message ?? m.error;
+        // Per-layer byte progress would flood the log: keep the status lines (pulling, digest, done).
+        else if (m.status && !/^(Downloading|Extracting|Waiting|Verifying Checksum)/.test(m.status))
+          ctx.onLog(m.status, 'stdout');
+      },
+      ctx.signal,
+    );
   } catch (cause) {
     failure = cause instanceof Error ? cause.message : String(cause);
   }

@@ -24,7 +24,13 @@ import type { ImageSpec, ReadyProbeSpec } from '../../dsl/plan.js';
 import { realClock, type Clock } from '../shared/clock.js';
 import { waitUntilReady } from '../shared/wait-ready.js';
 import { findFreePort, type FindFreePort } from './free-port.js';
-import { launchWithZx, signalProcessGroup, type HostProcess, type LaunchProcess, type SignalGroup } from './host-process.js';
+import {
+  launchWithZx,
+  signalProcessGroup,
+  type HostProcess,
+  type LaunchProcess,
+  type SignalGroup,
+} from './host-process.js';
 import { matchCounter, startLocalService, watchLines, type LocalService } from './local-service.js';
 import { runLocalPhase, type LocalPhase } from './local-phase.js';
 import { collectPhaseFiles } from './phase-files.js';
@@ -92,7 +98,10 @@ export class LocalDriver implements Driver {
   }
 
   async prepareImage(spec: ImageSpec, ctx: StepContext): Promise<ImageHandle> {
-    ctx.onLog(`image "${spec.name}" is ignored under --driver local: services and phases run as host processes`, 'stdout');
+    ctx.onLog(
+      `image "${spec.name}" is ignored under --driver local: services and phases run as host processes`,
+      'stdout',
+    );
     return { name: spec.name, ref: spec.kind === 'ref' ? spec.ref : spec.name, cached: true };
   }
 

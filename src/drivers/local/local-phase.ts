@@ -59,7 +59,9 @@ export async function runLocalPhase(
   deps: RunLocalPhaseDeps,
 ): Promise<{ readonly outcome: PhaseOutcome; readonly phase: LocalPhase }> {
   const workdir = await phaseWorkdir(req, deps.cwd);
-  const outDir = await mkdtemp(join(deps.tempRoot, `testplan-${safe(ctx.run.runId)}-${safe(req.name)}-${req.attempt}-`));
+  const outDir = await mkdtemp(
+    join(deps.tempRoot, `testplan-${safe(ctx.run.runId)}-${safe(req.name)}-${req.attempt}-`),
+  );
   const folders = { outDir, workdir };
   const phase: LocalPhase = {
     runId: ctx.run.runId,

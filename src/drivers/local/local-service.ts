@@ -81,7 +81,18 @@ export function startLocalService(
     port,
     published: Object.fromEntries(req.ports.map((declared) => [declared, port])),
   };
-  return { runId: ctx.run.runId, handle, proc, port, declaredPorts: req.ports, env, tail, lineListeners, exited, exit: () => ended };
+  return {
+    runId: ctx.run.runId,
+    handle,
+    proc,
+    port,
+    declaredPorts: req.ports,
+    env,
+    tail,
+    lineListeners,
+    exited,
+    exit: () => ended,
+  };
 }
 
 /** Counts output lines matching `pattern`: those still in the tail now, then every new one. */

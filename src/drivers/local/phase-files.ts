@@ -31,7 +31,8 @@ export type OutputSnapshot = ReadonlyMap<string, string>;
 
 export function hostPathOf(source: string, folders: PhaseFolders): string {
   if (source === CONTAINER_OUT_DIR || source === `${CONTAINER_OUT_DIR}/`) return folders.outDir;
-  if (source.startsWith(`${CONTAINER_OUT_DIR}/`)) return join(folders.outDir, source.slice(CONTAINER_OUT_DIR.length + 1));
+  if (source.startsWith(`${CONTAINER_OUT_DIR}/`))
+    return join(folders.outDir, source.slice(CONTAINER_OUT_DIR.length + 1));
   return isAbsolute(source) ? source : resolve(folders.workdir, source);
 }
 

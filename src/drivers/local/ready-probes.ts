@@ -61,7 +61,10 @@ export async function probeOnce(
       const verdict = res.timedOut
         ? `timed out after ${Math.round(attemptTimeoutMs)} ms`
         : `exit ${res.exitCode}${expected ? '' : `, output does not match /${probe.expect}/`}`;
-      return { ok: res.exitCode === 0 && expected, output: `$ ${argv.join(' ')} → ${verdict}\n${res.output}`.trimEnd() };
+      return {
+        ok: res.exitCode === 0 && expected,
+        output: `$ ${argv.join(' ')} → ${verdict}\n${res.output}`.trimEnd(),
+      };
     }
   }
 }

@@ -15,7 +15,11 @@ export interface ShortCommandResult {
 /** Runs a probe command to completion (or kills its group after `timeoutMs`); keeps its last lines. */
 export type RunShortCommand = (
   script: string,
-  opts: { readonly cwd: string; readonly env: Readonly<Record<string, string | undefined>>; readonly timeoutMs: number },
+  opts: {
+    readonly cwd: string;
+    readonly env: Readonly<Record<string, string | undefined>>;
+    readonly timeoutMs: number;
+  },
 ) => Promise<ShortCommandResult>;
 
 export interface ShortCommandDeps {

@@ -18,16 +18,28 @@ export function tcpConnect(host: string, port: number, timeoutMs: number): Promi
       socket.destroy();
       resolve(result);
     };
-    socket.setTimeout(ms, () => finish({ ok: false, output: `tcp ${host}:${port}: no answer in ${ms} ms`, unroutable: true }));
+    socket.setTimeout(ms, () =>
+      finish({ ok: false, output: `tcp ${host}:${port}: no answer in ${ms} ms`, unroutable: true }),
+    );
     socket.once('connect', () => finish({ ok: true, output: `tcp ${host}:${port}: connected`, unroutable: false }));
     socket.once('error', (err: NodeJS.ErrnoException) =>
-      finish({ ok: false, output: `tcp ${host}:${port}: ${describeError(err)}`, unroutable: UNROUTABLE.has(err.code ?? '') }),
+      finish({
+        ok: false,
+        output: `tcp ${host}:${port}: ${describeError(err)}`,
+        unroutable: UNROUTABLE.has(err.code ?? ''),
+      }),
     );
   });
 }
 
 /** GET; passes on `status` when given, else on any 2xx/3xx (redirects are not followed). */
-export function httpGet(host: string, port: number, path: string, status: number | undefined, timeoutMs: number): Promise<NetworkProbeResult> {
+export function httpGet(
+  host: string,
+  port: number,
+  path: string,
+  status: number | undefined,
+  timeoutMs: number,
+): Promise<NetworkProbeResult> {
   const ms = Math.max(1, Math.round(timeoutMs));
   const url = `http://${host}:${port}${path.startsWith('/') ? '' : '/'}${path}`;
   const wanted = status === undefined ? '2xx/3xx' : String(status);
@@ -41,13 +53,21 @@ export function httpGet(host: string, port: number, path: string, status: number
       });
       res.on('end', () => {
         const ok = status === undefined ? code >= 200 && code < 400 : code === status;
-        resolve({ ok, output: `GET ${url} → ${code} (want ${wanted})${body.trim() ? `: ${body.trim()}` : ''}`, unroutable: false });
+        resolve({
+          ok,
+          output: `GET ${url} → ${code} (want ${wanted})${body.trim() ? `: ${body.trim()}` : ''}`,
+          unroutable: false,
+        });
       });
       res.on('error', (err) => resolve({ ok: false, output: `GET ${url} → ${describeError(err)}`, unroutable: false }));
     });
     req.once('timeout', () => req.destroy(Object.assign(new Error(`no answer in ${ms} ms`), { code: 'ETIMEDOUT' })));
     req.once('error', (err: NodeJS.ErrnoException) =>
-      resolve({ ok: false, output: `GET ${url} → ${describeError(err)}`, unroutable: UNROUTABLE.has(err.code ?? '') || err.code === 'ETIMEDOUT' }),
+      resolve({
+        ok: false,
+        output: `GET ${url} → ${describeError(err)}`,
+        unroutable: UNROUTABLE.has(err.code ?? '') || err.code === 'ETIMEDOUT',
+      }),
     );
     req.end();
   });

@@ -18,7 +18,15 @@ export function redisPing(host: string, port: number, timeoutMs: number): Promis
       socket.destroy();
       resolve({ unroutable: false, ...result });
     };
-    const timer = setTimeout(() => finish({ ok: false, output: `PING to ${host}:${port}: no answer within ${timeoutMs} ms`, unroutable: !connected }), timeoutMs);
+    const timer = setTimeout(
+      () =>
+        finish({
+          ok: false,
+          output: `PING to ${host}:${port}: no answer within ${timeoutMs} ms`,
+          unroutable: !connected,
+        }),
+      timeoutMs,
+    );
     socket.once('connect', () => {
       connected = true;
       socket.write('PING\r\n');
@@ -30,8 +38,17 @@ export function redisPing(host: string, port: number, timeoutMs: number): Promis
       if (reply.includes('\r\n')) finish({ ok: line === '+PONG', output: `PING to ${host}:${port} → ${line}` });
     });
     socket.once('error', (err: NodeJS.ErrnoException) =>
-      finish({ ok: false, output: `PING to ${host}:${port}: ${err.code ?? err.message}`, unroutable: UNREACHABLE.has(err.code ?? '') }),
+      finish({
+        ok: false,
+        output: `PING to ${host}:${port}: ${err.code ?? err.message}`,
+        unroutable: UNREACHABLE.has(err.code ?? ''),
+      }),
     );
-    socket.once('end', () => finish({ ok: false, output: `PING to ${host}:${port}: connection closed${reply ? ` after ${JSON.stringify(reply)}` : ''}` }));
+    socket.once('end', () =>
+      finish({
+        ok: false,
+        output: `PING to ${host}:${port}: connection closed${reply ? ` after ${JSON.stringify(reply)}` : ''}`,
+      }),
+    );
   });
 }

@@ -31,9 +31,17 @@ export interface ReadinessTarget {
 }
 
 type Timing = Pick<ReadyProbeSpec, 'intervalMs' | 'timeoutMs' | 'retries'>;
-type Interrupt = { readonly kind: 'exited'; readonly exit: ServiceExit } | { readonly kind: 'timeout' } | { readonly kind: 'aborted' };
+type Interrupt =
+  | { readonly kind: 'exited'; readonly exit: ServiceExit }
+  | { readonly kind: 'timeout' }
+  | { readonly kind: 'aborted' };
 
-export async function waitUntilReady(probe: Timing, target: ReadinessTarget, signal: AbortSignal, clock: Clock): Promise<ReadyOutcome> {
+export async function waitUntilReady(
+  probe: Timing,
+  target: ReadinessTarget,
+  signal: AbortSignal,
+  clock: Clock,
+): Promise<ReadyOutcome> {
   const started = clock.now();
   const deadline = started + probe.timeoutMs;
   const cap = Math.max(probe.intervalMs, MAX_INTERVAL_MS);
@@ -54,7 +62,10 @@ export async function waitUntilReady(probe: Timing, target: ReadinessTarget, sig
   const elapsed = (): number => Math.round(clock.now() - started);
   const fail = async (i: Interrupt | { readonly kind: 'retries' }): Promise<ReadyOutcome> => {
     const logTail = await target.logTail(LOG_TAIL_LINES).catch(() => [] as string[]);
-    const ended = i.kind === 'exited' ? { ...(i.exit.exitCode !== null ? { exitCode: i.exit.exitCode } : {}), exitedAt: i.exit.at } : {};
+    const ended =
+      i.kind === 'exited'
+        ? { ...(i.exit.exitCode !== null ? { exitCode: i.exit.exitCode } : {}), exitedAt: i.exit.at }
+        : {};
     return { ready: false, reason: i.kind, elapsedMs: elapsed(), probes, lastProbeOutput, logTail, ...ended };
   };
 
@@ -75,7 +86,14 @@ export async function waitUntilReady(probe: Timing, target: ReadinessTarget, sig
       if (probes >= limit) return await fail({ kind: 'retries' });
       const remaining = deadline - clock.now();
       if (remaining <= 0) return await fail({ kind: 'timeout' });
-      const woken = await pause(Math.min(interval, remaining), attemptStarted + probe.intervalMs, interrupt, changes, linked, clock);
+      const woken = await pause(
+        Math.min(interval, remaining),
+        attemptStarted + probe.intervalMs,
+        interrupt,
+        changes,
+        linked,
+        clock,
+      );
       if (woken) return await fail(woken);
       if (clock.now() >= deadline) return await fail({ kind: 'timeout' });
       if (clock.now() - started >= FAST_PHASE_MS) interval = Math.min(cap, interval * BACKOFF);
@@ -87,9 +105,18 @@ export async function waitUntilReady(probe: Timing, target: ReadinessTarget, sig
 }
 
 /** Resolves with whatever ends the wait first: the service exiting, the timeout, or an abort. */
-function firstInterrupt(target: ReadinessTarget, timeoutMs: number, run: AbortSignal, stop: AbortSignal, clock: Clock): Promise<Interrupt> {
+function firstInterrupt(
+  target: ReadinessTarget,
+  timeoutMs: number,
+  run: AbortSignal,
+  stop: AbortSignal,
+  clock: Clock,
+): Promise<Interrupt> {
   const never = new Promise<never>(() => undefined);
-  const exited = target.exited(stop).then((exit) => ({ kind: 'exited' as const, exit }), () => never);
+  const exited = target.exited(stop).then(
+    (exit) => ({ kind: 'exited' as const, exit }),
+    () => never,
+  );
   const timedOut = clock.sleep(timeoutMs, stop).then(() => (stop.aborted ? never : { kind: 'timeout' as const }));
   const aborted = new Promise<Interrupt>((resolve) => {
     if (run.aborted) return resolve({ kind: 'aborted' });

@@ -34,6 +34,7 @@ export function unknownName(kind: NameKind, name: string, known: readonly string
   const hint = didYouMean(name, others);
   if (hint) return `unknown ${kind} '${name}':${hint}`;
   if (known.length === 0) return `unknown ${kind} '${name}': the plan defines no ${kind}s; define it under '${kind}s'`;
-  if (others.length === 0) return `unknown ${kind} '${name}': the only ${kind} is '${self}' itself; define '${name}' under '${kind}s'`;
+  if (others.length === 0)
+    return `unknown ${kind} '${name}': the only ${kind} is '${self}' itself; define '${name}' under '${kind}s'`;
   return `unknown ${kind} '${name}': use one of ${others.join(', ')} or define it under '${kind}s'`;
 }

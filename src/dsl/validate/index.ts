@@ -11,9 +11,20 @@ import { checkShape } from './shape.js';
 import { checkImageReferences, checkServiceAndPhaseReferences } from './rule-references.js';
 import { checkCycles } from './rule-cycles.js';
 import { checkAcceptance } from './rule-acceptance.js';
-import { checkLocalhostPorts, checkNotEmpty, checkRegexes, checkSecretsFromEnv, checkTextResults } from './rule-values.js';
+import {
+  checkLocalhostPorts,
+  checkNotEmpty,
+  checkRegexes,
+  checkSecretsFromEnv,
+  checkTextResults,
+} from './rule-values.js';
 import { checkTemplates } from './rule-templates.js';
-import { checkCommandsNotEmpty, checkContainerPaths, checkDurationBounds, checkImageRefFormat } from './rule-runnable.js';
+import {
+  checkCommandsNotEmpty,
+  checkContainerPaths,
+  checkDurationBounds,
+  checkImageRefFormat,
+} from './rule-runnable.js';
 import { normalise } from './normalise.js';
 
 export { formatPath, type Finding, type Path, type PathSegment } from './problems.js';
@@ -54,7 +65,8 @@ export function findPlanProblems(input: unknown, env: NodeJS.ProcessEnv = proces
     findings.push({ path, message });
   });
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    const fix = "write a mapping with 'name' and 'phases' (in TypeScript: export default defineTestPlan({ name, phases }))";
+    const fix =
+      "write a mapping with 'name' and 'phases' (in TypeScript: export default defineTestPlan({ name, phases }))";
     return [{ path: [], message: `the plan must be an object, not ${describeValue(input)}: ${fix}` }];
   }
   for (const rule of RULES) rule(context);
@@ -65,10 +77,19 @@ export function findPlanProblems(input: unknown, env: NodeJS.ProcessEnv = proces
  * Validates and normalises a plan; throws `PlanInvalidError` listing every problem found. `locate` names
  * where a problem is (a YAML plan gives `file:line:col`); by default the plan's file.
  */
-export function validatePlan(input: unknown, source: PlanSource, env: NodeJS.ProcessEnv = process.env, locate: (path: Path) => string = () => source.file): TestPlan {
+export function validatePlan(
+  input: unknown,
+  source: PlanSource,
+  env: NodeJS.ProcessEnv = process.env,
+  locate: (path: Path) => string = () => source.file,
+): TestPlan {
   const findings = findPlanProblems(input, env);
   if (findings.length > 0) {
-    const problems: PlanProblem[] = findings.map((f) => ({ file: locate(f.path), path: formatPath(f.path), message: f.message }));
+    const problems: PlanProblem[] = findings.map((f) => ({
+      file: locate(f.path),
+      path: formatPath(f.path),
+      message: f.message,
+    }));
     throw new PlanInvalidError(problems);
   }
   return normalise(input as PlanInput<string, string, string>, source, env);

@@ -22,7 +22,13 @@ export function normaliseProbe(probe: ReadyProbeInput): ReadyProbeSpec {
     timeoutMs: parseDuration(probe.timeout ?? '60s') ?? DEFAULT_PROBE_TIMEOUT_MS,
     ...(probe.retries === undefined ? {} : { retries: probe.retries }),
   };
-  if ('exec' in probe) return { ...timing, kind: 'exec', command: toCommand(probe.exec), ...(probe.expect === undefined ? {} : { expect: probe.expect }) };
+  if ('exec' in probe)
+    return {
+      ...timing,
+      kind: 'exec',
+      command: toCommand(probe.exec),
+      ...(probe.expect === undefined ? {} : { expect: probe.expect }),
+    };
   if ('tcp' in probe) return { ...timing, kind: 'tcp', port: probe.tcp.port };
   if ('http' in probe) {
     const { port, path = '/', status } = probe.http;

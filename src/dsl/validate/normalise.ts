@@ -1,7 +1,27 @@
 /** A valid `PlanInput` → the `TestPlan` the engine runs. Only called once every rule passed. */
 import { isAbsolute, resolve } from 'node:path';
-import type { CommandCheckInput, CriterionInput, EnvInput, ImageInput, PhaseInput, PlanInput, ResultsInput, ServiceInput } from '../types.js';
-import type { CommandCheckSpec, CriterionSpec, EnvSpec, EnvValueSpec, GatesSpec, ImageSpec, ImageUse, PhaseSpec, ServiceSpec, TestPlan } from '../plan.js';
+import type {
+  CommandCheckInput,
+  CriterionInput,
+  EnvInput,
+  ImageInput,
+  PhaseInput,
+  PlanInput,
+  ResultsInput,
+  ServiceInput,
+} from '../types.js';
+import type {
+  CommandCheckSpec,
+  CriterionSpec,
+  EnvSpec,
+  EnvValueSpec,
+  GatesSpec,
+  ImageSpec,
+  ImageUse,
+  PhaseSpec,
+  ServiceSpec,
+  TestPlan,
+} from '../plan.js';
 import { Secret } from '../secret.js';
 import { parseDuration } from '../duration.js';
 import { withDefaultTag } from '../image-ref.js';
@@ -18,11 +38,15 @@ interface Normaliser {
   readonly secrets: Secret[];
 }
 
-const ms = (duration: string | undefined): number | undefined => (duration === undefined ? undefined : parseDuration(duration));
-const optional = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } => (value === undefined ? {} : ({ [key]: value } as { [P in K]?: V }));
+const ms = (duration: string | undefined): number | undefined =>
+  duration === undefined ? undefined : parseDuration(duration);
+const optional = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } =>
+  value === undefined ? {} : ({ [key]: value } as { [P in K]?: V });
 
 function imageUse(n: Normaliser, ref: string): ImageUse {
-  return n.plan.images && Object.hasOwn(n.plan.images, ref) ? { kind: 'plan', name: ref } : { kind: 'ref', ref: withDefaultTag(ref) };
+  return n.plan.images && Object.hasOwn(n.plan.images, ref)
+    ? { kind: 'plan', name: ref }
+    : { kind: 'ref', ref: withDefaultTag(ref) };
 }
 
 function env(n: Normaliser, input: EnvInput | undefined, path: Path): EnvSpec {
@@ -43,7 +67,14 @@ function env(n: Normaliser, input: EnvInput | undefined, path: Path): EnvSpec {
 function image(n: Normaliser, name: string, input: ImageInput): ImageSpec {
   if ('ref' in input) return { kind: 'ref', name, ref: withDefaultTag(input.ref), pull: input.pull ?? 'missing' };
   const { context, dockerfile = 'Dockerfile', target, args = {} } = input.build;
-  return { kind: 'build', name, context: resolve(n.dir, context), dockerfile, ...optional('target', target), args: { ...args } };
+  return {
+    kind: 'build',
+    name,
+    context: resolve(n.dir, context),
+    dockerfile,
+    ...optional('target', target),
+    args: { ...args },
+  };
 }
 
 function service(n: Normaliser, name: string, input: ServiceInput<string, string>): ServiceSpec {
@@ -57,7 +88,12 @@ function service(n: Normaliser, name: string, input: ServiceInput<string, string
     ...optional('ready', input.ready === undefined ? undefined : normaliseProbe(input.ready)),
     dependsOn: [...(input.dependsOn ?? [])],
     profiles: [...(input.profiles ?? [])],
-    ...optional('local', input.local === undefined ? undefined : { command: input.local.command, env: env(n, input.local.env, [...path, 'local', 'env']) }),
+    ...optional(
+      'local',
+      input.local === undefined
+        ? undefined
+        : { command: input.local.command, env: env(n, input.local.env, [...path, 'local', 'env']) },
+    ),
   };
 }
 
@@ -69,14 +105,25 @@ function phase(n: Normaliser, name: string, input: PhaseInput<string, string, st
     command: toCommand(input.run),
     env: env(n, input.env, ['phases', name, 'env']),
     ...optional('workdir', input.workdir),
-    mounts: (input.mounts ?? []).map((m) => ({ source: isAbsolute(m.source) ? m.source : resolve(n.dir, m.source), target: m.target, readOnly: m.readOnly ?? false })),
+    mounts: (input.mounts ?? []).map((m) => ({
+      source: isAbsolute(m.source) ? m.source : resolve(n.dir, m.source),
+      target: m.target,
+      readOnly: m.readOnly ?? false,
+    })),
     services: [...(input.services ?? [])],
     localhost: input.localhost ?? false,
     needs: [...(input.needs ?? [])],
     ...optional('timeoutMs', ms(input.timeout)),
     retries: input.retries ?? 0,
     ...optional('results', results),
-    ...optional('coverage', input.coverage && { format: input.coverage.format, path: input.coverage.path, pathMap: { ...input.coverage.pathMap } }),
+    ...optional(
+      'coverage',
+      input.coverage && {
+        format: input.coverage.format,
+        path: input.coverage.path,
+        pathMap: { ...input.coverage.pathMap },
+      },
+    ),
     artifacts: [...(input.artifacts ?? [])],
     profiles: [...(input.profiles ?? [])],
     ...optional('local', input.local && { ...input.local }),
@@ -84,7 +131,13 @@ function phase(n: Normaliser, name: string, input: PhaseInput<string, string, st
 }
 
 function check(n: Normaliser, name: string, input: CommandCheckInput<string>, path: Path): CommandCheckSpec {
-  return { name, image: imageUse(n, input.image), command: toCommand(input.run), env: env(n, input.env, [...path, 'env']), ...optional('timeoutMs', ms(input.timeout)) };
+  return {
+    name,
+    image: imageUse(n, input.image),
+    command: toCommand(input.run),
+    env: env(n, input.env, [...path, 'env']),
+    ...optional('timeoutMs', ms(input.timeout)),
+  };
 }
 
 function gates(n: Normaliser, checks: Record<string, CommandCheckSpec>): GatesSpec {
@@ -94,17 +147,26 @@ function gates(n: Normaliser, checks: Record<string, CommandCheckSpec>): GatesSp
     commands[name] = checks[`gate:${name}`] = check(n, `gate:${name}`, command, ['gates', 'commands', name]);
   }
   const { phases: phaseCoverage = {}, ...coverage } = input.coverage ?? {};
-  const phasesMs = Object.fromEntries(Object.entries(input.duration?.phases ?? {}).map(([phase, d]) => [phase, ms(d) ?? 0]));
+  const phasesMs = Object.fromEntries(
+    Object.entries(input.duration?.phases ?? {}).map(([phase, d]) => [phase, ms(d) ?? 0]),
+  );
   return {
     ...optional('coverage', input.coverage && coverage),
-    phaseCoverage: Object.fromEntries(Object.entries(phaseCoverage).filter(([, t]) => t !== undefined)) as GatesSpec['phaseCoverage'],
+    phaseCoverage: Object.fromEntries(
+      Object.entries(phaseCoverage).filter(([, t]) => t !== undefined),
+    ) as GatesSpec['phaseCoverage'],
     ...optional('tests', input.tests && { ...input.tests }),
     ...optional('duration', input.duration && { ...optional('maxMs', ms(input.duration.max)), phasesMs }),
     commands,
   };
 }
 
-function criterion(n: Normaliser, input: CriterionInput<string, string>, index: number, checks: Record<string, CommandCheckSpec>): CriterionSpec {
+function criterion(
+  n: Normaliser,
+  input: CriterionInput<string, string>,
+  index: number,
+  checks: Record<string, CommandCheckSpec>,
+): CriterionSpec {
   const { phases, tests, gates: gateNames, command } = input.verifiedBy;
   const checkName = `criterion:${input.id}`;
   if (command) checks[checkName] = check(n, checkName, command, ['acceptance', index, 'verifiedBy', 'command']);
@@ -121,7 +183,10 @@ function criterion(n: Normaliser, input: CriterionInput<string, string>, index: 
   };
 }
 
-const mapRecord = <T, U>(record: Readonly<Record<string, T>> | undefined, fn: (name: string, value: T) => U): Record<string, U> =>
+const mapRecord = <T, U>(
+  record: Readonly<Record<string, T>> | undefined,
+  fn: (name: string, value: T) => U,
+): Record<string, U> =>
   Object.fromEntries(Object.entries(record ?? {}).map(([name, value]) => [name, fn(name, value)]));
 
 export function normalise(plan: Input, source: { file: string; dir: string }, processEnv: NodeJS.ProcessEnv): TestPlan {
@@ -153,6 +218,11 @@ function normaliseResults(input: ResultsInput): NonNullable<PhaseSpec['results']
   const text =
     spec.preset !== undefined
       ? { preset: spec.preset }
-      : { pass: spec.pass!, fail: spec.fail!, ...(spec.skip === undefined ? {} : { skip: spec.skip }), ...(spec.file === undefined ? {} : { file: spec.file }) };
+      : {
+          pass: spec.pass!,
+          fail: spec.fail!,
+          ...(spec.skip === undefined ? {} : { skip: spec.skip }),
+          ...(spec.file === undefined ? {} : { file: spec.file }),
+        };
   return { format: 'text', text, ...(source === undefined || source === 'output' ? {} : { path: source }) };
 }

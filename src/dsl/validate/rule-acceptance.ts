@@ -17,7 +17,11 @@ export function checkAcceptance(ctx: RuleContext): void {
     if (id !== undefined && id !== '') {
       const first = firstIndex.get(id);
       if (first === undefined) firstIndex.set(id, i);
-      else ctx.report(['acceptance', i, 'id'], `duplicate criterion id '${id}' (also ${formatPath(['acceptance', first])}): give each criterion its own id`);
+      else
+        ctx.report(
+          ['acceptance', i, 'id'],
+          `duplicate criterion id '${id}' (also ${formatPath(['acceptance', first])}): give each criterion its own id`,
+        );
     }
     const verifiedBy = field(criterion, 'verifiedBy');
     if (isObject(verifiedBy) && !EVIDENCE.some((kind) => verifiedBy[kind] !== undefined)) {
@@ -27,10 +31,19 @@ export function checkAcceptance(ctx: RuleContext): void {
       if (typeof gate !== 'string') return;
       const path = ['acceptance', i, 'verifiedBy', 'gates', j];
       if ((BUILT_IN_GATES as readonly string[]).includes(gate)) {
-        if (field(gates, gate) === undefined) ctx.report(path, `gate '${gate}' is not configured: add it under 'gates.${gate}' or remove it from this list`);
+        if (field(gates, gate) === undefined)
+          ctx.report(
+            path,
+            `gate '${gate}' is not configured: add it under 'gates.${gate}' or remove it from this list`,
+          );
       } else if (!commandGates.includes(gate)) {
         const hint = didYouMean(gate, gateNames);
-        ctx.report(path, hint ? `unknown gate '${gate}':${hint}` : `unknown gate '${gate}': use coverage, tests, duration or a key of 'gates.commands'`);
+        ctx.report(
+          path,
+          hint
+            ? `unknown gate '${gate}':${hint}`
+            : `unknown gate '${gate}': use coverage, tests, duration or a key of 'gates.commands'`,
+        );
       }
     });
   });

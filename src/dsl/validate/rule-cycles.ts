@@ -6,7 +6,10 @@ function edges(records: unknown, key: string): Map<string, string[]> {
   const graph = new Map<string, string[]>();
   for (const [name] of entriesOf(records)) graph.set(name, []);
   for (const [name, item] of entriesOf(records)) {
-    graph.set(name, itemsOf(field(item, key)).filter((to): to is string => typeof to === 'string' && graph.has(to)));
+    graph.set(
+      name,
+      itemsOf(field(item, key)).filter((to): to is string => typeof to === 'string' && graph.has(to)),
+    );
   }
   return graph;
 }
@@ -42,6 +45,9 @@ export function checkCycles(ctx: RuleContext): void {
     ctx.report(['phases', cycle[0]!, 'needs'], `dependency cycle: ${cycle.join(' → ')}: remove one of these needs`);
   }
   for (const cycle of findCycles(edges(field(ctx.plan, 'services'), 'dependsOn'))) {
-    ctx.report(['services', cycle[0]!, 'dependsOn'], `dependency cycle: ${cycle.join(' → ')}: remove one of these dependsOn entries`);
+    ctx.report(
+      ['services', cycle[0]!, 'dependsOn'],
+      `dependency cycle: ${cycle.join(' → ')}: remove one of these dependsOn entries`,
+    );
   }
 }

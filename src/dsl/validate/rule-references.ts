@@ -16,12 +16,19 @@ function checkImageUse(ctx: RuleContext, owner: unknown, path: Path): void {
   const parsed = parseImageRef(image);
   if (parsed === undefined) return ctx.report([...path, 'image'], whyNotImageRef(image));
   const hint = parsed.tag === undefined && parsed.digest === undefined ? didYouMean(image, ctx.images) : '';
-  if (hint) ctx.report([...path, 'image'], `unknown image '${image}':${hint} (for the external image, write '${image}:latest')`);
+  if (hint)
+    ctx.report(
+      [...path, 'image'],
+      `unknown image '${image}':${hint} (for the external image, write '${image}:latest')`,
+    );
 }
 
 /** Every place a command check lives: gate commands and criterion commands. */
 export function commandChecks(plan: unknown): [Path, unknown][] {
-  const gates = entriesOf(field(field(plan, 'gates'), 'commands')).map(([name, check]): [Path, unknown] => [['gates', 'commands', name], check]);
+  const gates = entriesOf(field(field(plan, 'gates'), 'commands')).map(([name, check]): [Path, unknown] => [
+    ['gates', 'commands', name],
+    check,
+  ]);
   const criteria = itemsOf(field(plan, 'acceptance')).flatMap((criterion, i): [Path, unknown][] => {
     const command = field(field(criterion, 'verifiedBy'), 'command');
     return command === undefined ? [] : [[['acceptance', i, 'verifiedBy', 'command'], command]];
@@ -36,9 +43,17 @@ export function checkImageReferences(ctx: RuleContext): void {
 }
 
 /** `self`: the phase or service the list belongs to, never offered as its own did-you-mean. */
-function checkNames(ctx: RuleContext, list: unknown, path: Path, kind: 'service' | 'phase', known: readonly string[], self?: string): void {
+function checkNames(
+  ctx: RuleContext,
+  list: unknown,
+  path: Path,
+  kind: 'service' | 'phase',
+  known: readonly string[],
+  self?: string,
+): void {
   itemsOf(list).forEach((name, i) => {
-    if (typeof name === 'string' && !known.includes(name)) ctx.report([...path, i], unknownName(kind, name, known, self));
+    if (typeof name === 'string' && !known.includes(name))
+      ctx.report([...path, i], unknownName(kind, name, known, self));
   });
 }
 
@@ -53,10 +68,17 @@ export function checkServiceAndPhaseReferences(ctx: RuleContext): void {
   const gates = field(ctx.plan, 'gates');
   for (const gate of ['coverage', 'duration']) {
     for (const phase of keysOf(field(field(gates, gate), 'phases'))) {
-      if (!ctx.phases.includes(phase)) ctx.report(['gates', gate, 'phases', phase], unknownName('phase', phase, ctx.phases));
+      if (!ctx.phases.includes(phase))
+        ctx.report(['gates', gate, 'phases', phase], unknownName('phase', phase, ctx.phases));
     }
   }
   itemsOf(field(ctx.plan, 'acceptance')).forEach((criterion, i) => {
-    checkNames(ctx, field(field(criterion, 'verifiedBy'), 'phases'), ['acceptance', i, 'verifiedBy', 'phases'], 'phase', ctx.phases);
+    checkNames(
+      ctx,
+      field(field(criterion, 'verifiedBy'), 'phases'),
+      ['acceptance', i, 'verifiedBy', 'phases'],
+      'phase',
+      ctx.phases,
+    );
   });
 }

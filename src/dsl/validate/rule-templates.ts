@@ -23,28 +23,36 @@ function texts(value: unknown, path: Path): [Path, string][] {
 }
 
 function envTexts(env: unknown, path: Path): [Path, string][] {
-  return entriesOf(env).flatMap(([key, value]) => (typeof value === 'string' ? [[[...path, key], value] as [Path, string]] : []));
+  return entriesOf(env).flatMap(([key, value]) =>
+    typeof value === 'string' ? [[[...path, key], value] as [Path, string]] : [],
+  );
 }
 
 function checkText(ctx: RuleContext, path: Path, text: string, scope: Scope): void {
   const unreachable = new Set<string>();
   for (const ref of parseTemplates(text)) {
     if (ref.kind === 'port') {
-      if (!scope.allowsOwnPort) ctx.report(path, `'${ref.raw}' is only available in services.NAME.local.command: use '\${SERVICE.port}' to reach a service`);
+      if (!scope.allowsOwnPort)
+        ctx.report(
+          path,
+          `'${ref.raw}' is only available in services.NAME.local.command: use '\${SERVICE.port}' to reach a service`,
+        );
       continue;
     }
     const { service, field: name } = ref;
     if (!ctx.services.includes(service)) {
-      ctx.report(path, `'${ref.raw}': ${unknownName('service', service, ctx.services)} (for a literal '${ref.raw}', write '$${ref.raw}')`);
-    }
-    else if (!FIELDS.includes(name)) {
+      ctx.report(
+        path,
+        `'${ref.raw}': ${unknownName('service', service, ctx.services)} (for a literal '${ref.raw}', write '$${ref.raw}')`,
+      );
+    } else if (!FIELDS.includes(name)) {
       const hint = didYouMean(name, FIELDS);
       ctx.report(path, `'${ref.raw}' uses unknown field '${name}':${hint || ' use host or port'}`);
     } else if (!scope.reachable.includes(service)) {
-      if (!unreachable.has(service)) ctx.report(path, `'${ref.raw}' needs service '${service}': ${scope.howToReach(service)}`);
+      if (!unreachable.has(service))
+        ctx.report(path, `'${ref.raw}' needs service '${service}': ${scope.howToReach(service)}`);
       unreachable.add(service);
-    }
-    else if (name === 'port' && servicePorts(field(field(ctx.plan, 'services'), service)).length === 0) {
+    } else if (name === 'port' && servicePorts(field(field(ctx.plan, 'services'), service)).length === 0) {
       ctx.report(path, `'${ref.raw}' needs a port: declare ports (e.g. ports: [8080]) on service '${service}'`);
     }
   }
@@ -86,11 +94,15 @@ export function checkTemplates(ctx: RuleContext): void {
   }
   const noServices: Scope = {
     reachable: [],
-    howToReach: (service) => `commands of gates and criteria run without services; move this command into a phase that lists '${service}' in its services`,
+    howToReach: (service) =>
+      `commands of gates and criteria run without services; move this command into a phase that lists '${service}' in its services`,
     allowsOwnPort: false,
   };
   for (const [path, check] of commandChecks(ctx.plan)) {
-    for (const [p, text] of [...texts(field(check, 'run'), [...path, 'run']), ...envTexts(field(check, 'env'), [...path, 'env'])]) {
+    for (const [p, text] of [
+      ...texts(field(check, 'run'), [...path, 'run']),
+      ...envTexts(field(check, 'env'), [...path, 'env']),
+    ]) {
       checkText(ctx, p, text, noServices);
     }
   }

@@ -9,7 +9,10 @@ export const PRESET_PORTS = { postgres: 5432, redis: 6379 } as const satisfies R
 export function checkNotEmpty(ctx: RuleContext): void {
   const phases = field(ctx.plan, 'phases');
   if (isObject(phases) && keysOf(phases).length === 0) {
-    ctx.report(['phases'], "the plan has no phases: add at least one, e.g. unit: { image: 'node:20', run: 'npm test' }");
+    ctx.report(
+      ['phases'],
+      "the plan has no phases: add at least one, e.g. unit: { image: 'node:20', run: 'npm test' }",
+    );
   }
 }
 
@@ -18,7 +21,9 @@ export function servicePorts(service: unknown): number[] {
   const ports = itemsOf(field(service, 'ports')).filter((p): p is number => typeof p === 'number');
   const ready = field(service, 'ready');
   const preset = stringField(ready, 'preset');
-  const presetPort = field(ready, 'port') ?? (preset === undefined ? undefined : (PRESET_PORTS as Readonly<Record<string, number>>)[preset]);
+  const presetPort =
+    field(ready, 'port') ??
+    (preset === undefined ? undefined : (PRESET_PORTS as Readonly<Record<string, number>>)[preset]);
   if (typeof presetPort === 'number' && !ports.includes(presetPort)) ports.push(presetPort);
   return ports;
 }
@@ -50,7 +55,8 @@ function envMaps(plan: unknown): [Path, unknown][] {
     maps.push([['services', name, 'env'], field(service, 'env')]);
     maps.push([['services', name, 'local', 'env'], field(field(service, 'local'), 'env')]);
   }
-  for (const [name, phase] of entriesOf(field(plan, 'phases'))) maps.push([['phases', name, 'env'], field(phase, 'env')]);
+  for (const [name, phase] of entriesOf(field(plan, 'phases')))
+    maps.push([['phases', name, 'env'], field(phase, 'env')]);
   for (const [path, check] of commandChecks(plan)) maps.push([[...path, 'env'], field(check, 'env')]);
   return maps;
 }
@@ -60,7 +66,10 @@ export function checkSecretsFromEnv(ctx: RuleContext): void {
     for (const [key, value] of entriesOf(env)) {
       const variable = stringField(value, 'secretFromEnv');
       if (variable !== undefined && ctx.env[variable] === undefined) {
-        ctx.report([...path, key], `secret from environment variable '${variable}' is not set: export ${variable} before running the plan`);
+        ctx.report(
+          [...path, key],
+          `secret from environment variable '${variable}' is not set: export ${variable} before running the plan`,
+        );
       }
     }
   }
@@ -96,14 +105,26 @@ export function checkTextResults(ctx: RuleContext): void {
     const path: Path = ['phases', name, 'results', 'text'];
     const patterns = (['pass', 'fail', 'skip', 'file'] as const).filter((k) => field(text, k) !== undefined);
     if (field(text, 'preset') !== undefined && patterns.length > 0) {
-      ctx.report([...path, patterns[0]!], `give either 'preset' or your own patterns, not both: remove '${patterns[0]}' or 'preset'`);
-    } else if (field(text, 'preset') === undefined && (field(text, 'pass') === undefined || field(text, 'fail') === undefined)) {
-      ctx.report(path, "say which lines are tests: { preset: 'mocha' | 'pytest' | 'go' | 'cargo' | 'per-file' } or { pass: '^ok (.+)', fail: '^FAIL (.+)' }");
+      ctx.report(
+        [...path, patterns[0]!],
+        `give either 'preset' or your own patterns, not both: remove '${patterns[0]}' or 'preset'`,
+      );
+    } else if (
+      field(text, 'preset') === undefined &&
+      (field(text, 'pass') === undefined || field(text, 'fail') === undefined)
+    ) {
+      ctx.report(
+        path,
+        "say which lines are tests: { preset: 'mocha' | 'pytest' | 'go' | 'cargo' | 'per-file' } or { pass: '^ok (.+)', fail: '^FAIL (.+)' }",
+      );
     }
     for (const key of patterns) checkRegex(ctx, field(text, key), [...path, key]);
     const source = stringField(text, 'source');
     if (source !== undefined && source !== 'output' && !source.startsWith('/')) {
-      ctx.report([...path, 'source'], `'${source}' is neither 'output' nor an absolute container path: write 'output' or e.g. '/out/test-output.txt'`);
+      ctx.report(
+        [...path, 'source'],
+        `'${source}' is neither 'output' nor an absolute container path: write 'output' or e.g. '/out/test-output.txt'`,
+      );
     }
   }
 }

@@ -86,12 +86,14 @@ function walk(node: Node, value: unknown, path: Path, report: Report): void {
   if (!fitsType(node, value)) return report(path, mustBe(node, value));
   if (typeof value === 'string') return walkString(node, value, path, report);
   if (typeof value === 'number') return walkNumber(node, value, path, report);
-  if (Array.isArray(value)) return value.forEach((item, i) => node.items && walk(node.items, item, [...path, i], report));
+  if (Array.isArray(value))
+    return value.forEach((item, i) => node.items && walk(node.items, item, [...path, i], report));
   if (isObject(value)) walkObject(node, value, path, report);
 }
 
 function walkString(node: Node, value: string, path: Path, report: Report): void {
-  if (node.minLength !== undefined && value.length < node.minLength) report(path, `must not be empty: write ${expected(node)}`);
+  if (node.minLength !== undefined && value.length < node.minLength)
+    report(path, `must not be empty: write ${expected(node)}`);
   else if (node.pattern !== undefined && !new RegExp(node.pattern).test(value)) report(path, mustBe(node, value));
 }
 
@@ -107,10 +109,15 @@ function walkNumber(node: Node, value: number, path: Path, report: Report): void
 function walkObject(node: Node, value: Readonly<Record<string, unknown>>, path: Path, report: Report): void {
   const properties = node.properties ?? {};
   const allowed = Object.keys(properties);
-  const misspelt = new Set(Object.keys(value).filter((key) => !propertyOf(node, key)).map((key) => closest(key, allowed)));
+  const misspelt = new Set(
+    Object.keys(value)
+      .filter((key) => !propertyOf(node, key))
+      .map((key) => closest(key, allowed)),
+  );
   for (const key of node.required ?? []) {
     // A missing key with a misspelt twin gets one message, the did-you-mean on the twin.
-    if (value[key] === undefined && !misspelt.has(key)) report(path, `'${key}' is missing: add ${expected(propertyOf(node, key) ?? {})}`);
+    if (value[key] === undefined && !misspelt.has(key))
+      report(path, `'${key}' is missing: add ${expected(propertyOf(node, key) ?? {})}`);
   }
   for (const [key, item] of Object.entries(value)) {
     const known = propertyOf(node, key);
@@ -122,11 +129,20 @@ function walkObject(node: Node, value: Readonly<Record<string, unknown>>, path: 
     if (recordEntry) {
       const [pattern, valueNode] = recordEntry;
       if (pattern !== ANY_KEY && key.length > MAX_NAME_LENGTH) {
-        report([...path, key], `name '${key.slice(0, 20)}…' is ${key.length} characters long: names become network aliases and folder names; shorten it to at most ${MAX_NAME_LENGTH}`);
+        report(
+          [...path, key],
+          `name '${key.slice(0, 20)}…' is ${key.length} characters long: names become network aliases and folder names; shorten it to at most ${MAX_NAME_LENGTH}`,
+        );
       } else if (pattern !== ANY_KEY && !new RegExp(pattern).test(key)) {
-        report([...path, key], `name '${key}' is not allowed: use letters, digits, '.', '_' and '-', starting with a letter or digit`);
+        report(
+          [...path, key],
+          `name '${key}' is not allowed: use letters, digits, '.', '_' and '-', starting with a letter or digit`,
+        );
       } else if (RESERVED_NAMES.has(key)) {
-        report([...path, key], `name '${key}' is reserved (every JavaScript object has it): choose another name, e.g. '${key.replace(/^_+/, '')}-1'`);
+        report(
+          [...path, key],
+          `name '${key}' is reserved (every JavaScript object has it): choose another name, e.g. '${key.replace(/^_+/, '')}-1'`,
+        );
         continue;
       }
       walk(valueNode, item, [...path, key], report);
@@ -142,7 +158,11 @@ function unknownKey(key: string, allowed: readonly string[]): string {
 }
 
 /** Object variants of a union that share a literal key (`preset`) are told apart by that key's value. */
-function discriminatorProblem(variants: readonly Node[], value: Readonly<Record<string, unknown>>, path: Path): [Path, string] | undefined {
+function discriminatorProblem(
+  variants: readonly Node[],
+  value: Readonly<Record<string, unknown>>,
+  path: Path,
+): [Path, string] | undefined {
   for (const [key, item] of Object.entries(value)) {
     const literals = variants.map((v) => propertyOf(v, key)?.const).filter((c): c is string => typeof c === 'string');
     if (literals.length < 2 || literals.includes(item as string)) continue;
@@ -156,7 +176,8 @@ function walkUnion(node: Node, value: unknown, path: Path, report: Report): void
   const variants = (node.anyOf ?? []).filter((variant) => fitsType(variant, value));
   const literals = (node.anyOf ?? []).map((v) => v.const).filter((c): c is string => typeof c === 'string');
   if (literals.length === node.anyOf?.length && typeof value === 'string') {
-    if (!literals.includes(value)) report(path, `${mustBe(node, value)}${didYouMean(value, literals) ? `:${didYouMean(value, literals)}` : ''}`);
+    if (!literals.includes(value))
+      report(path, `${mustBe(node, value)}${didYouMean(value, literals) ? `:${didYouMean(value, literals)}` : ''}`);
     return;
   }
   if (variants.length === 0) return report(path, mustBe(node, value));
@@ -165,7 +186,8 @@ function walkUnion(node: Node, value: unknown, path: Path, report: Report): void
   if (discriminator) return report(...discriminator);
   // Judge the value as the variant(s) it shares the most distinguishing keys with.
   const common = (key: string) => variants.every((v) => propertyOf(v, key) !== undefined);
-  const sharedKeys = (variant: Node) => Object.keys(value).filter((k) => propertyOf(variant, k) !== undefined && !common(k)).length;
+  const sharedKeys = (variant: Node) =>
+    Object.keys(value).filter((k) => propertyOf(variant, k) !== undefined && !common(k)).length;
   const scores = variants.map(sharedKeys);
   const most = Math.max(...scores);
   if (most === 0) return report(path, unionMiss(node, variants, value));

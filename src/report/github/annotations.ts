@@ -15,11 +15,18 @@ export function renderAnnotations(results: RunResults): string[] {
     out.push(annotation('error', results.message ?? `the run ended with ${results.verdict}`, { title: what }));
   }
   for (const s of results.services.filter((s) => s.status === 'not-ready' || s.status === 'exited')) {
-    out.push(annotation('error', s.message ?? `service ${s.name} (${s.image}) never became ready`, { title: `Service ${s.name} ${s.status === 'exited' ? 'exited' : 'not ready'}` }));
+    out.push(
+      annotation('error', s.message ?? `service ${s.name} (${s.image}) never became ready`, {
+        title: `Service ${s.name} ${s.status === 'exited' ? 'exited' : 'not ready'}`,
+      }),
+    );
   }
   for (const p of results.phases.filter((p) => p.status === 'failed' || p.status === 'error')) {
     const attempts = p.attempts.length > 1 ? ` after ${p.attempts.length} attempts` : '';
-    const message = [p.message ?? `phase ${p.name} ${p.status}`, ...p.errors.map((e) => `${e.file}: ${e.message}`)].join('\n');
+    const message = [
+      p.message ?? `phase ${p.name} ${p.status}`,
+      ...p.errors.map((e) => `${e.file}: ${e.message}`),
+    ].join('\n');
     out.push(annotation('error', message, { title: `Phase ${p.name} ${p.status}${attempts}` }));
   }
   out.push(...testAnnotations(results));
@@ -32,9 +39,16 @@ export function renderAnnotations(results: RunResults): string[] {
   for (const c of results.acceptance.filter((c) => c.status !== 'pass' && c.status !== 'not-selected')) {
     const shown = c.evidence.slice(0, MAX_ANNOTATION_EVIDENCE);
     const more = c.evidence.length - shown.length;
-    const evidence = c.evidence.length > 0 ? [...shown, ...(more > 0 ? [`… ${more} more lines in results.json`] : [])].join('\n') : 'no matching evidence';
+    const evidence =
+      c.evidence.length > 0
+        ? [...shown, ...(more > 0 ? [`… ${more} more lines in results.json`] : [])].join('\n')
+        : 'no matching evidence';
     const reason = c.reason ? `${c.reason}\n` : '';
-    out.push(annotation('error', `${c.requirement}\n${reason}${evidence}`, { title: `Criterion ${c.id} ${c.status.replace('-', ' ')}` }));
+    out.push(
+      annotation('error', `${c.requirement}\n${reason}${evidence}`, {
+        title: `Criterion ${c.id} ${c.status.replace('-', ' ')}`,
+      }),
+    );
   }
   return out;
 }
@@ -51,7 +65,10 @@ function testAnnotations(results: RunResults): string[] {
     return annotation('error', message, { file: test.file, title: `Test ${verb} in ${phase}: ${testLabel(test)}` });
   });
   const rest = failing.length - shown.length;
-  if (rest > 0) shown.push(annotation('error', `${rest} more failing tests: see the report`, { title: `${failing.length} failing tests` }));
+  if (rest > 0)
+    shown.push(
+      annotation('error', `${rest} more failing tests: see the report`, { title: `${failing.length} failing tests` }),
+    );
   return shown;
 }
 

@@ -18,7 +18,8 @@ export function renderStepSummary(results: RunResults, limitBytes: number = STEP
   if (bytes(full) <= limitBytes) return full;
   const budget = Math.max(0, limitBytes - NOTE_RESERVE_BYTES);
   const trim = trimBlocks(blocks, budget);
-  const render = (cut: boolean): string => renderBlocks(insertAfterTitle(trim.blocks, text(trimNote(trim.trimmed, cut, limitBytes))));
+  const render = (cut: boolean): string =>
+    renderBlocks(insertAfterTitle(trim.blocks, text(trimNote(trim.trimmed, cut, limitBytes))));
   const trimmed = render(false);
   return bytes(trimmed) <= limitBytes ? trimmed : hardLimit(render(true), limitBytes);
 }

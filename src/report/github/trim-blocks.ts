@@ -30,7 +30,10 @@ export function trimBlocks(input: readonly Block[], budget: number): TrimResult 
 
   if (total > budget) {
     const candidates = blocks.flatMap((b, i) => (b.kind === 'lines' ? [i] : []));
-    const cap = largestCap(candidates.map((i) => sizes[i] ?? 0), total - budget);
+    const cap = largestCap(
+      candidates.map((i) => sizes[i] ?? 0),
+      total - budget,
+    );
     for (const i of candidates) if ((sizes[i] ?? 0) > cap) replace(i, cutTo(blocks[i] as LinesBlock, cap));
   }
   // The cap ignores the few bytes a trimming note adds; halve the largest blocks until it fits.

@@ -9,7 +9,9 @@ import type { TestCase } from '../../evidence/types.js';
 import type { PhaseResult, RunResults } from '../results.js';
 import { attrs, seconds, xmlText } from './xml.js';
 
-type Outcome = { readonly kind: 'failure' | 'error' | 'skipped'; readonly message: string; readonly body?: string } | undefined;
+type Outcome =
+  | { readonly kind: 'failure' | 'error' | 'skipped'; readonly message: string; readonly body?: string }
+  | undefined;
 
 interface JunitCase {
   readonly classname: string;
@@ -27,7 +29,12 @@ interface JunitSuite {
 }
 
 export function renderJunit(results: RunResults): string {
-  const suites = [...results.phases.map(phaseSuite), ...servicesSuite(results), gatesSuite(results), acceptanceSuite(results)];
+  const suites = [
+    ...results.phases.map(phaseSuite),
+    ...servicesSuite(results),
+    gatesSuite(results),
+    acceptanceSuite(results),
+  ];
   const real = results.tests;
   const head = attrs({
     name: results.plan.name,
@@ -38,7 +45,13 @@ export function renderJunit(results: RunResults): string {
     time: seconds(results.durationMs),
     timestamp: results.startedAt,
   });
-  return ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites${head}>`, ...suites.map(renderSuite), '</testsuites>', ''].join('\n');
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites${head}>`,
+    ...suites.map(renderSuite),
+    '</testsuites>',
+    '',
+  ].join('\n');
 }
 
 function phaseSuite(phase: PhaseResult): JunitSuite {
@@ -54,14 +67,25 @@ function phaseSuite(phase: PhaseResult): JunitSuite {
       classname: `testplan.phase.${phase.name}`,
       name: `phase ${phase.name}`,
       durationMs: phase.durationMs,
-      outcome: { kind: phase.status === 'failed' ? 'failure' : 'error', message: reason, body: [...errors, ...phase.logTail].join('\n') },
+      outcome: {
+        kind: phase.status === 'failed' ? 'failure' : 'error',
+        message: reason,
+        body: [...errors, ...phase.logTail].join('\n'),
+      },
     });
   }
   const u = phase.unlisted;
   const note = u
-    ? [`testplan: ${u.total} more tests of phase ${phase.name} (${u.passed} passed, ${u.failed + u.errored} failed, ${u.skipped} skipped) are counted, not listed; the full list is in phases/${phase.name}/`]
+    ? [
+        `testplan: ${u.total} more tests of phase ${phase.name} (${u.passed} passed, ${u.failed + u.errored} failed, ${u.skipped} skipped) are counted, not listed; the full list is in phases/${phase.name}/`,
+      ]
     : [];
-  return { name: phase.name, durationMs: phase.durationMs, cases: [...cases, ...extra], systemOut: [...note, ...phase.logTail] };
+  return {
+    name: phase.name,
+    durationMs: phase.durationMs,
+    cases: [...cases, ...extra],
+    systemOut: [...note, ...phase.logTail],
+  };
 }
 
 function testCase(test: TestCase): JunitCase {
@@ -74,22 +98,34 @@ function testCase(test: TestCase): JunitCase {
         : test.status === 'skipped'
           ? { kind: 'skipped', message }
           : undefined;
-  return { classname: test.suite, name: test.name, ...(test.file ? { file: test.file } : {}), durationMs: test.durationMs, outcome };
+  return {
+    classname: test.suite,
+    name: test.name,
+    ...(test.file ? { file: test.file } : {}),
+    durationMs: test.durationMs,
+    outcome,
+  };
 }
 
 function servicesSuite(results: RunResults): JunitSuite[] {
   if (results.services.length === 0) return [];
-  const cases = results.services.map((s): JunitCase => ({
-    classname: 'testplan.services',
-    name: `${s.name} ready`,
-    ...(s.readyMs !== undefined ? { durationMs: s.readyMs } : {}),
-    outcome:
-      s.status === 'ready' || s.status === 'started'
-        ? undefined
-        : s.status === 'not-ready' || s.status === 'exited'
-          ? { kind: 'error', message: s.message ?? `service ${s.name} never became ready`, body: s.logTail.join('\n') }
-          : { kind: 'skipped', message: s.message ?? 'not started' },
-  }));
+  const cases = results.services.map(
+    (s): JunitCase => ({
+      classname: 'testplan.services',
+      name: `${s.name} ready`,
+      ...(s.readyMs !== undefined ? { durationMs: s.readyMs } : {}),
+      outcome:
+        s.status === 'ready' || s.status === 'started'
+          ? undefined
+          : s.status === 'not-ready' || s.status === 'exited'
+            ? {
+                kind: 'error',
+                message: s.message ?? `service ${s.name} never became ready`,
+                body: s.logTail.join('\n'),
+              }
+            : { kind: 'skipped', message: s.message ?? 'not started' },
+    }),
+  );
   return [{ name: 'testplan.services', cases }];
 }
 
@@ -121,7 +157,8 @@ function acceptanceSuite(results: RunResults): JunitSuite {
 /** A gate or criterion status as a case outcome: not-selected is skipped, never a pass and never red. */
 function verdictOutcome(status: string, message: string, body?: string): Outcome {
   if (status === 'pass') return undefined;
-  const kind = status === 'not-selected' ? 'skipped' : status === 'fail' || status === 'unverified' ? 'failure' : 'error';
+  const kind =
+    status === 'not-selected' ? 'skipped' : status === 'fail' || status === 'unverified' ? 'failure' : 'error';
   return { kind, message, ...(body !== undefined && kind !== 'skipped' ? { body } : {}) };
 }
 
@@ -135,7 +172,8 @@ function renderSuite(suite: JunitSuite): string {
     time: seconds(suite.durationMs ?? suite.cases.reduce((sum, c) => sum + (c.durationMs ?? 0), 0)),
   });
   const lines = [`  <testsuite${head}>`, ...suite.cases.map(renderCase)];
-  if (suite.systemOut && suite.systemOut.length > 0) lines.push(`    <system-out>${xmlText(suite.systemOut.join('\n'))}</system-out>`);
+  if (suite.systemOut && suite.systemOut.length > 0)
+    lines.push(`    <system-out>${xmlText(suite.systemOut.join('\n'))}</system-out>`);
   lines.push('  </testsuite>');
   return lines.join('\n');
 }

@@ -30,7 +30,8 @@ export function text(value: string): TextBlock {
 
 export function renderBlock(block: Block): string {
   if (block.kind === 'text') return block.text;
-  if (block.lines.length === 0 && block.omitted) return `_${block.label}: ${block.omitted} line${block.omitted === 1 ? '' : 's'} trimmed_`;
+  if (block.lines.length === 0 && block.omitted)
+    return `_${block.label}: ${block.omitted} line${block.omitted === 1 ? '' : 's'} trimmed_`;
   const body = block.fenced ? fence(block.lines) : block.lines.join('\n');
   if (!block.omitted) return body;
   const where = block.keep === 'tail' ? 'earlier' : 'further';

@@ -4,7 +4,9 @@ import { toPlainText } from '../../text/ansi.js';
 /** A table cell: plain text on one line, pipes escaped, empty shown as an em dash. */
 export function cell(text: string | number | undefined): string {
   if (text === undefined) return '—';
-  const flat = toPlainText(String(text)).replace(/\s*\n\s*/g, ' ').trim();
+  const flat = toPlainText(String(text))
+    .replace(/\s*\n\s*/g, ' ')
+    .trim();
   if (flat.length === 0) return '—';
   return flat.replace(/\\/g, '\\\\').replace(/\|/g, '\\|');
 }

@@ -11,11 +11,11 @@ import { mark } from './status-marks.js';
 export function failureBlocks(results: RunResults): Block[] {
   const blocks: Block[] = [];
   for (const step of orphanFailedSteps(results)) blocks.push(...stepBlocks(step));
-  for (const service of results.services.filter((s) => s.status === 'not-ready' || s.status === 'exited')) blocks.push(...serviceBlocks(service));
+  for (const service of results.services.filter((s) => s.status === 'not-ready' || s.status === 'exited'))
+    blocks.push(...serviceBlocks(service));
   for (const phase of results.phases.filter(phaseNeedsDetail)) blocks.push(...phaseBlocks(phase));
   return blocks.length > 0 ? [text('## Failures'), ...blocks] : [];
 }
-
 
 function phaseNeedsDetail(phase: PhaseResult): boolean {
   const ok = phase.status === 'passed' || phase.status === 'skipped';
@@ -30,7 +30,11 @@ function orphanFailedSteps(results: RunResults): StepTiming[] {
   ]);
   return results.steps.filter((step) => {
     if (step.status !== 'failed') return false;
-    const about = step.kind === 'run-phase' || step.kind === 'collect-artifacts' || step.kind.endsWith('service') || step.kind === 'wait-ready';
+    const about =
+      step.kind === 'run-phase' ||
+      step.kind === 'collect-artifacts' ||
+      step.kind.endsWith('service') ||
+      step.kind === 'wait-ready';
     return !(about && step.subject !== undefined && explained.has(step.subject));
   });
 }
@@ -59,13 +63,31 @@ function phaseBlocks(phase: PhaseResult): Block[] {
     blocks.push(text(`**Failing tests (${phase.failures.length})**, grouped by message:`));
     for (const group of groupByCause(phase.failures)) blocks.push(...causeBlocks(phase.name, group));
     const more = phase.unlisted ? phase.unlisted.failed + phase.unlisted.errored : 0;
-    if (more > 0) blocks.push(text(`_… and ${more} more failing tests, counted but not listed: see the phase's own test report under \`phases/${phase.name}/\`._`));
+    if (more > 0)
+      blocks.push(
+        text(
+          `_… and ${more} more failing tests, counted but not listed: see the phase's own test report under \`phases/${phase.name}/\`._`,
+        ),
+      );
   }
   // A short log is shown whole; a long one is quoted by its error lines and its last few lines.
-  const errorLines = failedWithoutFailingTests(phase) && phase.logTail.length > SHORT_TAIL ? (phase.errorLines ?? runnerErrorLines(phase.logTail)) : [];
+  const errorLines =
+    failedWithoutFailingTests(phase) && phase.logTail.length > SHORT_TAIL
+      ? (phase.errorLines ?? runnerErrorLines(phase.logTail))
+      : [];
   if (errorLines.length > 0) {
-    blocks.push(text(`The runner's error lines (from its whole output; the last ${phase.logTail.length} log lines are in results.json):`));
-    blocks.push({ kind: 'lines', label: `error lines of phase ${phase.name}`, lines: errorLines, keep: 'head', fenced: true });
+    blocks.push(
+      text(
+        `The runner's error lines (from its whole output; the last ${phase.logTail.length} log lines are in results.json):`,
+      ),
+    );
+    blocks.push({
+      kind: 'lines',
+      label: `error lines of phase ${phase.name}`,
+      lines: errorLines,
+      keep: 'head',
+      fenced: true,
+    });
     blocks.push(...logTailBlocks(phase.logTail.slice(-SHORT_TAIL), `phase ${phase.name}`));
   } else {
     blocks.push(...logTailBlocks(phase.logTail, `phase ${phase.name}`));
@@ -105,15 +127,30 @@ function causeBlocks(phase: string, cause: Cause): Block[] {
   const n = cause.tests.length;
   const what = cause.message ? `> ${cause.message}` : '> (no message)';
   const listed = cause.tests.slice(0, MAX_TESTS_PER_CAUSE).map(failureLine);
-  const more = n > MAX_TESTS_PER_CAUSE ? [`- … and ${n - MAX_TESTS_PER_CAUSE} more (all of them in results.json and junit.xml)`] : [];
+  const more =
+    n > MAX_TESTS_PER_CAUSE
+      ? [`- … and ${n - MAX_TESTS_PER_CAUSE} more (all of them in results.json and junit.xml)`]
+      : [];
   const blocks: Block[] = [
     text(`${n} test${n === 1 ? '' : 's'} failed with:\n\n${what}`),
-    { kind: 'lines', label: `failing tests of phase ${phase}`, lines: [...listed, ...more], keep: 'head', fenced: false },
+    {
+      kind: 'lines',
+      label: `failing tests of phase ${phase}`,
+      lines: [...listed, ...more],
+      keep: 'head',
+      fenced: false,
+    },
   ];
   const detailed = cause.tests.find((t) => t.details);
   if (detailed) {
     blocks.push(text(`Details of ${code(testLabel(detailed))}${n > 1 ? ' (the first of this group)' : ''}:`));
-    blocks.push({ kind: 'lines', label: `details of ${testLabel(detailed)}`, lines: toPlainText(detailed.details ?? '').split('\n'), keep: 'head', fenced: true });
+    blocks.push({
+      kind: 'lines',
+      label: `details of ${testLabel(detailed)}`,
+      lines: toPlainText(detailed.details ?? '').split('\n'),
+      keep: 'head',
+      fenced: true,
+    });
   }
   return blocks;
 }
@@ -138,5 +175,7 @@ function messageBlock(message: string, label: string): Block {
 }
 
 function oneLine(value: string): string {
-  return toPlainText(value).replace(/\s*\n\s*/g, ' ').trim();
+  return toPlainText(value)
+    .replace(/\s*\n\s*/g, ' ')
+    .trim();
 }

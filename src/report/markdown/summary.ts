@@ -28,7 +28,8 @@ export function title(results: RunResults): string {
 export function banner(results: RunResults, outcome: Outcome): string | undefined {
   const message = results.message ? ` ${oneLine(results.message)}` : '';
   if (outcome.status === 'error') return `> **${mark('error')} — the run could not complete:**${message}`;
-  if (outcome.status === 'interrupted') return `> **${mark('interrupted')} — the run was stopped before it finished:**${message}`;
+  if (outcome.status === 'interrupted')
+    return `> **${mark('interrupted')} — the run was stopped before it finished:**${message}`;
   if (outcome.overruled) return `> **${mark('failed')}**: results.json recorded \`passed\`, but ${outcome.overruled}.`;
   return undefined;
 }
@@ -96,5 +97,7 @@ export function formatTimestamp(iso: string): string {
 }
 
 function oneLine(text: string): string {
-  return toPlainText(text).replace(/\s*\n\s*/g, ' ').trim();
+  return toPlainText(text)
+    .replace(/\s*\n\s*/g, ' ')
+    .trim();
 }

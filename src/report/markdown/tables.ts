@@ -8,7 +8,8 @@ import { formatMetric } from './summary.js';
 
 export function acceptanceSection(results: RunResults): string {
   const functional = results.acceptance.filter((c) => c.kind === 'functional');
-  const body = functional.length > 0 ? criteriaTable(functional) : '_The plan declares no functional acceptance criteria._';
+  const body =
+    functional.length > 0 ? criteriaTable(functional) : '_The plan declares no functional acceptance criteria._';
   return `## Acceptance criteria\n\n${body}`;
 }
 
@@ -46,10 +47,17 @@ export function gatesSection(results: RunResults): string {
   const implicit = results.gates.filter((g) => g.implicit);
   const header = ['Gate', 'Threshold', 'Actual', 'Status'];
   const rows = (gates: typeof results.gates) =>
-    gates.map((g) => [cell(g.name), cell(g.threshold), cell(g.actual), g.message ? `${mark(g.status)} — ${cell(g.message)}` : mark(g.status)]);
+    gates.map((g) => [
+      cell(g.name),
+      cell(g.threshold),
+      cell(g.actual),
+      g.message ? `${mark(g.status)} — ${cell(g.message)}` : mark(g.status),
+    ]);
   const body = own.length > 0 ? table(header, rows(own)) : '_The plan declares no quality gates._';
   const added =
-    implicit.length > 0 ? `\n\nChecks Testplan adds (not counted as the plan's gates; a failing one still fails the run):\n\n${table(header, rows(implicit))}` : '';
+    implicit.length > 0
+      ? `\n\nChecks Testplan adds (not counted as the plan's gates; a failing one still fails the run):\n\n${table(header, rows(implicit))}`
+      : '';
   return `## Quality gates\n\n${body}${added}`;
 }
 
@@ -73,7 +81,11 @@ export function phasesSection(results: RunResults): string {
 /** results.json lists a big phase's failures only; say so, and where the full list is. */
 export function unlistedNote(phase: string, unlisted: NonNullable<PhaseResult['unlisted']>): string {
   const failing = unlisted.failed + unlisted.errored;
-  const what = [`${unlisted.passed} passing`, `${unlisted.skipped} skipped`, ...(failing > 0 ? [`${failing} more failing`] : [])].join(', ');
+  const what = [
+    `${unlisted.passed} passing`,
+    `${unlisted.skipped} skipped`,
+    ...(failing > 0 ? [`${failing} more failing`] : []),
+  ].join(', ');
   return `_Phase ${cell(phase)}: ${what} tests are listed as counts only; the full list is in the phase's own test report under \`phases/${cell(phase)}/\`._`;
 }
 

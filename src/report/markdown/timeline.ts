@@ -26,7 +26,8 @@ export function timelineSection(results: RunResults): string | undefined {
   ];
   for (const [section, steps] of bySection(timed)) {
     lines.push(`  section ${taskText(section)}`);
-    for (const t of steps) lines.push(`  ${taskText(taskName(t.step))} :${tag(t.step)}${base + t.start}, ${base + t.end}`);
+    for (const t of steps)
+      lines.push(`  ${taskText(taskName(t.step))} :${tag(t.step)}${base + t.start}, ${base + t.end}`);
   }
   lines.push('```');
   return `## Timeline\n\n${lines.join('\n')}`;

@@ -52,7 +52,16 @@ export const dockerAdapter: DriverAdapter = {
           join(dir, 'Dockerfile'),
           `FROM ${BASE}\nRUN mkdir -p /out && printf '%s' '${PASSING_JUNIT}' > /out/junit.xml${touch}\n`,
         );
-        const baked = await driver.prepareImage({ kind: 'build', name: `baked-${futureMtime ? 'future' : 'now'}`, context: dir, dockerfile: 'Dockerfile', args: {} }, contextFor(run));
+        const baked = await driver.prepareImage(
+          {
+            kind: 'build',
+            name: `baked-${futureMtime ? 'future' : 'now'}`,
+            context: dir,
+            dockerfile: 'Dockerfile',
+            args: {},
+          },
+          contextFor(run),
+        );
         return { request: { ...fixture.phase(name, script), image: baked }, path: '/out/junit.xml' };
       },
       persistentFolder() {
@@ -69,4 +78,5 @@ export const dockerAdapter: DriverAdapter = {
   },
 };
 
-export const PASSING_JUNIT = '<testsuites><testsuite name="s" tests="1"><testcase classname="c" name="passes"/></testsuite></testsuites>';
+export const PASSING_JUNIT =
+  '<testsuites><testsuite name="s" tests="1"><testcase classname="c" name="passes"/></testsuite></testsuites>';

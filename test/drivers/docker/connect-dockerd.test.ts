@@ -42,26 +42,33 @@ t.test('the driver reaches the daemon that DOCKER_HOST or the Docker context nam
     }
   });
 
-  await t.test("the runner's own DOCKER_HOST does not leak into an endpoint chosen from another environment", async (t) => {
-    const saved = process.env.DOCKER_HOST;
-    process.env.DOCKER_HOST = 'tcp://127.0.0.1:9';
-    try {
-      const driver = new DockerDriver({ env: { HOME: home, DOCKER_HOST: unixd.host } });
-      t.match(await driver.describe(), { kind: 'docker' });
-    } finally {
-      if (saved === undefined) delete process.env.DOCKER_HOST;
-      else process.env.DOCKER_HOST = saved;
-    }
-  });
+  await t.test(
+    "the runner's own DOCKER_HOST does not leak into an endpoint chosen from another environment",
+    async (t) => {
+      const saved = process.env.DOCKER_HOST;
+      process.env.DOCKER_HOST = 'tcp://127.0.0.1:9';
+      try {
+        const driver = new DockerDriver({ env: { HOME: home, DOCKER_HOST: unixd.host } });
+        t.match(await driver.describe(), { kind: 'docker' });
+      } finally {
+        if (saved === undefined) delete process.env.DOCKER_HOST;
+        else process.env.DOCKER_HOST = saved;
+      }
+    },
+  );
 
   await t.test('contexts made by the Docker CLI: DOCKER_CONTEXT and the current context of config.json', async (t) => {
     const config = join(home, '.docker');
-    const docker = (...args: string[]) => execFileSync('docker', ['--config', config, ...args], { encoding: 'utf8', timeout: 20_000 });
+    const docker = (...args: string[]) =>
+      execFileSync('docker', ['--config', config, ...args], { encoding: 'utf8', timeout: 20_000 });
     docker('context', 'create', 'second-unix', '--docker', `host=${unixd.host}`);
     docker('context', 'create', 'second-tcp', '--docker', `host=${tcpd.host}`);
     docker('context', 'use', 'second-unix');
     t.match(JSON.parse(readFileSync(join(config, 'config.json'), 'utf8')), { currentContext: 'second-unix' });
-    t.ok(readFileSync(join(config, 'contexts', 'meta', contextDigest('second-tcp'), 'meta.json'), 'utf8'), 'the CLI stores a context under the SHA-256 of its name');
+    t.ok(
+      readFileSync(join(config, 'contexts', 'meta', contextDigest('second-tcp'), 'meta.json'), 'utf8'),
+      'the CLI stores a context under the SHA-256 of its name',
+    );
 
     const current = new DockerDriver({ env: { HOME: home } });
     t.match(await current.describe(), { kind: 'docker' });
@@ -69,11 +76,15 @@ t.test('the driver reaches the daemon that DOCKER_HOST or the Docker context nam
 
     const named = new DockerDriver({ env: { HOME: home, DOCKER_CONTEXT: 'second-tcp' } });
     t.match(await named.describe(), { kind: 'docker' }, 'DOCKER_CONTEXT: the tcp daemon');
-    const viaConfigVar = new DockerDriver({ env: { HOME: '/nonexistent', DOCKER_CONFIG: config, DOCKER_CONTEXT: 'second-tcp' } });
+    const viaConfigVar = new DockerDriver({
+      env: { HOME: '/nonexistent', DOCKER_CONFIG: config, DOCKER_CONTEXT: 'second-tcp' },
+    });
     t.match(await viaConfigVar.describe(), { kind: 'docker' }, 'DOCKER_CONFIG names the folder');
 
     await tcpd.stop();
-    const err = await new DockerDriver({ env: { HOME: home, DOCKER_CONTEXT: 'second-tcp' }, connectTimeoutMs: 3000 }).describe().catch((e: unknown) => e);
+    const err = await new DockerDriver({ env: { HOME: home, DOCKER_CONTEXT: 'second-tcp' }, connectTimeoutMs: 3000 })
+      .describe()
+      .catch((e: unknown) => e);
     t.match(err, {
       code: 'ENGINE_UNREACHABLE',
       message: `No Docker engine answers at context "second-tcp" (${tcpd.host}, from DOCKER_CONTEXT)`,
@@ -83,11 +94,17 @@ t.test('the driver reaches the daemon that DOCKER_HOST or the Docker context nam
   await Promise.all([unixd.stop(), tcpd.stop()]);
   const after = bridges();
   if (hadDocker0) t.ok(after.includes('docker0'), "the main daemon's docker0 is still there");
-  t.same(after.filter((b) => b.startsWith('tpd')), [], 'no bridge of the test daemons is left behind');
+  t.same(
+    after.filter((b) => b.startsWith('tpd')),
+    [],
+    'no bridge of the test daemons is left behind',
+  );
 });
 
 /** The host's bridge interfaces (other runs' networks come and go meanwhile: compare only ours and docker0). */
 function bridges(): string[] {
-  const links = JSON.parse(execFileSync('ip', ['-j', 'link', 'show', 'type', 'bridge'], { encoding: 'utf8' })) as { ifname: string }[];
+  const links = JSON.parse(execFileSync('ip', ['-j', 'link', 'show', 'type', 'bridge'], { encoding: 'utf8' })) as {
+    ifname: string;
+  }[];
   return links.map((l) => l.ifname).sort();
 }

@@ -1,7 +1,12 @@
 import t from 'tap';
 import { join } from 'node:path';
 import { DockerDriver } from '../../../src/drivers/docker/docker-driver.js';
-import { DEFAULT_SOCKET, contextDigest, resolveEngineEndpoint, type EndpointSources } from '../../../src/drivers/docker/endpoint.js';
+import {
+  DEFAULT_SOCKET,
+  contextDigest,
+  resolveEngineEndpoint,
+  type EndpointSources,
+} from '../../../src/drivers/docker/endpoint.js';
 import { dockerodeOptions } from '../../../src/drivers/docker/engine/dockerode-engine.js';
 import { InfrastructureError } from '../../../src/errors.js';
 import { freePort } from '../../helpers/dockerd.js';
@@ -21,10 +26,18 @@ function resolve(env: Record<string, string>, files: Record<string, string> = {}
   return resolveEngineEndpoint(sources);
 }
 
-function contextFiles(name: string, host: string, options: { tls?: boolean; skipVerify?: boolean; configDir?: string } = {}) {
+function contextFiles(
+  name: string,
+  host: string,
+  options: { tls?: boolean; skipVerify?: boolean; configDir?: string } = {},
+) {
   const dir = options.configDir ?? CONFIG;
   const digest = contextDigest(name);
-  const meta = { Name: name, Metadata: {}, Endpoints: { docker: { Host: host, SkipTLSVerify: options.skipVerify ?? false } } };
+  const meta = {
+    Name: name,
+    Metadata: {},
+    Endpoints: { docker: { Host: host, SkipTLSVerify: options.skipVerify ?? false } },
+  };
   const files: Record<string, string> = { [join(dir, 'contexts', 'meta', digest, 'meta.json')]: JSON.stringify(meta) };
   if (options.tls) {
     for (const f of ['ca.pem', 'cert.pem', 'key.pem']) files[join(dir, 'contexts', 'tls', digest, 'docker', f)] = f;
@@ -38,7 +51,12 @@ t.test('DOCKER_HOST: unix, tcp, tcp with TLS, ssh; it wins over any context', as
     path: '/run/user/1000/docker.sock',
     description: 'DOCKER_HOST=unix:///run/user/1000/docker.sock',
   });
-  t.same(resolve({ DOCKER_HOST: 'tcp://10.0.0.5:2375' }), { kind: 'tcp', host: '10.0.0.5', port: 2375, description: 'DOCKER_HOST=tcp://10.0.0.5:2375' });
+  t.same(resolve({ DOCKER_HOST: 'tcp://10.0.0.5:2375' }), {
+    kind: 'tcp',
+    host: '10.0.0.5',
+    port: 2375,
+    description: 'DOCKER_HOST=tcp://10.0.0.5:2375',
+  });
   t.match(resolve({ DOCKER_HOST: 'tcp://10.0.0.5' }), { port: 2375, tls: undefined }, 'no port: 2375');
   t.match(resolve({ DOCKER_HOST: 'tcp://h:2376' }), { port: 2376, tls: { verify: true } }, '2376 is the TLS port');
   const certs = { '/certs/ca.pem': 'c', '/certs/cert.pem': 'c', '/certs/key.pem': 'k' };
@@ -50,7 +68,11 @@ t.test('DOCKER_HOST: unix, tcp, tcp with TLS, ssh; it wins over any context', as
     description: 'DOCKER_HOST=tcp://h',
   });
   const homeCerts = { [join(CONFIG, 'ca.pem')]: 'c' };
-  t.match(resolve({ DOCKER_HOST: 'tcp://h:2376', DOCKER_TLS_VERIFY: '1' }, homeCerts), { tls: { ca: join(CONFIG, 'ca.pem') } }, 'certificates default to ~/.docker');
+  t.match(
+    resolve({ DOCKER_HOST: 'tcp://h:2376', DOCKER_TLS_VERIFY: '1' }, homeCerts),
+    { tls: { ca: join(CONFIG, 'ca.pem') } },
+    'certificates default to ~/.docker',
+  );
   t.same(resolve({ DOCKER_HOST: 'ssh://deploy@build-host:2222', SSH_AUTH_SOCK: '/tmp/agent.sock' }), {
     kind: 'ssh',
     host: 'build-host',
@@ -59,41 +81,62 @@ t.test('DOCKER_HOST: unix, tcp, tcp with TLS, ssh; it wins over any context', as
     agent: '/tmp/agent.sock',
     description: 'DOCKER_HOST=ssh://deploy@build-host:2222',
   });
-  t.match(resolve({ DOCKER_HOST: 'unix:///x.sock', DOCKER_CONTEXT: 'remote' }, contextFiles('remote', 'tcp://r:2375')), { kind: 'unix', path: '/x.sock' });
-  t.throws(() => resolve({ DOCKER_HOST: 'ftp://nope' }), { code: 'ENGINE_UNREACHABLE', message: /DOCKER_HOST=ftp:\/\/nope is not supported/ });
+  t.match(
+    resolve({ DOCKER_HOST: 'unix:///x.sock', DOCKER_CONTEXT: 'remote' }, contextFiles('remote', 'tcp://r:2375')),
+    { kind: 'unix', path: '/x.sock' },
+  );
+  t.throws(() => resolve({ DOCKER_HOST: 'ftp://nope' }), {
+    code: 'ENGINE_UNREACHABLE',
+    message: /DOCKER_HOST=ftp:\/\/nope is not supported/,
+  });
 });
 
-t.test('DOCKER_CONTEXT, then config.json currentContext, with the endpoint and TLS files from the context store', async (t) => {
-  const files = {
-    ...contextFiles('remote', 'tcp://build.example:2376', { tls: true }),
-    ...contextFiles('local-rootless', 'unix:///run/user/1000/docker.sock'),
-    [join(CONFIG, 'config.json')]: JSON.stringify({ auths: {}, currentContext: 'local-rootless' }),
-  };
-  const tls = join(CONFIG, 'contexts', 'tls', contextDigest('remote'), 'docker');
-  t.same(resolve({ DOCKER_CONTEXT: 'remote' }, files), {
-    kind: 'tcp',
-    host: 'build.example',
-    port: 2376,
-    tls: { ca: join(tls, 'ca.pem'), cert: join(tls, 'cert.pem'), key: join(tls, 'key.pem'), verify: true },
-    description: 'context "remote" (tcp://build.example:2376, from DOCKER_CONTEXT)',
-  });
-  t.same(resolve({}, files), {
-    kind: 'unix',
-    path: '/run/user/1000/docker.sock',
-    description: `context "local-rootless" (unix:///run/user/1000/docker.sock, from ${join(CONFIG, 'config.json')})`,
-  });
-  t.match(resolve({ DOCKER_CONTEXT: 'default' }, files), { path: DEFAULT_SOCKET }, 'the context "default" is the default endpoint');
-  const skip = contextFiles('lab', 'tcp://lab:2376', { tls: true, skipVerify: true });
-  t.match(resolve({ DOCKER_CONTEXT: 'lab' }, skip), { tls: { verify: false } }, 'SkipTLSVerify');
-  const elsewhere = '/etc/docker-client';
-  const moved = { ...contextFiles('ci', 'tcp://ci:2375', { configDir: elsewhere }), [join(elsewhere, 'config.json')]: '{"currentContext":"ci"}' };
-  t.match(resolve({ DOCKER_CONFIG: elsewhere }, moved), { kind: 'tcp', host: 'ci' }, 'DOCKER_CONFIG moves the config folder');
-});
+t.test(
+  'DOCKER_CONTEXT, then config.json currentContext, with the endpoint and TLS files from the context store',
+  async (t) => {
+    const files = {
+      ...contextFiles('remote', 'tcp://build.example:2376', { tls: true }),
+      ...contextFiles('local-rootless', 'unix:///run/user/1000/docker.sock'),
+      [join(CONFIG, 'config.json')]: JSON.stringify({ auths: {}, currentContext: 'local-rootless' }),
+    };
+    const tls = join(CONFIG, 'contexts', 'tls', contextDigest('remote'), 'docker');
+    t.same(resolve({ DOCKER_CONTEXT: 'remote' }, files), {
+      kind: 'tcp',
+      host: 'build.example',
+      port: 2376,
+      tls: { ca: join(tls, 'ca.pem'), cert: join(tls, 'cert.pem'), key: join(tls, 'key.pem'), verify: true },
+      description: 'context "remote" (tcp://build.example:2376, from DOCKER_CONTEXT)',
+    });
+    t.same(resolve({}, files), {
+      kind: 'unix',
+      path: '/run/user/1000/docker.sock',
+      description: `context "local-rootless" (unix:///run/user/1000/docker.sock, from ${join(CONFIG, 'config.json')})`,
+    });
+    t.match(
+      resolve({ DOCKER_CONTEXT: 'default' }, files),
+      { path: DEFAULT_SOCKET },
+      'the context "default" is the default endpoint',
+    );
+    const skip = contextFiles('lab', 'tcp://lab:2376', { tls: true, skipVerify: true });
+    t.match(resolve({ DOCKER_CONTEXT: 'lab' }, skip), { tls: { verify: false } }, 'SkipTLSVerify');
+    const elsewhere = '/etc/docker-client';
+    const moved = {
+      ...contextFiles('ci', 'tcp://ci:2375', { configDir: elsewhere }),
+      [join(elsewhere, 'config.json')]: '{"currentContext":"ci"}',
+    };
+    t.match(
+      resolve({ DOCKER_CONFIG: elsewhere }, moved),
+      { kind: 'tcp', host: 'ci' },
+      'DOCKER_CONFIG moves the config folder',
+    );
+  },
+);
 
 t.test('a context that cannot be used is a clear error naming it, the file and what to do', async (t) => {
   t.throws(() => resolve({ DOCKER_CONTEXT: 'gone' }), {
     code: 'ENGINE_UNREACHABLE',
-    message: /^context "gone" \(from DOCKER_CONTEXT\) does not exist: there is no .*meta\.json; list the contexts with `docker context ls`/,
+    message:
+      /^context "gone" \(from DOCKER_CONTEXT\) does not exist: there is no .*meta\.json; list the contexts with `docker context ls`/,
   });
   const config = join(CONFIG, 'config.json');
   t.throws(() => resolve({}, { [config]: '{ not json' }), { message: new RegExp(`^${config} is not valid JSON`) });
@@ -114,37 +157,60 @@ t.test('without a host or context: Docker Desktop, then rootless, then the defau
     path: rootless,
     description: `the rootless socket ${rootless} ($XDG_RUNTIME_DIR)`,
   });
-  t.same(resolve({ XDG_RUNTIME_DIR: '/run/user/1000' }), { kind: 'unix', path: DEFAULT_SOCKET, description: `the default socket ${DEFAULT_SOCKET}` });
-  t.match(resolve({}, { [join(CONFIG, 'config.json')]: '{"auths":{}}' }), { path: DEFAULT_SOCKET }, 'a config without a context');
+  t.same(resolve({ XDG_RUNTIME_DIR: '/run/user/1000' }), {
+    kind: 'unix',
+    path: DEFAULT_SOCKET,
+    description: `the default socket ${DEFAULT_SOCKET}`,
+  });
+  t.match(
+    resolve({}, { [join(CONFIG, 'config.json')]: '{"auths":{}}' }),
+    { path: DEFAULT_SOCKET },
+    'a config without a context',
+  );
 });
 
-t.test("dockerode gets every connection field, so docker-modem's own reading of process.env cannot leak in", async (t) => {
-  const read = (p: string) => Buffer.from(`pem:${p}`);
-  t.same(dockerodeOptions({ kind: 'unix', path: '/s.sock', description: '' }, read), {
-    socketPath: '/s.sock',
-    host: undefined,
-    port: undefined,
-    protocol: undefined,
-    ca: undefined,
-    cert: undefined,
-    key: undefined,
-  });
-  t.match(dockerodeOptions({ kind: 'tcp', host: 'h', port: 2376, tls: { ca: '/c/ca.pem', key: '/c/key.pem', verify: true }, description: '' }, read), {
-    socketPath: undefined,
-    host: 'h',
-    port: 2376,
-    protocol: 'https',
-    ca: Buffer.from('pem:/c/ca.pem'),
-    key: Buffer.from('pem:/c/key.pem'),
-    cert: undefined,
-  });
-  t.match(dockerodeOptions({ kind: 'ssh', host: 'b', username: 'u', agent: '/a.sock', description: '' }, read), {
-    protocol: 'ssh',
-    host: 'b',
-    username: 'u',
-    sshOptions: { agent: '/a.sock' },
-  });
-});
+t.test(
+  "dockerode gets every connection field, so docker-modem's own reading of process.env cannot leak in",
+  async (t) => {
+    const read = (p: string) => Buffer.from(`pem:${p}`);
+    t.same(dockerodeOptions({ kind: 'unix', path: '/s.sock', description: '' }, read), {
+      socketPath: '/s.sock',
+      host: undefined,
+      port: undefined,
+      protocol: undefined,
+      ca: undefined,
+      cert: undefined,
+      key: undefined,
+    });
+    t.match(
+      dockerodeOptions(
+        {
+          kind: 'tcp',
+          host: 'h',
+          port: 2376,
+          tls: { ca: '/c/ca.pem', key: '/c/key.pem', verify: true },
+          description: '',
+        },
+        read,
+      ),
+      {
+        socketPath: undefined,
+        host: 'h',
+        port: 2376,
+        protocol: 'https',
+        ca: Buffer.from('pem:/c/ca.pem'),
+        key: Buffer.from('pem:/c/key.pem'),
+        cert: undefined,
+      },
+    );
+    t.match(dockerodeOptions({ kind: 'ssh', host: 'b', username: 'u', agent: '/a.sock', description: '' }, read), {
+      protocol: 'ssh',
+      host: 'b',
+      username: 'u',
+      sshOptions: { agent: '/a.sock' },
+    });
+  },
+);
 
 t.test('describe() against an engine that does not answer names the endpoint and says what to do', async (t) => {
   const port = await freePort();

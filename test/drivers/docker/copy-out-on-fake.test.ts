@@ -27,7 +27,11 @@ t.test('files and folders come out under the path the phase named; a missing pat
     '/out/cov/lines.txt': '80\n',
   });
   const collected = await driver.collect(outcome.handle, ['/out/junit.xml', '/out/cov/', '/out/missing.xml'], dest);
-  t.same(collected[0], { source: '/out/junit.xml', path: join(dest, 'files', 'out', 'junit.xml'), writtenByPhase: true });
+  t.same(collected[0], {
+    source: '/out/junit.xml',
+    path: join(dest, 'files', 'out', 'junit.xml'),
+    writtenByPhase: true,
+  });
   t.equal(readFileSync(join(dest, 'files', 'out', 'junit.xml'), 'utf8'), '<testsuite/>\n');
   t.same(collected[1], { source: '/out/cov/', path: join(dest, 'files', 'out', 'cov'), writtenByPhase: true });
   t.equal(readFileSync(join(dest, 'files', 'out', 'cov', 'lines.txt'), 'utf8'), '80\n');
@@ -45,7 +49,10 @@ t.test('the files of a failed phase are copied out too', async (t) => {
 
 t.test('an archive that breaks mid-stream is an error for that path only', async (t) => {
   const big = 'x'.repeat(64 * 1024);
-  const { engine, driver, outcome, dest } = await finishedPhase({ '/out/big.bin': big, '/out/junit.xml': '<testsuite/>' });
+  const { engine, driver, outcome, dest } = await finishedPhase({
+    '/out/big.bin': big,
+    '/out/junit.xml': '<testsuite/>',
+  });
   engine.brokenArchives.add('/out/big.bin');
   const [broken, fine] = await driver.collect(outcome.handle, ['/out/big.bin', '/out/junit.xml'], dest);
   t.match(broken, { source: '/out/big.bin', error: /could not unpack \/out\/big\.bin: / });
@@ -57,7 +64,10 @@ t.test('an engine error on the archive call names the path and the cause', async
   const { engine, driver, outcome, dest } = await finishedPhase({ '/out/junit.xml': '<testsuite/>' });
   engine.failOn('archive.read', () => new EngineError('Error response from daemon: disk quota exceeded', 500));
   const [junit] = await driver.collect(outcome.handle, ['/out/junit.xml'], dest);
-  t.match(junit, { source: '/out/junit.xml', error: 'could not copy /out/junit.xml out: Error response from daemon: disk quota exceeded' });
+  t.match(junit, {
+    source: '/out/junit.xml',
+    error: 'could not copy /out/junit.xml out: Error response from daemon: disk quota exceeded',
+  });
 });
 
 t.test('after release the container is gone, and copy-out says so', async (t) => {
@@ -83,4 +93,3 @@ t.test('a file that came with the image is not written by this phase; one the ph
   t.match(baked, { source: '/out/junit.xml', writtenByPhase: false });
   t.match(written, { source: '/out/lcov.info', writtenByPhase: true });
 });
-

@@ -9,7 +9,9 @@ import type { ProgressMessage } from '../../../src/drivers/docker/engine/engine.
 const modem = new Dockerode({ socketPath: '/nonexistent.sock' }).modem;
 
 t.test('a character cut between two chunks comes out whole', async (t) => {
-  const bytes = Buffer.from(`${JSON.stringify({ stream: 'grüße ✓\n' })}\r\n${JSON.stringify({ aux: { ID: 'sha256:x' } })}\r\n`);
+  const bytes = Buffer.from(
+    `${JSON.stringify({ stream: 'grüße ✓\n' })}\r\n${JSON.stringify({ aux: { ID: 'sha256:x' } })}\r\n`,
+  );
   const cut = bytes.indexOf(Buffer.from('ü')) + 1; // inside the two bytes of ü
   const stream = new PassThrough();
   const seen: ProgressMessage[] = [];

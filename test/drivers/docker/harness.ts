@@ -1,5 +1,3 @@
-/** Shared pieces of the real-engine tests: unique runs cleaned up by label, fixture images, contexts. */
-import type { Test } from 'tap';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
@@ -12,7 +10,6 @@ import { LABEL } from '../../../src/drivers/docker/labels.js';
 export { requireEngine } from '../../helpers/engine.js';
 
 export const FIXTURES = resolve(import.meta.dirname, '../../../fixtures/docker');
-
 
 export interface Teardown {
   teardown: (fn: () => unknown) => void;
@@ -75,7 +72,11 @@ export async function countLabelled(runId: string, engine = testEngine()): Promi
   return { containers: containers.length, networks: networks.length, volumes: volumes.length };
 }
 
-export const PG_ENV = { POSTGRES_USER: 'test_user', POSTGRES_PASSWORD: 'test_password', POSTGRES_DB: 'app_test' } as const;
+export const PG_ENV = {
+  POSTGRES_USER: 'test_user',
+  POSTGRES_PASSWORD: 'test_password',
+  POSTGRES_DB: 'app_test',
+} as const;
 
 /** What the postgres preset expands to: pg_isready over TCP, never the Unix socket. */
 export const PG_READY = {
@@ -85,7 +86,13 @@ export const PG_READY = {
   timeoutMs: 30_000,
 };
 
-export const REDIS_READY = { kind: 'exec' as const, command: ['redis-cli', 'ping'], expect: 'PONG', intervalMs: 50, timeoutMs: 20_000 };
+export const REDIS_READY = {
+  kind: 'exec' as const,
+  command: ['redis-cli', 'ping'],
+  expect: 'PONG',
+  intervalMs: 50,
+  timeoutMs: 20_000,
+};
 
 /** A driver, a labelled run removed at teardown, a recording context, the run's network and one fixture image. */
 export async function runWithImage(t: Teardown, target: FixtureTarget) {

@@ -9,7 +9,10 @@ import { requireEngine } from './harness.js';
 import { contextFor, makeRun, newDriver } from './harness.js';
 
 t.test('.dockerignore rules leave files out, keep exceptions, the Dockerfile and .dockerignore', async (t) => {
-  const excluded = contextFilter(['node_modules', '*.log', '!keep.log', 'secrets/', 'Dockerfile', '.dockerignore'], 'Dockerfile');
+  const excluded = contextFilter(
+    ['node_modules', '*.log', '!keep.log', 'secrets/', 'Dockerfile', '.dockerignore'],
+    'Dockerfile',
+  );
   t.equal(excluded('node_modules'), true);
   t.equal(excluded('node_modules/x/index.js'), true);
   t.equal(excluded('debug.log'), true);
@@ -68,7 +71,10 @@ t.test('builds from a context with target, build args and .dockerignore; a rebui
   const first = await driver.prepareImage(spec, ctx);
   t.match(first.ref, /^sha256:[0-9a-f]{64}$/, 'the handle refers to the image id, not a tag another run could move');
   t.equal(first.cached, false, 'new content: steps ran');
-  t.ok(ctx.lines.some((l) => /Step \d+\/\d+ : COPY/.test(l.line)), 'build output streamed line by line');
+  t.ok(
+    ctx.lines.some((l) => /Step \d+\/\d+ : COPY/.test(l.line)),
+    'build output streamed line by line',
+  );
 
   const again = await driver.prepareImage(spec, contextFor(run));
   t.equal(again.ref, first.ref);
@@ -135,15 +141,16 @@ t.test('an unknown ref that cannot be pulled offline is IMAGE_PULL_FAILED naming
   t.match(err instanceof Error ? err.message : '', ref);
   t.match(err instanceof Error ? err.message : '', /build or load/);
 
-  const never = await driver
-    .prepareImage({ kind: 'ref', name: 'x', ref, pull: 'never' }, contextFor(run))
-    .then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+  const never = await driver.prepareImage({ kind: 'ref', name: 'x', ref, pull: 'never' }, contextFor(run)).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   t.match(never, { code: 'IMAGE_NOT_FOUND' });
 
-  const present = await driver.prepareImage({ kind: 'ref', name: 'base', ref: 'testplan-base:bookworm', pull: 'missing' }, contextFor(run));
+  const present = await driver.prepareImage(
+    { kind: 'ref', name: 'base', ref: 'testplan-base:bookworm', pull: 'missing' },
+    contextFor(run),
+  );
   t.match(present, { name: 'base', cached: true, ref: /^sha256:/ });
   const always = await driver
     .prepareImage({ kind: 'ref', name: 'base', ref: 'testplan-base:bookworm', pull: 'always' }, contextFor(run))

@@ -26,5 +26,9 @@ t.test('engine filters and names', async (t) => {
   t.equal(networkName('run/1 x'), 'testplan-run-1-x');
   t.equal(safeName('--x'), 'x');
   t.match(containerName('r1', 'phase', 'unit tests', 2), /^testplan-r1-phase-unit-tests-2$/);
-  t.not(containerName('r1', 'phase', 'a', 1), containerName('r2', 'phase', 'a', 1), 'runs never share a container name');
+  t.not(
+    containerName('r1', 'phase', 'a', 1),
+    containerName('r2', 'phase', 'a', 1),
+    'runs never share a container name',
+  );
 });

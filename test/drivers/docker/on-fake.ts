@@ -38,7 +38,17 @@ export function service(name: string, extra: Partial<StartServiceRequest> = {}):
 }
 
 export function phase(name: string, extra: Partial<RunPhaseRequest> = {}): RunPhaseRequest {
-  return { name, role: 'phase', attempt: 1, image: IMAGE, command: ['run-tests'], env: {}, mounts: [], sharedNamespace: false, ...extra };
+  return {
+    name,
+    role: 'phase',
+    attempt: 1,
+    image: IMAGE,
+    command: ['run-tests'],
+    env: {},
+    mounts: [],
+    sharedNamespace: false,
+    ...extra,
+  };
 }
 
 export { contextFor };

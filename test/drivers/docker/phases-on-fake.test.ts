@@ -49,7 +49,10 @@ t.test('a phase streams its output as lines per stream, keeps the tail, and repo
     anonymousVolumes: ['/data'],
     labels: { 'testplan.run': run.runId, 'testplan.role': 'phase', 'testplan.name': 'unit' },
   });
-  t.ok(engine.calls.indexOf(`attach ${outcome.handle.id}`) < engine.calls.indexOf(`start ${outcome.handle.id}`), 'attached before start');
+  t.ok(
+    engine.calls.indexOf(`attach ${outcome.handle.id}`) < engine.calls.indexOf(`start ${outcome.handle.id}`),
+    'attached before start',
+  );
   t.notOk(engine.calls.includes(`kill ${outcome.handle.id}`), 'a phase that ends by itself is not killed');
   t.ok(engine.containersById.has(outcome.handle.id), 'the container stays for collect');
   await driver.releasePhase(outcome.handle);
@@ -88,17 +91,28 @@ t.test('a kill that fails (the phase ended meanwhile) still reports the outcome'
   t.match(outcome, { timedOut: true, exitCode: 0 });
 });
 
-t.test('a phase that cannot be created or started is PHASE_START_FAILED; a started-then-failed one is removed', async (t) => {
-  const { engine, driver, run } = await setup();
-  engine.failOn('containers.create', (name) => (name.includes('bad-create') ? new EngineError('No such image: sha256:app', 404) : undefined));
-  const created = await driver.runPhase(phase('bad-create'), contextFor(run)).catch((e: unknown) => e);
-  t.match(created, { code: 'PHASE_START_FAILED', exitCode: 3, message: /Phase "bad-create" \(image app\) could not start: No such image/ });
+t.test(
+  'a phase that cannot be created or started is PHASE_START_FAILED; a started-then-failed one is removed',
+  async (t) => {
+    const { engine, driver, run } = await setup();
+    engine.failOn('containers.create', (name) =>
+      name.includes('bad-create') ? new EngineError('No such image: sha256:app', 404) : undefined,
+    );
+    const created = await driver.runPhase(phase('bad-create'), contextFor(run)).catch((e: unknown) => e);
+    t.match(created, {
+      code: 'PHASE_START_FAILED',
+      exitCode: 3,
+      message: /Phase "bad-create" \(image app\) could not start: No such image/,
+    });
 
-  engine.failOn('containers.start', () => new EngineError('exec: "/no/such/binary": not found', 400));
-  const check = await driver.runPhase(phase('bad-start', { role: 'check' }), contextFor(run)).catch((e: unknown) => e);
-  t.match(check, { code: 'PHASE_START_FAILED', message: /^Check "bad-start"/ });
-  t.notOk(engine.byName(`testplan-${run.runId}-check-bad-start-1`), 'the container that could not start is removed');
-});
+    engine.failOn('containers.start', () => new EngineError('exec: "/no/such/binary": not found', 400));
+    const check = await driver
+      .runPhase(phase('bad-start', { role: 'check' }), contextFor(run))
+      .catch((e: unknown) => e);
+    t.match(check, { code: 'PHASE_START_FAILED', message: /^Check "bad-start"/ });
+    t.notOk(engine.byName(`testplan-${run.runId}-check-bad-start-1`), 'the container that could not start is removed');
+  },
+);
 
 t.test('a service: published ports, address on the run network, labels; a failed start leaves nothing', async (t) => {
   const { engine, driver, run } = await setup();

@@ -7,7 +7,17 @@ import type { DockerDriver } from '../../../src/drivers/docker/docker-driver.js'
 import { contextFor, fixtureImage, makeRun, newDriver, requireEngine } from './harness.js';
 
 function phase(image: ImageHandle, script: string, extra: Partial<RunPhaseRequest> = {}): RunPhaseRequest {
-  return { name: 'unit', role: 'phase', attempt: 1, image, command: ['sh', '-c', script], env: {}, mounts: [], sharedNamespace: false, ...extra };
+  return {
+    name: 'unit',
+    role: 'phase',
+    attempt: 1,
+    image,
+    command: ['sh', '-c', script],
+    env: {},
+    mounts: [],
+    sharedNamespace: false,
+    ...extra,
+  };
 }
 
 async function setup(t: Test): Promise<{ driver: DockerDriver; run: RunIdentity; image: ImageHandle }> {
@@ -25,11 +35,15 @@ t.test('a phase streams its output line by line, keeps the tail, and reports its
   const dir = mkdtempSync(join(tmpdir(), 'testplan-mount-'));
   writeFileSync(join(dir, 'input.txt'), 'from the host\n');
   const outcome = await driver.runPhase(
-    phase(image, 'pwd; echo "$GREETING"; cat /data/input.txt; echo oops >&2; seq 1 300; printf "no newline at end"; exit 5', {
-      env: { GREETING: 'hello env' },
-      workdir: '/srv/app',
-      mounts: [{ source: dir, target: '/data', readOnly: true }],
-    }),
+    phase(
+      image,
+      'pwd; echo "$GREETING"; cat /data/input.txt; echo oops >&2; seq 1 300; printf "no newline at end"; exit 5',
+      {
+        env: { GREETING: 'hello env' },
+        workdir: '/srv/app',
+        mounts: [{ source: dir, target: '/data', readOnly: true }],
+      },
+    ),
     ctx,
   );
   t.match(outcome, { exitCode: 5, timedOut: false, aborted: false });
@@ -55,9 +69,13 @@ t.test('a phase timeout kills it and its files can still be copied out', async (
   if (!requireEngine(t)) return;
   const { driver, run, image } = await setup(t);
   const outcome = await driver.runPhase(
-    phase(image, 'mkdir -p /out/cov && echo "<testsuite/>" > /out/junit.xml && echo 80 > /out/cov/lines.txt && echo written; exec sleep 60', {
-      timeoutMs: 1500,
-    }),
+    phase(
+      image,
+      'mkdir -p /out/cov && echo "<testsuite/>" > /out/junit.xml && echo 80 > /out/cov/lines.txt && echo written; exec sleep 60',
+      {
+        timeoutMs: 1500,
+      },
+    ),
     contextFor(run),
   );
   t.match(outcome, { timedOut: true, aborted: false });
@@ -66,10 +84,18 @@ t.test('a phase timeout kills it and its files can still be copied out', async (
 
   const dest = mkdtempSync(join(tmpdir(), 'testplan-collect-'));
   const collected = await driver.collect(outcome.handle, ['/out/junit.xml', '/out/cov', '/out/missing.xml'], dest);
-  t.same(collected[0], { source: '/out/junit.xml', path: join(dest, 'files', 'out', 'junit.xml'), writtenByPhase: true });
+  t.same(collected[0], {
+    source: '/out/junit.xml',
+    path: join(dest, 'files', 'out', 'junit.xml'),
+    writtenByPhase: true,
+  });
   t.equal(readFileSync(join(dest, 'files', 'out', 'junit.xml'), 'utf8'), '<testsuite/>\n');
   t.same(collected[1], { source: '/out/cov', path: join(dest, 'files', 'out', 'cov'), writtenByPhase: true });
-  t.equal(readFileSync(join(dest, 'files', 'out', 'cov', 'lines.txt'), 'utf8'), '80\n', 'folders keep their names and contents');
+  t.equal(
+    readFileSync(join(dest, 'files', 'out', 'cov', 'lines.txt'), 'utf8'),
+    '80\n',
+    'folders keep their names and contents',
+  );
   t.match(collected[2], { source: '/out/missing.xml', error: /does not exist/ });
   t.notOk(collected[2]?.path);
   await driver.releasePhase(outcome.handle);
@@ -80,7 +106,10 @@ t.test('a phase timeout kills it and its files can still be copied out', async (
 t.test('artifacts are copied out of a failed phase', async (t) => {
   if (!requireEngine(t)) return;
   const { driver, run, image } = await setup(t);
-  const outcome = await driver.runPhase(phase(image, 'mkdir -p /out && echo "<failure/>" > /out/junit.xml; exit 1'), contextFor(run));
+  const outcome = await driver.runPhase(
+    phase(image, 'mkdir -p /out && echo "<failure/>" > /out/junit.xml; exit 1'),
+    contextFor(run),
+  );
   t.equal(outcome.exitCode, 1);
   const dest = mkdtempSync(join(tmpdir(), 'testplan-collect-'));
   const [junit] = await driver.collect(outcome.handle, ['/out/junit.xml'], dest);
@@ -110,11 +139,9 @@ t.test('aborting the run kills a running phase', async (t) => {
 t.test('a phase that cannot start is an infrastructure error naming it', async (t) => {
   if (!requireEngine(t)) return;
   const { driver, run, image } = await setup(t);
-  const err = await driver
-    .runPhase({ ...phase(image, 'true'), command: ['/no/such/binary'] }, contextFor(run))
-    .then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+  const err = await driver.runPhase({ ...phase(image, 'true'), command: ['/no/such/binary'] }, contextFor(run)).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   t.match(err, { code: 'PHASE_START_FAILED', message: /Phase "unit"/ });
 });

@@ -4,9 +4,16 @@ import { requireEngine, runWithImage, testEngine } from './harness.js';
 
 t.test('without a routable address, tcp and http probes run a client inside the service container', async (t) => {
   if (!requireEngine(t)) return;
-  const { driver, run, ctx, image: client } = await runWithImage(t, 'client');
+  const { driver, ctx, image: client } = await runWithImage(t, 'client');
   const svc = await driver.startService(
-    { name: 'listener', image: client, command: ['nc', '-lk', '7000'], env: {}, ports: [7000, 7001], sharedNamespace: false },
+    {
+      name: 'listener',
+      image: client,
+      command: ['nc', '-lk', '7000'],
+      env: {},
+      ports: [7000, 7001],
+      sharedNamespace: false,
+    },
     ctx,
   );
   await driver.waitReady(svc, { kind: 'tcp', port: 7000, intervalMs: 50, timeoutMs: 10_000 }, ctx);

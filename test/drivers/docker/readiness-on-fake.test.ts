@@ -2,7 +2,13 @@
 import t from 'tap';
 import { contextFor, fakeRun, onFake, service } from './on-fake.js';
 
-const exec = (extra: object = {}) => ({ kind: 'exec' as const, command: ['check'], intervalMs: 1, timeoutMs: 5000, ...extra });
+const exec = (extra: object = {}) => ({
+  kind: 'exec' as const,
+  command: ['check'],
+  intervalMs: 1,
+  timeoutMs: 5000,
+  ...extra,
+});
 
 async function started(name = 'svc') {
   const { engine, driver } = onFake();
@@ -29,7 +35,11 @@ t.test('`expect` must match the output of a zero exit', async (t) => {
   const { engine, driver, ctx, handle } = await started();
   engine.onExec = () => ({ exitCode: 0, output: 'LOADING' });
   const outcome = await driver.waitReady(handle, exec({ expect: '^PONG', timeoutMs: 50 }), ctx);
-  t.match(outcome, { ready: false, reason: 'timeout', lastProbeOutput: /exit 0 \(output does not match \/\^PONG\/\): LOADING/ });
+  t.match(outcome, {
+    ready: false,
+    reason: 'timeout',
+    lastProbeOutput: /exit 0 \(output does not match \/\^PONG\/\): LOADING/,
+  });
 });
 
 t.test('a container that exits during the wait ends it with its exit code and log tail', async (t) => {
@@ -38,7 +48,13 @@ t.test('a container that exits during the wait ends it with its exit code and lo
   engine.emit(handle.id, 'fatal: bad config\n', 'stderr');
   setTimeout(() => engine.exit(handle.id, 3), 20);
   const outcome = await driver.waitReady(handle, exec({ timeoutMs: 60_000 }), ctx);
-  t.match(outcome, { ready: false, reason: 'exited', exitCode: 3, lastProbeOutput: /refused/, logTail: ['fatal: bad config'] });
+  t.match(outcome, {
+    ready: false,
+    reason: 'exited',
+    exitCode: 3,
+    lastProbeOutput: /refused/,
+    logTail: ['fatal: bad config'],
+  });
 });
 
 t.test('a container that has exited already fails the wait without a successful probe', async (t) => {
@@ -53,7 +69,12 @@ t.test('a probe that never passes times out with its last output; retries stop i
   engine.onExec = () => ({ exitCode: 1, output: 'still loading' });
   engine.emit(handle.id, 'starting up\n');
   const timedOut = await driver.waitReady(handle, exec({ timeoutMs: 60 }), ctx);
-  t.match(timedOut, { ready: false, reason: 'timeout', lastProbeOutput: 'exit 1: still loading', logTail: ['starting up'] });
+  t.match(timedOut, {
+    ready: false,
+    reason: 'timeout',
+    lastProbeOutput: 'exit 1: still loading',
+    logTail: ['starting up'],
+  });
   t.ok(timedOut.probes >= 1);
   t.match(await driver.waitReady(handle, exec({ retries: 3 }), ctx), { ready: false, reason: 'retries', probes: 3 });
 });
@@ -88,9 +109,16 @@ t.test('tcp and http probes without a routable address fall back to a client in 
     commands.push(command.join(' '));
     return { exitCode: 0, output: command[0] === 'redis-cli' ? 'PONG' : '' };
   };
-  t.match(await driver.waitReady(handle, { kind: 'tcp', port: 6379, intervalMs: 1, timeoutMs: 5000 }, ctx), { ready: true });
-  t.match(await driver.waitReady(handle, { kind: 'http', port: 80, path: '/health', intervalMs: 1, timeoutMs: 5000 }, ctx), { ready: true });
-  t.match(await driver.waitReady(handle, { kind: 'redis', port: 6379, intervalMs: 1, timeoutMs: 5000 }, ctx), { ready: true });
+  t.match(await driver.waitReady(handle, { kind: 'tcp', port: 6379, intervalMs: 1, timeoutMs: 5000 }, ctx), {
+    ready: true,
+  });
+  t.match(
+    await driver.waitReady(handle, { kind: 'http', port: 80, path: '/health', intervalMs: 1, timeoutMs: 5000 }, ctx),
+    { ready: true },
+  );
+  t.match(await driver.waitReady(handle, { kind: 'redis', port: 6379, intervalMs: 1, timeoutMs: 5000 }, ctx), {
+    ready: true,
+  });
   t.match(commands[0], /nc -z -w 1 127\.0\.0\.1 6379/);
   t.match(commands[1], /curl -fsS -o \/dev\/null 'http:\/\/127\.0\.0\.1:80\/health'/);
   t.equal(commands[2], 'redis-cli -h 127.0.0.1 -p 6379 ping');
@@ -103,7 +131,11 @@ t.test('a log probe counts matching lines on stdout and stderr, old and new', as
   const probe = { kind: 'log' as const, pattern: '^ready to serve$', times: 2, intervalMs: 1, timeoutMs: 5000 };
   t.match(await driver.waitReady(handle, probe, ctx), { ready: true });
   const three = await driver.waitReady(handle, { ...probe, times: 3, timeoutMs: 50 }, ctx);
-  t.match(three, { ready: false, reason: 'timeout', lastProbeOutput: /^2\/3 lines matched .*; last line: ready to serve$/ });
+  t.match(three, {
+    ready: false,
+    reason: 'timeout',
+    lastProbeOutput: /^2\/3 lines matched .*; last line: ready to serve$/,
+  });
 });
 
 t.test('a log probe whose container exits before enough lines fails as exited', async (t) => {
@@ -113,18 +145,25 @@ t.test('a log probe whose container exits before enough lines fails as exited', 
     engine.emit(handle.id, 'crash\n');
     engine.exit(handle.id, 2);
   }, 10);
-  const outcome = await driver.waitReady(handle, { kind: 'log', pattern: '^ready', times: 2, intervalMs: 1, timeoutMs: 60_000 }, ctx);
+  const outcome = await driver.waitReady(
+    handle,
+    { kind: 'log', pattern: '^ready', times: 2, intervalMs: 1, timeoutMs: 60_000 },
+    ctx,
+  );
   t.match(outcome, { ready: false, reason: 'exited', exitCode: 2, logTail: ['ready to serve', 'crash'] });
   t.ok(!outcome.ready && outcome.exitedAt, 'with the time it exited');
 });
 
-t.test('serviceExit: nothing while it runs; its code and time once it exited; a removed container is dead too', async (t) => {
-  const { engine, driver, handle } = await started();
-  t.equal(await driver.serviceExit(handle), undefined);
-  engine.exit(handle.id, 137);
-  const exit = await driver.serviceExit(handle);
-  t.match(exit, { exitCode: 137 });
-  t.ok(exit && Date.parse(exit.at) > 0);
-  await driver.stopService(handle);
-  t.match(await driver.serviceExit(handle), { exitCode: null }, 'gone is not alive');
-});
+t.test(
+  'serviceExit: nothing while it runs; its code and time once it exited; a removed container is dead too',
+  async (t) => {
+    const { engine, driver, handle } = await started();
+    t.equal(await driver.serviceExit(handle), undefined);
+    engine.exit(handle.id, 137);
+    const exit = await driver.serviceExit(handle);
+    t.match(exit, { exitCode: 137 });
+    t.ok(exit && Date.parse(exit.at) > 0);
+    await driver.stopService(handle);
+    t.match(await driver.serviceExit(handle), { exitCode: null }, 'gone is not alive');
+  },
+);

@@ -1,5 +1,14 @@
 import t from 'tap';
-import { PG_ENV, PG_READY, REDIS_READY, contextFor, fixtureImage, makeRun, newDriver, requireEngine } from './harness.js';
+import {
+  PG_ENV,
+  PG_READY,
+  REDIS_READY,
+  contextFor,
+  fixtureImage,
+  makeRun,
+  newDriver,
+  requireEngine,
+} from './harness.js';
 
 t.test('services sharing a namespace are reached on localhost by a client that only knows localhost', async (t) => {
   if (!requireEngine(t)) return;
@@ -18,11 +27,18 @@ t.test('services sharing a namespace are reached on localhost by a client that o
     driver.startService({ name: 'postgres', image: pgImage, env: PG_ENV, ports: [5432], sharedNamespace: true }, ctx),
   ]);
   // One owns the namespace under its own name; the other is reached at the owner's address.
-  t.ok(['redis', 'postgres'].includes(redis.host) && redis.host === pg.host, `both at the owner's name (${redis.host})`);
+  t.ok(
+    ['redis', 'postgres'].includes(redis.host) && redis.host === pg.host,
+    `both at the owner's name (${redis.host})`,
+  );
   const [r, p] = await Promise.all([driver.waitReady(redis, REDIS_READY, ctx), driver.waitReady(pg, PG_READY, ctx)]);
   t.match(r, { ready: true });
   t.match(p, { ready: true });
-  t.match(await driver.waitReady(pg, { kind: 'tcp', port: 5432, intervalMs: 50, timeoutMs: 5000 }, ctx), { ready: true }, 'tcp probe of a joined service');
+  t.match(
+    await driver.waitReady(pg, { kind: 'tcp', port: 5432, intervalMs: 50, timeoutMs: 5000 }, ctx),
+    { ready: true },
+    'tcp probe of a joined service',
+  );
 
   const localhostOnly = await driver.runPhase(
     {
@@ -30,7 +46,11 @@ t.test('services sharing a namespace are reached on localhost by a client that o
       role: 'phase',
       attempt: 1,
       image: client,
-      command: ['sh', '-c', 'redis-cli -h localhost -p 6379 ping && PGPASSWORD=test_password psql -h localhost -p 5432 -U test_user -d app_test -tAc "select 6 * 7"'],
+      command: [
+        'sh',
+        '-c',
+        'redis-cli -h localhost -p 6379 ping && PGPASSWORD=test_password psql -h localhost -p 5432 -U test_user -d app_test -tAc "select 6 * 7"',
+      ],
       env: {},
       mounts: [],
       sharedNamespace: true,
@@ -48,7 +68,11 @@ t.test('services sharing a namespace are reached on localhost by a client that o
       role: 'phase',
       attempt: 1,
       image: client,
-      command: ['sh', '-c', `redis-cli -h ${redis.host} -p ${redis.port} ping && psql postgresql://test_user:test_password@${pg.host}:${pg.port}/app_test -tAc "select 1"`],
+      command: [
+        'sh',
+        '-c',
+        `redis-cli -h ${redis.host} -p ${redis.port} ping && psql postgresql://test_user:test_password@${pg.host}:${pg.port}/app_test -tAc "select 1"`,
+      ],
       env: {},
       mounts: [],
       sharedNamespace: false,

@@ -4,7 +4,17 @@ import { join } from 'node:path';
 import { LocalDriver } from '../../../src/drivers/local/local-driver.js';
 import type { RunPhaseRequest } from '../../../src/drivers/driver.js';
 import { InfrastructureError } from '../../../src/errors.js';
-import { FIXTURES, NODE, TIMING, eventually, isAlive, serverCommand, stepContext, tempDir, userEnv } from './real-process-helpers.js';
+import {
+  FIXTURES,
+  NODE,
+  TIMING,
+  eventually,
+  isAlive,
+  serverCommand,
+  stepContext,
+  tempDir,
+  userEnv,
+} from './real-process-helpers.js';
 
 const image = { name: 'app', ref: 'app', cached: true };
 
@@ -43,7 +53,10 @@ t.test('a passing phase: exit 0, its lines streamed to onLog and kept in the tai
 
 t.test('a failing phase reports its exit code and keeps only the last 200 lines', async (t) => {
   const { driver, ctx } = setup(t);
-  const outcome = await driver.runPhase(phase('unit', 'i=0; while [ $i -lt 250 ]; do i=$((i+1)); echo line $i; done; exit 7'), ctx);
+  const outcome = await driver.runPhase(
+    phase('unit', 'i=0; while [ $i -lt 250 ]; do i=$((i+1)); echo line $i; done; exit 7'),
+    ctx,
+  );
   t.equal(outcome.exitCode, 7);
   t.equal(outcome.logTail.length, 200);
   t.equal(outcome.logTail[0], 'line 51');
@@ -65,7 +78,10 @@ t.test('local.workdir is relative to the plan folder; a missing one says what to
   t.same(inDir.logTail, [dir]);
   const err = await driver
     .runPhase(phase('unit', 'true', { local: { run: 'true', workdir: 'no-such-folder' } }), ctx)
-    .then(() => undefined, (e: unknown) => e);
+    .then(
+      () => undefined,
+      (e: unknown) => e,
+    );
   t.ok(err instanceof InfrastructureError);
   if (err instanceof InfrastructureError) {
     t.equal(err.code, 'LOCAL_WORKDIR_MISSING');
@@ -76,7 +92,14 @@ t.test('local.workdir is relative to the plan folder; a missing one says what to
 t.test('a phase reaches a service through ${service.host}:${service.port} resolved env', async (t) => {
   const { driver, ctx } = setup(t);
   const service = await driver.startService(
-    { name: 'api', image, env: { GREETING_NAME: 'api' }, ports: [8080], sharedNamespace: false, local: { command: serverCommand('http'), env: {} } },
+    {
+      name: 'api',
+      image,
+      env: { GREETING_NAME: 'api' },
+      ports: [8080],
+      sharedNamespace: false,
+      local: { command: serverCommand('http'), env: {} },
+    },
     ctx,
   );
   t.equal((await driver.waitReady(service, { ...TIMING, kind: 'http', port: 8080, path: '/health' }, ctx)).ready, true);
@@ -136,10 +159,15 @@ t.test('/out/ paths are collected from $TESTPLAN_OUT, also after a failure', asy
   const { driver, ctx } = setup(t);
   const dest = tempDir(t);
   const work = tempDir(t);
-  const script = 'mkdir -p "$TESTPLAN_OUT/html" && echo "<testsuites/>" > "$TESTPLAN_OUT/junit.xml" && echo "<p/>" > "$TESTPLAN_OUT/html/index.html" && echo rel > notes.txt && exit 1';
+  const script =
+    'mkdir -p "$TESTPLAN_OUT/html" && echo "<testsuites/>" > "$TESTPLAN_OUT/junit.xml" && echo "<p/>" > "$TESTPLAN_OUT/html/index.html" && echo rel > notes.txt && exit 1';
   const outcome = await driver.runPhase(phase('unit', script, { local: { run: script, workdir: work } }), ctx);
   t.equal(outcome.exitCode, 1);
-  const files = await driver.collect(outcome.handle, ['/out/junit.xml', '/out/html', 'notes.txt', '/out/coverage.xml'], dest);
+  const files = await driver.collect(
+    outcome.handle,
+    ['/out/junit.xml', '/out/html', 'notes.txt', '/out/coverage.xml'],
+    dest,
+  );
   t.same(files.slice(0, 3), [
     { source: '/out/junit.xml', path: join(dest, 'files', 'out', 'junit.xml'), writtenByPhase: true },
     { source: '/out/html', path: join(dest, 'files', 'out', 'html'), writtenByPhase: true },

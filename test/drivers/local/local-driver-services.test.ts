@@ -48,7 +48,10 @@ t.test('a tcp service becomes ready on a free host port that replaces ${port}', 
 
 t.test('an http service becomes ready once /health answers, polling while it is not yet listening', async (t) => {
   const { driver, ctx } = setup(t);
-  const handle = await driver.startService(request('web', serverCommand('http'), { env: { LISTEN_DELAY_MS: '300' } }), ctx);
+  const handle = await driver.startService(
+    request('web', serverCommand('http'), { env: { LISTEN_DELAY_MS: '300' } }),
+    ctx,
+  );
   const outcome = await driver.waitReady(handle, { ...TIMING, kind: 'http', port: 9000, path: '/health' }, ctx);
   t.equal(outcome.ready, true);
   t.ok(outcome.probes > 1, `polled ${outcome.probes} times`);
@@ -59,7 +62,11 @@ t.test('an http probe whose status never matches fails after its retries with th
   const { driver, ctx } = setup(t);
   const handle = await driver.startService(request('web', serverCommand('http')), ctx);
   t.equal((await driver.waitReady(handle, { ...TIMING, kind: 'log', pattern: 'ready on', times: 1 }, ctx)).ready, true);
-  const outcome = await driver.waitReady(handle, { ...TIMING, kind: 'http', port: 9000, path: '/missing', retries: 3 }, ctx);
+  const outcome = await driver.waitReady(
+    handle,
+    { ...TIMING, kind: 'http', port: 9000, path: '/missing', retries: 3 },
+    ctx,
+  );
   t.equal(outcome.ready, false);
   if (outcome.ready) return;
   t.equal(outcome.reason, 'retries');
@@ -123,7 +130,11 @@ t.test('a service that never listens times out with its log tail and the last pr
   const { driver, ctx } = setup(t);
   const handle = await driver.startService(request('mute', serverCommand('never-listen')), ctx);
   const started = { ...TIMING, kind: 'log', pattern: 'never listens', times: 1 } as const;
-  t.equal((await driver.waitReady(handle, started, ctx)).ready, true, 'the process is up (a loaded machine starts node slowly)');
+  t.equal(
+    (await driver.waitReady(handle, started, ctx)).ready,
+    true,
+    'the process is up (a loaded machine starts node slowly)',
+  );
   const outcome = await driver.waitReady(handle, { intervalMs: 25, timeoutMs: 700, kind: 'tcp', port: 9000 }, ctx);
   t.equal(outcome.ready, false);
   if (outcome.ready) return;
@@ -189,7 +200,10 @@ t.test('stopService ends the service process and keeps its log tail readable', a
 
 t.test('without local env the plan env wins over the runner env', async (t) => {
   const { driver, ctx } = setup(t, { ...userEnv(), GREETING_NAME: 'runner env' });
-  const handle = await driver.startService(request('web', serverCommand('http'), { env: { GREETING_NAME: 'plan env' } }), ctx);
+  const handle = await driver.startService(
+    request('web', serverCommand('http'), { env: { GREETING_NAME: 'plan env' } }),
+    ctx,
+  );
   t.equal((await driver.waitReady(handle, { ...TIMING, kind: 'http', port: 9000, path: '/health' }, ctx)).ready, true);
   const res = await fetch(`http://${handle.host}:${handle.port}/greeting`);
   t.equal(await res.text(), 'hello from plan env');
@@ -199,11 +213,17 @@ t.test('output from the service brings the next probe forward instead of waiting
   const { driver, ctx } = setup(t);
   let lineAt = 0;
   const onLog = ctx.onLog;
-  const timedCtx = { ...ctx, onLog: (line: string, stream: 'stdout' | 'stderr') => {
-    if (line.startsWith('ready on port')) lineAt = performance.now();
-    onLog(line, stream);
-  } };
-  const handle = await driver.startService(request('web', serverCommand('tcp'), { env: { LISTEN_DELAY_MS: '900' } }), timedCtx);
+  const timedCtx = {
+    ...ctx,
+    onLog: (line: string, stream: 'stdout' | 'stderr') => {
+      if (line.startsWith('ready on port')) lineAt = performance.now();
+      onLog(line, stream);
+    },
+  };
+  const handle = await driver.startService(
+    request('web', serverCommand('tcp'), { env: { LISTEN_DELAY_MS: '900' } }),
+    timedCtx,
+  );
   const outcome = await driver.waitReady(handle, { intervalMs: 25, timeoutMs: 10_000, kind: 'tcp', port: 9000 }, ctx);
   const readyAt = performance.now();
   t.equal(outcome.ready, true);

@@ -21,7 +21,12 @@ t.test('collect copies files and folders under the path the phase named and repo
   writeFileSync(join(out, 'junit.xml'), '<x/>');
   mkdirSync(join(out, 'html'));
   writeFileSync(join(out, 'html', 'a.html'), 'a');
-  const files = await collectPhaseFiles(['/out/junit.xml', '/out/html', '/out/none.xml'], { outDir: out, workdir: out }, dest, new Map());
+  const files = await collectPhaseFiles(
+    ['/out/junit.xml', '/out/html', '/out/none.xml'],
+    { outDir: out, workdir: out },
+    dest,
+    new Map(),
+  );
   t.same(files.slice(0, 2), [
     { source: '/out/junit.xml', path: join(dest, 'files', 'out', 'junit.xml'), writtenByPhase: true },
     { source: '/out/html', path: join(dest, 'files', 'out', 'html'), writtenByPhase: true },

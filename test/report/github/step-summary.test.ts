@@ -25,7 +25,10 @@ t.test('a huge log tail is trimmed under the 1 MiB limit, keeping the last lines
   const summary = renderStepSummary(results);
   t.ok(bytes(summary) <= STEP_SUMMARY_LIMIT_BYTES, `summary is ${bytes(summary)} bytes`);
   t.ok(bytes(summary) > STEP_SUMMARY_LIMIT_BYTES / 4, 'it keeps as much as fits, not just the tables');
-  t.match(summary, /ℹ️ \*\*Trimmed\*\* to stay under the 1 MiB GitHub step summary limit\. Shortened: log tail of phase integration\./);
+  t.match(
+    summary,
+    /ℹ️ \*\*Trimmed\*\* to stay under the 1 MiB GitHub step summary limit\. Shortened: log tail of phase integration\./,
+  );
   t.match(summary, /_… \d+ earlier lines trimmed_/);
   t.match(summary, /THE LAST LINE/, 'a log keeps its end');
   t.match(summary, /\| coverage\.branches \| ≥ 70% \| 68\.2% \| ❌ fail/, 'the tables survive');
@@ -51,7 +54,8 @@ t.test('a single enormous line is cut too', async (t) => {
 
 t.test('when even the tables are too big the end is cut off, fences closed, and the note says so', async (t) => {
   const r = mutableCopy(loadFixture('passing'));
-  for (let i = 0; i < 4000; i++) r.gates.push({ gate: 'tests', name: `gate ${i}`, threshold: '≤ 0', actual: '0', status: 'pass' });
+  for (let i = 0; i < 4000; i++)
+    r.gates.push({ gate: 'tests', name: `gate ${i}`, threshold: '≤ 0', actual: '0', status: 'pass' });
   const summary = renderStepSummary(r as RunResults, 64 * 1024);
   t.ok(bytes(summary) <= 64 * 1024, `summary is ${bytes(summary)} bytes`);
   t.match(summary, /The end of the report was cut off\./);

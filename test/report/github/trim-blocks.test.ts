@@ -35,7 +35,7 @@ t.test('the longest blocks lose the most; a short one stays whole', async (t) =>
 
 t.test('a head block keeps its first lines', async (t) => {
   const cut = cutTo(lines('list', 100, 'head'), 1000);
-  t.equal(cut.lines[0], 'list line 0 ' + 'x'.repeat(40));
+  t.equal(cut.lines[0], `list line 0 ${'x'.repeat(40)}`);
   t.ok(cut.lines.length < 100);
   t.equal(cut.omitted, 100 - cut.lines.length);
 });

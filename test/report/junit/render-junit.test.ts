@@ -20,7 +20,12 @@ function parseXml(xml: string): Element {
     throw e;
   });
   parser.on('opentag', (tag) => {
-    const el: Element = { name: tag.name, attributes: tag.attributes as Record<string, string>, children: [], text: '' };
+    const el: Element = {
+      name: tag.name,
+      attributes: tag.attributes as Record<string, string>,
+      children: [],
+      text: '',
+    };
     stack[stack.length - 1]!.children.push(el);
     stack.push(el);
   });
@@ -39,19 +44,26 @@ const suite = (doc: Element, name: string): Element => {
 };
 
 for (const name of FIXTURE_NAMES) {
-  t.test(`junit.xml of the ${name} run is well-formed; the root counts real test cases as the report does`, async (t) => {
-    const results = loadFixture(name);
-    const doc = parseXml(renderJunit(results));
-    t.equal(doc.name, 'testsuites');
-    t.equal(Number(doc.attributes.tests), results.tests.total, 'the report\'s Tests total, not inflated by gate and criterion cases');
-    t.equal(Number(doc.attributes.failures), results.tests.failed);
-    t.equal(Number(doc.attributes.errors), results.tests.errored);
-    t.equal(Number(doc.attributes.skipped), results.tests.skipped);
-    for (const s of doc.children) {
-      const cases = s.children.filter((c) => c.name === 'testcase');
-      t.equal(Number(s.attributes.tests), cases.length, `suite ${s.attributes.name} counts its own cases`);
-    }
-  });
+  t.test(
+    `junit.xml of the ${name} run is well-formed; the root counts real test cases as the report does`,
+    async (t) => {
+      const results = loadFixture(name);
+      const doc = parseXml(renderJunit(results));
+      t.equal(doc.name, 'testsuites');
+      t.equal(
+        Number(doc.attributes.tests),
+        results.tests.total,
+        "the report's Tests total, not inflated by gate and criterion cases",
+      );
+      t.equal(Number(doc.attributes.failures), results.tests.failed);
+      t.equal(Number(doc.attributes.errors), results.tests.errored);
+      t.equal(Number(doc.attributes.skipped), results.tests.skipped);
+      for (const s of doc.children) {
+        const cases = s.children.filter((c) => c.name === 'testcase');
+        t.equal(Number(s.attributes.tests), cases.length, `suite ${s.attributes.name} counts its own cases`);
+      }
+    },
+  );
 }
 
 t.test('one testsuite per phase, then services, gates and acceptance', async (t) => {
@@ -106,7 +118,11 @@ t.test('a phase that failed without a failing case gets a failing case of its ow
 t.test('markup, quotes, ANSI and characters XML forbids are escaped or dropped', async (t) => {
   const r = mutableCopy(loadFixture('failing'));
   const test = r.phases[1]!.failures[0]!;
-  r.phases[1]!.tests = r.phases[1]!.tests.map((c) => (c.name === test.name ? { ...c, name: 'a<b>&"c"\'d', message: 'm\u0000\u0007 <x/> \u001b[31mred\u001b[0m', details: ']]> & </failure>' } : c));
+  r.phases[1]!.tests = r.phases[1]!.tests.map((c) =>
+    c.name === test.name
+      ? { ...c, name: 'a<b>&"c"\'d', message: 'm\u0000\u0007 <x/> \u001b[31mred\u001b[0m', details: ']]> & </failure>' }
+      : c,
+  );
   const xml = renderJunit(r as RunResults);
   const doc = parseXml(xml);
   const c = suite(doc, 'integration').children.find((x) => x.attributes.name === 'a<b>&"c"\'d');

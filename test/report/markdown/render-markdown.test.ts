@@ -21,9 +21,16 @@ for (const name of FIXTURE_NAMES) {
     const rendered = renderMarkdown(loadFixture(name));
     const golden = fixturePath(name, 'md');
     if (update) writeFileSync(golden, rendered);
-    t.ok(existsSync(golden), `${golden} exists (create it with: npx tap --snapshot test/report/markdown/render-markdown.test.ts)`);
+    t.ok(
+      existsSync(golden),
+      `${golden} exists (create it with: npx tap --snapshot test/report/markdown/render-markdown.test.ts)`,
+    );
     if (!existsSync(golden)) return;
-    t.equal(rendered, readFileSync(golden, 'utf8'), 'after an intended change rerun with `npx tap --snapshot`, and review the diff');
+    t.equal(
+      rendered,
+      readFileSync(golden, 'utf8'),
+      'after an intended change rerun with `npx tap --snapshot`, and review the diff',
+    );
   });
 }
 
@@ -80,7 +87,11 @@ t.test('a gate group is error when one row fails and another errors', async (t) 
   const worse = mutableCopy(loadFixture('passing'));
   worse.gates[0]!.status = 'error';
   worse.gates[1]!.status = 'fail';
-  t.same(frontMatterOf(renderMarkdown(worse as RunResults)).quality_gates, { coverage: 'error', tests: 'pass', duration: 'pass' });
+  t.same(frontMatterOf(renderMarkdown(worse as RunResults)).quality_gates, {
+    coverage: 'error',
+    tests: 'pass',
+    duration: 'pass',
+  });
 });
 
 t.test('error and interrupted runs say so at the top with the message', async (t) => {
@@ -88,7 +99,10 @@ t.test('error and interrupted runs say so at the top with the message', async (t
   const firstSection = error.slice(0, error.indexOf('## Summary'));
   t.match(firstSection, /🟥 error — the run could not complete:\*\* service postgres did not become ready within 30s/);
   const interrupted = renderMarkdown(loadFixture('interrupted'));
-  t.match(interrupted.slice(0, interrupted.indexOf('## Summary')), /⏹️ interrupted — the run was stopped before it finished:\*\* interrupted by SIGINT/);
+  t.match(
+    interrupted.slice(0, interrupted.indexOf('## Summary')),
+    /⏹️ interrupted — the run was stopped before it finished:\*\* interrupted by SIGINT/,
+  );
   t.notMatch(renderMarkdown(loadFixture('passing')), /^> /m, 'a passing run has no banner');
 });
 
@@ -103,7 +117,10 @@ t.test('table cells escape pipes and newlines so a row stays one row', async (t)
 
 t.test('failures list failing tests with messages and ANSI-free log tails', async (t) => {
   const markdown = renderMarkdown(loadFixture('failing'));
-  t.match(markdown, /> AssertionError: assert 'text\/csv' == 'application\/octet-stream'\n\n- ❌ fail `tests\.integration\.test_pipeline > test_upload_persists_metadata` \(`tests\/integration\/test_pipeline\.py`\)/);
+  t.match(
+    markdown,
+    /> AssertionError: assert 'text\/csv' == 'application\/octet-stream'\n\n- ❌ fail `tests\.integration\.test_pipeline > test_upload_persists_metadata` \(`tests\/integration\/test_pipeline\.py`\)/,
+  );
   t.match(markdown, /🟥 error `tests\.integration\.test_pipeline > test_worker_processes_job`/);
   t.match(markdown, /tests\/integration\/test_pipeline\.py F\.\.E\.\.\.\./);
   t.notMatch(markdown, /\u001b/, 'no escape character anywhere');
@@ -120,8 +137,8 @@ t.test('a log line holding a code fence cannot close the fenced block early', as
 t.test('the timeline is a mermaid gantt of started steps, failed ones marked crit', async (t) => {
   const markdown = renderMarkdown(loadFixture('error'));
   t.match(markdown, /```mermaid\ngantt\n/);
-  t.match(markdown, /  postgres :crit, 28820, 58820/);
-  t.notMatch(markdown, /  integration :/, 'a step that never started has no bar');
+  t.match(markdown, / {2}postgres :crit, 28820, 58820/);
+  t.notMatch(markdown, / {2}integration :/, 'a step that never started has no bar');
 });
 
 t.test('a run over an hour draws its timeline on the wall clock', async (t) => {
@@ -129,6 +146,9 @@ t.test('a run over an hour draws its timeline on the wall clock', async (t) => {
   const step = r.steps.find((s) => s.id === 'run-phase:integration')!;
   step.finishedAt = new Date(Date.parse(r.startedAt) + 2 * 3_600_000).toISOString();
   const markdown = renderMarkdown(r as RunResults);
-  t.match(markdown, /title Run timeline \(local time\)\n  dateFormat x\n  axisFormat %H:%M:%S/);
-  t.match(markdown, new RegExp(`  integration :done, ${Date.parse(r.startedAt) + 41030}, ${Date.parse(r.startedAt) + 7_200_000}`));
+  t.match(markdown, /title Run timeline \(local time\)\n {2}dateFormat x\n {2}axisFormat %H:%M:%S/);
+  t.match(
+    markdown,
+    new RegExp(`  integration :done, ${Date.parse(r.startedAt) + 41030}, ${Date.parse(r.startedAt) + 7_200_000}`),
+  );
 });

@@ -26,13 +26,21 @@ export function dockerodeContainers(docker: Dockerode): ContainerPort {
           if (net.IPAddress) addresses[name] = net.IPAddress;
         }
         const state = info.State;
-        const finished = !state.Running && !state.Restarting && state.FinishedAt && !state.FinishedAt.startsWith('0001-');
+        const finished =
+          !state.Running && !state.Restarting && state.FinishedAt && !state.FinishedAt.startsWith('0001-');
         return {
           id: info.Id,
           published,
           addresses,
           running: state.Running,
-          ...(finished ? { exited: { exitCode: typeof state.ExitCode === 'number' ? state.ExitCode : null, at: new Date(state.FinishedAt).toISOString() } } : {}),
+          ...(finished
+            ? {
+                exited: {
+                  exitCode: typeof state.ExitCode === 'number' ? state.ExitCode : null,
+                  at: new Date(state.FinishedAt).toISOString(),
+                },
+              }
+            : {}),
         };
       }),
     attach: (id, onOutput) =>
@@ -61,7 +69,10 @@ export function dockerodeContainers(docker: Dockerode): ContainerPort {
       }),
     wait: (id, signal) =>
       engineCall(async () => {
-        const r = (await container(id).wait({ condition: 'not-running', ...(signal ? { abortSignal: signal } : {}) })) as {
+        const r = (await container(id).wait({
+          condition: 'not-running',
+          ...(signal ? { abortSignal: signal } : {}),
+        })) as {
           StatusCode?: unknown;
         };
         return { exitCode: typeof r.StatusCode === 'number' ? r.StatusCode : null };
@@ -73,11 +84,17 @@ export function dockerodeContainers(docker: Dockerode): ContainerPort {
         const raw: unknown = await container(id).changes();
         const parsed: unknown = Buffer.isBuffer(raw) || typeof raw === 'string' ? JSON.parse(raw.toString()) : raw;
         const diff = (Array.isArray(parsed) ? parsed : []) as { Path: string; Kind: number }[];
-        return diff.map((c) => ({ path: c.Path, kind: c.Kind === 1 ? 'added' : c.Kind === 2 ? 'deleted' : 'changed' }) as const);
+        return diff.map(
+          (c) => ({ path: c.Path, kind: c.Kind === 1 ? 'added' : c.Kind === 2 ? 'deleted' : 'changed' }) as const,
+        );
       }),
     remove: (id) => engineCall(() => container(id).remove({ force: true, v: true })),
     list: (selector) =>
-      engineCall(async () => (await docker.listContainers({ all: true, filters: labelFilter(selector) })).map((c) => toLabelled(c.Id, c.Labels))),
+      engineCall(async () =>
+        (await docker.listContainers({ all: true, filters: labelFilter(selector) })).map((c) =>
+          toLabelled(c.Id, c.Labels),
+        ),
+      ),
   };
 }
 
@@ -85,7 +102,9 @@ export function dockerodeExec(docker: Dockerode): ExecPort {
   return {
     run: (containerId, command, signal) =>
       engineCall(async () => {
-        const exec = await docker.getContainer(containerId).exec({ Cmd: [...command], AttachStdout: true, AttachStderr: true });
+        const exec = await docker
+          .getContainer(containerId)
+          .exec({ Cmd: [...command], AttachStdout: true, AttachStderr: true });
         const stream = await exec.start({ hijack: true, stdin: false });
         const chunks: Buffer[] = [];
         const onAbort = () => stream.destroy();

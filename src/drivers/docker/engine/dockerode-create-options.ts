@@ -15,16 +15,21 @@ export function createOptions(spec: ContainerSpec): Dockerode.ContainerCreateOpt
     Labels: { ...spec.labels },
     ...(portKeys.length ? { ExposedPorts: Object.fromEntries(portKeys.map((k) => [k, {}])) } : {}),
     HostConfig: {
-      NetworkMode: 'joinNamespaceOf' in spec.placement ? `container:${spec.placement.joinNamespaceOf}` : spec.placement.network,
+      NetworkMode:
+        'joinNamespaceOf' in spec.placement ? `container:${spec.placement.joinNamespaceOf}` : spec.placement.network,
       // Empty HostPort: the engine picks a free one. Never fixed ports: concurrent runs would collide.
-      ...(portKeys.length ? { PortBindings: Object.fromEntries(portKeys.map((k) => [k, [{ HostIp: '127.0.0.1', HostPort: '' }]])) } : {}),
+      ...(portKeys.length
+        ? { PortBindings: Object.fromEntries(portKeys.map((k) => [k, [{ HostIp: '127.0.0.1', HostPort: '' }]])) }
+        : {}),
       Mounts: [
         ...spec.binds.map((m) => ({ Type: 'bind' as const, Source: m.source, Target: m.target, ReadOnly: m.readOnly })),
         ...spec.anonymousVolumes.map((target) => labelledVolume(target, spec.labels)),
       ],
     },
     ...('network' in spec.placement
-      ? { NetworkingConfig: { EndpointsConfig: { [spec.placement.network]: { Aliases: [...spec.placement.aliases] } } } }
+      ? {
+          NetworkingConfig: { EndpointsConfig: { [spec.placement.network]: { Aliases: [...spec.placement.aliases] } } },
+        }
       : {}),
   };
 }

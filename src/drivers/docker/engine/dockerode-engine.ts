@@ -24,23 +24,31 @@ export function createDockerodeEngine(endpoint: EngineEndpoint, readFile: (path:
     images: dockerodeImages(docker),
     networks: {
       create: (name, labels) =>
-        engineCall(() => docker.createNetwork({ Name: name, Driver: 'bridge', CheckDuplicate: true, Labels: { ...labels } })).then(
-          () => undefined,
-        ),
+        engineCall(() =>
+          docker.createNetwork({ Name: name, Driver: 'bridge', CheckDuplicate: true, Labels: { ...labels } }),
+        ).then(() => undefined),
       remove: (nameOrId) => engineCall(() => docker.getNetwork(nameOrId).remove()),
       list: (selector) =>
-        engineCall(async () => (await docker.listNetworks({ filters: labelFilter(selector) })).map((n) => toLabelled(n.Id, n.Labels))),
+        engineCall(async () =>
+          (await docker.listNetworks({ filters: labelFilter(selector) })).map((n) => toLabelled(n.Id, n.Labels)),
+        ),
     },
     volumes: {
       remove: (name) => engineCall(() => docker.getVolume(name).remove()),
       list: (selector) =>
-        engineCall(async () => ((await docker.listVolumes({ filters: labelFilter(selector) })).Volumes ?? []).map((v) => toLabelled(v.Name, v.Labels))),
+        engineCall(async () =>
+          ((await docker.listVolumes({ filters: labelFilter(selector) })).Volumes ?? []).map((v) =>
+            toLabelled(v.Name, v.Labels),
+          ),
+        ),
     },
     system: {
       version: (signal) =>
         engineCall(async () => {
           // dockerode passes `abortSignal` through to the request; its typings omit the options form.
-          const version = docker.version as unknown as (o: { abortSignal: AbortSignal }) => Promise<Dockerode.DockerVersion>;
+          const version = docker.version as unknown as (o: {
+            abortSignal: AbortSignal;
+          }) => Promise<Dockerode.DockerVersion>;
           const v = await version.call(docker, { abortSignal: signal });
           return { version: v.Version, apiVersion: v.ApiVersion };
         }),
@@ -49,7 +57,11 @@ export function createDockerodeEngine(endpoint: EngineEndpoint, readFile: (path:
 }
 
 /** Reads a progress stream to its end; decoded as UTF-8 text first, so a character cut between chunks stays whole. */
-export function followProgress(modem: Dockerode['modem'], stream: NodeJS.ReadableStream, onProgress: (m: ProgressMessage) => void): Promise<void> {
+export function followProgress(
+  modem: Dockerode['modem'],
+  stream: NodeJS.ReadableStream,
+  onProgress: (m: ProgressMessage) => void,
+): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     stream.setEncoding('utf8');
     modem.followProgress(stream, (err) => (err ? reject(err) : resolve()), onProgress);
@@ -57,7 +69,8 @@ export function followProgress(modem: Dockerode['modem'], stream: NodeJS.Readabl
 }
 
 function dockerodeImages(docker: Dockerode): ImagePort {
-  const follow = (stream: NodeJS.ReadableStream, onProgress: (m: ProgressMessage) => void) => followProgress(docker.modem, stream, onProgress);
+  const follow = (stream: NodeJS.ReadableStream, onProgress: (m: ProgressMessage) => void) =>
+    followProgress(docker.modem, stream, onProgress);
   return {
     inspect: async (ref) => {
       try {
@@ -94,8 +107,19 @@ function dockerodeImages(docker: Dockerode): ImagePort {
  * Every connection field set, also to undefined: docker-modem starts from its own reading of
  * `process.env.DOCKER_HOST`, which must not leak into the endpoint chosen here.
  */
-export function dockerodeOptions(endpoint: EngineEndpoint, readFile: (path: string) => Buffer): Dockerode.DockerOptions {
-  const none = { socketPath: undefined, host: undefined, port: undefined, protocol: undefined, ca: undefined, cert: undefined, key: undefined };
+export function dockerodeOptions(
+  endpoint: EngineEndpoint,
+  readFile: (path: string) => Buffer,
+): Dockerode.DockerOptions {
+  const none = {
+    socketPath: undefined,
+    host: undefined,
+    port: undefined,
+    protocol: undefined,
+    ca: undefined,
+    cert: undefined,
+    key: undefined,
+  };
   switch (endpoint.kind) {
     case 'unix':
       return { ...none, socketPath: endpoint.path };

@@ -2,7 +2,12 @@
 import type { ExecPort } from '../engine/engine.js';
 import { describeError, type ProbeAttempt } from '../../shared/probe-result.js';
 
-export function execProbe(exec: ExecPort, containerId: string, command: readonly string[], expect?: string): ProbeAttempt {
+export function execProbe(
+  exec: ExecPort,
+  containerId: string,
+  command: readonly string[],
+  expect?: string,
+): ProbeAttempt {
   const pattern = expect !== undefined ? new RegExp(expect) : undefined;
   return async (signal) => {
     try {

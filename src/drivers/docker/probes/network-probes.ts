@@ -33,11 +33,20 @@ export function httpProbe(target: Target, port: number, path: string, status?: n
 
 /** Redis PING from the runner to the container's address; inside the container with redis-cli when unroutable. */
 export function redisProbe(target: Target, port: number): ProbeAttempt {
-  const fallback = execProbe(target.exec, target.containerId, ['redis-cli', '-h', '127.0.0.1', '-p', String(port), 'ping'], '^PONG');
+  const fallback = execProbe(
+    target.exec,
+    target.containerId,
+    ['redis-cli', '-h', '127.0.0.1', '-p', String(port), 'ping'],
+    '^PONG',
+  );
   return withFallback(target.ip, fallback, (ip) => redisPing(ip, port, CONNECT_TIMEOUT_MS));
 }
 
-function withFallback(ip: string | undefined, fallback: ProbeAttempt, direct: (ip: string) => Promise<NetworkProbeResult>): ProbeAttempt {
+function withFallback(
+  ip: string | undefined,
+  fallback: ProbeAttempt,
+  direct: (ip: string) => Promise<NetworkProbeResult>,
+): ProbeAttempt {
   let useFallback = ip === undefined;
   return async (signal, timeoutMs) => {
     if (useFallback || ip === undefined) return fallback(signal, timeoutMs);

@@ -26,23 +26,45 @@ export interface WaitReadyDeps {
   readonly exitOf: (containerId: string) => Promise<ServiceExit | undefined>;
 }
 
-export async function waitUntilReady(deps: WaitReadyDeps, target: ReadyTarget, probe: ReadyProbeSpec, signal: AbortSignal): Promise<ReadyOutcome> {
+export async function waitUntilReady(
+  deps: WaitReadyDeps,
+  target: ReadyTarget,
+  probe: ReadyProbeSpec,
+  signal: AbortSignal,
+): Promise<ReadyOutcome> {
   const exited = async (stop: AbortSignal): Promise<ServiceExit> => {
     const r = await deps.engine.containers.wait(target.containerId, stop);
-    return (await deps.exitOf(target.containerId).catch(() => undefined)) ?? { exitCode: r.exitCode, at: new Date().toISOString() };
+    return (
+      (await deps.exitOf(target.containerId).catch(() => undefined)) ?? {
+        exitCode: r.exitCode,
+        at: new Date().toISOString(),
+      }
+    );
   };
   if (probe.kind !== 'log') {
-    return pollUntilReady(probe, { attempt: probeAttempt(deps.engine, target, probe), exited, logTail: deps.logTail }, signal, deps.clock);
+    return pollUntilReady(
+      probe,
+      { attempt: probeAttempt(deps.engine, target, probe), exited, logTail: deps.logTail },
+      signal,
+      deps.clock,
+    );
   }
   // The log is followed for the whole wait; each "attempt" reads the count, and a matching line wakes the loop.
   const stop = new AbortController();
   let wake: (() => void) | undefined;
   let seen = { count: 0, lastLine: '' };
-  void watchLogFor(deps.engine.containers, target.containerId, probe.pattern, probe.times, AbortSignal.any([signal, stop.signal]), (m) => {
-    const matched = m.count > seen.count;
-    seen = m;
-    if (matched) wake?.();
-  }).catch(() => undefined);
+  void watchLogFor(
+    deps.engine.containers,
+    target.containerId,
+    probe.pattern,
+    probe.times,
+    AbortSignal.any([signal, stop.signal]),
+    (m) => {
+      const matched = m.count > seen.count;
+      seen = m;
+      if (matched) wake?.();
+    },
+  ).catch(() => undefined);
   try {
     return await pollUntilReady(
       probe,
@@ -66,7 +88,11 @@ export async function waitUntilReady(deps: WaitReadyDeps, target: ReadyTarget, p
   }
 }
 
-function probeAttempt(engine: Engine, target: ReadyTarget, probe: Exclude<ReadyProbeSpec, { kind: 'log' }>): ProbeAttempt {
+function probeAttempt(
+  engine: Engine,
+  target: ReadyTarget,
+  probe: Exclude<ReadyProbeSpec, { kind: 'log' }>,
+): ProbeAttempt {
   const t = { exec: engine.exec, containerId: target.containerId, ...(target.ip ? { ip: target.ip } : {}) };
   switch (probe.kind) {
     case 'exec':
