@@ -106,6 +106,8 @@ function missingPackages(file: string, specifiers: readonly string[]): string[] 
 
 export interface ModuleOptions {
   readonly env: NodeJS.ProcessEnv;
+  /** See LoadOptions.envMarker. */
+  readonly envMarker?: string | undefined;
   readonly limits: WorkerLimits;
   readonly cacheDir?: string | undefined;
 }
@@ -127,10 +129,11 @@ export async function loadPlanModule(file: string, display: string, options: Mod
     return { ok: false, problems };
   }
   const env = { ...options.env };
+  const marker = options.envMarker === undefined ? {} : { envMarker: options.envMarker };
   const outcome = await worker.load(
     built.packages.length > 0
-      ? { mode: 'tsx', file, entry: ownEntryPoint(), env }
-      : { mode: 'bundle', code: built.code, file, env },
+      ? { mode: 'tsx', file, entry: ownEntryPoint(), env, ...marker }
+      : { mode: 'bundle', code: built.code, file, env, ...marker },
   );
   switch (outcome.kind) {
     case 'loaded':

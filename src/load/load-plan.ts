@@ -9,9 +9,12 @@ import { normalise } from '../dsl/validate/normalise.js';
 import { missingMountSources } from './check-files.js';
 import { loadPlanModule } from './load-module.js';
 import { DEFAULT_LOAD_TIMEOUT_MS } from './run-in-worker.js';
+import { markedEnv } from './marked-env.js';
 
 export interface LoadOptions {
   readonly env?: NodeJS.ProcessEnv;
+  /** A variable that is not set reads as `<envMarker><NAME>` (plan export: variable names, never values). */
+  readonly envMarker?: string;
   /** Time a `.plan.ts`/`.plan.js` may take to load (default 10 s). */
   readonly loadTimeoutMs?: number;
   /** How the user raises that limit, named in the message. */
@@ -41,7 +44,11 @@ async function readInput(file: string, absolute: string, options: LoadOptions): 
     timeoutMs: options.loadTimeoutMs ?? DEFAULT_LOAD_TIMEOUT_MS,
     timeoutFlag: options.loadTimeoutFlag ?? '--load-timeout',
   };
-  const loaded = await loadPlanModule(absolute, file, { env: options.env ?? process.env, limits });
+  const loaded = await loadPlanModule(absolute, file, {
+    env: options.env ?? process.env,
+    envMarker: options.envMarker,
+    limits,
+  });
   if (!loaded.ok) throw new PlanInvalidError(loaded.problems);
   return { input: loaded.input, locate: () => file, validated: true };
 }
@@ -54,7 +61,7 @@ export async function loadPlanFile(file: string, options: LoadOptions = {}): Pro
   const absolute = resolve(file);
   const { input, locate, validated } = await readInput(file, absolute, options);
   const source = { file: absolute, dir: dirname(absolute) };
-  const env = options.env ?? process.env;
+  const env = markedEnv(options.env ?? process.env, options.envMarker);
   // The validator loads here only for YAML: a TypeScript plan was validated in the loader's worker.
   const plan = validated
     ? normalise(input as PlanInput<string, string, string>, source, env)

@@ -12,6 +12,7 @@ import type { Finding } from '../dsl/validate/problems.js';
 import { copyPlainData } from './plain-data.js';
 import { registerTestplanAlias } from './testplan-alias.js';
 import { loadFailure, type WorkerInput, type WorkerOutcome } from './worker-protocol.js';
+import { markedEnv } from './marked-env.js';
 
 let answered = false;
 /** The first outcome counts: a callback that throws while validation runs must not be followed by "loaded". */
@@ -95,7 +96,7 @@ async function load(input: WorkerInput): Promise<void> {
   if (!('default' in exports)) return post({ kind: 'no-default' });
   const copied = copyPlainData(defaultExport(exports));
   if (!copied.ok) return post({ kind: 'invalid', findings: copied.problems });
-  const findings: Finding[] = findPlanProblems(copied.value, input.env);
+  const findings: Finding[] = findPlanProblems(copied.value, markedEnv(input.env, input.envMarker));
   if (findings.length > 0) return post({ kind: 'invalid', findings });
   if (answered) return;
   try {

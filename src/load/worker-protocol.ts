@@ -2,8 +2,20 @@
 import type { Finding } from '../dsl/validate/problems.js';
 
 export type WorkerInput =
-  | { readonly mode: 'bundle'; readonly code: string; readonly file: string; readonly env: NodeJS.ProcessEnv }
-  | { readonly mode: 'tsx'; readonly file: string; readonly entry: string; readonly env: NodeJS.ProcessEnv };
+  | {
+      readonly mode: 'bundle';
+      readonly code: string;
+      readonly file: string;
+      readonly env: NodeJS.ProcessEnv;
+      readonly envMarker?: string;
+    }
+  | {
+      readonly mode: 'tsx';
+      readonly file: string;
+      readonly entry: string;
+      readonly env: NodeJS.ProcessEnv;
+      readonly envMarker?: string;
+    };
 
 export type WorkerOutcome =
   | { readonly kind: 'loaded'; readonly input: unknown }

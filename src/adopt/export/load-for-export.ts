@@ -10,11 +10,7 @@ import type { EnvValueSpec, TestPlan } from '../../dsl/plan.js';
 const MARKER = '\u0000testplan-secret-from-env:';
 
 export async function loadForExport(file: string): Promise<TestPlan> {
-  const env = new Proxy({} as NodeJS.ProcessEnv, {
-    get: (_target, key) => (typeof key === 'string' ? `${MARKER}${key}` : undefined),
-    has: () => true,
-  });
-  return loadPlanFile(file, { env });
+  return loadPlanFile(file, { env: {}, envMarker: MARKER });
 }
 
 export type ExportedValue =
