@@ -33,6 +33,7 @@ export function dockerodeContainers(docker: Dockerode): ContainerPort {
           published,
           addresses,
           running: state.Running,
+          ...overlayUpperDir(info.GraphDriver),
           ...(finished
             ? {
                 exited: {
@@ -146,4 +147,10 @@ function sink(name: OutputStream, onOutput: OnOutput): Writable {
       done();
     },
   });
+}
+
+/** overlay2 names the container's writable layer in `GraphDriver.Data.UpperDir` (untyped in @types/dockerode). */
+function overlayUpperDir(driver: { Name?: string; Data?: unknown } | undefined): { upperDir?: string } {
+  const upperDir = (driver?.Data as Record<string, unknown> | undefined)?.UpperDir;
+  return driver?.Name === 'overlay2' && typeof upperDir === 'string' ? { upperDir } : {};
 }

@@ -56,6 +56,8 @@ export interface ContainerState {
   readonly running: boolean;
   /** Set once it ran and stopped: its exit code (null: unknown) and when (ISO 8601). */
   readonly exited?: { readonly exitCode: number | null; readonly at: string };
+  /** overlay2's writable layer (the container's own writes), as a path on the engine's host. */
+  readonly upperDir?: string;
 }
 
 /** One entry of a container's filesystem diff against its image (`docker diff`). */
