@@ -8,8 +8,8 @@
 import type { GatesSpec } from '../dsl/plan.js';
 import { declaresEvidence, neverCame, unselectedNames, type PhaseEvidence, type RunScope } from './evidence-input.js';
 import { describeEvidenceError } from './result.js';
-import { executedCount } from './test-counts.js';
-import type { GateResult, GateStatus, TestCounts, TestReport } from './types.js';
+import { executedCount, sumCounts } from './test-counts.js';
+import type { GateResult, GateStatus, TestReport } from './types.js';
 
 export function testGates(
   spec: NonNullable<GatesSpec['tests']>,
@@ -118,17 +118,4 @@ function statusRows(
   message: string,
 ): GateResult[] {
   return rows.map((r) => ({ gate: 'tests', name: r.name, threshold: r.threshold, actual: 'n/a', status, message }));
-}
-
-function sumCounts(all: readonly TestCounts[]): TestCounts {
-  return all.reduce(
-    (a, c) => ({
-      total: a.total + c.total,
-      passed: a.passed + c.passed,
-      failed: a.failed + c.failed,
-      errored: a.errored + c.errored,
-      skipped: a.skipped + c.skipped,
-    }),
-    { total: 0, passed: 0, failed: 0, errored: 0, skipped: 0 },
-  );
 }

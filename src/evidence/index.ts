@@ -24,7 +24,7 @@ export { createTextParser, type TextParser, type TextResultsSpec, type TextRunOu
 export { TEXT_PRESET_NAMES, type TextPreset } from './text-presets.js';
 export { coverageMergeWarnings, mapPaths, mergeCoverage, type PhaseCoverage } from './coverage-merge.js';
 export { summarize, COVERAGE_METRICS } from './coverage-summary.js';
-export { countCases, executedCount } from './test-counts.js';
+export { countCases, executedCount, NO_TESTS, sumCounts } from './test-counts.js';
 export { CaseList } from './case-list.js';
 export { evaluateGates, gateGroupStatus } from './gates.js';
 export { evaluateCriteria } from './criteria.js';

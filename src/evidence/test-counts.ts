@@ -16,6 +16,22 @@ export function countCases(cases: Iterable<TestCase>): TestCounts {
   return { total, passed, failed, errored, skipped };
 }
 
+export const NO_TESTS: TestCounts = { total: 0, passed: 0, failed: 0, errored: 0, skipped: 0 };
+
+/** Counts of several reports added up. */
+export function sumCounts(all: readonly TestCounts[]): TestCounts {
+  return all.reduce(
+    (a, c) => ({
+      total: a.total + c.total,
+      passed: a.passed + c.passed,
+      failed: a.failed + c.failed,
+      errored: a.errored + c.errored,
+      skipped: a.skipped + c.skipped,
+    }),
+    NO_TESTS,
+  );
+}
+
 /** Cases that ran: skipped ones did not. */
 export function executedCount(counts: TestCounts): number {
   return counts.passed + counts.failed + counts.errored;

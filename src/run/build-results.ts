@@ -8,6 +8,8 @@ import type { InfrastructureError } from '../errors.js';
 import {
   CaseList,
   countCases,
+  NO_TESTS,
+  sumCounts,
   evaluateCriteria,
   evaluateGates,
   judgeableEvidence,
@@ -81,21 +83,6 @@ function header(input: Common, driver: { kind: string; engine: string }) {
   } as const;
 }
 
-const noTests: TestCounts = { total: 0, passed: 0, failed: 0, errored: 0, skipped: 0 };
-
-function sumCounts(counts: readonly TestCounts[]): TestCounts {
-  return counts.reduce(
-    (a, b) => ({
-      total: a.total + b.total,
-      passed: a.passed + b.passed,
-      failed: a.failed + b.failed,
-      errored: a.errored + b.errored,
-      skipped: a.skipped + b.skipped,
-    }),
-    noTests,
-  );
-}
-
 /** The engine did not answer: nothing ran, but the run still leaves a report saying why (exit 3). */
 export function engineFailureResults(
   input: Common & { readonly driver: DriverKind; readonly error: InfrastructureError },
@@ -108,7 +95,7 @@ export function engineFailureResults(
     steps: [],
     services: [],
     phases: input.graph.phases.map((name) => emptyPhase(input.plan, name, 'skipped')),
-    tests: noTests,
+    tests: NO_TESTS,
     gates: [],
     acceptance: [],
   };

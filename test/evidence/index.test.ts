@@ -5,6 +5,7 @@ t.test('the evidence entry point exports exactly the public functions', async (t
   t.same(Object.keys(evidence).sort(), [
     'COVERAGE_METRICS',
     'CaseList',
+    'NO_TESTS',
     'TEXT_PRESET_NAMES',
     'countCases',
     'coverageMergeWarnings',
@@ -25,6 +26,7 @@ t.test('the evidence entry point exports exactly the public functions', async (t
     'readCoverage',
     'readTestReport',
     'readTextResults',
+    'sumCounts',
     'summarize',
   ]);
 });
