@@ -6,7 +6,7 @@
  * becomes the same give-up point: start_period + retries × (interval + timeout); Testplan polls
  * from 50 ms and backs off, so the interval and retries themselves are not copied.
  */
-import type { DraftObject } from '../plan/draft.js';
+import type { Draft, DraftObject, DraftPath, DraftValue } from '../plan/draft.js';
 import { formatDuration, parseDockerDuration } from '../duration.js';
 import { joinShellWords, splitShellWords } from '../shell-words.js';
 
@@ -26,6 +26,33 @@ export interface MappedProbe {
 }
 
 const COMPOSE_DEFAULTS = { interval: 30_000, timeout: 30_000, retries: 3, startPeriod: 0 };
+
+/**
+ * Maps a health check onto a service entry: `ready` when it maps, its guesses and warnings noted at
+ * `<base>.ready`; without one, the guess that the service counts as ready once started (`missing` says
+ * what was absent). The env's string values are what the check's `$VAR`s may read.
+ */
+export function addReadyProbe(
+  draft: Draft,
+  base: DraftPath,
+  entry: DraftObject,
+  hc: HealthcheckInput | undefined,
+  env: Readonly<Record<string, DraftValue>> | undefined,
+  missing: string,
+): void {
+  if (!hc) {
+    draft.guess(base, `${missing}: the service counts as ready once started; add a ready probe if the tests race it`);
+    return;
+  }
+  const strings = Object.fromEntries(Object.entries(env ?? {}).filter(([, v]) => typeof v === 'string')) as Record<
+    string,
+    string
+  >;
+  const probe = readyFromHealthcheck(hc, strings);
+  if (probe.ready) entry.ready = probe.ready;
+  for (const g of probe.guesses) draft.guess([...base, 'ready'], g);
+  for (const w of probe.warnings) draft.warn([...base, 'ready'], w);
+}
 
 export function readyFromHealthcheck(hc: HealthcheckInput, env: Readonly<Record<string, string>>): MappedProbe {
   const guesses: string[] = [];

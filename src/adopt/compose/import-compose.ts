@@ -11,7 +11,7 @@ import { looksLikeTests, withEvidence } from '../evidence-flags.js';
 import { joinShellWords, splitShellWords } from '../shell-words.js';
 import type { CoverageThresholds } from '../../dsl/types.js';
 import { readComposeFile, isMap, type YamlMap } from './compose-file.js';
-import { readyFromHealthcheck } from './healthcheck.js';
+import { addReadyProbe } from './healthcheck.js';
 import { dependsOn, environmentOf, imageOf, portsOf, stringList, volumesOf, type Sink } from './service-parts.js';
 
 export interface ImportOptions {
@@ -102,17 +102,14 @@ export function importCompose(file: string, options: ImportOptions): Draft {
       if (env) entry.env = env;
       const ports = portsOf(svc, sink);
       if (ports.length > 0) entry.ports = ports;
-      if (isMap(svc.healthcheck)) {
-        const probe = readyFromHealthcheck(svc.healthcheck as never, plainEnv(env));
-        if (probe.ready) entry.ready = probe.ready;
-        probe.guesses.forEach((g) => draft.guess([...base, 'ready'], g));
-        probe.warnings.forEach((w) => draft.warn([...base, 'ready'], w));
-      } else {
-        draft.guess(
-          base,
-          'no healthcheck: the service counts as ready once started; add a ready probe if the tests race it',
-        );
-      }
+      addReadyProbe(
+        draft,
+        base,
+        entry,
+        isMap(svc.healthcheck) ? (svc.healthcheck as never) : undefined,
+        env,
+        'no healthcheck',
+      );
       const serviceDeps = [...deps.keys()].filter((d) => !runners.has(d));
       if (serviceDeps.length > 0) entry.dependsOn = serviceDeps;
       if (profiles.length > 0) entry.profiles = profiles;
@@ -254,13 +251,6 @@ function runCommand(svc: YamlMap, draft: Draft, base: DraftPath): string {
 function describeService(name: string, svc: YamlMap): string {
   const profiles = stringList(svc.profiles);
   return `${name}${isMap(svc.healthcheck) ? ' (health-checked' : ' (no healthcheck'}${profiles.length > 0 ? `, profile ${profiles.join(', ')}` : ''})`;
-}
-
-function plainEnv(env: DraftObject | undefined): Record<string, string> {
-  return Object.fromEntries(Object.entries(env ?? {}).filter(([, v]) => typeof v === 'string')) as Record<
-    string,
-    string
-  >;
 }
 
 function planNameFrom(name: unknown, dir: string): string {

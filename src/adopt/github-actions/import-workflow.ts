@@ -11,7 +11,7 @@ import { AdoptError } from '../adopt-error.js';
 import { Draft, type DraftObject, type DraftPath } from '../plan/draft.js';
 import { addGatesAndCriteria } from '../plan/skeleton.js';
 import { looksLikeTests, thresholdsIn, withEvidence } from '../evidence-flags.js';
-import { readyFromHealthcheck } from '../compose/healthcheck.js';
+import { addReadyProbe } from '../compose/healthcheck.js';
 import { fromPlan, SECRET_NAME } from '../compose/service-parts.js';
 import { isMap, type Yaml, type YamlMap } from '../compose/compose-file.js';
 import type { CoverageThresholds } from '../../dsl/types.js';
@@ -84,21 +84,7 @@ export function importWorkflow(file: string, options: WorkflowImportOptions): Dr
       .filter((p) => Number.isInteger(p) && p > 0);
     if (ports.length > 0) entry.ports = ports;
     const opts = parseServiceOptions(substitute(String(svc.options ?? ''), env, sink));
-    if (opts.healthcheck) {
-      const plainEnv = Object.fromEntries(Object.entries(svcEnv).filter(([, v]) => typeof v === 'string')) as Record<
-        string,
-        string
-      >;
-      const probe = readyFromHealthcheck(opts.healthcheck, plainEnv);
-      if (probe.ready) entry.ready = probe.ready;
-      probe.guesses.forEach((g) => draft.guess([...base, 'ready'], g));
-      probe.warnings.forEach((w) => draft.warn([...base, 'ready'], w));
-    } else {
-      draft.guess(
-        base,
-        'no --health-cmd: the service counts as ready once started; add a ready probe if the tests race it',
-      );
-    }
+    addReadyProbe(draft, base, entry, opts.healthcheck, svcEnv, 'no --health-cmd');
     for (const other of opts.other) draft.warn(base, `option ${other}: no equivalent`);
     for (const key of Object.keys(svc).filter((k) => !['image', 'env', 'ports', 'options'].includes(k)))
       draft.warn(base, `${key}: no equivalent`);
