@@ -3,33 +3,18 @@
  * driver (test/conformance holds each driver to its side of the same cases).
  */
 import t from 'tap';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { compilePlan } from '../../src/compile/compile.js';
 import type { TestPlan } from '../../src/dsl/plan.js';
 import { Value } from '@sinclair/typebox/value';
 import { RunResultsSchema } from '../../src/report/results-schema.js';
 import { renderMarkdown } from '../../src/report/markdown/render-markdown.js';
-import { runIdentity } from '../../src/run/run-identity.js';
-import { runPlan } from '../../src/run/run-plan.js';
-import { FakeDriver, type FakeBehaviour } from '../helpers/fake-driver.js';
+import type { FakeBehaviour } from '../helpers/fake-driver.js';
 import { phase, plan, service } from '../helpers/plan-builder.js';
+import { runOnFake } from '../helpers/run-on-fake.js';
 
 const junit = `<?xml version="1.0"?><testsuites><testsuite name="unit" tests="1"><testcase classname="t" name="test_ok" time="0.01"/></testsuite></testsuites>`;
 const lcov = `SF:/app/a.py\nDA:1,1\nLF:1\nLH:1\nend_of_record\n`;
 
-async function run(p: TestPlan, behaviour: FakeBehaviour) {
-  const outDir = mkdtempSync(path.join(os.tmpdir(), 'testplan-fg-'));
-  return runPlan({
-    plan: p,
-    graph: compilePlan(p),
-    driver: new FakeDriver(behaviour),
-    run: runIdentity(p.name, 'run-1', outDir),
-    signal: new AbortController().signal,
-    onEvent: () => {},
-  });
-}
+const run = async (p: TestPlan, behaviour: FakeBehaviour) => (await runOnFake(p, behaviour)).results;
 
 const withResults = (services: string[] = []) =>
   plan({

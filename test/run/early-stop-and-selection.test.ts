@@ -4,32 +4,17 @@
  * `not-selected`; neither is ever a pass, and neither comes with advice to declare what is declared.
  */
 import t from 'tap';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { compilePlan } from '../../src/compile/compile.js';
 import type { TestPlan } from '../../src/dsl/plan.js';
-import { runIdentity } from '../../src/run/run-identity.js';
-import { runPlan } from '../../src/run/run-plan.js';
-import { FakeDriver, type FakeBehaviour } from '../helpers/fake-driver.js';
+import type { FakeBehaviour } from '../helpers/fake-driver.js';
 import { phase, plan } from '../helpers/plan-builder.js';
+import { runOnFake } from '../helpers/run-on-fake.js';
 
 const junit = (name: string) =>
   `<?xml version="1.0"?><testsuites><testsuite name="s" tests="1"><testcase classname="s" name="${name}" time="0.01"/></testsuite></testsuites>`;
 const lcov = `SF:/app/a.py\nDA:1,1\nDA:2,0\nLF:2\nLH:1\nend_of_record\n`;
 
-async function run(p: TestPlan, behaviour: FakeBehaviour, phases?: string[], signal = new AbortController().signal) {
-  const outDir = mkdtempSync(path.join(os.tmpdir(), 'testplan-early-'));
-  const graph = compilePlan(p, phases ? { phases } : {});
-  return runPlan({
-    plan: p,
-    graph,
-    driver: new FakeDriver(behaviour),
-    run: runIdentity(p.name, 'run-1', outDir),
-    signal,
-    onEvent: () => {},
-  });
-}
+const run = async (p: TestPlan, behaviour: FakeBehaviour, phases?: string[], signal?: AbortSignal) =>
+  (await runOnFake(p, behaviour, { ...(phases ? { phases } : {}), ...(signal ? { signal } : {}) })).results;
 
 const twoPhases = () =>
   plan({

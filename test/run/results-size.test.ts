@@ -1,17 +1,11 @@
 import t from 'tap';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { compilePlan } from '../../src/compile/compile.js';
 import type { TestPlan } from '../../src/dsl/plan.js';
 import { renderJunit } from '../../src/report/junit/render-junit.js';
 import { renderMarkdown } from '../../src/report/markdown/render-markdown.js';
 import { serializeResults } from '../../src/report/write-reports.js';
 import { MAX_LISTED_FAILURES, MAX_LISTED_TESTS } from '../../src/run/build-results.js';
-import { runIdentity } from '../../src/run/run-identity.js';
-import { runPlan } from '../../src/run/run-plan.js';
-import { FakeDriver } from '../helpers/fake-driver.js';
 import { phase, plan } from '../helpers/plan-builder.js';
+import { runOnFake } from '../helpers/run-on-fake.js';
 
 /** A JUnit file with `passing` passing cases (with output) and `failing` failing ones. */
 function junit(passing: number, failing: number): string {
@@ -34,18 +28,7 @@ const bigPlan = (): TestPlan =>
     acceptance: [{ id: 'FR-1', requirement: 'upload', kind: 'functional', verifiedBy: { tests: /upload_special/ } }],
   });
 
-async function run(files: Record<string, string>) {
-  const p = bigPlan();
-  const outDir = mkdtempSync(path.join(os.tmpdir(), 'testplan-size-'));
-  return runPlan({
-    plan: p,
-    graph: compilePlan(p),
-    driver: new FakeDriver({ files }),
-    run: runIdentity(p.name, 'run-1', outDir),
-    signal: new AbortController().signal,
-    onEvent: () => {},
-  });
-}
+const run = async (files: Record<string, string>) => (await runOnFake(bigPlan(), { files })).results;
 
 t.test('a small phase lists every case; passing ones without their output', async (t) => {
   const results = await run({ '/out/junit.xml': junit(3, 1) });

@@ -1,15 +1,12 @@
 import t from 'tap';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { compilePlan } from '../../src/compile/compile.js';
 import type { TestPlan } from '../../src/dsl/plan.js';
 import { Secret } from '../../src/dsl/secret.js';
 import { writeReports } from '../../src/report/write-reports.js';
-import { runIdentity } from '../../src/run/run-identity.js';
-import { runPlan } from '../../src/run/run-plan.js';
-import { FakeDriver, type FakeBehaviour } from '../helpers/fake-driver.js';
+import type { FakeBehaviour } from '../helpers/fake-driver.js';
 import { phase, plan } from '../helpers/plan-builder.js';
+import { runOnFake } from '../helpers/run-on-fake.js';
 
 const junit = (cases: Array<[string, 'pass' | 'fail']>) =>
   `<?xml version="1.0"?><testsuites><testsuite name="unit" tests="${cases.length}">${cases
@@ -44,18 +41,8 @@ const goodFiles = {
   '/out/lcov.info': lcov(9),
 };
 
-async function run(p: TestPlan, behaviour: FakeBehaviour, signal = new AbortController().signal) {
-  const outDir = mkdtempSync(path.join(os.tmpdir(), 'testplan-run-'));
-  const results = await runPlan({
-    plan: p,
-    graph: compilePlan(p),
-    driver: new FakeDriver(behaviour),
-    run: runIdentity(p.name, 'run-1', outDir),
-    signal,
-    onEvent: () => {},
-  });
-  return { results, outDir };
-}
+const run = (p: TestPlan, behaviour: FakeBehaviour, signal?: AbortSignal) =>
+  runOnFake(p, behaviour, signal ? { signal } : {});
 
 t.test('evidence that meets every gate and criterion passes with exit 0', async (t) => {
   const { results } = await run(basePlan(), { files: goodFiles });

@@ -1,14 +1,10 @@
 /** `results: { text }`: tests read from what the phase printed, or from a file it wrote (fake driver). */
 import t from 'tap';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { compilePlan } from '../../src/compile/compile.js';
+import { readFileSync } from 'node:fs';
 import type { TestPlan } from '../../src/dsl/plan.js';
-import { runIdentity } from '../../src/run/run-identity.js';
-import { runPlan } from '../../src/run/run-plan.js';
-import { FakeDriver, type FakeBehaviour } from '../helpers/fake-driver.js';
+import type { FakeBehaviour } from '../helpers/fake-driver.js';
 import { phase, plan } from '../helpers/plan-builder.js';
+import { runOnFake } from '../helpers/run-on-fake.js';
 
 const fixture = (name: string) =>
   readFileSync(new URL(`../../fixtures/evidence/text/${name}`, import.meta.url), 'utf8').split('\n');
@@ -19,17 +15,7 @@ const textPlan = (results: NonNullable<TestPlan['phases'][string]['results']>, r
     gates: { coverage: {}, phaseCoverage: {}, tests: { failed: 0 }, commands: {} },
   });
 
-async function run(p: TestPlan, behaviour: FakeBehaviour) {
-  const outDir = mkdtempSync(path.join(os.tmpdir(), 'testplan-text-'));
-  return runPlan({
-    plan: p,
-    graph: compilePlan(p),
-    driver: new FakeDriver(behaviour),
-    run: runIdentity(p.name, 'run-1', outDir),
-    signal: new AbortController().signal,
-    onEvent: () => {},
-  });
-}
+const run = async (p: TestPlan, behaviour: FakeBehaviour) => (await runOnFake(p, behaviour)).results;
 
 t.test(
   "pytest -rA output read from the phase's own output counts every test, and the failures fail the run",
