@@ -21,7 +21,7 @@ export function parseDockerDuration(text: string | number | undefined): number |
 }
 
 /** The plan's shortest exact spelling: `90s`, `5m`, `250ms`. */
-export function formatDuration(ms: number): Duration {
+export function exactDuration(ms: number): Duration {
   const whole = Math.round(ms);
   if (whole <= 0) return '0s';
   if (whole % 3_600_000 === 0) return `${whole / 3_600_000}h`;

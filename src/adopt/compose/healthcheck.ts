@@ -7,7 +7,7 @@
  * from 50 ms and backs off, so the interval and retries themselves are not copied.
  */
 import type { Draft, DraftObject, DraftPath, DraftValue } from '../plan/draft.js';
-import { formatDuration, parseDockerDuration } from '../duration.js';
+import { exactDuration, parseDockerDuration } from '../duration.js';
 import { joinShellWords, splitShellWords } from '../shell-words.js';
 
 export interface HealthcheckInput {
@@ -90,9 +90,9 @@ export function readyFromHealthcheck(hc: HealthcheckInput, env: Readonly<Record<
   const startPeriod = ms(hc.start_period, COMPOSE_DEFAULTS.startPeriod, 'start_period');
   const retries = hc.retries ?? COMPOSE_DEFAULTS.retries;
   const giveUp = startPeriod + retries * (interval + timeout);
-  ready.timeout = formatDuration(giveUp);
+  ready.timeout = exactDuration(giveUp);
   guesses.push(
-    `timeout is compose's give-up point: start_period ${formatDuration(startPeriod)} + retries ${retries} × (interval ${formatDuration(interval)} + timeout ${formatDuration(timeout)}); Testplan polls from 50ms`,
+    `timeout is compose's give-up point: start_period ${exactDuration(startPeriod)} + retries ${retries} × (interval ${exactDuration(interval)} + timeout ${exactDuration(timeout)}); Testplan polls from 50ms`,
   );
   return { ready, guesses, warnings };
 }

@@ -8,7 +8,7 @@ import { relative } from 'node:path';
 import { Document } from 'yaml';
 import type { EnvSpec, ImageUse, ReadyProbeSpec, TestPlan } from '../../dsl/plan.js';
 import { exportedValue } from './load-for-export.js';
-import { formatDuration } from '../duration.js';
+import { exactDuration } from '../duration.js';
 
 export interface ComposeExport {
   readonly text: string;
@@ -125,10 +125,10 @@ function toHealthcheck(probe: ReadyProbeSpec, where: string, warnings: string[])
   // so compose gives up no earlier than the plan would: start_period is the plan's timeout.
   const intervalMs = Math.max(1000, probe.intervalMs);
   const timing = {
-    interval: formatDuration(intervalMs),
+    interval: exactDuration(intervalMs),
     timeout: '3s',
     retries: probe.retries ?? 3,
-    start_period: formatDuration(probe.timeoutMs),
+    start_period: exactDuration(probe.timeoutMs),
   };
   switch (probe.kind) {
     case 'exec': {
