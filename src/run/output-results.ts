@@ -28,8 +28,9 @@ export function createOutputResults(plan: TestPlan): OutputResults {
   };
   return {
     onEvent(event) {
-      if (event.kind === 'log' && specs.has(event.source)) {
-        parserOf(event.source).line(event.line);
+      // The step, not the display source: a service or check may carry a phase's name.
+      if (event.kind === 'log' && event.step?.kind === 'run-phase' && specs.has(event.step.subject)) {
+        parserOf(event.step.subject).line(event.line);
       } else if (event.kind === 'phase-attempt' && specs.has(event.phase)) {
         const parser = parserOf(event.phase);
         open.delete(event.phase);

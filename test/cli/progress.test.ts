@@ -40,7 +40,7 @@ const events: RunEvent[] = [
 
 function plain(verbosity: Verbosity): string {
   let out = '';
-  const onEvent = plainProgress({ verbosity, phaseSources: new Set(['unit']), write: (s) => (out += s) });
+  const onEvent = plainProgress({ verbosity, write: (s) => (out += s) });
   events.forEach(onEvent);
   return out;
 }
@@ -60,7 +60,6 @@ t.test('on a TTY: a redrawn view of steps with their state and elapsed time', as
   let now = 0;
   const live = liveProgress({
     verbosity: 'normal',
-    phaseSources: new Set(['unit']),
     write: (s) => (out += s),
     columns: () => 120,
     now: () => now,
@@ -82,7 +81,6 @@ t.test('on a TTY every step is listed from the start, waiting until it runs', as
   let out = '';
   const live = liveProgress({
     verbosity: 'normal',
-    phaseSources: new Set(['unit']),
     write: (s) => (out += s),
     columns: () => 120,
     now: () => 0,
@@ -105,7 +103,6 @@ t.test('the live view counts screen columns: wide characters take two, combining
   let out = '';
   const live = liveProgress({
     verbosity: 'normal',
-    phaseSources: new Set(['unit']),
     write: (s) => (out += s),
     columns: () => 100,
     now: () => 0,
@@ -135,7 +132,6 @@ t.test('a log line goes to the step its event names: a check and a phase with th
   const check: Step = { id: 'run-check:unit', kind: 'run-check', check: 'unit', needs: [] };
   const live = liveProgress({
     verbosity: 'normal',
-    phaseSources: new Set(['unit']),
     write: (s) => (out += s),
     columns: () => 120,
     now: () => 0,

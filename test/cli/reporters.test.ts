@@ -28,7 +28,7 @@ function context(overrides: Partial<CommandContext> = {}): CommandContext & { ou
 }
 
 const run = runIdentity('demo', 'run-1', '/tmp/out');
-const start = { verbosity: 'normal' as const, steps: [], phases: ['unit'], driver: 'docker' as const, run };
+const start = { verbosity: 'normal' as const, steps: [], driver: 'docker' as const, run };
 
 t.test('default reporters: live on a terminal, plain otherwise, github added under GitHub Actions', async (t) => {
   t.same(defaultReporters(context({ isTTY: true })), ['live']);
@@ -66,7 +66,13 @@ t.test('json: one parseable JSON object per line on stdout, nothing for people',
 t.test('plain prints events on stderr and the outcome on stdout; github adds workflow commands', async (t) => {
   const ctx = context({ env: { GITHUB_ACTIONS: 'true' } });
   const reporter = createReporters(ctx, ['github', 'plain'], start);
-  reporter.onEvent({ kind: 'log', source: 'unit', line: 'collected 3 items', stream: 'stdout' });
+  reporter.onEvent({
+    kind: 'log',
+    source: 'unit',
+    step: { kind: 'run-phase', subject: 'unit', attempt: 1 },
+    line: 'collected 3 items',
+    stream: 'stdout',
+  });
   await reporter.onFinished({ results: loadFixture('failing'), written: [], kept: false });
   t.match(ctx.err(), '[unit] collected 3 items');
   t.match(ctx.out(), /::error/);

@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 import type { TestPlan } from '../../src/dsl/plan.js';
 import type { FakeBehaviour } from '../helpers/fake-driver.js';
 import { phase, plan } from '../helpers/plan-builder.js';
+import type { RunEvent, StepRef } from '../../src/execute/events.js';
+import { createOutputResults } from '../../src/run/output-results.js';
 import { runOnFake } from '../helpers/run-on-fake.js';
 
 const fixture = (name: string) =>
@@ -70,3 +72,27 @@ t.test('text results from a file the phase wrote', async (t) => {
   });
   t.same(results.tests, { total: 4, passed: 2, failed: 1, errored: 0, skipped: 1 });
 });
+
+t.test(
+  "a service or check with the phase's name never feeds the phase's results: lines are matched by step",
+  async (t) => {
+    const results = createOutputResults(textPlan({ format: 'text', text: { preset: 'pytest' } }));
+    const line = (step: StepRef, text: string): RunEvent => ({
+      kind: 'log',
+      source: 'unit',
+      step,
+      line: text,
+      stream: 'stdout',
+    });
+    results.onEvent(
+      line({ kind: 'start-service', subject: 'unit' }, 'FAILED tests/test_svc.py::test_from_a_service - boom'),
+    );
+    results.onEvent(line({ kind: 'run-check', subject: 'unit' }, 'FAILED tests/test_chk.py::test_from_a_check - boom'));
+    results.onEvent(line({ kind: 'run-phase', subject: 'unit', attempt: 1 }, 'PASSED tests/test_ok.py::test_ok'));
+    results.onEvent({ kind: 'phase-attempt', phase: 'unit', attempt: 1, exitCode: 0, timedOut: false });
+    const report = results.result('unit');
+    t.ok(report?.ok, 'read');
+    if (!report?.ok) return;
+    t.same(report.value.counts, { total: 1, passed: 1, failed: 0, errored: 0, skipped: 0 });
+  },
+);

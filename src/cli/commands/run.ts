@@ -45,7 +45,6 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
     const reporter = createReporters(ctx, reporters, {
       verbosity: values.quiet ? 'quiet' : values.verbose ? 'verbose' : 'normal',
       steps: graph.steps,
-      phases: graph.phases,
       driver: driverKind,
       run,
     });

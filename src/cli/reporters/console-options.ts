@@ -1,10 +1,8 @@
-/** What the console reporters share: verbosity, which log sources are phase output, step marks. */
+/** What the console reporters share: verbosity, step marks. Phase output shows by default; builds and services only with --verbose. */
 export type Verbosity = 'quiet' | 'normal' | 'verbose';
 
 export interface ProgressOptions {
   readonly verbosity: Verbosity;
-  /** Sources whose log lines are phase output (shown by default); others (builds, services) only with --verbose. */
-  readonly phaseSources: ReadonlySet<string>;
   readonly write: (text: string) => void;
   readonly now?: () => number;
 }

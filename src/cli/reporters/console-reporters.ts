@@ -11,7 +11,7 @@ function printOutcome(ctx: CommandContext, start: RunStart, { results, written, 
 }
 
 export const plainReporter: ReporterFactory = (ctx, start): Reporter => {
-  const onEvent = plainProgress({ verbosity: start.verbosity, phaseSources: new Set(start.phases), write: ctx.stderr });
+  const onEvent = plainProgress({ verbosity: start.verbosity, write: ctx.stderr });
   return { onEvent, onFinished: (finished) => printOutcome(ctx, start, finished) };
 };
 
@@ -22,7 +22,6 @@ export const liveReporter: ReporterFactory = (ctx, start): Reporter => {
       ? undefined
       : liveProgress({
           verbosity: start.verbosity,
-          phaseSources: new Set(start.phases),
           write: ctx.stderr,
           columns: ctx.columns,
           steps: start.steps,

@@ -5,7 +5,7 @@ import { interruptedLine, MARK, type ProgressOptions } from './console-options.j
 
 /** One line per event that matters; for CI logs and pipes. */
 export function plainProgress(options: ProgressOptions): (event: RunEvent) => void {
-  const { verbosity, phaseSources, write } = options;
+  const { verbosity, write } = options;
   return (event) => {
     if (verbosity === 'quiet') return;
     switch (event.kind) {
@@ -23,7 +23,7 @@ export function plainProgress(options: ProgressOptions): (event: RunEvent) => vo
         );
         return;
       case 'log':
-        if (verbosity === 'verbose' || phaseSources.has(event.source)) write(`[${event.source}] ${event.line}\n`);
+        if (verbosity === 'verbose' || event.step?.kind === 'run-phase') write(`[${event.source}] ${event.line}\n`);
         return;
       case 'phase-attempt':
         if (event.exitCode !== 0)

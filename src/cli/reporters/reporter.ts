@@ -13,8 +13,6 @@ import type { Verbosity } from './console-options.js';
 export interface RunStart {
   readonly verbosity: Verbosity;
   readonly steps: readonly Step[];
-  /** Log sources that are phase output (shown without --verbose). */
-  readonly phases: readonly string[];
   readonly driver: DriverKind;
   readonly run: RunIdentity;
 }
