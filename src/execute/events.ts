@@ -48,11 +48,12 @@ export type RunEvent =
 
 export type EventSink = (event: RunEvent) => void;
 
-/** The event with its free text (log lines, step messages) masked; names and ids are left as they are. */
+/**
+ * The event with its free text masked; names and ids are left as they are. Log lines are masked
+ * already, once, where they enter the executor (PlanStepRunner), so only step messages are left here.
+ */
 export function redactEvent(event: RunEvent, redact: Redact): RunEvent {
   switch (event.kind) {
-    case 'log':
-      return { ...event, line: redact(event.line) };
     case 'step-finished':
       return event.message === undefined ? event : { ...event, message: redact(event.message) };
     default:
