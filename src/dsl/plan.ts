@@ -56,8 +56,16 @@ export interface ServiceSpec {
   readonly ready?: ReadyProbeSpec;
   readonly dependsOn: readonly string[];
   readonly profiles: readonly string[];
+  readonly mounts: readonly MountSpec[];
+  /** Commands run inside the service once it is ready, in order (exec form; a string became `sh -c`). */
+  readonly setup: readonly (readonly string[])[];
+  /** Limit for all setup commands together. */
+  readonly setupTimeoutMs: number;
   readonly local?: { readonly command: string; readonly env: EnvSpec };
 }
+
+/** Default limit for a service's `setup` commands together. */
+export const DEFAULT_SETUP_TIMEOUT_MS = 60_000;
 
 export interface MountSpec {
   /** Absolute host path. */

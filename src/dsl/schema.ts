@@ -153,6 +153,19 @@ const ReadyProbe = says(
   "a ready probe: one of exec, tcp, http, log or preset ('postgres' | 'redis')",
 );
 
+const Mount = Type.Object(
+  {
+    source: says(Type.String(), 'a host path relative to the plan file'),
+    target: says(Type.String(), 'an absolute container path'),
+    readOnly: Type.Optional(says(Type.Boolean(), 'true or false')),
+  },
+  { additionalProperties: false },
+);
+const SetupCommands = list(
+  Command,
+  "a list of commands: strings (run with sh -c) or lists of strings, e.g. ['createdb app']",
+);
+
 const Service = Type.Object(
   {
     image: ImageRefSchema,
@@ -162,6 +175,9 @@ const Service = Type.Object(
     ready: Type.Optional(ReadyProbe),
     dependsOn: Type.Optional(list(says(Type.String(), 'a service name'), 'a list of service names')),
     profiles: Type.Optional(Strings),
+    mounts: Type.Optional(list(Mount, 'a list of mounts')),
+    setup: Type.Optional(SetupCommands),
+    setupTimeout: Type.Optional(DurationSchema),
     local: Type.Optional(
       Type.Object(
         { command: says(Type.String(), 'a shell command'), env: Type.Optional(Env) },
@@ -172,14 +188,6 @@ const Service = Type.Object(
   { additionalProperties: false },
 );
 
-const Mount = Type.Object(
-  {
-    source: says(Type.String(), 'a host path relative to the plan file'),
-    target: says(Type.String(), 'an absolute container path'),
-    readOnly: Type.Optional(says(Type.Boolean(), 'true or false')),
-  },
-  { additionalProperties: false },
-);
 const TextResults = says(
   Type.Object(
     {

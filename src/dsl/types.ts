@@ -61,6 +61,15 @@ export interface ServiceInput<I extends string, S extends string> {
   readonly ready?: ReadyProbeInput;
   readonly dependsOn?: readonly NoInfer<S>[];
   readonly profiles?: readonly string[];
+  /** Host files or folders bind-mounted into the service (init scripts, `pg_hba.conf`); `source` relative to the plan file. */
+  readonly mounts?: readonly MountInput[];
+  /**
+   * Commands run inside the service, in order, once it is ready (roles, databases, seed data): a string
+   * runs through `sh -c`, an array is exec'd. The service's env is theirs; a failing one makes the service not ready.
+   */
+  readonly setup?: readonly (string | readonly string[])[];
+  /** Time limit for all `setup` commands together. Default `60s`. */
+  readonly setupTimeout?: Duration;
   /** How to run this service without Docker (`--driver local`). `${port}` is a free host port. */
   readonly local?: { readonly command: string; readonly env?: EnvInput };
 }

@@ -30,6 +30,9 @@ export function service(name: string, overrides: ServiceOverrides = {}): Service
     ready: { kind: 'tcp', port: 1000, intervalMs: 50, timeoutMs: 1000 },
     dependsOn: [],
     profiles: [],
+    mounts: [],
+    setup: [],
+    setupTimeoutMs: 60_000,
     ...overrides,
   };
 }

@@ -2,6 +2,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import type {
   CommandCheckInput,
+  MountInput,
   CriterionInput,
   EnvInput,
   ImageInput,
@@ -18,10 +19,12 @@ import type {
   GatesSpec,
   ImageSpec,
   ImageUse,
+  MountSpec,
   PhaseSpec,
   ServiceSpec,
   TestPlan,
 } from '../plan.js';
+import { DEFAULT_SETUP_TIMEOUT_MS } from '../plan.js';
 import { Secret } from '../secret.js';
 import { parseDuration } from '../duration.js';
 import { withDefaultTag } from '../image-ref.js';
@@ -77,6 +80,15 @@ function image(n: Normaliser, name: string, input: ImageInput): ImageSpec {
   };
 }
 
+/** Phase and service mounts alike: a relative `source` is relative to the plan file's folder. */
+function mounts(n: Normaliser, input: readonly MountInput[] | undefined): MountSpec[] {
+  return (input ?? []).map((m) => ({
+    source: isAbsolute(m.source) ? m.source : resolve(n.dir, m.source),
+    target: m.target,
+    readOnly: m.readOnly ?? false,
+  }));
+}
+
 function service(n: Normaliser, name: string, input: ServiceInput<string, string>): ServiceSpec {
   const path = ['services', name];
   return {
@@ -88,6 +100,9 @@ function service(n: Normaliser, name: string, input: ServiceInput<string, string
     ...optional('ready', input.ready === undefined ? undefined : normaliseProbe(input.ready)),
     dependsOn: [...(input.dependsOn ?? [])],
     profiles: [...(input.profiles ?? [])],
+    mounts: mounts(n, input.mounts),
+    setup: (input.setup ?? []).map(toCommand),
+    setupTimeoutMs: ms(input.setupTimeout) ?? DEFAULT_SETUP_TIMEOUT_MS,
     ...optional(
       'local',
       input.local === undefined
@@ -105,11 +120,7 @@ function phase(n: Normaliser, name: string, input: PhaseInput<string, string, st
     command: toCommand(input.run),
     env: env(n, input.env, ['phases', name, 'env']),
     ...optional('workdir', input.workdir),
-    mounts: (input.mounts ?? []).map((m) => ({
-      source: isAbsolute(m.source) ? m.source : resolve(n.dir, m.source),
-      target: m.target,
-      readOnly: m.readOnly ?? false,
-    })),
+    mounts: mounts(n, input.mounts),
     services: [...(input.services ?? [])],
     localhost: input.localhost ?? false,
     needs: [...(input.needs ?? [])],

@@ -26,8 +26,12 @@ function checkCommand(ctx: RuleContext, command: unknown, path: Path, example: s
 export function checkCommandsNotEmpty(ctx: RuleContext): void {
   for (const [name, phase] of entriesOf(field(ctx.plan, 'phases')))
     checkCommand(ctx, field(phase, 'run'), ['phases', name, 'run'], 'npm test');
-  for (const [name, service] of entriesOf(field(ctx.plan, 'services')))
+  for (const [name, service] of entriesOf(field(ctx.plan, 'services'))) {
     checkCommand(ctx, field(service, 'command'), ['services', name, 'command'], 'redis-server');
+    itemsOf(field(service, 'setup')).forEach((command, i) =>
+      checkCommand(ctx, command, ['services', name, 'setup', i], 'createdb app'),
+    );
+  }
   for (const [path, check] of commandChecks(ctx.plan))
     checkCommand(ctx, field(check, 'run'), [...path, 'run'], 'npm run lint');
 }
@@ -40,6 +44,21 @@ export function checkImageRefFormat(ctx: RuleContext): void {
   }
 }
 
+function checkMounts(ctx: RuleContext, mounts: unknown, path: Path): void {
+  itemsOf(mounts).forEach((mount, i) => {
+    const target = stringField(mount, 'target');
+    if (target !== undefined && !target.startsWith('/')) {
+      ctx.report(
+        [...path, i, 'target'],
+        `'${target}' is not an absolute container path: write it from the root, e.g. '/${target.replace(/^\.?\/*/, '')}'`,
+      );
+    }
+    const source = stringField(mount, 'source');
+    if (source !== undefined && source.trim() === '')
+      ctx.report([...path, i, 'source'], 'is empty: write the host path to mount, relative to the plan file');
+  });
+}
+
 export function checkContainerPaths(ctx: RuleContext): void {
   for (const [name, phase] of entriesOf(field(ctx.plan, 'phases'))) {
     const workdir = stringField(phase, 'workdir');
@@ -49,22 +68,10 @@ export function checkContainerPaths(ctx: RuleContext): void {
         `'${workdir}' is not an absolute container path: write it from the root, e.g. '/${workdir.replace(/^\.?\/*/, '')}'`,
       );
     }
-    itemsOf(field(phase, 'mounts')).forEach((mount, i) => {
-      const target = stringField(mount, 'target');
-      if (target !== undefined && !target.startsWith('/')) {
-        ctx.report(
-          ['phases', name, 'mounts', i, 'target'],
-          `'${target}' is not an absolute container path: write it from the root, e.g. '/${target.replace(/^\.?\/*/, '')}'`,
-        );
-      }
-      const source = stringField(mount, 'source');
-      if (source !== undefined && source.trim() === '')
-        ctx.report(
-          ['phases', name, 'mounts', i, 'source'],
-          'is empty: write the host path to mount, relative to the plan file',
-        );
-    });
+    checkMounts(ctx, field(phase, 'mounts'), ['phases', name, 'mounts']);
   }
+  for (const [name, service] of entriesOf(field(ctx.plan, 'services')))
+    checkMounts(ctx, field(service, 'mounts'), ['services', name, 'mounts']);
 }
 
 /** Every duration in the plan with its path, and whether zero makes sense there. */
@@ -75,6 +82,7 @@ function durations(plan: unknown): [Path, unknown][] {
     out.push(
       [['services', name, 'ready', 'interval'], field(ready, 'interval')],
       [['services', name, 'ready', 'timeout'], field(ready, 'timeout')],
+      [['services', name, 'setupTimeout'], field(service, 'setupTimeout')],
     );
   }
   for (const [name, phase] of entriesOf(field(plan, 'phases')))

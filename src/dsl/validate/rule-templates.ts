@@ -91,6 +91,11 @@ export function checkTemplates(ctx: RuleContext): void {
     for (const [path, text] of texts(field(field(service, 'local'), 'command'), [...base, 'local', 'command'])) {
       checkText(ctx, path, text, { ...scope, allowsOwnPort: true });
     }
+    // Setup runs once the service is ready: it may name the service itself as well as what it depends on.
+    const setupScope = { ...scope, reachable: [...scope.reachable, name] };
+    itemsOf(field(service, 'setup')).forEach((command, i) => {
+      for (const [path, text] of texts(command, [...base, 'setup', i])) checkText(ctx, path, text, setupScope);
+    });
   }
   const noServices: Scope = {
     reachable: [],
