@@ -48,6 +48,11 @@ t.test(
       'paths relative to the compose file; results on the host',
     );
     t.same(s.tests!.build, { context: '.', target: 'test', args: { APP_ENV: 'test' } });
+    t.same(
+      s.postgres!.volumes,
+      ['./db/init.sql:/docker-entrypoint-initdb.d/init.sql:ro'],
+      "a service's mounts round-trip to its volumes",
+    );
     t.equal(s.tests!.command![0], 'sh');
     t.equal(s.postgres!.environment!.POSTGRES_PASSWORD, '${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD}');
     t.notMatch(res.stdout.replace(/DATABASE_URL.*/g, ''), /orders-pw/, 'the secret value is not printed');

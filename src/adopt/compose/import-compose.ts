@@ -118,12 +118,7 @@ export function importCompose(file: string, options: ImportOptions): Draft {
           base,
           `entrypoint ${JSON.stringify(svc.entrypoint)}: a service runs its image's entrypoint; build an image with this entrypoint`,
         );
-      for (const bind of volumes.binds) {
-        draft.warn(
-          base,
-          `volume ${bind.source}:${bind.target}${bind.readOnly ? ':ro' : ''} (an init script or config file): services have no mounts in the plan; COPY it into an image built FROM ${image.ref}`,
-        );
-      }
+      if (volumes.binds.length > 0) entry.mounts = mountsOf(volumes.binds);
     } else {
       const command = runCommand(svc, draft, base);
       const evidence = withEvidence(command);
@@ -143,12 +138,7 @@ export function importCompose(file: string, options: ImportOptions): Draft {
       evidence.guesses.forEach((g) => draft.guess([...base, 'run'], g));
       if (env) entry.env = env;
       if (typeof svc.working_dir === 'string') entry.workdir = svc.working_dir;
-      if (volumes.binds.length > 0)
-        entry.mounts = volumes.binds.map((b) => ({
-          source: b.source,
-          target: b.target,
-          ...(b.readOnly ? { readOnly: true } : {}),
-        }));
+      if (volumes.binds.length > 0) entry.mounts = mountsOf(volumes.binds);
       const services = [...deps.keys()].filter((d) => !runners.has(d));
       const needs = [...deps.keys()].filter((d) => runners.has(d));
       if (services.length > 0) entry.services = services;
@@ -261,4 +251,9 @@ function planNameFrom(name: unknown, dir: string): string {
       .replace(/[^a-z0-9_.-]+/g, '-')
       .replace(/^[^a-z0-9]+/, '') || 'imported'
   );
+}
+
+/** Compose bind mounts (init scripts, config files, sources) → `mounts`, for services and phases alike. */
+function mountsOf(binds: readonly { source: string; target: string; readOnly: boolean }[]): DraftObject[] {
+  return binds.map((b) => ({ source: b.source, target: b.target, ...(b.readOnly ? { readOnly: true } : {}) }));
 }

@@ -67,13 +67,20 @@ export function planToCompose(plan: TestPlan, outDir: string): ComposeExport {
     for (const name of needs) out[name] = { condition: 'service_completed_successfully' };
     return out;
   };
+  const volumesOf = (mounts: TestPlan['phases'][string]['mounts']): string[] =>
+    mounts.map((m) => `${hostPath(relative(outDir, m.source))}:${m.target}${m.readOnly ? ':ro' : ''}`);
   for (const svc of Object.values(plan.services)) {
     const healthcheck = healthchecks.get(svc.name);
+    if (svc.setup.length > 0)
+      warnings.push(
+        `services.${svc.name}.setup: compose has no commands run once a service is healthy; run them with docker compose exec ${svc.name} …`,
+      );
     services[svc.name] = {
       ...image(svc.image),
       ...(svc.command ? { command: svc.command.map(literal) } : {}),
       ...optional('environment', environment(svc.env, `services.${svc.name}`)),
       ...(svc.ports.length > 0 ? { expose: svc.ports.map(String) } : {}),
+      ...(svc.mounts.length > 0 ? { volumes: volumesOf(svc.mounts) } : {}),
       ...(healthcheck ? { healthcheck } : {}),
       ...(svc.dependsOn.length > 0 ? { depends_on: dependsOn(svc.dependsOn, []) } : {}),
       ...(svc.profiles.length > 0 ? { profiles: [...svc.profiles] } : {}),
@@ -82,10 +89,7 @@ export function planToCompose(plan: TestPlan, outDir: string): ComposeExport {
   for (const phase of Object.values(plan.phases)) {
     if (services[phase.name])
       warnings.push(`phase ${phase.name} has a service's name: compose needs one name per service`);
-    const volumes = [
-      ...phase.mounts.map((m) => `${hostPath(relative(outDir, m.source))}:${m.target}${m.readOnly ? ':ro' : ''}`),
-      `./.testplan/compose/${phase.name}:/out`,
-    ];
+    const volumes = [...volumesOf(phase.mounts), `./.testplan/compose/${phase.name}:/out`];
     services[phase.name] = {
       ...image(phase.image),
       command: phase.command.map(literal),
