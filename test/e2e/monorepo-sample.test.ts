@@ -89,6 +89,12 @@ t.before(() => {
   if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run \`npm run build\` first`);
 });
 
+t.test('the committed plan type-checks and validates', async (t) => {
+  const res = await runCli(['check', '--types', PLAN]);
+  t.equal(res.code, 0, res.stderr);
+  t.match(res.stdout, /plan monorepo-sample is valid \(2 phase\(s\), 1 service\(s\), 4 criteria\), types check/);
+});
+
 t.test('the sample runs green: exact counts, c8 coverage, gates and criteria', async (t) => {
   if (!requireEngine(t)) return;
   const { code, out, results, stdout } = await run(PLAN);
