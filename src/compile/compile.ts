@@ -8,6 +8,7 @@ export const stepId = {
   network: 'create-network',
   start: (service: string) => `start-service:${service}`,
   ready: (service: string) => `wait-ready:${service}`,
+  setup: (service: string) => `setup-service:${service}`,
   phase: (phase: string) => `run-phase:${phase}`,
   collect: (phase: string) => `collect-artifacts:${phase}`,
   check: (check: string) => `run-check:${check}`,
@@ -22,6 +23,7 @@ export function stepSubject(step: Step): string | undefined {
       return step.image;
     case 'start-service':
     case 'wait-ready':
+    case 'setup-service':
     case 'stop-service':
       return step.service;
     case 'run-phase':
@@ -39,9 +41,12 @@ export function compilePlan(plan: TestPlan, options: SelectOptions = {}): StepGr
   const steps: Step[] = [];
   const imageNeeds = (use: { kind: string; name?: string }): string[] =>
     use.kind === 'plan' && use.name ? [stepId.build(use.name)] : [];
-  /** A service counts as up once its readiness probe passed (or it started, when it has none). */
-  const upStep = (service: string): string =>
+  /** The service has started, and passed its readiness probe when it has one. */
+  const readyStep = (service: string): string =>
     plan.services[service]!.ready ? stepId.ready(service) : stepId.start(service);
+  /** A service counts as up once it is ready and its setup commands (if any) succeeded. */
+  const upStep = (service: string): string =>
+    plan.services[service]!.setup.length > 0 ? stepId.setup(service) : readyStep(service);
 
   for (const image of selection.images) steps.push({ id: stepId.build(image), kind: 'build-image', image, needs: [] });
   steps.push({ id: stepId.network, kind: 'create-network', needs: [] });
@@ -56,6 +61,8 @@ export function compilePlan(plan: TestPlan, options: SelectOptions = {}): StepGr
     });
     if (service.ready)
       steps.push({ id: stepId.ready(name), kind: 'wait-ready', service: name, needs: [stepId.start(name)] });
+    if (service.setup.length > 0)
+      steps.push({ id: stepId.setup(name), kind: 'setup-service', service: name, needs: [readyStep(name)] });
   }
 
   for (const name of selection.phases) {

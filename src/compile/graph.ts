@@ -15,6 +15,8 @@ export type Step = StepBase &
     | { readonly kind: 'create-network' }
     | { readonly kind: 'start-service'; readonly service: string }
     | { readonly kind: 'wait-ready'; readonly service: string }
+    /** The service's `setup` commands, run inside it once it is ready. */
+    | { readonly kind: 'setup-service'; readonly service: string }
     | { readonly kind: 'run-phase'; readonly phase: string }
     | { readonly kind: 'collect-artifacts'; readonly phase: string }
     | { readonly kind: 'run-check'; readonly check: string }

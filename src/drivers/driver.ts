@@ -46,7 +46,25 @@ export interface StartServiceRequest {
   readonly ports: readonly number[];
   /** Join the run's shared network namespace (services on localhost). */
   readonly sharedNamespace: boolean;
+  /** Host files bound into the service (see `capabilities.serviceMounts`). */
+  readonly mounts?: readonly MountSpec[];
   readonly local?: { readonly command: string; readonly env: Readonly<Record<string, string>> };
+}
+
+/** One command run inside a running service (a `setup` command). */
+export interface ServiceCommandRequest {
+  /** Exec form, templates resolved. */
+  readonly command: readonly string[];
+  readonly timeoutMs: number;
+}
+
+export interface ServiceCommandOutcome {
+  /** `null` when it timed out, was aborted or the code is unknown. */
+  readonly exitCode: number | null;
+  readonly timedOut: boolean;
+  readonly aborted: boolean;
+  /** Its last output lines (stdout and stderr as they came), unmasked. */
+  readonly outputTail: readonly string[];
 }
 
 export interface ServiceHandle {
@@ -148,6 +166,11 @@ export interface DriverCapabilities {
   readonly sharedNamespace: boolean;
   /** Services are isolated from the host: each has its own address and declared ports. */
   readonly isolatedNetwork: boolean;
+  /**
+   * Service `mounts` are bound into the service. Without it they are not applied (one log line says
+   * so): a host process reads the source paths itself.
+   */
+  readonly serviceMounts: boolean;
 }
 
 export interface Driver {
@@ -161,6 +184,12 @@ export interface Driver {
   createNetwork(run: RunIdentity): Promise<void>;
   startService(req: StartServiceRequest, ctx: StepContext): Promise<ServiceHandle>;
   waitReady(service: ServiceHandle, probe: ReadyProbeSpec, ctx: StepContext): Promise<ReadyOutcome>;
+  /**
+   * Runs one command inside a running service with the service's own environment (Docker: an exec;
+   * local: a host process with the service's env, in the plan's folder). Output lines go to `ctx.onLog`.
+   * Ends it after `timeoutMs`, or when `ctx.signal` aborts.
+   */
+  runInService(service: ServiceHandle, req: ServiceCommandRequest, ctx: StepContext): Promise<ServiceCommandOutcome>;
   runPhase(req: RunPhaseRequest, ctx: StepContext): Promise<PhaseOutcome>;
   /** Copies paths out of a finished phase into `destDir`; missing paths are reported, not thrown. */
   collect(phase: PhaseHandle, paths: readonly string[], destDir: string): Promise<readonly CollectedFile[]>;

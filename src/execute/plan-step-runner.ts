@@ -10,6 +10,7 @@ import { InfrastructureError } from '../errors.js';
 import type { EventSink, StepRef } from './events.js';
 import { resolveCommand, resolveEnv } from './resolve-env.js';
 import type { PhaseState, RunState, ServiceState } from './run-state.js';
+import { runServiceSetup, setupFailureMessage } from './service-setup.js';
 import type { StepOutcome, StepRunner } from './scheduler.js';
 
 const SERVICE_LOG_TAIL = 50;
@@ -74,6 +75,8 @@ export class PlanStepRunner implements StepRunner {
         return this.startService(step.service, signal);
       case 'wait-ready':
         return this.waitReady(step.service, signal);
+      case 'setup-service':
+        return this.setupService(step.service, signal);
       case 'run-phase':
         return this.runPhase(step.phase, signal);
       case 'collect-artifacts':
@@ -156,6 +159,7 @@ export class PlanStepRunner implements StepRunner {
         env: resolveEnv(spec.env, handles),
         ports: spec.ports,
         sharedNamespace: this.sharedNamespace,
+        ...(spec.mounts.length > 0 ? { mounts: spec.mounts } : {}),
         ...(spec.local ? { local: { command: spec.local.command, env: resolveEnv(spec.local.env, handles) } } : {}),
       },
       this.context(name, signal, { kind: 'start-service', subject: name }),
@@ -184,6 +188,28 @@ export class PlanStepRunner implements StepRunner {
       : '';
     const message = `service ${name}: ${why}.${probe} Check services.${name}.ready and the service log in the report.`;
     this.state.infraError ??= { code: 'SERVICE_NOT_READY', message };
+    return { status: 'failed', message };
+  }
+
+  private async setupService(name: string, signal: AbortSignal): Promise<StepOutcome> {
+    const spec = this.plan.services[name]!;
+    const state = this.state.services.get(name)!;
+    const handles = this.serviceHandles;
+    const record = await runServiceSetup({
+      driver: this.driver,
+      handle: state.handle!,
+      commands: spec.setup.map((command) => resolveCommand(command, handles)),
+      timeoutMs: spec.setupTimeoutMs,
+      ctx: this.context(name, signal, { kind: 'setup-service', subject: name }),
+      entering: (text) => this.entering(text),
+      now: () => performance.now(),
+    });
+    state.setup = record;
+    const took = `${Math.round(record.durationMs)} ms`;
+    if (record.ok) return { status: 'passed', message: `${record.ran} setup command(s) in ${took}` };
+    if (signal.aborted) return { status: 'failed', message: 'cancelled' };
+    const message = setupFailureMessage(spec, record);
+    this.state.infraError ??= { code: 'SERVICE_SETUP_FAILED', message };
     return { status: 'failed', message };
   }
 

@@ -26,9 +26,26 @@ export interface PhaseState {
   collected: readonly CollectedFile[];
 }
 
+/** How a service's `setup` commands went. */
+export interface SetupRecord {
+  readonly ok: boolean;
+  readonly durationMs: number;
+  /** Commands that ran (the failing one included). */
+  readonly ran: number;
+  /** Why it failed: the command (masked), its exit code or timeout, its last output lines (masked). */
+  readonly failure?: {
+    readonly index: number;
+    readonly command: string;
+    readonly exitCode: number | null;
+    readonly timedOut: boolean;
+    readonly outputTail: readonly string[];
+  };
+}
+
 export interface ServiceState {
   handle?: ServiceHandle;
   ready?: ReadyOutcome;
+  setup?: SetupRecord;
   /** Set when the service was found dead while a phase that uses it was about to run or running. */
   exit?: ServiceExit;
   logTail: readonly string[];

@@ -9,6 +9,8 @@ import type {
   ReadyOutcome,
   RunIdentity,
   RunPhaseRequest,
+  ServiceCommandOutcome,
+  ServiceCommandRequest,
   ServiceExit,
   ServiceHandle,
   StartServiceRequest,
@@ -37,6 +39,8 @@ export interface FakeBehaviour {
   stale?: string[];
   /** Services that exit with this code: at once after starting, or while phase `during` runs. */
   exits?: Record<string, { exitCode: number; during?: string }>;
+  /** Setup commands (by their last argument) that fail with this code and print these lines. */
+  failSetup?: Record<string, { exitCode: number; output: string[] }>;
 }
 
 const sleep = (ms: number, signal: AbortSignal): Promise<boolean> =>
@@ -55,7 +59,7 @@ const sleep = (ms: number, signal: AbortSignal): Promise<boolean> =>
 
 export class FakeDriver implements Driver {
   readonly kind = 'docker' as const;
-  readonly capabilities = { imageBuild: true, sharedNamespace: true, isolatedNetwork: true };
+  readonly capabilities = { imageBuild: true, sharedNamespace: true, isolatedNetwork: true, serviceMounts: true };
   readonly calls: string[] = [];
   private readonly ranPhases = new Set<string>();
   readonly requests: RunPhaseRequest[] = [];
@@ -107,6 +111,22 @@ export class FakeDriver implements Driver {
     if (!(await sleep(1, ctx.signal)))
       return { ready: false, reason: 'aborted', elapsedMs: 1, probes: 1, lastProbeOutput: '', logTail: [] };
     return { ready: true, elapsedMs: 12, probes: 2 };
+  }
+  async runInService(
+    service: ServiceHandle,
+    req: ServiceCommandRequest,
+    ctx: StepContext,
+  ): Promise<ServiceCommandOutcome> {
+    const last = req.command.at(-1) ?? '';
+    this.calls.push(`setup ${service.name}: ${last}`);
+    const failing = this.behaviour.failSetup?.[last];
+    for (const line of failing?.output ?? [`ran ${last}`]) ctx.onLog(line, 'stdout');
+    return {
+      exitCode: failing?.exitCode ?? 0,
+      timedOut: false,
+      aborted: false,
+      outputTail: failing?.output ?? [`ran ${last}`],
+    };
   }
   async runPhase(req: RunPhaseRequest, ctx: StepContext): Promise<PhaseOutcome> {
     const n = (this.attempts.get(req.name) ?? 0) + 1;

@@ -250,11 +250,14 @@ export class FakeEngine implements Engine {
   };
 
   readonly exec: Engine['exec'] = {
-    run: async (containerId, command, signal) => {
+    run: async (containerId, command, signal, onOutput) => {
       this.step('exec.run', `${containerId} ${command.join(' ')}`);
       const c = this.find(containerId);
       if (c.state !== 'running') throw new EngineError(`Container ${containerId} is not running`, 409);
-      return this.onExec(c, command, signal);
+      const result = await this.onExec(c, command, signal);
+      if (!onOutput) return result;
+      if (result.output) onOutput(Buffer.from(result.output), 'stdout');
+      return { ...result, output: '' };
     },
   };
 

@@ -23,6 +23,8 @@ import type {
   ReadyOutcome,
   RunIdentity,
   RunPhaseRequest,
+  ServiceCommandOutcome,
+  ServiceCommandRequest,
   ServiceExit,
   ServiceHandle,
   StartServiceRequest,
@@ -42,6 +44,7 @@ import { writtenByAttempt, type AttemptFacts } from './phase-writes.js';
 import { waitUntilReady } from './probes/wait-ready.js';
 import { processIsAlive, pruneRuns, removeLabelled } from './prune.js';
 import { resolveImage } from './pull-image.js';
+import { runServiceCommand } from './service-command.js';
 import { startServiceContainer, type StartedService } from './service-container.js';
 
 export interface DockerDriverDeps {
@@ -64,7 +67,12 @@ interface RunState {
 
 export class DockerDriver implements Driver {
   readonly kind = 'docker' as const;
-  readonly capabilities = { imageBuild: true, sharedNamespace: true, isolatedNetwork: true } as const;
+  readonly capabilities = {
+    imageBuild: true,
+    sharedNamespace: true,
+    isolatedNetwork: true,
+    serviceMounts: true,
+  } as const;
   private readonly engine: Engine;
   private readonly endpoint: string;
   private readonly clock: Clock;
@@ -158,6 +166,14 @@ export class DockerDriver implements Driver {
       probe,
       ctx.signal,
     );
+  }
+
+  runInService(
+    service: ServiceHandle,
+    req: ServiceCommandRequest,
+    ctx: StepContext,
+  ): Promise<ServiceCommandOutcome> {
+    return runServiceCommand(this.engine.exec, service.id, req, ctx);
   }
 
   async runPhase(req: RunPhaseRequest, ctx: StepContext): Promise<PhaseOutcome> {

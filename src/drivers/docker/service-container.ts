@@ -38,7 +38,7 @@ export async function startServiceContainer(
       labels,
       placement: networkPlacement(opts.network, [req.name], joining),
       publish: req.ports,
-      binds: [],
+      binds: (req.mounts ?? []).map((m) => ({ source: m.source, target: m.target, readOnly: m.readOnly })),
       anonymousVolumes: opts.imageVolumes,
     });
     await containers.start(id);
@@ -61,7 +61,7 @@ export async function startServiceContainer(
     const why = cause instanceof Error ? cause.message : String(cause);
     throw new InfrastructureError(
       'SERVICE_START_FAILED',
-      `Service "${req.name}" (image ${req.image.name}) could not start: ${why}. Check its image, command and ports.`,
+      `Service "${req.name}" (image ${req.image.name}) could not start: ${why}. Check its image, command, ports and mounts.`,
       { cause },
     );
   }

@@ -16,6 +16,8 @@ import type {
   RunIdentity,
   ServiceExit,
   RunPhaseRequest,
+  ServiceCommandOutcome,
+  ServiceCommandRequest,
   ServiceHandle,
   StartServiceRequest,
   StepContext,
@@ -33,6 +35,7 @@ import {
 } from './host-process.js';
 import { matchCounter, startLocalService, watchLines, type LocalService } from './local-service.js';
 import { runLocalPhase, type LocalPhase } from './local-phase.js';
+import { runLocalServiceCommand } from './local-service-command.js';
 import { collectPhaseFiles } from './phase-files.js';
 import { onProcessExit, ProcessGroups, terminateGroup, type InstallExitHook } from './process-groups.js';
 import { probeOnce } from './ready-probes.js';
@@ -57,8 +60,13 @@ export interface LocalDriverOptions {
 
 export class LocalDriver implements Driver {
   readonly kind = 'local' as const;
-  /** Host processes share the host's network and have no images. */
-  readonly capabilities = { imageBuild: false, sharedNamespace: false, isolatedNetwork: false } as const;
+  /** Host processes share the host's network, have no images and read host files where they are. */
+  readonly capabilities = {
+    imageBuild: false,
+    sharedNamespace: false,
+    isolatedNetwork: false,
+    serviceMounts: false,
+  } as const;
   private readonly cwd: string;
   private readonly launch: LaunchProcess;
   private readonly signalGroup: SignalGroup;
@@ -116,6 +124,13 @@ export class LocalDriver implements Driver {
   async removeNetwork(_run: RunIdentity): Promise<void> {}
 
   async startService(req: StartServiceRequest, ctx: StepContext): Promise<ServiceHandle> {
+    for (const mount of req.mounts ?? []) {
+      ctx.onLog(
+        `mount ${mount.source} → ${mount.target} is not applied under --driver local: the service is a host process; ` +
+          `point services.${req.name}.local.command at ${mount.source} itself`,
+        'stdout',
+      );
+    }
     const port = req.local?.command ? await this.freePort() : 0;
     const service = startLocalService(req, port, ctx, { launch: this.launch, cwd: this.cwd, baseEnv: this.baseEnv });
     this.track(service.runId, service.proc);
@@ -150,6 +165,20 @@ export class LocalDriver implements Driver {
     } finally {
       counter?.stop();
     }
+  }
+
+  runInService(
+    handle: ServiceHandle,
+    req: ServiceCommandRequest,
+    ctx: StepContext,
+  ): Promise<ServiceCommandOutcome> {
+    return runLocalServiceCommand(this.serviceOf(handle), req, ctx, {
+      launch: this.launch,
+      signal: this.signalGroup,
+      clock: this.clock,
+      cwd: this.cwd,
+      track: (proc) => this.track(ctx.run.runId, proc),
+    });
   }
 
   async runPhase(req: RunPhaseRequest, ctx: StepContext): Promise<PhaseOutcome> {

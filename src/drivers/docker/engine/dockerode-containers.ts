@@ -101,7 +101,7 @@ export function dockerodeContainers(docker: Dockerode): ContainerPort {
 
 export function dockerodeExec(docker: Dockerode): ExecPort {
   return {
-    run: (containerId, command, signal) =>
+    run: (containerId, command, signal, onOutput) =>
       engineCall(async () => {
         const exec = await docker
           .getContainer(containerId)
@@ -111,7 +111,7 @@ export function dockerodeExec(docker: Dockerode): ExecPort {
         const onAbort = () => stream.destroy();
         signal?.addEventListener('abort', onAbort, { once: true });
         try {
-          await demuxInto(docker.modem, stream, (chunk) => chunks.push(Buffer.from(chunk)));
+          await demuxInto(docker.modem, stream, onOutput ?? ((chunk) => chunks.push(Buffer.from(chunk))));
         } finally {
           signal?.removeEventListener('abort', onAbort);
         }

@@ -102,8 +102,11 @@ export interface ExecResult {
 }
 
 export interface ExecPort {
-  /** Runs a command inside a running container; an abort cuts its output short. */
-  run(containerId: string, command: readonly string[], signal?: AbortSignal): Promise<ExecResult>;
+  /**
+   * Runs a command inside a running container (with the container's env); an abort cuts its output
+   * short. With `onOutput`, the output goes there as it comes and `output` stays empty.
+   */
+  run(containerId: string, command: readonly string[], signal?: AbortSignal, onOutput?: OnOutput): Promise<ExecResult>;
 }
 
 export interface ArchivePort {
