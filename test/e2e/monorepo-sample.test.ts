@@ -99,7 +99,7 @@ t.test('the sample runs green: exact counts, c8 coverage, gates and criteria', a
   if (!requireEngine(t)) return;
   const { code, out, results, stdout } = await run(PLAN);
   t.equal(code, 0, `exit 0\n${stdout.slice(-3000)}`);
-  t.equal(results.verdict, 'pass');
+  t.equal(results.verdict, 'passed');
 
   const runLog = readOut(out, 'run.log');
   const expected = { ledger: 16, inventory: 12 } as const;
@@ -173,7 +173,7 @@ t.test('one failing test in each package turns the run red and names both tests'
   });
   const { code, out, results } = await run(plan);
   t.equal(code, 1, 'exit 1');
-  t.equal(results.verdict, 'fail');
+  t.equal(results.verdict, 'failed');
   t.same(results.tests, { total: 28, passed: 26, failed: 2, errored: 0, skipped: 0 });
   t.same(failedNames(results).sort(), [
     'inventory: holds units for an order',
@@ -201,7 +201,7 @@ t.test("a wrong password in the service's setup is red, never green", async (t) 
   });
   const { code, out, results } = await run(plan);
   t.not(code, 0, 'not exit 0');
-  t.not(results.verdict, 'pass');
+  t.not(results.verdict, 'passed');
   t.equal(phase(results, 'ledger').status, 'failed', 'the ledger phase fails');
   t.equal(phase(results, 'inventory').status, 'passed', 'the inventory phase, with its own role, still passes');
   t.match(readOut(out, 'run.log'), /password authentication failed for user "ledger"/);
@@ -223,5 +223,20 @@ t.test('a pg_hba.conf that lets a role in without its password is red', async (t
     results.acceptance.find((c) => c.id === 'SEC-1'),
     { status: 'fail' },
   );
+  await assertNothingLeft(t, results);
+});
+
+t.test('a setup command that fails stops the run before any phase (exit 3), naming the command', async (t) => {
+  if (!requireEngine(t)) return;
+  const plan = variant({ 'plans/monorepo.plan.ts': ['PASSWORD_inventory: passwords.inventory,', ''] });
+  const { code, results, stdout } = await run(plan);
+  t.equal(code, 3, 'exit 3');
+  t.not(results.verdict, 'passed');
+  t.same(
+    results.phases.filter((p) => p.status === 'passed').map((p) => p.name),
+    [],
+    'no phase passed',
+  );
+  t.match(stdout, /PASSWORD_inventory is not set/);
   await assertNothingLeft(t, results);
 });
