@@ -147,6 +147,16 @@ t.test('the sample runs green: exact counts, c8 coverage, gates and criteria', a
     ],
   );
   t.match(results.services, [{ name: 'postgres', status: 'ready' }]);
+  const window = (id: string) => {
+    const step = results.steps.find((s) => s.id === id);
+    return [Date.parse(step?.startedAt ?? ''), Date.parse(step?.finishedAt ?? '')] as const;
+  };
+  const [ledger, inventory, setup] = ['run-phase:ledger', 'run-phase:inventory', 'setup-service:postgres'].map(window);
+  t.ok(
+    ledger![0] < inventory![1] && inventory![0] < ledger![1],
+    'the two phases ran at the same time, on one PostgreSQL',
+  );
+  t.ok(setup![1] <= Math.min(ledger![0], inventory![0]), "the service's setup finished before either phase started");
   for (const [file, text] of Object.entries({
     stdout,
     'run.log': runLog,
