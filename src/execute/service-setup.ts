@@ -61,6 +61,7 @@ export function setupFailureMessage(spec: ServiceSpec, record: SetupRecord): str
     ? `did not finish within services.${spec.name}.setupTimeout (${spec.setupTimeoutMs} ms for all setup commands)`
     : `exited with code ${failure.exitCode ?? 'unknown'}`;
   const tail = failure.outputTail.slice(-MESSAGE_TAIL);
-  const output = tail.length > 0 ? ` Its last output:\n${tail.map((l) => `  | ${l}`).join('\n')}\n` : ' It printed nothing. ';
+  const output =
+    tail.length > 0 ? ` Its last output:\n${tail.map((l) => `  | ${l}`).join('\n')}\n` : ' It printed nothing. ';
   return `service ${spec.name}: ${which} ${how}, so the service is not ready.${output}Fix services.${spec.name}.setup[${failure.index}] (it runs inside the service once it is ready, with the service's env).`;
 }

@@ -83,6 +83,8 @@ const ServiceResult = Type.Object({
   status: literals(['ready', 'started', 'not-ready', 'exited', 'not-started']),
   readyMs: Type.Optional(Num),
   probes: Type.Optional(Num),
+  /** Its `setup` commands, when it has any and they ran: how long they took, how many ran, whether all passed. */
+  setup: Type.Optional(Type.Object({ durationMs: Num, commands: Num, ran: Num, passed: Type.Boolean() })),
   exitCode: Type.Optional(Type.Union([Num, Type.Null()])),
   exitedAt: Type.Optional(Str),
   logTail: Strings,

@@ -154,21 +154,32 @@ function serviceResults(input: Common, record: ExecutionRecord, steps: StepsById
         ? { exitCode: ready.exitCode ?? null, at: ready.exitedAt }
         : undefined;
     const exit = state?.exit ?? exitedEarly;
-    const status = serviceStatus(
+    const spec = input.plan.services[name]!;
+    const setup = state?.setup;
+    const probed = serviceStatus(
       Boolean(state?.handle),
       exit !== undefined,
-      input.plan.services[name]!.ready !== undefined,
+      spec.ready !== undefined,
       ready?.ready === true,
     );
-    // Why: the message of the step that stopped it (starting, or waiting for readiness), or how it died.
-    const stoppedBy =
-      status === 'not-ready' || exitedEarly ? steps.get(stepId.ready(name)) : steps.get(stepId.start(name));
+    // A service whose setup failed is not ready, whatever its probe said.
+    const setupFailed = setup !== undefined && !setup.ok && (probed === 'ready' || probed === 'started');
+    const status = setupFailed ? 'not-ready' : probed;
+    // Why: the message of the step that stopped it (starting, waiting for readiness, setup), or how it died.
+    const stoppedBy = setupFailed
+      ? steps.get(stepId.setup(name))
+      : status === 'not-ready' || exitedEarly
+        ? steps.get(stepId.ready(name))
+        : steps.get(stepId.start(name));
     const message = serviceMessage(status, exit && !exitedEarly ? exit : undefined, stoppedBy?.message);
     return {
       name,
-      image: imageLabel(input.plan.services[name]!.image),
+      image: imageLabel(spec.image),
       status,
       ...(ready?.ready ? { readyMs: ready.elapsedMs, probes: ready.probes } : {}),
+      ...(setup
+        ? { setup: { durationMs: setup.durationMs, commands: spec.setup.length, ran: setup.ran, passed: setup.ok } }
+        : {}),
       ...(exit ? { exitCode: exit.exitCode, ...(exit.at ? { exitedAt: exit.at } : {}) } : {}),
       logTail: state?.logTail ?? [],
       ...(message ? { message } : {}),

@@ -4,7 +4,8 @@
  * declares it in `driver.capabilities`; cases never skip on the driver's name.
  */
 import t, { type Test } from 'tap';
-import { readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ReadyProbeSpec } from '../../src/dsl/plan.js';
 import type { ServiceHandle } from '../../src/drivers/driver.js';
@@ -25,7 +26,7 @@ export function conformance(adapter: DriverAdapter): void {
   };
 
   test('declares its capabilities, and each one holds', async (f, t) => {
-    for (const key of ['imageBuild', 'sharedNamespace', 'isolatedNetwork'] as const)
+    for (const key of ['imageBuild', 'sharedNamespace', 'isolatedNetwork', 'serviceMounts'] as const)
       t.type(f.driver.capabilities[key], 'boolean', key);
     if (f.driver.capabilities.sharedNamespace) {
       // Services and phases asking for the shared namespace reach one another on localhost.
@@ -37,6 +38,27 @@ export function conformance(adapter: DriverAdapter): void {
       const phase = await f.driver.runPhase(f.phase('pod-client', client, { sharedNamespace: true }), f.ctx);
       t.equal(phase.exitCode, 0, 'a phase in the shared namespace reaches the service on localhost');
       await f.driver.releasePhase(phase.handle);
+    }
+    const mounted = mkdtempSync(join(tmpdir(), 'testplan-conformance-mount-'));
+    t.teardown(() => rmSync(mounted, { recursive: true, force: true }));
+    writeFileSync(join(mounted, 'pg_hba.conf'), 'host all all all trust\n');
+    const withMount = await f.driver.startService(
+      { ...f.service('mounted', 'exec sleep 60'), mounts: [{ source: mounted, target: '/etc/conf', readOnly: true }] },
+      f.ctx,
+    );
+    if (f.driver.capabilities.serviceMounts) {
+      const read = await f.driver.runInService(
+        withMount,
+        { command: ['cat', '/etc/conf/pg_hba.conf'], timeoutMs: 20_000 },
+        f.ctx,
+      );
+      t.match(read, { exitCode: 0, outputTail: ['host all all all trust'] }, 'a service mount is inside the service');
+    } else {
+      t.ok(
+        f.ctx.lines.some((l) => l.includes(`mount ${mounted} → /etc/conf is not applied`)),
+        'a driver without service mounts says it does not apply them',
+      );
+      t.equal(await f.driver.serviceExit(withMount), undefined, 'and the service still starts');
     }
     if (f.driver.capabilities.isolatedNetwork) {
       const handle = await f.driver.startService(f.service('named', HTTP_SERVER), f.ctx);
@@ -132,6 +154,35 @@ export function conformance(adapter: DriverAdapter): void {
     t.match(exit, { exitCode: 5 });
     t.ok(exit && Date.parse(exit.at) > 0);
     t.equal(await f.driver.serviceExit(live), undefined, 'still running');
+  });
+
+  test('commands run inside a running service with its env: exit codes, output lines, timeout and abort', async (f, t) => {
+    const service = await f.driver.startService(
+      f.service('setup', 'exec sleep 60', { SETUP_GREETING: 'w o r l d' }),
+      f.ctx,
+    );
+    const ctx = f.context();
+    const ok = await f.driver.runInService(
+      service,
+      { command: ['sh', '-c', 'echo "hello $SETUP_GREETING"; echo "h€llo" >&2'], timeoutMs: 20_000 },
+      ctx,
+    );
+    t.match(ok, { exitCode: 0, timedOut: false, aborted: false });
+    t.same([...ok.outputTail].sort(), ['h€llo', 'hello w o r l d'].sort());
+    t.same([...ctx.lines].sort(), ['h€llo', 'hello w o r l d'].sort(), 'output lines go to the step context');
+    const bad = await f.driver.runInService(
+      service,
+      { command: ['sh', '-c', 'echo "role missing"; exit 3'], timeoutMs: 20_000 },
+      f.ctx,
+    );
+    t.match(bad, { exitCode: 3, outputTail: ['role missing'] });
+    const slow = await f.driver.runInService(service, { command: ['sleep', '30'], timeoutMs: 500 }, f.ctx);
+    t.match(slow, { exitCode: null, timedOut: true, aborted: false });
+    const abortable = f.context();
+    setTimeout(() => abortable.abort.abort(), 300);
+    const cancelled = await f.driver.runInService(service, { command: ['sleep', '30'], timeoutMs: 20_000 }, abortable);
+    t.match(cancelled, { exitCode: null, timedOut: false, aborted: true });
+    t.equal(await f.driver.serviceExit(service), undefined, 'the service runs on');
   });
 
   test('phase exit codes, env and output lines come through', async (f, t) => {

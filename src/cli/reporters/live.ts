@@ -24,6 +24,7 @@ const LABEL: Record<string, string> = {
   'build-image': 'building',
   'start-service': 'starting',
   'wait-ready': 'waiting for ready',
+  'setup-service': 'running setup',
   'run-phase': 'running',
   'run-check': 'running',
   'collect-artifacts': 'collecting',

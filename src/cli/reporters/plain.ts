@@ -13,7 +13,7 @@ export function plainProgress(options: ProgressOptions): (event: RunEvent) => vo
         write(`testplan: run ${event.runId} of ${event.plan} on ${event.driver}\n`);
         return;
       case 'step-started':
-        if (verbosity === 'verbose' || event.step.kind === 'run-phase' || event.step.kind === 'run-check')
+        if (verbosity === 'verbose' || ['run-phase', 'run-check', 'setup-service'].includes(event.step.kind))
           write(`▶ ${event.step.id}\n`);
         return;
       case 'step-finished':

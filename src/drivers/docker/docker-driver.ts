@@ -168,11 +168,7 @@ export class DockerDriver implements Driver {
     );
   }
 
-  runInService(
-    service: ServiceHandle,
-    req: ServiceCommandRequest,
-    ctx: StepContext,
-  ): Promise<ServiceCommandOutcome> {
+  runInService(service: ServiceHandle, req: ServiceCommandRequest, ctx: StepContext): Promise<ServiceCommandOutcome> {
     return runServiceCommand(this.engine.exec, service.id, req, ctx);
   }
 

@@ -167,11 +167,7 @@ export class LocalDriver implements Driver {
     }
   }
 
-  runInService(
-    handle: ServiceHandle,
-    req: ServiceCommandRequest,
-    ctx: StepContext,
-  ): Promise<ServiceCommandOutcome> {
+  runInService(handle: ServiceHandle, req: ServiceCommandRequest, ctx: StepContext): Promise<ServiceCommandOutcome> {
     return runLocalServiceCommand(this.serviceOf(handle), req, ctx, {
       launch: this.launch,
       signal: this.signalGroup,

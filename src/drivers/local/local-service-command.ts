@@ -55,10 +55,7 @@ export async function runLocalServiceCommand(
   ctx.signal.addEventListener('abort', onAbort, { once: true });
   if (ctx.signal.aborted) onAbort();
   try {
-    const exit = await Promise.race([
-      proc.exited,
-      deps.clock.sleep(req.timeoutMs, stop.signal).then(() => undefined),
-    ]);
+    const exit = await Promise.race([proc.exited, deps.clock.sleep(req.timeoutMs, stop.signal).then(() => undefined)]);
     stop.abort();
     // Whatever it left running (or the command itself, on timeout or abort) goes at once.
     deps.signal(proc.pid, 'SIGKILL');

@@ -104,12 +104,25 @@ function phaseStatus(phase: PhaseResult): string {
 
 export function servicesSection(results: RunResults): string | undefined {
   if (results.services.length === 0) return undefined;
+  const withSetup = results.services.some((s) => s.setup !== undefined);
   const rows = results.services.map((s: ServiceResult) => [
     cell(s.name),
     cell(s.image),
     s.readyMs === undefined ? '—' : formatDuration(s.readyMs),
     s.probes === undefined ? '—' : String(s.probes),
+    ...(withSetup ? [setupCell(s)] : []),
     mark(s.status),
   ]);
-  return `## Services\n\n${table(['Service', 'Image', 'Ready in', 'Probes', 'Status'], rows)}`;
+  const headers = ['Service', 'Image', 'Ready in', 'Probes', ...(withSetup ? ['Setup'] : []), 'Status'];
+  return `## Services\n\n${table(headers, rows)}`;
+}
+
+/** `4 commands in 1.2s`, or `command 2 of 4 failed after 0.3s`. */
+function setupCell(s: ServiceResult): string {
+  if (!s.setup) return '—';
+  const { durationMs, commands, ran, passed } = s.setup;
+  const plural = commands === 1 ? 'command' : 'commands';
+  return passed
+    ? `${commands} ${plural} in ${formatDuration(durationMs)}`
+    : `command ${ran} of ${commands} failed after ${formatDuration(durationMs)}`;
 }
