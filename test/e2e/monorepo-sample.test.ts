@@ -146,7 +146,7 @@ t.test('the sample runs green: exact counts, c8 coverage, gates and criteria', a
       ['NFR-1', 'pass'],
     ],
   );
-  t.match(results.services, [{ name: 'postgres', status: 'ready' }]);
+  t.match(results.services, [{ name: 'postgres', status: 'ready', setup: { commands: 2, ran: 2, passed: true } }]);
   const window = (id: string) => {
     const step = results.steps.find((s) => s.id === id);
     return [Date.parse(step?.startedAt ?? ''), Date.parse(step?.finishedAt ?? '')] as const;
@@ -248,5 +248,10 @@ t.test('a setup command that fails stops the run before any phase (exit 3), nami
     'no phase passed',
   );
   t.match(stdout, /PASSWORD_inventory is not set/);
+  t.match(
+    results.services,
+    [{ name: 'postgres', setup: { commands: 2, ran: 2, passed: false } }],
+    'the second command failed',
+  );
   await assertNothingLeft(t, results);
 });
