@@ -6,7 +6,7 @@ import type { TestPlan } from '../dsl/plan.js';
 import type { PlanInput } from '../dsl/types.js';
 import { formatPath, type Path } from '../dsl/validate/problems.js';
 import { normalise } from '../dsl/validate/normalise.js';
-import { missingMountSources } from './check-files.js';
+import { missingBuildFiles, missingMountSources } from './check-files.js';
 import { loadPlanModule } from './load-module.js';
 import { DEFAULT_LOAD_TIMEOUT_MS } from './run-in-worker.js';
 import { markedEnv } from './marked-env.js';
@@ -66,7 +66,7 @@ export async function loadPlanFile(file: string, options: LoadOptions = {}): Pro
   const plan = validated
     ? normalise(input as PlanInput<string, string, string>, source, env)
     : (await import('../dsl/validate/index.js')).validatePlan(input, source, env, locate);
-  const missing = missingMountSources(plan);
+  const missing = [...missingBuildFiles(plan), ...missingMountSources(plan)];
   if (missing.length > 0)
     throw new PlanInvalidError(
       missing.map((f) => ({ file: locate(f.path), path: formatPath(f.path), message: f.message })),

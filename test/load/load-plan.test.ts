@@ -1,5 +1,5 @@
 import t from 'tap';
-import { copyFile, mkdir } from 'node:fs/promises';
+import { copyFile } from 'node:fs/promises';
 import { inspect } from 'node:util';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -47,11 +47,10 @@ t.test('the same plan in TypeScript and YAML normalises to the same TestPlan', a
 });
 
 t.test('.plan.yml loads like .plan.yaml', async (t) => {
-  const dir = t.testdir({});
-  await copyFile(join(valid, 'shop.plan.yaml'), join(dir, 'shop.plan.yml'));
-  await mkdir(join(dir, 'seed'));
-  const plan = await loadPlanFile(join(dir, 'shop.plan.yml'));
-  t.equal(plan.images['app']?.kind === 'build' && plan.images['app'].context, join(dir, '..', 'app'));
+  const dir = t.testdir({ plans: { seed: {} }, app: { Dockerfile: 'FROM node:20 AS test\n' } });
+  await copyFile(join(valid, 'shop.plan.yaml'), join(dir, 'plans', 'shop.plan.yml'));
+  const plan = await loadPlanFile(join(dir, 'plans', 'shop.plan.yml'));
+  t.equal(plan.images['app']?.kind === 'build' && plan.images['app'].context, join(dir, 'app'));
 });
 
 t.test(

@@ -43,6 +43,7 @@ t.test('the packed tarball installs in a fresh project, types a plan and checks 
   const project = path.join(dir, 'team');
   mkdirSync(path.join(project, 'plans'), { recursive: true });
   writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'team', private: true, type: 'module' }));
+  writeFileSync(path.join(project, 'Dockerfile'), 'FROM node:20\n');
   npm(
     [
       'install',

@@ -2,7 +2,7 @@
 import { InfrastructureError } from '../../errors.js';
 import type { ImageSpec } from '../../dsl/plan.js';
 import type { ImageHandle, StepContext } from '../driver.js';
-import { packBuildContext } from './build-context.js';
+import { dockerfilePath, packBuildContext } from './build-context.js';
 import type { ImagePort } from './engine/engine.js';
 import { LineSplitter } from '../../text/line-splitter.js';
 import { TailBuffer } from '../../text/tail-buffer.js';
@@ -25,7 +25,7 @@ export async function buildImage(images: ImagePort, spec: BuildSpec, ctx: StepCo
   const context = await packBuildContext(spec.context, spec.dockerfile);
   const options = {
     tag: imageTag(ctx.run.plan, spec.name),
-    dockerfile: spec.dockerfile,
+    dockerfile: context.dockerfile,
     buildArgs: spec.args,
     labels: { 'testplan.plan': ctx.run.plan, 'testplan.image': spec.name },
     signal: ctx.signal,
@@ -43,7 +43,7 @@ export async function buildImage(images: ImagePort, spec: BuildSpec, ctx: StepCo
   });
   let cause: unknown;
   await images
-    .build(context, options, (m) => {
+    .build(context.tar, options, (m) => {
       if (m.stream) lines.write(m.stream);
       if (m.aux?.ID) imageId = m.aux.ID;
       if (m.error) error = m.errorDetail?.message ?? m.error;
@@ -67,7 +67,7 @@ function buildFailed(spec: BuildSpec, lastLines: readonly string[], cause: unkno
     'IMAGE_BUILD_FAILED',
     `Image "${spec.name}" failed to build from ${where}:\n` +
       lastLines.map((l) => `  | ${l}`).join('\n') +
-      `\nFix the Dockerfile step above (reproduce with \`docker build ${spec.target ? `--target ${spec.target} ` : ''}-f ${spec.dockerfile} ${spec.context}\`).`,
+      `\nFix the Dockerfile step above (reproduce with \`docker build ${spec.target ? `--target ${spec.target} ` : ''}-f ${dockerfilePath(spec.context, spec.dockerfile)} ${spec.context}\`).`,
     { cause },
   );
 }
