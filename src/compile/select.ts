@@ -68,6 +68,9 @@ export function selectForRun(plan: TestPlan, options: SelectOptions = {}): Selec
       );
     }
   }
+  if (options.needs === false && !options.phases?.length) {
+    throw new UsageError('--no-needs runs the phases chosen with --phase alone: add --phase NAME, or drop --no-needs.');
+  }
   const known = new Set(
     [...Object.values(plan.phases), ...Object.values(plan.services)].flatMap((item) => item.profiles),
   );
