@@ -170,3 +170,17 @@ t.test('sharing warnings: parallel phases on one shared service, unless the plan
     'only the phases of the run count',
   );
 });
+
+t.test('plan graph shows after (ordering) and exclusive locks', async (t) => {
+  const graph = compilePlan(
+    plan({
+      services: [service('redis', { exclusive: true })],
+      phases: [phase('a', { services: ['redis'] }), phase('b', { services: ['redis'], after: ['a'] })],
+    }),
+  );
+  const text = renderGraph(graph, 'text');
+  t.match(text, /run-phase:b {2}← .*\(after run-phase:a; one at a time: redis\)/);
+  const waveOf = (id: string) => text.split(/^wave /m).findIndex((w) => w.includes(`  ${id}  `));
+  t.ok(waveOf('run-phase:b') > waveOf('run-phase:a'), 'b is drawn in a later wave than a');
+  t.match(renderGraph(graph, 'mermaid'), /s\d+ -\.-> s\d+/);
+});
