@@ -52,6 +52,8 @@ export async function schedule(graph: StepGraph, runner: StepRunner, options: Sc
   const workSignal = stopWork.signal;
   const inFlight = new Set<Promise<void>>();
   let limitedRunning = 0;
+  /** Limited steps whose slot a step of theirs (`slotOf`) took ahead; they start without taking another. */
+  const reserved = new Set<string>();
   const heldLocks = new Set<string>();
   const isDone = (id: string): boolean => {
     const status = records.get(id)!.status;
@@ -59,6 +61,8 @@ export async function schedule(graph: StepGraph, runner: StepRunner, options: Sc
   };
 
   const finish = (record: StepRecord, status: StepStatus, message?: string): void => {
+    // A slot taken ahead for a step that never started (skipped, cancelled) is given back.
+    if (record.startedAt === undefined && reserved.delete(record.step.id)) limitedRunning--;
     record.status = status;
     record.finishedAt = now();
     if (message) record.message = message;
@@ -75,7 +79,7 @@ export async function schedule(graph: StepGraph, runner: StepRunner, options: Sc
   const start = (record: StepRecord): void => {
     const { step } = record;
     const limited = LIMITED.has(step.kind);
-    if (limited) limitedRunning++;
+    if (limited && !reserved.has(step.id)) limitedRunning++;
     for (const lock of step.locks ?? []) heldLocks.add(lock);
     record.status = 'running';
     record.startedAt = now();
@@ -90,7 +94,10 @@ export async function schedule(graph: StepGraph, runner: StepRunner, options: Sc
         }),
       )
       .then((outcome) => {
-        if (limited) limitedRunning--;
+        if (limited) {
+          limitedRunning--;
+          reserved.delete(step.id);
+        }
         for (const lock of step.locks ?? []) heldLocks.delete(lock);
         const cancelled = outcome.status === 'failed' && workSignal.aborted && !isTeardown(step);
         finish(record, cancelled ? 'cancelled' : outcome.status, outcome.message);
@@ -120,7 +127,16 @@ export async function schedule(graph: StepGraph, runner: StepRunner, options: Sc
         finish(record, 'skipped', `${blocker.step.id} ${blocker.status}`);
       } else if (waitsForOrder || (record.step.locks ?? []).some((lock) => heldLocks.has(lock))) {
         continue;
-      } else if (LIMITED.has(record.step.kind) && limitedRunning >= options.concurrency) {
+      } else if (record.step.slotOf !== undefined && !reserved.has(record.step.slotOf)) {
+        if (limitedRunning >= options.concurrency) continue;
+        limitedRunning++;
+        reserved.add(record.step.slotOf);
+        start(record);
+      } else if (
+        LIMITED.has(record.step.kind) &&
+        !reserved.has(record.step.id) &&
+        limitedRunning >= options.concurrency
+      ) {
         continue;
       } else {
         start(record);

@@ -39,9 +39,11 @@ t.test('a phase-scoped service gets one instance per phase that uses it, with ty
   t.match(start, { kind: 'start-service', service: 'db', forPhase: 'unit' });
   t.same(
     find(graph.steps, 'start-service:cache (for unit)').needs,
-    ['create-network', 'wait-ready:db (for unit)', 'run-phase:build'],
-    "the instance's own dependency is the phase's instance, and it waits for what the phase needs",
+    ['create-network', 'wait-ready:db (for unit)', 'build-image:app', 'wait-ready:queue', 'run-phase:build'],
+    "the instance's own dependency is the phase's instance, and it waits for everything else the phase waits for",
   );
+  t.equal(start.slotOf, 'run-phase:unit', "it takes its phase's concurrency slot");
+  t.equal(find(graph.steps, 'start-service:queue').slotOf, undefined, 'a shared instance takes none');
   t.same(find(graph.steps, 'run-phase:unit').needs, [
     'create-network',
     'build-image:app',
