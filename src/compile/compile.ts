@@ -5,8 +5,8 @@ import { selectForRun, type SelectOptions } from './select.js';
 import {
   instanceDependencies,
   instanceFor,
+  instanceKey,
   instanceLabel,
-  sameInstance,
   serviceInstances,
   type ServiceInstance,
 } from './service-instances.js';
@@ -136,14 +136,19 @@ export function compilePlan(plan: TestPlan, options: SelectOptions = {}): StepGr
   const sharedNamespace = selection.phases.some((p) => plan.phases[p]!.localhost);
   const usesService = (phase: string, service: string): boolean =>
     sharedNamespace ? plan.phases[phase]!.services.length > 0 : plan.phases[phase]!.services.includes(service);
+  const stopsOfDependents = new Map<string, string[]>();
+  for (const other of instances) {
+    for (const dep of instanceDependencies(plan, other)) {
+      const key = instanceKey(dep);
+      stopsOfDependents.set(key, [...(stopsOfDependents.get(key) ?? []), stepId.stop(other)]);
+    }
+  }
   for (const instance of [...instances].reverse()) {
     const users =
       instance.forPhase !== undefined
         ? [stepId.collect(instance.forPhase)]
         : selection.phases.filter((p) => usesService(p, instance.service)).map(stepId.collect);
-    const dependents = instances
-      .filter((other) => instanceDependencies(plan, other).some((dep) => sameInstance(dep, instance)))
-      .map(stepId.stop);
+    const dependents = stopsOfDependents.get(instanceKey(instance)) ?? [];
     steps.push({
       id: stepId.stop(instance),
       kind: 'stop-service',
