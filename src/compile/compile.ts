@@ -2,17 +2,25 @@
 import type { TestPlan } from '../dsl/plan.js';
 import { GRAPH_VERSION, type Step, type StepGraph } from './graph.js';
 import { selectForRun, type SelectOptions } from './select.js';
+import {
+  instanceDependencies,
+  instanceFor,
+  instanceKey,
+  instanceLabel,
+  serviceInstances,
+  type ServiceInstance,
+} from './service-instances.js';
 
 export const stepId = {
   build: (image: string) => `build-image:${image}`,
   network: 'create-network',
-  start: (service: string) => `start-service:${service}`,
-  ready: (service: string) => `wait-ready:${service}`,
-  setup: (service: string) => `setup-service:${service}`,
+  start: (instance: ServiceInstance) => `start-service:${instanceLabel(instance)}`,
+  ready: (instance: ServiceInstance) => `wait-ready:${instanceLabel(instance)}`,
+  setup: (instance: ServiceInstance) => `setup-service:${instanceLabel(instance)}`,
   phase: (phase: string) => `run-phase:${phase}`,
   collect: (phase: string) => `collect-artifacts:${phase}`,
   check: (check: string) => `run-check:${check}`,
-  stop: (service: string) => `stop-service:${service}`,
+  stop: (instance: ServiceInstance) => `stop-service:${instanceLabel(instance)}`,
   removeNetwork: 'remove-network',
 } as const;
 
@@ -36,37 +44,78 @@ export function stepSubject(step: Step): string | undefined {
   }
 }
 
+/** The phase owning the service instance a service step acts on (`scope: 'phase'`); undefined otherwise. */
+export function stepOwner(step: Step): string | undefined {
+  return 'forPhase' in step ? step.forPhase : undefined;
+}
+
 export function compilePlan(plan: TestPlan, options: SelectOptions = {}): StepGraph {
   const selection = selectForRun(plan, options);
   const steps: Step[] = [];
   const imageNeeds = (use: { kind: string; name?: string }): string[] =>
     use.kind === 'plan' && use.name ? [stepId.build(use.name)] : [];
-  /** The service has started, and passed its readiness probe when it has one. */
-  const readyStep = (service: string): string =>
-    plan.services[service]!.ready ? stepId.ready(service) : stepId.start(service);
-  /** A service counts as up once it is ready and its setup commands (if any) succeeded. */
-  const upStep = (service: string): string =>
-    plan.services[service]!.setup.length > 0 ? stepId.setup(service) : readyStep(service);
+  /** The instance has started, and passed its readiness probe when it has one. */
+  const readyStep = (instance: ServiceInstance): string =>
+    plan.services[instance.service]!.ready ? stepId.ready(instance) : stepId.start(instance);
+  /** An instance counts as up once it is ready and its setup commands (if any) succeeded. */
+  const upStep = (instance: ServiceInstance): string =>
+    plan.services[instance.service]!.setup.length > 0 ? stepId.setup(instance) : readyStep(instance);
+  const onInstance = (instance: ServiceInstance) => ({
+    service: instance.service,
+    ...(instance.forPhase !== undefined ? { forPhase: instance.forPhase } : {}),
+  });
+  const instances = serviceInstances(plan, selection.phases, selection.services);
+  const selected = new Set(selection.phases);
+  /** Needs left out with --no-needs count as satisfied. */
+  const phaseNeeds = (phase: string): string[] =>
+    plan.phases[phase]!.needs.filter((p) => selected.has(p)).map(stepId.phase);
+  const phaseAfter = (phase: string): string[] =>
+    plan.phases[phase]!.after.filter((p) => selected.has(p)).map(stepId.phase);
+  /** Everything a phase waits for but its own service instances. */
+  const phaseWaitsFor = (phase: string): string[] => {
+    const spec = plan.phases[phase]!;
+    const shared = spec.services.filter((s) => plan.services[s]!.scope === 'run').map((service) => upStep({ service }));
+    return [stepId.network, ...imageNeeds(spec.image), ...shared, ...phaseNeeds(phase)];
+  };
 
   for (const image of selection.images) steps.push({ id: stepId.build(image), kind: 'build-image', image, needs: [] });
   steps.push({ id: stepId.network, kind: 'create-network', needs: [] });
 
-  for (const name of selection.services) {
-    const service = plan.services[name]!;
+  for (const instance of instances) {
+    const service = plan.services[instance.service]!;
+    const owner = instance.forPhase;
+    const needs = [stepId.network, ...imageNeeds(service.image), ...instanceDependencies(plan, instance).map(upStep)];
+    // A phase's own instance starts once its phase could otherwise start (never for a phase that will be skipped),
+    // and takes the phase's concurrency slot: no more phases' instances run than phases may.
+    const after = owner === undefined ? [] : phaseAfter(owner);
     steps.push({
-      id: stepId.start(name),
+      id: stepId.start(instance),
       kind: 'start-service',
-      service: name,
-      needs: [stepId.network, ...imageNeeds(service.image), ...service.dependsOn.map(upStep)],
+      ...onInstance(instance),
+      needs: owner === undefined ? needs : [...new Set([...needs, ...phaseWaitsFor(owner)])],
+      ...(after.length ? { after } : {}),
+      ...(owner !== undefined ? { slotOf: stepId.phase(owner) } : {}),
     });
     if (service.ready)
-      steps.push({ id: stepId.ready(name), kind: 'wait-ready', service: name, needs: [stepId.start(name)] });
+      steps.push({
+        id: stepId.ready(instance),
+        kind: 'wait-ready',
+        ...onInstance(instance),
+        needs: [stepId.start(instance)],
+      });
     if (service.setup.length > 0)
-      steps.push({ id: stepId.setup(name), kind: 'setup-service', service: name, needs: [readyStep(name)] });
+      steps.push({
+        id: stepId.setup(instance),
+        kind: 'setup-service',
+        ...onInstance(instance),
+        needs: [readyStep(instance)],
+      });
   }
 
   for (const name of selection.phases) {
     const phase = plan.phases[name]!;
+    const after = phaseAfter(name);
+    const locks = phase.services.filter((s) => plan.services[s]!.scope === 'run' && plan.services[s]!.exclusive);
     steps.push({
       id: stepId.phase(name),
       kind: 'run-phase',
@@ -74,9 +123,11 @@ export function compilePlan(plan: TestPlan, options: SelectOptions = {}): StepGr
       needs: [
         stepId.network,
         ...imageNeeds(phase.image),
-        ...phase.services.map(upStep),
-        ...phase.needs.map(stepId.phase),
+        ...phase.services.map((s) => upStep(instanceFor(plan, s, name))),
+        ...phaseNeeds(name),
       ],
+      ...(after.length ? { after } : {}),
+      ...(locks.length ? { locks } : {}),
     });
     steps.push({ id: stepId.collect(name), kind: 'collect-artifacts', phase: name, needs: [stepId.phase(name)] });
   }
@@ -91,25 +142,36 @@ export function compilePlan(plan: TestPlan, options: SelectOptions = {}): StepGr
     });
   }
 
-  // Teardown in reverse dependency order: a service stops after every phase using it and every service depending on it.
+  // Teardown in reverse dependency order: an instance stops after every phase using it and every instance depending on it.
+  // A phase's own instance stops once that phase's files are collected.
   // In a shared namespace the first service owns the network of all of them, so none stops before every service user is done.
   const sharedNamespace = selection.phases.some((p) => plan.phases[p]!.localhost);
   const usesService = (phase: string, service: string): boolean =>
     sharedNamespace ? plan.phases[phase]!.services.length > 0 : plan.phases[phase]!.services.includes(service);
-  for (const name of [...selection.services].reverse()) {
-    const users = selection.phases.filter((p) => usesService(p, name)).map(stepId.collect);
-    const dependents = selection.services.filter((s) => plan.services[s]!.dependsOn.includes(name)).map(stepId.stop);
+  const stopsOfDependents = new Map<string, string[]>();
+  for (const other of instances) {
+    for (const dep of instanceDependencies(plan, other)) {
+      const key = instanceKey(dep);
+      stopsOfDependents.set(key, [...(stopsOfDependents.get(key) ?? []), stepId.stop(other)]);
+    }
+  }
+  for (const instance of [...instances].reverse()) {
+    const users =
+      instance.forPhase !== undefined
+        ? [stepId.collect(instance.forPhase)]
+        : selection.phases.filter((p) => usesService(p, instance.service)).map(stepId.collect);
+    const dependents = stopsOfDependents.get(instanceKey(instance)) ?? [];
     steps.push({
-      id: stepId.stop(name),
+      id: stepId.stop(instance),
       kind: 'stop-service',
-      service: name,
-      needs: [upStep(name), ...users, ...dependents],
+      ...onInstance(instance),
+      needs: [upStep(instance), ...users, ...dependents],
     });
   }
   steps.push({
     id: stepId.removeNetwork,
     kind: 'remove-network',
-    needs: [...allCollected, ...selection.checks.map(stepId.check), ...selection.services.map(stepId.stop)],
+    needs: [...allCollected, ...selection.checks.map(stepId.check), ...instances.map(stepId.stop)],
   });
 
   return {
@@ -117,8 +179,10 @@ export function compilePlan(plan: TestPlan, options: SelectOptions = {}): StepGr
     plan: plan.name,
     phases: selection.phases,
     services: selection.services,
+    instances,
     images: selection.images,
     profiles: selection.profiles,
+    selection: selection.info,
     sharedNamespace,
     steps: topologicalOrder(steps),
   };

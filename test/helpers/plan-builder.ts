@@ -14,6 +14,7 @@ export function phase(name: string, overrides: PhaseOverrides = {}): PhaseSpec {
     services: [],
     localhost: false,
     needs: [],
+    after: [],
     retries: 0,
     artifacts: [],
     profiles: [],
@@ -33,6 +34,9 @@ export function service(name: string, overrides: ServiceOverrides = {}): Service
     mounts: [],
     setup: [],
     setupTimeoutMs: 60_000,
+    scope: 'run',
+    scopeWritten: false,
+    exclusive: false,
     ...overrides,
   };
 }
