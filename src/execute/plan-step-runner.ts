@@ -6,6 +6,7 @@ import {
   instanceFor,
   instanceKey,
   instanceLabel,
+  instanceOf,
   type ServiceInstance,
 } from '../compile/service-instances.js';
 import type { CommandCheckSpec, ImageUse, PhaseSpec, TestPlan } from '../dsl/plan.js';
@@ -14,7 +15,7 @@ import { toPlainText } from '../text/ansi.js';
 import { ErrorLines } from '../text/error-lines.js';
 import type { Driver, ImageHandle, RunIdentity, ServiceHandle, StepContext } from '../drivers/driver.js';
 import { InfrastructureError } from '../errors.js';
-import type { EventSink, StepRef } from './events.js';
+import { instanceRef, type EventSink, type StepRef } from './events.js';
 import { handlesFor } from './instance-handles.js';
 import { resolveCommand, resolveEnv } from './resolve-env.js';
 import type { PhaseState, RunState, ServiceState } from './run-state.js';
@@ -53,7 +54,7 @@ export class PlanStepRunner implements StepRunner {
       case 'collect-artifacts':
         return this.state.phases.get(step.phase)?.handle !== undefined;
       case 'stop-service':
-        return this.state.services.get(instanceKey(onInstance(step)))?.handle !== undefined;
+        return this.state.services.get(instanceKey(instanceOf(step)))?.handle !== undefined;
       case 'remove-network':
         return this.state.networkCreated;
       default:
@@ -80,11 +81,11 @@ export class PlanStepRunner implements StepRunner {
       case 'create-network':
         return this.createNetwork();
       case 'start-service':
-        return this.startService(onInstance(step), signal);
+        return this.startService(instanceOf(step), signal);
       case 'wait-ready':
-        return this.waitReady(onInstance(step), signal);
+        return this.waitReady(instanceOf(step), signal);
       case 'setup-service':
-        return this.setupService(onInstance(step), signal);
+        return this.setupService(instanceOf(step), signal);
       case 'run-phase':
         return this.runPhase(step.phase, signal);
       case 'collect-artifacts':
@@ -92,7 +93,7 @@ export class PlanStepRunner implements StepRunner {
       case 'run-check':
         return this.runCheck(step.check, signal);
       case 'stop-service':
-        return this.stopService(onInstance(step));
+        return this.stopService(instanceOf(step));
       case 'remove-network':
         return this.removeNetwork();
     }
@@ -171,7 +172,7 @@ export class PlanStepRunner implements StepRunner {
         ...(spec.mounts.length > 0 ? { mounts: spec.mounts } : {}),
         ...(spec.local ? { local: { command: spec.local.command, env: resolveEnv(spec.local.env, handles) } } : {}),
       },
-      this.context(instanceLabel(instance), signal, stepRef('start-service', instance)),
+      this.context(instanceLabel(instance), signal, instanceRef('start-service', instance)),
     );
     return { status: 'passed' };
   }
@@ -183,7 +184,7 @@ export class PlanStepRunner implements StepRunner {
     const outcome = await this.driver.waitReady(
       state.handle!,
       spec.ready!,
-      this.context(name, signal, stepRef('wait-ready', instance)),
+      this.context(name, signal, instanceRef('wait-ready', instance)),
     );
     state.ready = outcome;
     if (outcome.ready) return { status: 'passed', message: `ready in ${Math.round(outcome.elapsedMs)} ms` };
@@ -211,7 +212,7 @@ export class PlanStepRunner implements StepRunner {
       handle: state.handle!,
       commands: spec.setup.map((command) => resolveCommand(command, handles)),
       timeoutMs: spec.setupTimeoutMs,
-      ctx: this.context(name, signal, stepRef('setup-service', instance)),
+      ctx: this.context(name, signal, instanceRef('setup-service', instance)),
       entering: (text) => this.entering(text),
       now: () => performance.now(),
     });
@@ -373,14 +374,3 @@ export class PlanStepRunner implements StepRunner {
     return { status: 'passed' };
   }
 }
-
-type OnServiceStep = Extract<Step, { kind: 'start-service' | 'wait-ready' | 'setup-service' | 'stop-service' }>;
-
-const onInstance = (step: OnServiceStep): ServiceInstance =>
-  step.forPhase === undefined ? { service: step.service } : { service: step.service, forPhase: step.forPhase };
-
-const stepRef = (kind: 'start-service' | 'wait-ready' | 'setup-service', instance: ServiceInstance): StepRef => ({
-  kind,
-  subject: instance.service,
-  ...(instance.forPhase !== undefined ? { forPhase: instance.forPhase } : {}),
-});
