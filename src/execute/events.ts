@@ -15,7 +15,10 @@ export interface StepRef {
 }
 
 /** The ref of a step on a service instance: the service as subject, the owning phase as `forPhase`. */
-export function instanceRef(kind: 'start-service' | 'wait-ready' | 'setup-service', instance: ServiceInstance): StepRef {
+export function instanceRef(
+  kind: 'start-service' | 'wait-ready' | 'setup-service',
+  instance: ServiceInstance,
+): StepRef {
   return {
     kind,
     subject: instance.service,
