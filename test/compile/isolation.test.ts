@@ -186,3 +186,24 @@ t.test('plan graph shows after (ordering) and exclusive locks', async (t) => {
   t.ok(waveOf('run-phase:b') > waveOf('run-phase:a'), 'b is drawn in a later wave than a');
   t.match(renderGraph(graph, 'mermaid'), /s\d+ -\.-> s\d+/);
 });
+
+t.test("a phase-scoped service's setup commands run per instance, and its phase waits for its own", async (t) => {
+  const graph = compilePlan(
+    plan({
+      services: [service('db', { scope: 'phase', scopeWritten: true, setup: [['createdb', 'app']] })],
+      phases: [phase('unit', { services: ['db'] }), phase('e2e', { services: ['db'] })],
+    }),
+  );
+  for (const owner of ['unit', 'e2e']) {
+    const setup = find(graph.steps, `setup-service:db (for ${owner})`);
+    t.match(setup, { kind: 'setup-service', service: 'db', forPhase: owner });
+    t.same(setup.needs, [`wait-ready:db (for ${owner})`]);
+    t.ok(find(graph.steps, `run-phase:${owner}`).needs.includes(`setup-service:db (for ${owner})`));
+    t.notOk(
+      find(graph.steps, `run-phase:${owner}`).needs.some(
+        (n) => n.startsWith('setup-service:') && !n.endsWith(`(for ${owner})`),
+      ),
+      "never another phase's instance",
+    );
+  }
+});
