@@ -109,6 +109,30 @@ const CriterionResult = Type.Object({
   reason: Type.Optional(Str),
 });
 
+const ChangedFile = Type.Object({
+  path: Str,
+  from: Type.Optional(Str),
+  changed: Num,
+  executable: Num,
+  covered: Num,
+  uncovered: Strings,
+  noRecord: Type.Optional(Type.Boolean()),
+  untracked: Type.Optional(Type.Boolean()),
+});
+
+/** `gates.coverage.changed`: the changed files with their changed-line coverage (most uncovered first). */
+const ChangedLines = Type.Object({
+  base: Str,
+  mergeBase: Str,
+  executable: Num,
+  covered: Num,
+  files: Type.Array(ChangedFile),
+  unlistedFiles: Type.Optional(Num),
+  notCounted: Strings,
+  unlistedNotCounted: Type.Optional(Num),
+  notes: Type.Optional(Strings),
+});
+
 export const TestCaseSchema = TestCase;
 export const StepTimingSchema = StepTiming;
 export const PhaseAttemptSchema = PhaseAttempt;
@@ -136,6 +160,7 @@ export const RunResultsSchema = Type.Object({
   tests: TestCounts,
   coverage: Type.Optional(CoverageSummary),
   gates: Type.Array(GateResult),
+  changedLines: Type.Optional(ChangedLines),
   acceptance: Type.Array(CriterionResult),
   warnings: Type.Optional(Strings),
 });

@@ -16,6 +16,8 @@ import {
   mergeCoverage,
   coverageMergeWarnings,
   summarize,
+  changedLinesOutcome,
+  type ChangeSetResult,
   type CheckOutcome,
   type RunScope,
   type CoverageReport,
@@ -34,6 +36,7 @@ import {
 import { decideVerdict, VERDICT_EXIT } from '../report/verdict.js';
 import type { GitInfo } from './git-info.js';
 import type { OutputResults } from './output-results.js';
+import { changedLinesResults } from './changed-lines-results.js';
 import { readPhaseEvidence, type PhaseFindings } from './phase-evidence.js';
 
 interface Common {
@@ -280,6 +283,8 @@ export async function buildResults(
     readonly info: DriverInfo;
     readonly record: ExecutionRecord;
     readonly outputResults?: OutputResults;
+    /** What git said changed, for `gates.coverage.changed`. */
+    readonly changes?: ChangeSetResult;
   },
 ): Promise<RunResults> {
   const { plan, graph, record } = input;
@@ -302,13 +307,17 @@ export async function buildResults(
     record.interrupted ? 'interrupted' : infra ? 'infrastructure failure' : undefined,
   );
   const judged = findings.map(judgeableEvidence);
-  const gates = evaluateGates({
+  const gateInput = {
     gates: plan.gates,
     phases: judged,
     totalDurationMs: input.finishedAt - input.startedAt,
     checks,
     ...scope,
-  });
+    ...(input.changes ? { changes: input.changes } : {}),
+    planDir: plan.dir,
+  };
+  const gates = evaluateGates(gateInput);
+  const changedLines = changedLinesOutcome(gateInput)?.report;
   const acceptance = evaluateCriteria(plan.acceptance, { phases: judged, gates, checks, ...scope });
   const phases = findings.map((f) => phaseResult(input, record, f));
   const coverageReports: CoverageReport[] = findings.flatMap((f) => (f.coverage?.ok ? [f.coverage.value] : []));
@@ -331,6 +340,7 @@ export async function buildResults(
     tests: sumCounts(phases.flatMap((p) => (p.counts ? [p.counts] : []))),
     ...(coverageReports.length ? { coverage: summarize(mergeCoverage(coverageReports)) } : {}),
     gates,
+    ...(changedLines ? { changedLines: changedLinesResults(changedLines) } : {}),
     acceptance,
     ...(warnings.length > 0 ? { warnings } : {}),
   };

@@ -9,6 +9,7 @@ import { executePlan } from '../execute/execute-plan.js';
 import { redactResults } from '../report/redact-results.js';
 import type { RunResults } from '../report/results.js';
 import { buildResults, engineFailureResults } from './build-results.js';
+import { readChanges } from './git-changes.js';
 import { gitInfo } from './git-info.js';
 import { createOutputResults } from './output-results.js';
 
@@ -43,7 +44,13 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResults> {
   const pruned = described.then((d) =>
     'info' in d ? driver.prune({ plan: plan.name }).catch(() => undefined) : undefined,
   );
-  const [git, engine] = await Promise.all([gitInfo(plan.dir), described]);
+  // The changes are read before anything runs: the working tree as the run tests it.
+  const changedBase = plan.gates.changedLines?.base;
+  const [git, engine, changes] = await Promise.all([
+    gitInfo(plan.dir),
+    described,
+    changedBase === undefined ? undefined : readChanges(plan.dir, changedBase),
+  ]);
   if ('error' in engine) {
     const { error } = engine;
     if (!(error instanceof InfrastructureError)) throw error;
@@ -80,6 +87,7 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResults> {
     info,
     record,
     outputResults,
+    ...(changes ? { changes } : {}),
   });
   return redactResults(results, secrets);
 }

@@ -2,6 +2,7 @@
 import { outcomeOf } from '../outcome.js';
 import type { RunResults } from '../results.js';
 import { renderBlocks, text, type Block } from './blocks.js';
+import { changedLinesSection } from './changed-lines.js';
 import { failureBlocks } from './failures.js';
 import { banner, frontMatter, summaryList, title } from './summary.js';
 import { acceptanceSection, gatesSection, nonFunctionalSection, phasesSection, servicesSection } from './tables.js';
@@ -22,6 +23,7 @@ export function markdownBlocks(results: RunResults): Block[] {
     acceptanceSection(results),
     nonFunctionalSection(results),
     gatesSection(results),
+    changedLinesSection(results),
     phasesSection(results),
     servicesSection(results),
   ];
