@@ -338,12 +338,25 @@ export async function buildResults(
     services: serviceResults(input, record, stepById),
     phases,
     tests: sumCounts(phases.flatMap((p) => (p.counts ? [p.counts] : []))),
-    ...(coverageReports.length ? { coverage: summarize(mergeCoverage(coverageReports)) } : {}),
+    ...(coverageReports.length ? coverageOfRun(mergeCoverage(coverageReports)) : {}),
     gates,
     ...(changedLines ? { changedLines: changedLinesResults(changedLines) } : {}),
     acceptance,
     ...(warnings.length > 0 ? { warnings } : {}),
   };
+}
+
+/** Files listed with their line coverage in results.json (for comparisons between runs); more are left out. */
+export const MAX_COVERAGE_FILES = 10_000;
+
+function coverageOfRun(merged: CoverageReport): Pick<RunResults, 'coverage' | 'coverageFiles'> {
+  const coverageFiles = merged.files.slice(0, MAX_COVERAGE_FILES).flatMap((f) => {
+    const lines = Object.values(f.lines);
+    return lines.length === 0
+      ? []
+      : [{ path: f.path, covered: lines.filter((h) => h > 0).length, total: lines.length }];
+  });
+  return { coverage: summarize(merged), coverageFiles };
 }
 
 /** The plan phases `--phase` left out, and why the run stopped early (when it did), for gates and criteria. */

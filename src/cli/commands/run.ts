@@ -4,6 +4,7 @@ import type { DriverKind } from '../../drivers/driver.js';
 import { EXIT } from '../../errors.js';
 import { loadPlanFile } from '../../load/load-plan.js';
 import { writeReports } from '../../report/write-reports.js';
+import { attachBaseline } from '../../run/baseline.js';
 import { newRunId, runIdentity } from '../../run/run-identity.js';
 import { runPlan } from '../../run/run-plan.js';
 import { lockOutDir } from '../../run/out-dir.js';
@@ -72,8 +73,18 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
         ...(concurrency ? { concurrency } : {}),
       });
       await log.close();
-      const written = await writeReports(results, outDir, ctx.env);
-      await reporter.onFinished({ results, written: Object.values(written).map(ctx.relative), kept: values.keep });
+      const compared = await attachBaseline(results, {
+        choice: values['no-baseline'] ? false : values.baseline,
+        outDir,
+        cwd: ctx.cwd,
+        secrets: plan.secrets.map((s) => s.reveal()),
+      });
+      const written = await writeReports(compared, outDir, ctx.env);
+      await reporter.onFinished({
+        results: compared,
+        written: Object.values(written).map(ctx.relative),
+        kept: values.keep,
+      });
       return results.exitCode;
     } finally {
       stopListening();
