@@ -51,7 +51,15 @@ export async function readStoredResults(file: string): Promise<{ results: RunRes
   }
 }
 
-async function storedRuns(runsDir: string): Promise<{ runs: Stored[]; problems: string[] }> {
+/**
+ * Stored runs, newest results.json first (at most MAX_STORED_RUNS looked at), kept when `keep` says so,
+ * until `done`: a `plan run` reads only the few runs it needs, not every one stored.
+ */
+async function scanRuns(
+  runsDir: string,
+  keep: (r: RunResults) => boolean,
+  done: (kept: readonly Stored[]) => boolean,
+): Promise<{ runs: Stored[]; problems: string[] }> {
   const entries = await readdir(runsDir, { withFileTypes: true }).catch(() => []);
   const files = await Promise.all(
     entries
@@ -69,9 +77,10 @@ async function storedRuns(runsDir: string): Promise<{ runs: Stored[]; problems: 
   const runs: Stored[] = [];
   const problems: string[] = [];
   for (const { file } of newest) {
+    if (done(runs)) break;
     const read = await readStoredResults(file);
-    if ('results' in read) runs.push({ file, results: read.results });
-    else problems.push(read.problem);
+    if ('problem' in read) problems.push(read.problem);
+    else if (keep(read.results)) runs.push({ file, results: read.results });
   }
   runs.sort((a, b) => a.results.startedAt.localeCompare(b.results.startedAt));
   return { runs, problems };
@@ -93,38 +102,55 @@ const defaultResolveRef = async (ref: string, cwd: string): Promise<string | und
 export async function attachBaseline(results: RunResults, options: BaselineOptions): Promise<RunResults> {
   if (options.choice === false) return results;
   const runsDir = path.dirname(options.outDir);
-  const { runs, problems } = await storedRuns(runsDir);
-  const samePlan = runs.filter((r) => r.results.plan.name === results.plan.name && r.results.runId !== results.runId);
-  const sameBranch = samePlan.filter((r) => r.results.git?.branch === results.git?.branch);
   const warn = (warning: string): RunResults => ({
     ...results,
     warnings: [...(results.warnings ?? []), `baseline: ${warning}`],
   });
+  const explicit = options.choice === undefined ? undefined : await resolveChoice(options.choice, options, runsDir);
+  if (explicit && 'problem' in explicit) return warn(`${explicit.problem}: not compared`);
+  const commit = explicit && 'commit' in explicit ? explicit.commit : undefined;
+
+  const ofPlan = (r: RunResults) => r.plan.name === results.plan.name && r.runId !== results.runId;
+  const onBranch = (r: RunResults) =>
+    ofPlan(r) && r.git?.branch === results.git?.branch && r.startedAt < results.startedAt;
+  const atCommit = (r: RunResults) => ofPlan(r) && commit !== undefined && r.git?.commit === commit;
+  const { runs, problems } = await scanRuns(
+    runsDir,
+    (r) => onBranch(r) || atCommit(r),
+    (kept) =>
+      kept.filter((k) => onBranch(k.results)).length >= FLAKY_WINDOW - 1 &&
+      (commit === undefined || kept.some((k) => atCommit(k.results))),
+  );
   const skipped =
     problems.length > 0
       ? `; ${problems.length} stored runs in ${runsDir} could not be read and were skipped (${problems[0]})`
       : '';
+  const history = runs.filter((r) => onBranch(r.results));
 
   let chosen: Stored | undefined;
   let chosenBy: string;
   if (options.choice === undefined) {
-    chosen = sameBranch.at(-1);
+    chosen = history.at(-1);
     chosenBy = `the previous run of ${results.plan.name}${results.git?.branch ? ` on branch ${results.git.branch}` : ''}`;
     if (chosen === undefined) return problems.length > 0 ? warn(`no earlier run to compare with${skipped}`) : results;
+  } else if (commit !== undefined) {
+    chosen = runs.filter((r) => atCommit(r.results)).at(-1);
+    chosenBy = `--baseline ${options.choice}`;
+    if (chosen === undefined)
+      return warn(
+        `no stored run of this plan in ${runsDir} tested ${options.choice} (commit ${commit.slice(0, 12)}): not compared${skipped}`,
+      );
   } else {
-    const found = await pickExplicit(options.choice, options, runsDir, samePlan);
-    if ('problem' in found) return warn(`${found.problem}: not compared${skipped}`);
-    chosen = found.stored;
+    chosen = (explicit as { stored: Stored }).stored;
     chosenBy = `--baseline ${options.choice}`;
     if (chosen.results.plan.name !== results.plan.name)
       return warn(
         `${chosen.file} is a run of plan ${chosen.results.plan.name}, not ${results.plan.name}: not compared (use plan report --compare for any two runs)`,
       );
   }
-  const history = sameBranch.filter((r) => r.results.startedAt < results.startedAt).map((r) => r.results);
   const baseline = compareRuns(results, chosen.results, {
     chosenBy,
-    history: history.slice(-(FLAKY_WINDOW - 1)),
+    history: history.map((r) => r.results).slice(-(FLAKY_WINDOW - 1)),
   });
   const compared: RunResults = { ...results, baseline };
   const withWarning =
@@ -134,12 +160,12 @@ export async function attachBaseline(results: RunResults, options: BaselineOptio
   return options.secrets?.length ? redactResults(withWarning, options.secrets) : withWarning;
 }
 
-async function pickExplicit(
+/** `--baseline X`: a results.json or run folder, a run id, or a git ref (its commit). */
+async function resolveChoice(
   choice: string,
   options: BaselineOptions,
   runsDir: string,
-  samePlan: readonly Stored[],
-): Promise<{ stored: Stored } | { problem: string }> {
+): Promise<{ stored: Stored } | { commit: string } | { problem: string }> {
   const asPath = path.resolve(options.cwd, choice);
   const fileInfo = await stat(asPath).catch(() => undefined);
   const runFolder = path.join(runsDir, choice, 'results.json');
@@ -156,11 +182,6 @@ async function pickExplicit(
   }
   const commit = await (options.resolveRef ?? defaultResolveRef)(choice, options.cwd);
   if (commit === undefined)
-    return {
-      problem: `--baseline ${choice} is neither a results.json, a run id in ${runsDir}, nor a git ref`,
-    };
-  const atCommit = samePlan.filter((r) => r.results.git?.commit === commit).at(-1);
-  if (atCommit === undefined)
-    return { problem: `no stored run of this plan in ${runsDir} tested ${choice} (commit ${commit.slice(0, 12)})` };
-  return { stored: atCommit };
+    return { problem: `--baseline ${choice} is neither a results.json, a run id in ${runsDir}, nor a git ref` };
+  return { commit };
 }
