@@ -80,7 +80,9 @@ function coverage(c: BaselineComparison['coverage']): string | undefined {
   ]);
   const rest = c.changedFiles - Math.min(SHOWN, c.files.length);
   return [
-    `**Line coverage** (files whose coverage changed: ${c.changedFiles}, biggest drops first):`,
+    c.changedFiles > 0
+      ? `**Line coverage** (files whose coverage changed: ${c.changedFiles}, biggest drops first):`
+      : '**Line coverage** (no file changed its coverage, or a run recorded no per-file figures):',
     '',
     table(['File', 'Before', 'After', 'Δ pts'], rows),
     ...(rest > 0 ? ['', `_… and ${rest} more files._`] : []),
