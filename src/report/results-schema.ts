@@ -116,6 +116,8 @@ const ChangedFile = Type.Object({
   executable: Num,
   covered: Num,
   uncovered: Strings,
+  /** Uncovered ranges beyond the 50 listed. */
+  unlistedRanges: Type.Optional(Num),
   noRecord: Type.Optional(Type.Boolean()),
   untracked: Type.Optional(Type.Boolean()),
 });

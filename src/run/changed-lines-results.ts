@@ -11,10 +11,8 @@ const MAX_NOT_COUNTED = 100;
 export function changedLinesResults(report: ChangedLinesReport): NonNullable<RunResults['changedLines']> {
   const files = report.files.slice(0, MAX_CHANGED_FILES).map((f) => ({
     ...f,
-    uncovered:
-      f.uncovered.length > MAX_RANGES
-        ? [...f.uncovered.slice(0, MAX_RANGES), `… ${f.uncovered.length - MAX_RANGES} more ranges`]
-        : [...f.uncovered],
+    uncovered: f.uncovered.slice(0, MAX_RANGES),
+    ...(f.uncovered.length > MAX_RANGES ? { unlistedRanges: f.uncovered.length - MAX_RANGES } : {}),
   }));
   return {
     base: report.base,

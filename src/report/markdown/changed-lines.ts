@@ -21,7 +21,11 @@ export function changedLinesSection(results: RunResults): string | undefined {
     cell(f.from ? `${f.path} (renamed from ${f.from})` : f.path) + (f.untracked ? ' (untracked)' : ''),
     String(f.changed),
     f.executable === 0 ? '—' : `${f.covered}/${f.executable} (${formatPercent(f.covered, f.executable)})`,
-    f.noRecord ? `no coverage record: ${ranges(f.uncovered)}` : f.uncovered.length ? ranges(f.uncovered) : '—',
+    f.noRecord
+      ? `no coverage record: ${ranges(f.uncovered, f.unlistedRanges)}`
+      : f.uncovered.length
+        ? ranges(f.uncovered, f.unlistedRanges)
+        : '—',
   ]);
   const more = changed.files.length - shown.length + (changed.unlistedFiles ?? 0);
   const parts = [head];
@@ -39,7 +43,8 @@ export function changedLinesSection(results: RunResults): string | undefined {
   return parts.join('\n\n');
 }
 
-function ranges(list: readonly string[]): string {
+function ranges(list: readonly string[], unlisted = 0): string {
   const shown = list.slice(0, RANGES_SHOWN).join(', ');
-  return cell(list.length > RANGES_SHOWN ? `${shown} and ${list.length - RANGES_SHOWN} more ranges` : shown);
+  const more = Math.max(0, list.length - RANGES_SHOWN) + unlisted;
+  return cell(more > 0 ? `${shown} and ${more} more ranges` : shown);
 }
