@@ -98,8 +98,23 @@ const defaultResolveRef = async (ref: string, cwd: string): Promise<string | und
   }
 };
 
-/** The run with its `baseline` block (or a warning saying why there is none). */
+/**
+ * The run with its `baseline` block (or a warning saying why there is none). Never throws: the run's
+ * reports are written whatever happens here.
+ */
 export async function attachBaseline(results: RunResults, options: BaselineOptions): Promise<RunResults> {
+  try {
+    return await compareWithBaseline(results, options);
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    return {
+      ...results,
+      warnings: [...(results.warnings ?? []), `baseline: not compared (a bug in testplan: ${why})`],
+    };
+  }
+}
+
+async function compareWithBaseline(results: RunResults, options: BaselineOptions): Promise<RunResults> {
   if (options.choice === false) return results;
   const runsDir = path.dirname(options.outDir);
   const warn = (warning: string): RunResults => ({
