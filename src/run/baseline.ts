@@ -103,15 +103,15 @@ const defaultResolveRef = async (ref: string, cwd: string): Promise<string | und
  * reports are written whatever happens here.
  */
 export async function attachBaseline(results: RunResults, options: BaselineOptions): Promise<RunResults> {
+  let out: RunResults;
   try {
-    return await compareWithBaseline(results, options);
+    out = await compareWithBaseline(results, options);
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
-    return {
-      ...results,
-      warnings: [...(results.warnings ?? []), `baseline: not compared (a bug in testplan: ${why})`],
-    };
+    out = { ...results, warnings: [...(results.warnings ?? []), `baseline: not compared (a bug in testplan: ${why})`] };
   }
+  // The other run's text and the warnings (a JSON error quotes the file) are masked like this run's.
+  return out !== results && options.secrets?.length ? redactResults(out, options.secrets) : out;
 }
 
 async function compareWithBaseline(results: RunResults, options: BaselineOptions): Promise<RunResults> {
@@ -172,7 +172,7 @@ async function compareWithBaseline(results: RunResults, options: BaselineOptions
     problems.length > 0
       ? { ...compared, warnings: [...(compared.warnings ?? []), `baseline${skipped.slice(1)}`] }
       : compared;
-  return options.secrets?.length ? redactResults(withWarning, options.secrets) : withWarning;
+  return withWarning;
 }
 
 /** `--baseline X`: a results.json or run folder, a run id, or a git ref (its commit). */
