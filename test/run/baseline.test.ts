@@ -116,3 +116,36 @@ t.test('hostile stored runs: huge, truncated, schema-invalid → warnings, never
     t.equal(explicit.exitCode, current('x').exitCode, 'the verdict is untouched');
   }
 });
+
+t.test("the baseline's text is masked with this run's secrets, warnings too", async (t) => {
+  const runs = tempDir('baseline-secrets');
+  store(runs, 'old', (r) => {
+    r.startedAt = '2026-01-01T00:00:00.000Z';
+    r.git = { commit: 'a'.repeat(40), dirty: false, branch: 'main' };
+  });
+  const now = current('2026-01-05T00:00:00.000Z');
+  const failing = now.phases.flatMap((p) => p.failures)[0]!;
+  const secret = 'hunter2-very-secret';
+  const withSecret = mutableCopy(now);
+  withSecret.phases
+    .find((p) => p.failures.length > 0)!
+    .tests.find((c) => c.name === failing.name)!.message = `boom ${secret}`;
+  const res = await attachBaseline(withSecret as RunResults, {
+    choice: undefined,
+    outDir: path.join(runs, 'now'),
+    cwd: runs,
+    secrets: [secret],
+  });
+  t.ok(res.baseline);
+  t.notMatch(JSON.stringify(res), secret);
+  const bad = path.join(runs, 'bad.json');
+  writeFileSync(bad, `{"version": 1, "x": "${secret}" oops`);
+  const warned = await attachBaseline(now, {
+    choice: bad,
+    outDir: path.join(runs, 'now'),
+    cwd: runs,
+    secrets: [secret],
+  });
+  t.match(warned.warnings, [/not valid JSON/]);
+  t.notMatch(JSON.stringify(warned), secret);
+});
