@@ -55,7 +55,11 @@ try {
   const times: number[] = [];
   for (let r = 0; r < RUNS; r++) {
     const start = performance.now();
-    const out = await attachBaseline(current, { choice: undefined, outDir: join(dir, 'now'), cwd: dir });
+    const out = await attachBaseline(structuredClone(current), {
+      choice: undefined,
+      outDir: join(dir, 'now'),
+      cwd: dir,
+    });
     times.push(performance.now() - start);
     if (!out.baseline) throw new Error('no baseline found');
   }

@@ -22,8 +22,17 @@ interface TestState {
 
 const outcomeOf = (status: string): Outcome => (status === 'passed' ? 'pass' : status === 'skipped' ? 'skip' : 'fail');
 
+interface TestStates {
+  readonly tests: Map<string, TestState>;
+  readonly partial: Set<string>;
+}
+/** Each run's states are built once per comparison run (the current one and the baseline are in the flaky window too). */
+const statesOf = new WeakMap<RunResults, TestStates>();
+
 /** Every listed test of a run by `phase \0 label`, and the phases that list only their failures. */
-function testStates(run: RunResults): { tests: Map<string, TestState>; partial: Set<string> } {
+function testStates(run: RunResults): TestStates {
+  const known = statesOf.get(run);
+  if (known) return known;
   const tests = new Map<string, TestState>();
   const partial = new Set<string>();
   for (const phase of run.phases) {
@@ -38,6 +47,7 @@ function testStates(run: RunResults): { tests: Map<string, TestState>; partial: 
       });
     }
   }
+  statesOf.set(run, { tests, partial });
   return { tests, partial };
 }
 
