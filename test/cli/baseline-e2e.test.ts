@@ -108,7 +108,10 @@ t.test('changed-lines gate and baseline comparison through plan run and plan rep
     { kind: 'gate', name: 'coverage.changed.lines', before: 'pass', after: 'fail' },
     { kind: 'gate', name: 'tests.failed', before: 'pass', after: 'fail' },
   ]);
-  t.match(second.stdout, new RegExp(`since ${run1.results.runId}: 1 new failures, 0 fixed, 1 added, 0 removed, lines -`));
+  t.match(
+    second.stdout,
+    new RegExp(`since ${run1.results.runId}: 1 new failures, 0 fixed, 1 added, 0 removed, lines -`),
+  );
   const report = readFileSync(path.join(run2.folder, 'report.md'), 'utf8');
   t.match(report, /## Since baseline[\s\S]*\*\*New failures\*\* \(1\)/);
 
