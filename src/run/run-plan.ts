@@ -9,7 +9,6 @@ import { executePlan } from '../execute/execute-plan.js';
 import { redactResults } from '../report/redact-results.js';
 import type { RunResults } from '../report/results.js';
 import { buildResults, engineFailureResults } from './build-results.js';
-import { readChanges } from './git-changes.js';
 import { gitInfo } from './git-info.js';
 import { createOutputResults } from './output-results.js';
 
@@ -49,7 +48,10 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResults> {
   const [git, engine, changes] = await Promise.all([
     gitInfo(plan.dir),
     described,
-    changedBase === undefined ? undefined : readChanges(plan.dir, changedBase),
+    // Loaded only for a plan with the changed-lines gate: it pulls in the evidence parsers.
+    changedBase === undefined
+      ? undefined
+      : import('./git-changes.js').then(({ readChanges }) => readChanges(plan.dir, changedBase)),
   ]);
   if ('error' in engine) {
     const { error } = engine;

@@ -4,7 +4,6 @@ import type { DriverKind } from '../../drivers/driver.js';
 import { EXIT } from '../../errors.js';
 import { loadPlanFile } from '../../load/load-plan.js';
 import { writeReports } from '../../report/write-reports.js';
-import { attachBaseline } from '../../run/baseline.js';
 import { newRunId, runIdentity } from '../../run/run-identity.js';
 import { runPlan } from '../../run/run-plan.js';
 import { lockOutDir } from '../../run/out-dir.js';
@@ -73,6 +72,8 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
         ...(concurrency ? { concurrency } : {}),
       });
       await log.close();
+      // Loaded once the run is done: the comparison and the results reader are not on the path to the first container.
+      const { attachBaseline } = await import('../../run/baseline.js');
       const compared = await attachBaseline(results, {
         choice: values['no-baseline'] ? false : values.baseline,
         outDir,
