@@ -2,6 +2,7 @@
 import { formatDuration } from '../format-duration.js';
 import { cell, code, table } from '../markdown/escape.js';
 import { mark } from '../markdown/status-marks.js';
+import { formatTimestamp } from '../markdown/summary.js';
 import type { BaselineComparison, RunResults } from '../results.js';
 import { compareRuns } from './compare-runs.js';
 
@@ -11,7 +12,7 @@ export const SHOWN = 10;
 export function comparisonSection(c: BaselineComparison, heading = '## Since baseline'): string {
   const commit = c.git ? `, commit ${code(c.git.commit.slice(0, 12))}${c.git.dirty ? ' (dirty)' : ''}` : '';
   const parts = [
-    `${heading}\n\nCompared with run ${code(c.runId)} of ${c.startedAt}${commit} (${cell(c.chosenBy)}).`,
+    `${heading}\n\nCompared with run ${code(c.runId)} of ${formatTimestamp(c.startedAt)}${commit} (${cell(c.chosenBy)}).`,
     summaryLine(c),
     tests('New failures', c.newFailures, true),
     tests('Fixed', c.fixed),
