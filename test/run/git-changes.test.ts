@@ -180,3 +180,22 @@ t.test('unrelated histories: no merge-base is an error naming the fix', async (t
   const changes = await readChanges(repo.dir, 'main');
   t.match(changes, { ok: false, error: /no merge-base of 'main' and HEAD/ });
 });
+
+t.test('untracked files: binary ones skipped, huge ones named in a note; ignored ones never read', async (t) => {
+  const repo = gitRepo('untracked');
+  repo.write('.gitignore', 'ignored/\n');
+  repo.write('a.js', 'a\n');
+  repo.commit('base');
+  repo.write('bin.js', 'a\0b\n');
+  repo.write('huge.js', 'x\n'.repeat(1_100_000));
+  repo.write('ignored/x.js', 'x\n');
+  repo.write('new.js', 'one\n\ntwo\n');
+  const changes = await readChanges(repo.dir, 'main');
+  t.ok(changes.ok);
+  if (!changes.ok) return;
+  t.same(
+    changes.value.files.map((f) => f.path),
+    ['new.js'],
+  );
+  t.match(changes.value.notes, [/untracked huge\.js \(2200000 bytes\) not read: larger than/]);
+});
