@@ -76,6 +76,12 @@ export const COMMANDS = {
       'fail-fast': { type: 'boolean', default: false, help: 'stop at the first failing phase' },
       keep: { type: 'boolean', default: false, help: 'leave services and the network running for debugging' },
       out: { type: 'string', value: 'DIR', help: 'output folder (default .testplan/runs/<run-id>)' },
+      baseline: {
+        type: 'string',
+        value: 'REF',
+        help: 'compare with this run: a results.json, a run id, or a git ref (the latest stored run of that commit). Default: the previous run of the plan on this branch',
+      },
+      'no-baseline': { type: 'boolean', default: false, help: 'no "Since baseline" comparison' },
       reporter: {
         type: 'string',
         multiple: true,
@@ -109,9 +115,20 @@ export const COMMANDS = {
     load: async () => (await import('./commands/graph.js')).graphCommand,
   },
   report: {
-    args: 'FILE',
-    summary: 're-render report.md and junit.xml from a results.json',
-    options: { out: { type: 'string', value: 'DIR', help: 'output folder (default: the folder of FILE)' } },
+    args: 'FILE | --compare BASE.json CURRENT.json',
+    summary: 're-render report.md and junit.xml from a results.json, or compare two runs',
+    options: {
+      out: {
+        type: 'string',
+        value: 'DIR',
+        help: 'output folder (default: the folder of FILE); with --compare, the markdown file to write (default: stdout)',
+      },
+      compare: {
+        type: 'boolean',
+        default: false,
+        help: 'print what changed from the first run to the second ("Since baseline") as markdown',
+      },
+    },
     load: async () => (await import('./commands/report.js')).reportCommand,
   },
   list: {

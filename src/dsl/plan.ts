@@ -2,7 +2,7 @@
  * What the engine runs: the validated, normalised plan. Durations are milliseconds, image
  * references are resolved, secrets are `Secret` objects that redact themselves.
  */
-import type { CoverageFormat, CoverageGateInput } from './types.js';
+import type { ChangedLinesGateInput, CoverageFormat, CoverageGateInput } from './types.js';
 import type { Secret } from './secret.js';
 
 export type EnvValueSpec = string | Secret;
@@ -121,6 +121,7 @@ export interface CommandCheckSpec {
 export interface GatesSpec {
   readonly coverage?: CoverageGateInput;
   readonly phaseCoverage: Readonly<Record<string, CoverageGateInput>>;
+  readonly changedLines?: ChangedLinesGateInput;
   readonly tests?: { readonly failed?: number; readonly minExecuted?: number };
   readonly duration?: { readonly maxMs?: number; readonly phasesMs: Readonly<Record<string, number>> };
   readonly commands: Readonly<Record<string, CommandCheckSpec>>;

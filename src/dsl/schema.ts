@@ -270,6 +270,15 @@ const thresholds = {
   exclude: Type.Optional(list(Text, 'a list of globs of the files the gate leaves out')),
 };
 const Thresholds = Type.Object(thresholds, { additionalProperties: false });
+const ChangedLines = Type.Object(
+  {
+    lines: Percent,
+    base: says(Type.String({ minLength: 1, pattern: '^[^-]' }), "a git ref, e.g. 'origin/main' (not starting with -)"),
+    include: thresholds.include,
+    exclude: thresholds.exclude,
+  },
+  { additionalProperties: false },
+);
 const CommandCheck = Type.Object(
   { image: ImageRefSchema, run: Command, env: Type.Optional(Env), timeout: Type.Optional(DurationSchema) },
   { additionalProperties: false },
@@ -279,7 +288,11 @@ const Gates = Type.Object(
   {
     coverage: Type.Optional(
       Type.Object(
-        { ...thresholds, phases: Type.Optional(partialRecord(Thresholds, 'a map of phase names to thresholds')) },
+        {
+          ...thresholds,
+          phases: Type.Optional(partialRecord(Thresholds, 'a map of phase names to thresholds')),
+          changed: Type.Optional(ChangedLines),
+        },
         { additionalProperties: false },
       ),
     ),

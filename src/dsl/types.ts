@@ -151,6 +151,20 @@ export interface CoverageGateInput extends CoverageThresholds {
   readonly exclude?: readonly string[];
 }
 
+/**
+ * Changed-lines ("patch") coverage: of the lines changed since the merge-base with `base` (committed,
+ * staged, unstaged and untracked), the executable ones must be covered at least `lines` percent.
+ */
+export interface ChangedLinesGateInput {
+  readonly lines: number;
+  /** A git ref the change is measured from, e.g. `origin/main`. */
+  readonly base: string;
+  /** Globs of the changed files the gate counts (default: the measured code, see README). */
+  readonly include?: readonly string[];
+  /** Globs of changed files the gate leaves out, e.g. `['test/**']`; exclude wins over include. */
+  readonly exclude?: readonly string[];
+}
+
 export interface CommandCheckInput<I extends string> {
   readonly image: ImageRef<I>;
   readonly run: string | readonly string[];
@@ -160,7 +174,11 @@ export interface CommandCheckInput<I extends string> {
 
 export interface GatesInput<I extends string, P extends string> {
   /** Thresholds over coverage merged from every phase that reports it; `phases` sets per-phase ones. */
-  readonly coverage?: CoverageGateInput & { readonly phases?: Partial<Record<NoInfer<P>, CoverageGateInput>> };
+  readonly coverage?: CoverageGateInput & {
+    readonly phases?: Partial<Record<NoInfer<P>, CoverageGateInput>>;
+    /** Coverage of the lines changed since `base` (git): `{ lines: 90, base: 'origin/main' }`. */
+    readonly changed?: ChangedLinesGateInput;
+  };
   readonly tests?: { readonly failed?: number; readonly minExecuted?: number };
   readonly duration?: { readonly max?: Duration; readonly phases?: Partial<Record<NoInfer<P>, Duration>> };
   /** Custom gates: a command that passes when it exits 0. */

@@ -1,5 +1,6 @@
 /** What the results builder hands to gates and criteria: per-phase evidence and check outcomes. */
 import type { GatesSpec } from '../dsl/plan.js';
+import type { ChangeSetResult } from './changed-lines/types.js';
 import type { EvidenceResult } from './result.js';
 import type { CoverageReport, GateResult, TestReport } from './types.js';
 
@@ -49,6 +50,9 @@ export interface GateInput extends RunScope {
   readonly totalDurationMs: number;
   /** Keyed by check name: `gate:NAME` for command gates. */
   readonly checks: Readonly<Record<string, CheckOutcome>>;
+  /** For `gates.coverage.changed`: what changed since its base (git), and the plan's folder. */
+  readonly changes?: ChangeSetResult;
+  readonly planDir?: string;
 }
 
 export interface CriteriaEvidence extends RunScope {

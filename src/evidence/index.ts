@@ -26,7 +26,10 @@ export { coverageMergeWarnings, mapPaths, mergeCoverage, type PhaseCoverage } fr
 export { summarize, COVERAGE_METRICS } from './coverage-summary.js';
 export { countCases, executedCount, NO_TESTS, sumCounts } from './test-counts.js';
 export { CaseList } from './case-list.js';
-export { evaluateGates, gateGroupStatus } from './gates.js';
+export { changedLinesOutcome, evaluateGates, gateGroupStatus } from './gates.js';
+export type { ChangedFile, ChangeSet, ChangeSetResult } from './changed-lines/types.js';
+export type { ChangedFileCoverage, ChangedLinesReport } from './changed-lines/changed-coverage.js';
+export { addedFile, parseUnifiedDiff } from './changed-lines/diff-parser.js';
 export { evaluateCriteria } from './criteria.js';
 export { judgeableEvidence } from './evidence-input.js';
 export { formatPercent } from './format.js';

@@ -117,11 +117,83 @@ const CriterionResult = Type.Object({
   reason: Type.Optional(Str),
 });
 
+const ChangedFile = Type.Object({
+  path: Str,
+  from: Type.Optional(Str),
+  changed: Num,
+  executable: Num,
+  covered: Num,
+  uncovered: Strings,
+  /** Uncovered ranges beyond the 50 listed. */
+  unlistedRanges: Type.Optional(Num),
+  noRecord: Type.Optional(Type.Boolean()),
+  untracked: Type.Optional(Type.Boolean()),
+});
+
+/** `gates.coverage.changed`: the changed files with their changed-line coverage (most uncovered first). */
+const ChangedLines = Type.Object({
+  base: Str,
+  mergeBase: Str,
+  executable: Num,
+  covered: Num,
+  files: Type.Array(ChangedFile),
+  unlistedFiles: Type.Optional(Num),
+  notCounted: Strings,
+  unlistedNotCounted: Type.Optional(Num),
+  notes: Type.Optional(Strings),
+});
+
+const StatusChange = Type.Object({
+  kind: literals(['gate', 'criterion']),
+  name: Str,
+  /** `absent` when the gate or criterion exists on one side only. */
+  before: Str,
+  after: Str,
+});
+const TestRef = Type.Object({ phase: Str, test: Str, message: Type.Optional(Str) });
+const TestDiff = Type.Object({ count: Num, listed: Type.Array(TestRef) });
+const CoverageDelta = Type.Object({
+  path: Str,
+  before: Type.Union([Num, Type.Null()]),
+  after: Type.Union([Num, Type.Null()]),
+  /** Percentage points; null when one side has no figure. */
+  delta: Type.Union([Num, Type.Null()]),
+});
+
+/** `plan run --baseline` / `plan report --compare`: what changed since another run of the plan. */
+const Baseline = Type.Object({
+  runId: Str,
+  startedAt: Str,
+  plan: Str,
+  git: Type.Optional(Type.Object({ commit: Str, dirty: Type.Boolean(), branch: Type.Optional(Str) })),
+  /** How it was chosen: `previous run on branch main`, `--baseline <arg>`, a file. */
+  chosenBy: Str,
+  newFailures: TestDiff,
+  fixed: TestDiff,
+  added: TestDiff,
+  removed: TestDiff,
+  flaky: Type.Object({
+    /** How many stored runs (this one included) verdict flips were looked for in. */
+    window: Num,
+    retried: Type.Array(Type.Object({ phase: Str, attempts: Num })),
+    flipping: Type.Array(Type.Object({ phase: Str, test: Str, outcomes: Str })),
+    flippingCount: Num,
+  }),
+  coverage: Type.Optional(Type.Object({ lines: CoverageDelta, files: Type.Array(CoverageDelta), changedFiles: Num })),
+  durations: Type.Array(Type.Object({ phase: Str, beforeMs: Num, afterMs: Num, deltaMs: Num })),
+  statusChanges: Type.Array(StatusChange),
+  notes: Strings,
+});
+
+/** Per-file line coverage of the merged coverage, for comparisons between runs. */
+const CoverageFile = Type.Object({ path: Str, covered: Num, total: Num });
+
 export const TestCaseSchema = TestCase;
 export const StepTimingSchema = StepTiming;
 export const PhaseAttemptSchema = PhaseAttempt;
 export const PhaseResultSchema = PhaseResult;
 export const ServiceResultSchema = ServiceResult;
+export const BaselineSchema = Baseline;
 
 export const RunResultsSchema = Type.Object({
   version: Type.Literal(RESULTS_VERSION),
@@ -153,6 +225,9 @@ export const RunResultsSchema = Type.Object({
   tests: TestCounts,
   coverage: Type.Optional(CoverageSummary),
   gates: Type.Array(GateResult),
+  changedLines: Type.Optional(ChangedLines),
+  coverageFiles: Type.Optional(Type.Array(CoverageFile)),
+  baseline: Type.Optional(Baseline),
   acceptance: Type.Array(CriterionResult),
   warnings: Type.Optional(Strings),
 });

@@ -5,6 +5,7 @@
  */
 import type { Static, TSchema } from '@sinclair/typebox';
 import type {
+  BaselineSchema,
   PhaseAttemptSchema,
   PhaseResultSchema,
   RunResultsSchema,
@@ -29,3 +30,4 @@ export type PhaseAttempt = Of<typeof PhaseAttemptSchema>;
 export type PhaseResult = Of<typeof PhaseResultSchema>;
 export type PhaseStatus = PhaseResult['status'];
 export type ServiceResult = Of<typeof ServiceResultSchema>;
+export type BaselineComparison = Of<typeof BaselineSchema>;

@@ -17,6 +17,8 @@ import {
   mergeCoverage,
   coverageMergeWarnings,
   summarize,
+  changedLinesOutcome,
+  type ChangeSetResult,
   type CheckOutcome,
   type RunScope,
   type CoverageReport,
@@ -35,6 +37,7 @@ import {
 import { decideVerdict, VERDICT_EXIT } from '../report/verdict.js';
 import type { GitInfo } from './git-info.js';
 import type { OutputResults } from './output-results.js';
+import { changedLinesResults } from './changed-lines-results.js';
 import { readPhaseEvidence, type PhaseFindings } from './phase-evidence.js';
 
 interface Common {
@@ -308,6 +311,8 @@ export async function buildResults(
     readonly info: DriverInfo;
     readonly record: ExecutionRecord;
     readonly outputResults?: OutputResults;
+    /** What git said changed, for `gates.coverage.changed`. */
+    readonly changes?: ChangeSetResult;
   },
 ): Promise<RunResults> {
   const { plan, graph, record } = input;
@@ -330,13 +335,17 @@ export async function buildResults(
     record.interrupted ? 'interrupted' : infra ? 'infrastructure failure' : undefined,
   );
   const judged = findings.map(judgeableEvidence);
-  const gates = evaluateGates({
+  const gateInput = {
     gates: plan.gates,
     phases: judged,
     totalDurationMs: input.finishedAt - input.startedAt,
     checks,
     ...scope,
-  });
+    ...(input.changes ? { changes: input.changes } : {}),
+    planDir: plan.dir,
+  };
+  const gates = evaluateGates(gateInput);
+  const changedLines = changedLinesOutcome(gateInput)?.report;
   const acceptance = evaluateCriteria(plan.acceptance, { phases: judged, gates, checks, ...scope });
   const phases = findings.map((f) => phaseResult(input, record, f));
   const coverageReports: CoverageReport[] = findings.flatMap((f) => (f.coverage?.ok ? [f.coverage.value] : []));
@@ -357,11 +366,25 @@ export async function buildResults(
     services: serviceResults(input, record, stepById),
     phases,
     tests: sumCounts(phases.flatMap((p) => (p.counts ? [p.counts] : []))),
-    ...(coverageReports.length ? { coverage: summarize(mergeCoverage(coverageReports)) } : {}),
+    ...(coverageReports.length ? coverageOfRun(mergeCoverage(coverageReports)) : {}),
     gates,
+    ...(changedLines ? { changedLines: changedLinesResults(changedLines) } : {}),
     acceptance,
     ...(warnings.length > 0 ? { warnings } : {}),
   };
+}
+
+/** Files listed with their line coverage in results.json (for comparisons between runs); more are left out. */
+export const MAX_COVERAGE_FILES = 10_000;
+
+function coverageOfRun(merged: CoverageReport): Pick<RunResults, 'coverage' | 'coverageFiles'> {
+  const coverageFiles = merged.files.slice(0, MAX_COVERAGE_FILES).flatMap((f) => {
+    const lines = Object.values(f.lines);
+    return lines.length === 0
+      ? []
+      : [{ path: f.path, covered: lines.filter((h) => h > 0).length, total: lines.length }];
+  });
+  return { coverage: summarize(merged), coverageFiles };
 }
 
 /** The plan phases `--phase` left out, and why the run stopped early (when it did), for gates and criteria. */

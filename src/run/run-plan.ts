@@ -43,7 +43,16 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResults> {
   const pruned = described.then((d) =>
     'info' in d ? driver.prune({ plan: plan.name }).catch(() => undefined) : undefined,
   );
-  const [git, engine] = await Promise.all([gitInfo(plan.dir), described]);
+  // The changes are read before anything runs: the working tree as the run tests it.
+  const changedBase = plan.gates.changedLines?.base;
+  const [git, engine, changes] = await Promise.all([
+    gitInfo(plan.dir),
+    described,
+    // Loaded only for a plan with the changed-lines gate: it pulls in the evidence parsers.
+    changedBase === undefined
+      ? undefined
+      : import('./git-changes.js').then(({ readChanges }) => readChanges(plan.dir, changedBase)),
+  ]);
   if ('error' in engine) {
     const { error } = engine;
     if (!(error instanceof InfrastructureError)) throw error;
@@ -80,6 +89,7 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResults> {
     info,
     record,
     outputResults,
+    ...(changes ? { changes } : {}),
   });
   return redactResults(results, secrets);
 }

@@ -53,7 +53,10 @@ export function planToWorkflow(plan: TestPlan, repoDir: string): WorkflowExport 
         'runs-on': 'ubuntu-latest',
         'timeout-minutes': timeoutMinutes,
         steps: [
-          { uses: 'actions/checkout@v4' },
+          // The changed-lines gate needs the history back to its base's merge-base.
+          plan.gates.changedLines
+            ? { uses: 'actions/checkout@v4', with: { 'fetch-depth': 0 } }
+            : { uses: 'actions/checkout@v4' },
           { uses: 'actions/setup-node@v4', with: { 'node-version': 20, cache: 'npm' } },
           { name: 'Install', run: 'npm ci' },
           {

@@ -85,8 +85,20 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
         ...(concurrency ? { concurrency } : {}),
       });
       await log.close();
-      const written = await writeReports(results, outDir, ctx.env);
-      await reporter.onFinished({ results, written: Object.values(written).map(ctx.relative), kept: values.keep });
+      // Loaded once the run is done: the comparison and the results reader are not on the path to the first container.
+      const { attachBaseline } = await import('../../run/baseline.js');
+      const compared = await attachBaseline(results, {
+        choice: values['no-baseline'] ? false : values.baseline,
+        outDir,
+        cwd: ctx.cwd,
+        secrets: plan.secrets.map((s) => s.reveal()),
+      });
+      const written = await writeReports(compared, outDir, ctx.env);
+      await reporter.onFinished({
+        results: compared,
+        written: Object.values(written).map(ctx.relative),
+        kept: values.keep,
+      });
       return results.exitCode;
     } finally {
       stopListening();

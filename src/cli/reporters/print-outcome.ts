@@ -46,10 +46,29 @@ export function outcomeLines(
     `  gates: ${passedGates}/${gates.length} passed${notes.length ? ` (${notes.join(', ')})` : ''}`,
   ];
   if (results.message) lines.push(`  ${results.message}`);
+  if (results.baseline) lines.push(baselineLine(results.baseline));
   const warnings = results.warnings ?? [];
   lines.push(...warnings.slice(0, 5).map((w) => `  warning: ${w}`));
   if (warnings.length > 5) lines.push(`  … and ${warnings.length - 5} more warnings in results.json`);
   lines.push(...written.map((file) => `  wrote ${file}`));
   if (kept) lines.push(...KEEP_HINTS[kept.driver](kept.run));
   return lines;
+}
+
+/** One line of "Since baseline"; the report has the lists. */
+function baselineLine(b: NonNullable<RunResults['baseline']>): string {
+  const coverage = b.coverage?.lines.delta;
+  const parts = [
+    `${b.newFailures.count} new failures`,
+    `${b.fixed.count} fixed`,
+    `${b.added.count} added`,
+    `${b.removed.count} removed`,
+    ...(b.flaky.retried.length + b.flaky.flippingCount > 0
+      ? [`${b.flaky.retried.length + b.flaky.flippingCount} flaky`]
+      : []),
+    ...(coverage !== undefined && coverage !== null
+      ? [`lines ${coverage > 0 ? '+' : ''}${coverage.toFixed(2)} pts`]
+      : []),
+  ];
+  return `  since ${b.runId}: ${parts.join(', ')}`;
 }

@@ -161,7 +161,7 @@ function gates(n: Normaliser, checks: Record<string, CommandCheckSpec>): GatesSp
   for (const [name, command] of Object.entries(input.commands ?? {})) {
     commands[name] = checks[`gate:${name}`] = check(n, `gate:${name}`, command, ['gates', 'commands', name]);
   }
-  const { phases: phaseCoverage = {}, ...coverage } = input.coverage ?? {};
+  const { phases: phaseCoverage = {}, changed, ...coverage } = input.coverage ?? {};
   const phasesMs = Object.fromEntries(
     Object.entries(input.duration?.phases ?? {}).map(([phase, d]) => [phase, ms(d) ?? 0]),
   );
@@ -170,6 +170,7 @@ function gates(n: Normaliser, checks: Record<string, CommandCheckSpec>): GatesSp
     phaseCoverage: Object.fromEntries(
       Object.entries(phaseCoverage).filter(([, t]) => t !== undefined),
     ) as GatesSpec['phaseCoverage'],
+    ...optional('changedLines', changed && { ...changed }),
     ...optional('tests', input.tests && { ...input.tests }),
     ...optional('duration', input.duration && { ...optional('maxMs', ms(input.duration.max)), phasesMs }),
     commands,

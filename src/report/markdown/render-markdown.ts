@@ -2,6 +2,8 @@
 import { outcomeOf } from '../outcome.js';
 import type { RunResults } from '../results.js';
 import { renderBlocks, text, type Block } from './blocks.js';
+import { comparisonSection } from '../compare/render-comparison.js';
+import { changedLinesSection } from './changed-lines.js';
 import { failureBlocks } from './failures.js';
 import { banner, frontMatter, summaryList, title } from './summary.js';
 import { acceptanceSection, gatesSection, nonFunctionalSection, phasesSection, servicesSection } from './tables.js';
@@ -19,9 +21,11 @@ export function markdownBlocks(results: RunResults): Block[] {
     title(results),
     banner(results, outcome),
     summaryList(results, outcome),
+    results.baseline && comparisonSection(results.baseline),
     acceptanceSection(results),
     nonFunctionalSection(results),
     gatesSection(results),
+    changedLinesSection(results),
     phasesSection(results),
     servicesSection(results),
   ];
