@@ -2,6 +2,7 @@
 import type { TestPlan } from '../dsl/plan.js';
 import { GRAPH_VERSION, type Step, type StepGraph } from './graph.js';
 import { selectForRun, type SelectOptions } from './select.js';
+import { runWideServices, shardServiceOrder } from './shards.js';
 
 export const stepId = {
   build: (image: string) => `build-image:${image}`,
@@ -46,7 +47,9 @@ export function compilePlan(plan: TestPlan, options: SelectOptions = {}): StepGr
   for (const image of selection.images) steps.push({ id: stepId.build(image), kind: 'build-image', image, needs: [] });
   steps.push({ id: stepId.network, kind: 'create-network', needs: [] });
 
-  for (const name of selection.services) {
+  // A sharded phase starts its own instances of its services, one set per shard (execute/run-shards.ts).
+  const services = runWideServices(plan, selection.phases, selection.services);
+  for (const name of services) {
     const service = plan.services[name]!;
     steps.push({
       id: stepId.start(name),
@@ -60,16 +63,15 @@ export function compilePlan(plan: TestPlan, options: SelectOptions = {}): StepGr
 
   for (const name of selection.phases) {
     const phase = plan.phases[name]!;
+    const serviceNeeds = phase.shard
+      ? [...new Set(shardServiceOrder(plan, name).flatMap((s) => imageNeeds(plan.services[s]!.image)))]
+      : phase.services.map(upStep);
     steps.push({
       id: stepId.phase(name),
       kind: 'run-phase',
       phase: name,
-      needs: [
-        stepId.network,
-        ...imageNeeds(phase.image),
-        ...phase.services.map(upStep),
-        ...phase.needs.map(stepId.phase),
-      ],
+      ...(phase.shard ? { shards: phase.shard.count } : {}),
+      needs: [stepId.network, ...imageNeeds(phase.image), ...serviceNeeds, ...phase.needs.map(stepId.phase)],
     });
     steps.push({ id: stepId.collect(name), kind: 'collect-artifacts', phase: name, needs: [stepId.phase(name)] });
   }
@@ -88,10 +90,11 @@ export function compilePlan(plan: TestPlan, options: SelectOptions = {}): StepGr
   // In a shared namespace the first service owns the network of all of them, so none stops before every service user is done.
   const sharedNamespace = selection.phases.some((p) => plan.phases[p]!.localhost);
   const usesService = (phase: string, service: string): boolean =>
-    sharedNamespace ? plan.phases[phase]!.services.length > 0 : plan.phases[phase]!.services.includes(service);
-  for (const name of [...selection.services].reverse()) {
+    !plan.phases[phase]!.shard &&
+    (sharedNamespace ? plan.phases[phase]!.services.length > 0 : plan.phases[phase]!.services.includes(service));
+  for (const name of [...services].reverse()) {
     const users = selection.phases.filter((p) => usesService(p, name)).map(stepId.collect);
-    const dependents = selection.services.filter((s) => plan.services[s]!.dependsOn.includes(name)).map(stepId.stop);
+    const dependents = services.filter((s) => plan.services[s]!.dependsOn.includes(name)).map(stepId.stop);
     steps.push({
       id: stepId.stop(name),
       kind: 'stop-service',
@@ -102,14 +105,14 @@ export function compilePlan(plan: TestPlan, options: SelectOptions = {}): StepGr
   steps.push({
     id: stepId.removeNetwork,
     kind: 'remove-network',
-    needs: [...allCollected, ...selection.checks.map(stepId.check), ...selection.services.map(stepId.stop)],
+    needs: [...allCollected, ...selection.checks.map(stepId.check), ...services.map(stepId.stop)],
   });
 
   return {
     version: GRAPH_VERSION,
     plan: plan.name,
     phases: selection.phases,
-    services: selection.services,
+    services,
     images: selection.images,
     profiles: selection.profiles,
     sharedNamespace,

@@ -15,7 +15,8 @@ export type Step = StepBase &
     | { readonly kind: 'create-network' }
     | { readonly kind: 'start-service'; readonly service: string }
     | { readonly kind: 'wait-ready'; readonly service: string }
-    | { readonly kind: 'run-phase'; readonly phase: string }
+    /** `shards`: the phase runs as that many shards (at most), each with its own service instances. */
+    | { readonly kind: 'run-phase'; readonly phase: string; readonly shards?: number }
     | { readonly kind: 'collect-artifacts'; readonly phase: string }
     | { readonly kind: 'run-check'; readonly check: string }
     | { readonly kind: 'stop-service'; readonly service: string }

@@ -5,6 +5,7 @@
  */
 import type { Step, StepGraph, StepKind } from '../compile/graph.js';
 import type { EventSink, StepStatus } from './events.js';
+import { Slots } from './slots.js';
 
 export interface StepOutcome {
   readonly status: 'passed' | 'failed';
@@ -12,7 +13,8 @@ export interface StepOutcome {
 }
 
 export interface StepRunner {
-  run(step: Step, signal: AbortSignal): Promise<StepOutcome>;
+  /** `slots`: the run's concurrency, for a step that starts containers of its own (a sharded phase). */
+  run(step: Step, signal: AbortSignal, slots: Slots): Promise<StepOutcome>;
   /** Teardown steps only: whether there is anything to tear down (e.g. the service was started). */
   hasWork(step: Step): boolean;
 }
@@ -39,6 +41,8 @@ const TEARDOWN: ReadonlySet<StepKind> = new Set(['collect-artifacts', 'stop-serv
 const LIMITED: ReadonlySet<StepKind> = new Set(['build-image', 'run-phase', 'run-check']);
 
 export const isTeardown = (step: Step): boolean => TEARDOWN.has(step.kind);
+/** A sharded phase holds no slot itself: each of its shards takes one (execute/run-shards.ts). */
+const isLimited = (step: Step): boolean => LIMITED.has(step.kind) && !(step.kind === 'run-phase' && step.shards);
 
 export async function schedule(graph: StepGraph, runner: StepRunner, options: ScheduleOptions): Promise<StepRecord[]> {
   const now = options.now ?? Date.now;
@@ -49,7 +53,7 @@ export async function schedule(graph: StepGraph, runner: StepRunner, options: Sc
   if (options.signal.aborted) abortWork();
   const workSignal = stopWork.signal;
   const inFlight = new Set<Promise<void>>();
-  let limitedRunning = 0;
+  const slots = new Slots(options.concurrency);
 
   const finish = (record: StepRecord, status: StepStatus, message?: string): void => {
     record.status = status;
@@ -67,14 +71,13 @@ export async function schedule(graph: StepGraph, runner: StepRunner, options: Sc
 
   const start = (record: StepRecord): void => {
     const { step } = record;
-    const limited = LIMITED.has(step.kind);
-    if (limited) limitedRunning++;
+    const limited = isLimited(step);
     record.status = 'running';
     record.startedAt = now();
     options.onEvent({ kind: 'step-started', step, at: record.startedAt });
     const signal = isTeardown(step) ? new AbortController().signal : workSignal;
     const task = Promise.resolve()
-      .then(() => runner.run(step, signal))
+      .then(() => runner.run(step, signal, slots))
       .catch(
         (error: unknown): StepOutcome => ({
           status: 'failed',
@@ -82,7 +85,7 @@ export async function schedule(graph: StepGraph, runner: StepRunner, options: Sc
         }),
       )
       .then((outcome) => {
-        if (limited) limitedRunning--;
+        if (limited) slots.give();
         const cancelled = outcome.status === 'failed' && workSignal.aborted && !isTeardown(step);
         finish(record, cancelled ? 'cancelled' : outcome.status, outcome.message);
         if (outcome.status === 'failed' && options.failFast && !isTeardown(step)) abortWork();
@@ -107,7 +110,7 @@ export async function schedule(graph: StepGraph, runner: StepRunner, options: Sc
       } else if (needs.some((n) => n.status !== 'passed')) {
         const blocker = needs.find((n) => n.status !== 'passed')!;
         finish(record, 'skipped', `${blocker.step.id} ${blocker.status}`);
-      } else if (LIMITED.has(record.step.kind) && limitedRunning >= options.concurrency) {
+      } else if (isLimited(record.step) && !slots.tryTake()) {
         continue;
       } else {
         start(record);
@@ -121,7 +124,7 @@ export async function schedule(graph: StepGraph, runner: StepRunner, options: Sc
     for (;;) {
       while (advance());
       if (inFlight.size === 0) break;
-      await Promise.race(inFlight);
+      await Promise.race([...inFlight, slots.freed()]);
     }
   } finally {
     options.signal.removeEventListener('abort', abortWork);

@@ -19,6 +19,7 @@ import {
   checkTextResults,
 } from './rule-values.js';
 import { checkTemplates } from './rule-templates.js';
+import { checkShards } from './rule-shards.js';
 import {
   checkCommandsNotEmpty,
   checkContainerPaths,
@@ -41,6 +42,7 @@ export const RULES: readonly Rule[] = [
   checkRegexes,
   checkTextResults,
   checkTemplates,
+  checkShards,
   checkCommandsNotEmpty,
   checkImageRefFormat,
   checkContainerPaths,

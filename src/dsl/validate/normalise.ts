@@ -9,6 +9,7 @@ import type {
   PlanInput,
   ResultsInput,
   ServiceInput,
+  ShardInput,
 } from '../types.js';
 import type {
   CommandCheckSpec,
@@ -20,6 +21,7 @@ import type {
   ImageUse,
   PhaseSpec,
   ServiceSpec,
+  ShardSpec,
   TestPlan,
 } from '../plan.js';
 import { Secret } from '../secret.js';
@@ -127,7 +129,14 @@ function phase(n: Normaliser, name: string, input: PhaseInput<string, string, st
     artifacts: [...(input.artifacts ?? [])],
     profiles: [...(input.profiles ?? [])],
     ...optional('local', input.local && { ...input.local }),
+    ...optional('shard', input.shard === undefined ? undefined : shardSpec(input.shard)),
   };
+}
+
+function shardSpec(input: ShardInput): ShardSpec {
+  return typeof input === 'number'
+    ? { count: input }
+    : { count: input.count, ...optional('files', input.files) };
 }
 
 function check(n: Normaliser, name: string, input: CommandCheckInput<string>, path: Path): CommandCheckSpec {
