@@ -15,13 +15,13 @@ export function shardGlobProblem(glob: string): string | undefined {
   const example = "e.g. 'test/**/*.test.ts'";
   if (glob.trim() === '') return `the glob is empty: name the test files, ${example}`;
   if (glob.startsWith('!')) return `'${glob}' is a negated glob: name the files to run, ${example}`;
-  if (glob.split('/').includes('..')) return `'${glob}' climbs out with '..': name files under the working folder, ${example}`;
+  if (glob.split('/').includes('..'))
+    return `'${glob}' climbs out with '..': name files under the working folder, ${example}`;
   for (const [open, close] of PAIRS) {
     if (glob.split(open).length !== glob.split(close).length)
       return `'${glob}' has an unbalanced '${open}${close}': close it or escape it`;
   }
-  if (!picomatch.scan(glob).isGlob)
-    return `'${glob}' names one file, not a set to split: use a glob, ${example}`;
+  if (!picomatch.scan(glob).isGlob) return `'${glob}' names one file, not a set to split: use a glob, ${example}`;
   return undefined;
 }
 

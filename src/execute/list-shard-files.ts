@@ -29,7 +29,5 @@ export function parseListing(lines: readonly string[], glob: string): ShardFile[
     const path = m[2]!.startsWith('./') ? m[2]!.slice(2) : m[2]!;
     if (matches(path)) files.set(path, Number(m[1]));
   }
-  return [...files]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([path, sizeBytes]) => ({ path, sizeBytes }));
+  return [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([path, sizeBytes]) => ({ path, sizeBytes }));
 }

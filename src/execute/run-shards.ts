@@ -5,13 +5,7 @@
  */
 import { shardServiceOrder, splitShardFiles, type ShardFile } from '../compile/shards.js';
 import type { ImageUse, PhaseSpec, TestPlan } from '../dsl/plan.js';
-import type {
-  Driver,
-  ImageHandle,
-  RunIdentity,
-  ServiceHandle,
-  StepContext,
-} from '../drivers/driver.js';
+import type { Driver, ImageHandle, RunIdentity, ServiceHandle, StepContext } from '../drivers/driver.js';
 import { InfrastructureError } from '../errors.js';
 import { ErrorLines } from '../text/error-lines.js';
 import type { EventSink, StepRef } from './events.js';
@@ -252,7 +246,10 @@ async function startShardServices(
     record.message = why;
     if (outcome.reason !== 'aborted') {
       s.failure ??= `service ${service} (instance ${record.instance}) ${why}`;
-      deps.infrastructure('SERVICE_NOT_READY', `phase ${spec.name} shard ${s.index}/${s.count}: ${s.failure}. Check services.${service}.ready.`);
+      deps.infrastructure(
+        'SERVICE_NOT_READY',
+        `phase ${spec.name} shard ${s.index}/${s.count}: ${s.failure}. Check services.${service}.ready.`,
+      );
     }
     return undefined;
   };
@@ -338,7 +335,12 @@ async function runShardAttempts(
 }
 
 /** A shard's instance that died under it makes its evidence unreliable and a retry pointless (exit 3). */
-async function deadShardService(spec: PhaseSpec, s: ShardState, attempt: number, deps: ShardRunnerDeps): Promise<boolean> {
+async function deadShardService(
+  spec: PhaseSpec,
+  s: ShardState,
+  attempt: number,
+  deps: ShardRunnerDeps,
+): Promise<boolean> {
   for (const record of s.services) {
     if (!record.handle) continue;
     const exit = await deps.driver.serviceExit(record.handle);
@@ -360,8 +362,8 @@ async function stopShardServices(s: ShardState, deps: ShardRunnerDeps): Promise<
     s.services.map(async (record) => {
       if (!record.handle) return;
       if (record.logTail.length === 0)
-        record.logTail = (await deps.driver.serviceLogTail(record.handle, SERVICE_LOG_TAIL).catch(() => [])).map(
-          (l) => deps.entering(l),
+        record.logTail = (await deps.driver.serviceLogTail(record.handle, SERVICE_LOG_TAIL).catch(() => [])).map((l) =>
+          deps.entering(l),
         );
       await deps.driver.stopService(record.handle).catch(() => undefined);
     }),

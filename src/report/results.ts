@@ -7,6 +7,7 @@ import type { Static, TSchema } from '@sinclair/typebox';
 import type {
   PhaseAttemptSchema,
   PhaseResultSchema,
+  PhaseShardsSchema,
   RunResultsSchema,
   ServiceResultSchema,
   StepTimingSchema,
@@ -28,4 +29,6 @@ export type StepTiming = Of<typeof StepTimingSchema>;
 export type PhaseAttempt = Of<typeof PhaseAttemptSchema>;
 export type PhaseResult = Of<typeof PhaseResultSchema>;
 export type PhaseStatus = PhaseResult['status'];
+export type PhaseShards = Of<typeof PhaseShardsSchema>;
+export type ShardResult = PhaseShards['list'][number];
 export type ServiceResult = Of<typeof ServiceResultSchema>;

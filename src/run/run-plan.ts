@@ -11,6 +11,7 @@ import type { RunResults } from '../report/results.js';
 import { buildResults, engineFailureResults } from './build-results.js';
 import { gitInfo } from './git-info.js';
 import { createOutputResults } from './output-results.js';
+import { readShardHistory } from './shard-history.js';
 
 export interface RunPlanOptions {
   readonly plan: TestPlan;
@@ -43,7 +44,11 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResults> {
   const pruned = described.then((d) =>
     'info' in d ? driver.prune({ plan: plan.name }).catch(() => undefined) : undefined,
   );
-  const [git, engine] = await Promise.all([gitInfo(plan.dir), described]);
+  const [git, engine, shardHistory] = await Promise.all([
+    gitInfo(plan.dir),
+    described,
+    readShardHistory(plan, run.outDir),
+  ]);
   if ('error' in engine) {
     const { error } = engine;
     if (!(error instanceof InfrastructureError)) throw error;
@@ -67,6 +72,7 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResults> {
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),
     failFast: options.failFast ?? false,
     keep: options.keep ?? false,
+    shardHistory,
   });
   // Pruning what dead runs of this plan left touches none of this run's resources: it runs alongside.
   await pruned;

@@ -134,9 +134,7 @@ function phase(n: Normaliser, name: string, input: PhaseInput<string, string, st
 }
 
 function shardSpec(input: ShardInput): ShardSpec {
-  return typeof input === 'number'
-    ? { count: input }
-    : { count: input.count, ...optional('files', input.files) };
+  return typeof input === 'number' ? { count: input } : { count: input.count, ...optional('files', input.files) };
 }
 
 function check(n: Normaliser, name: string, input: CommandCheckInput<string>, path: Path): CommandCheckSpec {

@@ -5,6 +5,7 @@ import { renderBlocks, text, type Block } from './blocks.js';
 import { failureBlocks } from './failures.js';
 import { banner, frontMatter, summaryList, title } from './summary.js';
 import { acceptanceSection, gatesSection, nonFunctionalSection, phasesSection, servicesSection } from './tables.js';
+import { shardsSection } from './shards.js';
 import { timelineSection } from './timeline.js';
 
 export function renderMarkdown(results: RunResults): string {
@@ -23,6 +24,7 @@ export function markdownBlocks(results: RunResults): Block[] {
     nonFunctionalSection(results),
     gatesSection(results),
     phasesSection(results),
+    shardsSection(results),
     servicesSection(results),
   ];
   const blocks: Block[] = sections.filter((s): s is string => s !== undefined).map(text);
