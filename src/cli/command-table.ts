@@ -46,6 +46,11 @@ const loadTimeout = {
   value: 'DURATION',
   help: 'time a .plan.ts/.plan.js may take to load (default 10s)',
 } as const;
+const noNeeds = {
+  type: 'boolean',
+  default: false,
+  help: 'run the --phase phases alone: their needs count as satisfied and are not run',
+} as const;
 const profile = {
   type: 'string',
   multiple: true,
@@ -59,10 +64,15 @@ export const COMMANDS = {
     summary: 'run the plan; the exit code is the verdict',
     options: {
       phase,
+      'no-needs': noNeeds,
       profile,
       driver,
       'load-timeout': loadTimeout,
-      concurrency: { type: 'string', value: 'N', help: 'phases in parallel (default: number of cores)' },
+      concurrency: {
+        type: 'string',
+        value: 'N',
+        help: "phases in parallel (default: the plan's concurrency, else the number of cores)",
+      },
       'fail-fast': { type: 'boolean', default: false, help: 'stop at the first failing phase' },
       keep: { type: 'boolean', default: false, help: 'leave services and the network running for debugging' },
       out: { type: 'string', value: 'DIR', help: 'output folder (default .testplan/runs/<run-id>)' },
@@ -92,6 +102,7 @@ export const COMMANDS = {
     options: {
       format: { type: 'string', value: 'FORMAT', help: 'text (default), mermaid or json' },
       phase,
+      'no-needs': noNeeds,
       profile,
       'load-timeout': loadTimeout,
     },

@@ -2,17 +2,25 @@
 import type { TestPlan } from '../dsl/plan.js';
 import { GRAPH_VERSION, type Step, type StepGraph } from './graph.js';
 import { selectForRun, type SelectOptions } from './select.js';
+import {
+  instanceDependencies,
+  instanceFor,
+  instanceLabel,
+  sameInstance,
+  serviceInstances,
+  type ServiceInstance,
+} from './service-instances.js';
 import { runWideServices, shardServiceOrder } from './shards.js';
 
 export const stepId = {
   build: (image: string) => `build-image:${image}`,
   network: 'create-network',
-  start: (service: string) => `start-service:${service}`,
-  ready: (service: string) => `wait-ready:${service}`,
+  start: (instance: ServiceInstance) => `start-service:${instanceLabel(instance)}`,
+  ready: (instance: ServiceInstance) => `wait-ready:${instanceLabel(instance)}`,
   phase: (phase: string) => `run-phase:${phase}`,
   collect: (phase: string) => `collect-artifacts:${phase}`,
   check: (check: string) => `run-check:${check}`,
-  stop: (service: string) => `stop-service:${service}`,
+  stop: (instance: ServiceInstance) => `stop-service:${instanceLabel(instance)}`,
   removeNetwork: 'remove-network',
 } as const;
 
@@ -35,43 +43,77 @@ export function stepSubject(step: Step): string | undefined {
   }
 }
 
+/** The phase owning the service instance a service step acts on (`scope: 'phase'`); undefined otherwise. */
+export function stepOwner(step: Step): string | undefined {
+  return 'forPhase' in step ? step.forPhase : undefined;
+}
+
 export function compilePlan(plan: TestPlan, options: SelectOptions = {}): StepGraph {
   const selection = selectForRun(plan, options);
   const steps: Step[] = [];
   const imageNeeds = (use: { kind: string; name?: string }): string[] =>
     use.kind === 'plan' && use.name ? [stepId.build(use.name)] : [];
   /** A service counts as up once its readiness probe passed (or it started, when it has none). */
-  const upStep = (service: string): string =>
-    plan.services[service]!.ready ? stepId.ready(service) : stepId.start(service);
+  const upStep = (instance: ServiceInstance): string =>
+    plan.services[instance.service]!.ready ? stepId.ready(instance) : stepId.start(instance);
+  const onInstance = (instance: ServiceInstance) => ({
+    service: instance.service,
+    ...(instance.forPhase !== undefined ? { forPhase: instance.forPhase } : {}),
+  });
+  // A sharded phase starts its own instances of its services, one set per shard (execute/run-shards.ts).
+  const instances = serviceInstances(
+    plan,
+    selection.phases.filter((p) => !plan.phases[p]!.shard),
+    runWideServices(plan, selection.phases, selection.services),
+  );
+  const selected = new Set(selection.phases);
+  /** Needs left out with --no-needs count as satisfied. */
+  const phaseNeeds = (phase: string): string[] =>
+    plan.phases[phase]!.needs.filter((p) => selected.has(p)).map(stepId.phase);
 
   for (const image of selection.images) steps.push({ id: stepId.build(image), kind: 'build-image', image, needs: [] });
   steps.push({ id: stepId.network, kind: 'create-network', needs: [] });
 
-  // A sharded phase starts its own instances of its services, one set per shard (execute/run-shards.ts).
-  const services = runWideServices(plan, selection.phases, selection.services);
-  for (const name of services) {
-    const service = plan.services[name]!;
+  for (const instance of instances) {
+    const service = plan.services[instance.service]!;
     steps.push({
-      id: stepId.start(name),
+      id: stepId.start(instance),
       kind: 'start-service',
-      service: name,
-      needs: [stepId.network, ...imageNeeds(service.image), ...service.dependsOn.map(upStep)],
+      ...onInstance(instance),
+      needs: [
+        stepId.network,
+        ...imageNeeds(service.image),
+        ...instanceDependencies(plan, instance).map(upStep),
+        // A phase's own instance waits for what the phase needs: it never starts for a phase that will be skipped.
+        ...(instance.forPhase !== undefined ? phaseNeeds(instance.forPhase) : []),
+      ],
     });
     if (service.ready)
-      steps.push({ id: stepId.ready(name), kind: 'wait-ready', service: name, needs: [stepId.start(name)] });
+      steps.push({
+        id: stepId.ready(instance),
+        kind: 'wait-ready',
+        ...onInstance(instance),
+        needs: [stepId.start(instance)],
+      });
   }
 
   for (const name of selection.phases) {
     const phase = plan.phases[name]!;
     const serviceNeeds = phase.shard
       ? [...new Set(shardServiceOrder(plan, name).flatMap((s) => imageNeeds(plan.services[s]!.image)))]
-      : phase.services.map(upStep);
+      : phase.services.map((s) => upStep(instanceFor(plan, s, name)));
+    const after = phase.after.filter((p) => selected.has(p)).map(stepId.phase);
+    const locks = phase.shard
+      ? []
+      : phase.services.filter((s) => plan.services[s]!.scope === 'run' && plan.services[s]!.exclusive);
     steps.push({
       id: stepId.phase(name),
       kind: 'run-phase',
       phase: name,
       ...(phase.shard ? { shards: phase.shard.count } : {}),
-      needs: [stepId.network, ...imageNeeds(phase.image), ...serviceNeeds, ...phase.needs.map(stepId.phase)],
+      needs: [stepId.network, ...imageNeeds(phase.image), ...serviceNeeds, ...phaseNeeds(name)],
+      ...(after.length ? { after } : {}),
+      ...(locks.length ? { locks } : {}),
     });
     steps.push({ id: stepId.collect(name), kind: 'collect-artifacts', phase: name, needs: [stepId.phase(name)] });
   }
@@ -86,35 +128,43 @@ export function compilePlan(plan: TestPlan, options: SelectOptions = {}): StepGr
     });
   }
 
-  // Teardown in reverse dependency order: a service stops after every phase using it and every service depending on it.
+  // Teardown in reverse dependency order: an instance stops after every phase using it and every instance depending on it.
+  // A phase's own instance stops once that phase's files are collected.
   // In a shared namespace the first service owns the network of all of them, so none stops before every service user is done.
   const sharedNamespace = selection.phases.some((p) => plan.phases[p]!.localhost);
   const usesService = (phase: string, service: string): boolean =>
     !plan.phases[phase]!.shard &&
     (sharedNamespace ? plan.phases[phase]!.services.length > 0 : plan.phases[phase]!.services.includes(service));
-  for (const name of [...services].reverse()) {
-    const users = selection.phases.filter((p) => usesService(p, name)).map(stepId.collect);
-    const dependents = services.filter((s) => plan.services[s]!.dependsOn.includes(name)).map(stepId.stop);
+  for (const instance of [...instances].reverse()) {
+    const users =
+      instance.forPhase !== undefined
+        ? [stepId.collect(instance.forPhase)]
+        : selection.phases.filter((p) => usesService(p, instance.service)).map(stepId.collect);
+    const dependents = instances
+      .filter((other) => instanceDependencies(plan, other).some((dep) => sameInstance(dep, instance)))
+      .map(stepId.stop);
     steps.push({
-      id: stepId.stop(name),
+      id: stepId.stop(instance),
       kind: 'stop-service',
-      service: name,
-      needs: [upStep(name), ...users, ...dependents],
+      ...onInstance(instance),
+      needs: [upStep(instance), ...users, ...dependents],
     });
   }
   steps.push({
     id: stepId.removeNetwork,
     kind: 'remove-network',
-    needs: [...allCollected, ...selection.checks.map(stepId.check), ...services.map(stepId.stop)],
+    needs: [...allCollected, ...selection.checks.map(stepId.check), ...instances.map(stepId.stop)],
   });
 
   return {
     version: GRAPH_VERSION,
     plan: plan.name,
     phases: selection.phases,
-    services,
+    services: selection.services,
+    instances,
     images: selection.images,
     profiles: selection.profiles,
+    selection: selection.info,
     sharedNamespace,
     steps: topologicalOrder(steps),
   };

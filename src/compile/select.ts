@@ -3,7 +3,23 @@ import type { TestPlan } from '../dsl/plan.js';
 import { PlanInvalidError, UsageError, type PlanProblem } from '../errors.js';
 import { closest } from '../dsl/did-you-mean.js';
 
+/** A phase that runs (or, with `--no-needs`, does not) because selected phases need it. */
+export interface NeededPhase {
+  readonly phase: string;
+  readonly neededBy: readonly string[];
+}
+
+export interface SelectionInfo {
+  /** The phases `--phase` named; empty when every active phase runs. */
+  readonly requested: readonly string[];
+  /** Phases not asked for that run because a selected phase needs them. */
+  readonly pulledIn: readonly NeededPhase[];
+  /** With `--no-needs`: needs of the selected phases that were not run (counted as satisfied). */
+  readonly notRun: readonly NeededPhase[];
+}
+
 export interface Selection {
+  readonly info: SelectionInfo;
   readonly phases: readonly string[];
   readonly services: readonly string[];
   readonly images: readonly string[];
@@ -14,6 +30,21 @@ export interface Selection {
 export interface SelectOptions {
   readonly phases?: readonly string[];
   readonly profiles?: readonly string[];
+  /** `false` (`--no-needs`): run the selected phases alone; their needs count as satisfied. */
+  readonly needs?: boolean;
+}
+
+/** `migrate (needed by e2e), build (needed by migrate)`. */
+export function describeNeeded(needed: readonly NeededPhase[]): string {
+  return needed.map((n) => `${n.phase} (needed by ${n.neededBy.join(', ')})`).join(', ');
+}
+
+/** The lines `plan run` prints (and the report shows) about phases `--phase` pulled in or left out. */
+export function selectionNotes(info: SelectionInfo): string[] {
+  return [
+    ...(info.pulledIn.length ? [`also running ${describeNeeded(info.pulledIn)}`] : []),
+    ...(info.notRun.length ? [`not running ${describeNeeded(info.notRun)}: --no-needs counts them as satisfied`] : []),
+  ];
 }
 
 function isActive(profiles: readonly string[], chosen: ReadonlySet<string>): boolean {
@@ -37,6 +68,9 @@ export function selectForRun(plan: TestPlan, options: SelectOptions = {}): Selec
       );
     }
   }
+  if (options.needs === false && !options.phases?.length) {
+    throw new UsageError('--no-needs runs the phases chosen with --phase alone: add --phase NAME, or drop --no-needs.');
+  }
   const known = new Set(
     [...Object.values(plan.phases), ...Object.values(plan.services)].flatMap((item) => item.profiles),
   );
@@ -53,10 +87,14 @@ export function selectForRun(plan: TestPlan, options: SelectOptions = {}): Selec
     : phaseNames.filter((name) => isActive(plan.phases[name]!.profiles, chosen));
 
   const phases = new Set<string>();
+  const neededBy = new Map<string, string[]>();
+  const withNeeds = options.needs !== false;
   const visitPhase = (name: string): void => {
     if (phases.has(name)) return;
     phases.add(name);
     const phase = plan.phases[name]!;
+    for (const needed of phase.needs) neededBy.set(needed, [...(neededBy.get(needed) ?? []), name]);
+    if (!withNeeds) return;
     phase.needs.forEach((needed, i) => {
       const dep = plan.phases[needed]!;
       if (!isActive(dep.profiles, chosen)) {
@@ -101,7 +139,16 @@ export function selectForRun(plan: TestPlan, options: SelectOptions = {}): Selec
   checks.forEach((name) => useImage(plan.checks[name]!.image));
 
   const inPlanOrder = (names: Set<string>, all: readonly string[]): string[] => all.filter((n) => names.has(n));
+  const asked = new Set(options.phases ?? []);
+  const needed = (names: readonly string[]): NeededPhase[] =>
+    names.map((phase) => ({ phase, neededBy: neededBy.get(phase) ?? [] }));
+  const info: SelectionInfo = {
+    requested: [...(options.phases ?? [])],
+    pulledIn: asked.size === 0 ? [] : needed(orderedPhases.filter((p) => !asked.has(p))),
+    notRun: needed(phaseNames.filter((p) => neededBy.has(p) && !phases.has(p))),
+  };
   return {
+    info,
     phases: orderedPhases,
     services: inPlanOrder(services, Object.keys(plan.services)),
     images: inPlanOrder(images, Object.keys(plan.images)),

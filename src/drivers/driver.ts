@@ -39,6 +39,11 @@ export interface ImageHandle {
 
 export interface StartServiceRequest {
   readonly name: string;
+  /**
+   * Network name of this instance (container name part and network alias, `${name.host}`) when it is one of
+   * several instances of the service (`scope: 'phase'`); default `name`.
+   */
+  readonly alias?: string;
   readonly image: ImageHandle;
   readonly command?: readonly string[];
   /** Secrets revealed: the driver passes them to the container and never logs them. */

@@ -56,6 +56,12 @@ export interface ServiceSpec {
   readonly ready?: ReadyProbeSpec;
   readonly dependsOn: readonly string[];
   readonly profiles: readonly string[];
+  /** `run`: one instance for the run; `phase`: one instance per phase that uses it. */
+  readonly scope: 'run' | 'phase';
+  /** True when the plan wrote `scope` itself: a shared (`run`) service it knows is shared. */
+  readonly scopeWritten: boolean;
+  /** Phases using this run-scoped service run one at a time. */
+  readonly exclusive: boolean;
   readonly local?: { readonly command: string; readonly env: EnvSpec };
 }
 
@@ -82,6 +88,8 @@ export interface PhaseSpec {
   readonly services: readonly string[];
   readonly localhost: boolean;
   readonly needs: readonly string[];
+  /** Phases this one runs after, whatever their result. */
+  readonly after: readonly string[];
   readonly timeoutMs?: number;
   readonly retries: number;
   /** `text` without `path`: the lines the phase printed (last attempt). */
@@ -133,6 +141,8 @@ export interface CriterionSpec {
 export interface TestPlan {
   readonly name: string;
   readonly description?: string;
+  /** The plan's `concurrency`; `plan run --concurrency` overrides it. */
+  readonly concurrency?: number;
   /** Absolute path of the plan file, or `<inline>`. */
   readonly file: string;
   /** Folder relative paths in the plan resolve against. */

@@ -181,6 +181,8 @@ const Service = Type.Object(
     ready: Type.Optional(ReadyProbe),
     dependsOn: Type.Optional(list(says(Type.String(), 'a service name'), 'a list of service names')),
     profiles: Type.Optional(Strings),
+    scope: Type.Optional(says(Type.Union([Type.Literal('run'), Type.Literal('phase')]), "'run' or 'phase'")),
+    exclusive: Type.Optional(says(Type.Boolean(), 'true or false')),
     local: Type.Optional(
       Type.Object(
         { command: says(Type.String(), 'a shell command'), env: Type.Optional(Env) },
@@ -256,6 +258,7 @@ const Phase = Type.Object(
     services: Type.Optional(list(says(Type.String(), 'a service name'), 'a list of service names')),
     localhost: Type.Optional(says(Type.Boolean(), 'true or false')),
     needs: Type.Optional(list(says(Type.String(), 'a phase name'), 'a list of phase names')),
+    after: Type.Optional(list(says(Type.String(), 'a phase name'), 'a list of phase names')),
     timeout: Type.Optional(DurationSchema),
     retries: Type.Optional(Retries),
     results: Type.Optional(Results),
@@ -345,6 +348,7 @@ export const PlanSchema = Type.Object(
   {
     name: says(Type.String({ minLength: 1 }), 'the plan name'),
     description: Type.Optional(Text),
+    concurrency: Type.Optional(says(Type.Integer({ minimum: 1 }), 'a whole number of 1 or more')),
     images: Type.Optional(named(Image, 'a map of image names to images')),
     services: Type.Optional(named(Service, 'a map of service names to services')),
     phases: named(Phase, 'a map of phase names to phases'),

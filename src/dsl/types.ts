@@ -61,6 +61,13 @@ export interface ServiceInput<I extends string, S extends string> {
   readonly ready?: ReadyProbeInput;
   readonly dependsOn?: readonly NoInfer<S>[];
   readonly profiles?: readonly string[];
+  /**
+   * `'run'` (default): one instance shared by every phase that uses it; written explicitly, it says the
+   * sharing is safe (no warning). `'phase'`: each phase that uses it gets a fresh instance of its own.
+   */
+  readonly scope?: 'run' | 'phase';
+  /** A run-scoped service that phases use one at a time (they never overlap; a failure skips none). */
+  readonly exclusive?: boolean;
   /** How to run this service without Docker (`--driver local`). `${port}` is a free host port. */
   readonly local?: { readonly command: string; readonly env?: EnvInput };
 }
@@ -110,6 +117,8 @@ export interface PhaseInput<I extends string, S extends string, P extends string
   /** Reach the services on `localhost` (one shared network namespace, like a pod). */
   readonly localhost?: boolean;
   readonly needs?: readonly NoInfer<P>[];
+  /** Runs after these phases finish, whatever their result (ordering only; `needs` also requires them to pass). */
+  readonly after?: readonly NoInfer<P>[];
   readonly timeout?: Duration;
   readonly retries?: number;
   readonly results?: ResultsInput;
@@ -178,6 +187,8 @@ export interface CriterionInput<I extends string, P extends string> {
 export interface PlanInput<I extends string = string, S extends string = string, P extends string = string> {
   readonly name: string;
   readonly description?: string;
+  /** Phases, builds and checks running at once; `plan run --concurrency` overrides it. Default: the number of cores. */
+  readonly concurrency?: number;
   readonly images?: Readonly<Record<I, ImageInput>>;
   readonly services?: Readonly<Record<S, ServiceInput<I, S>>>;
   readonly phases: Readonly<Record<P, PhaseInput<I, S, P>>>;

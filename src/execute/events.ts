@@ -8,6 +8,8 @@ export type StepStatus = 'passed' | 'failed' | 'skipped' | 'cancelled';
 export interface StepRef {
   readonly kind: StepKind;
   readonly subject: string;
+  /** The phase owning the service instance the step acts on (`scope: 'phase'`). */
+  readonly forPhase?: string;
   readonly attempt?: number;
 }
 

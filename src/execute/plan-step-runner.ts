@@ -1,5 +1,12 @@
 /** Maps each step of the graph to Driver calls and records what happened in the RunState. */
 import type { Step } from '../compile/graph.js';
+import {
+  instanceAlias,
+  instanceFor,
+  instanceKey,
+  instanceLabel,
+  type ServiceInstance,
+} from '../compile/service-instances.js';
 import type { CommandCheckSpec, ImageUse, TestPlan } from '../dsl/plan.js';
 import { phaseCollectPaths, phaseOutputDir } from './phase-paths.js';
 import { redact } from '../dsl/secret.js';
@@ -8,6 +15,7 @@ import { ErrorLines } from '../text/error-lines.js';
 import type { Driver, ImageHandle, RunIdentity, ServiceHandle, StepContext } from '../drivers/driver.js';
 import { InfrastructureError } from '../errors.js';
 import type { EventSink, StepRef } from './events.js';
+import { handlesFor } from './instance-handles.js';
 import { resolveCommand, resolveEnv } from './resolve-env.js';
 import type { PhaseState, RunState, ServiceState } from './run-state.js';
 import type { StepOutcome, StepRunner } from './scheduler.js';
@@ -38,7 +46,7 @@ export class PlanStepRunner implements StepRunner {
       case 'collect-artifacts':
         return this.state.phases.get(step.phase)?.handle !== undefined;
       case 'stop-service':
-        return this.state.services.get(step.service)?.handle !== undefined;
+        return this.state.services.get(instanceKey(onInstance(step)))?.handle !== undefined;
       case 'remove-network':
         return this.state.networkCreated;
       default:
@@ -65,9 +73,9 @@ export class PlanStepRunner implements StepRunner {
       case 'create-network':
         return this.createNetwork();
       case 'start-service':
-        return this.startService(step.service, signal);
+        return this.startService(onInstance(step), signal);
       case 'wait-ready':
-        return this.waitReady(step.service, signal);
+        return this.waitReady(onInstance(step), signal);
       case 'run-phase':
         return this.plan.phases[step.phase]!.shard
           ? this.runShards(step.phase, signal, slots)
@@ -77,7 +85,7 @@ export class PlanStepRunner implements StepRunner {
       case 'run-check':
         return this.runCheck(step.check, signal);
       case 'stop-service':
-        return this.stopService(step.service);
+        return this.stopService(onInstance(step));
       case 'remove-network':
         return this.removeNetwork();
     }
@@ -117,10 +125,9 @@ export class PlanStepRunner implements StepRunner {
     return pending;
   }
 
-  private get serviceHandles(): Map<string, ServiceHandle> {
-    const handles = new Map<string, ServiceHandle>();
-    for (const [name, s] of this.state.services) if (s.handle) handles.set(name, s.handle);
-    return handles;
+  /** The service handles `owner` (a phase, or undefined for the run) reaches by name. */
+  private handles(owner?: string): Map<string, ServiceHandle> {
+    return handlesFor(this.plan, this.state.services, owner);
   }
 
   private async buildImage(name: string, signal: AbortSignal): Promise<StepOutcome> {
@@ -138,15 +145,17 @@ export class PlanStepRunner implements StepRunner {
     return { status: 'passed' };
   }
 
-  private async startService(name: string, signal: AbortSignal): Promise<StepOutcome> {
+  private async startService(instance: ServiceInstance, signal: AbortSignal): Promise<StepOutcome> {
+    const name = instance.service;
     const spec = this.plan.services[name]!;
     const state: ServiceState = { logTail: [] };
-    this.state.services.set(name, state);
-    const handles = this.serviceHandles;
+    this.state.services.set(instanceKey(instance), state);
+    const handles = this.handles(instance.forPhase);
     const image = await this.image(spec.image, signal);
     state.handle = await this.driver.startService(
       {
         name,
+        ...(instance.forPhase !== undefined ? { alias: instanceAlias(instance) } : {}),
         image,
         ...(spec.command ? { command: resolveCommand(spec.command, handles) } : {}),
         env: resolveEnv(spec.env, handles),
@@ -154,18 +163,19 @@ export class PlanStepRunner implements StepRunner {
         sharedNamespace: this.sharedNamespace,
         ...(spec.local ? { local: { command: spec.local.command, env: resolveEnv(spec.local.env, handles) } } : {}),
       },
-      this.context(name, signal, { kind: 'start-service', subject: name }),
+      this.context(instanceLabel(instance), signal, stepRef('start-service', instance)),
     );
     return { status: 'passed' };
   }
 
-  private async waitReady(name: string, signal: AbortSignal): Promise<StepOutcome> {
-    const spec = this.plan.services[name]!;
-    const state = this.state.services.get(name)!;
+  private async waitReady(instance: ServiceInstance, signal: AbortSignal): Promise<StepOutcome> {
+    const name = instanceLabel(instance);
+    const spec = this.plan.services[instance.service]!;
+    const state = this.state.services.get(instanceKey(instance))!;
     const outcome = await this.driver.waitReady(
       state.handle!,
       spec.ready!,
-      this.context(name, signal, { kind: 'wait-ready', subject: name }),
+      this.context(name, signal, stepRef('wait-ready', instance)),
     );
     state.ready = outcome;
     if (outcome.ready) return { status: 'passed', message: `ready in ${Math.round(outcome.elapsedMs)} ms` };
@@ -178,7 +188,7 @@ export class PlanStepRunner implements StepRunner {
     const probe = outcome.lastProbeOutput
       ? ` Last probe output: ${this.entering(outcome.lastProbeOutput.trim())}.`
       : '';
-    const message = `service ${name}: ${why}.${probe} Check services.${name}.ready and the service log in the report.`;
+    const message = `service ${name}: ${why}.${probe} Check services.${instance.service}.ready and the service log in the report.`;
     this.state.infraError ??= { code: 'SERVICE_NOT_READY', message };
     return { status: 'failed', message };
   }
@@ -205,9 +215,10 @@ export class PlanStepRunner implements StepRunner {
     const spec = this.plan.phases[name]!;
     const state = { attempts: [], collected: [] } as PhaseState;
     this.state.phases.set(name, state);
-    const handles = this.serviceHandles;
+    const handles = this.handles(name);
     const image = await this.image(spec.image, signal);
-    const deadBefore = await this.deadServices(spec.services, `phase ${name} could not start`);
+    const instances = spec.services.map((s) => instanceFor(this.plan, s, name));
+    const deadBefore = await this.deadServices(instances, `phase ${name} could not start`);
     if (deadBefore) return { status: 'failed', message: deadBefore };
     for (let attempt = 1; attempt <= spec.retries + 1; attempt++) {
       if (state.handle) await this.driver.releasePhase(state.handle);
@@ -247,7 +258,7 @@ export class PlanStepRunner implements StepRunner {
         timedOut: outcome.timedOut,
       });
       // A service that died under the phase makes whatever it reported unreliable, and a retry pointless.
-      const deadDuring = await this.deadServices(spec.services, `it died while phase ${name} ran (attempt ${attempt})`);
+      const deadDuring = await this.deadServices(instances, `it died while phase ${name} ran (attempt ${attempt})`);
       if (deadDuring) return { status: 'failed', message: deadDuring };
       if (outcome.exitCode === 0 && !outcome.timedOut) return { status: 'passed' };
       if (outcome.aborted || signal.aborted) return { status: 'failed', message: 'cancelled' };
@@ -264,10 +275,11 @@ export class PlanStepRunner implements StepRunner {
    * Asks the driver whether any of `names` has exited. The first dead one is an infrastructure
    * failure (exit 3): it is recorded on the service with its log tail, and its message returned.
    */
-  private async deadServices(names: readonly string[], context: string): Promise<string | undefined> {
+  private async deadServices(instances: readonly ServiceInstance[], context: string): Promise<string | undefined> {
     let message: string | undefined;
-    for (const service of names) {
-      const state = this.state.services.get(service);
+    for (const instance of instances) {
+      const service = instanceLabel(instance);
+      const state = this.state.services.get(instanceKey(instance));
       if (!state?.handle) continue;
       const exit = state.exit ?? (await this.driver.serviceExit(state.handle));
       if (!exit) continue;
@@ -303,7 +315,7 @@ export class PlanStepRunner implements StepRunner {
 
   private async runCheck(name: string, signal: AbortSignal): Promise<StepOutcome> {
     const spec: CommandCheckSpec = this.plan.checks[name]!;
-    const handles = this.serviceHandles;
+    const handles = this.handles();
     const image = await this.image(spec.image, signal);
     const outcome = await this.driver.runPhase(
       {
@@ -330,8 +342,8 @@ export class PlanStepRunner implements StepRunner {
       : { status: 'failed', message: `exited with code ${outcome.exitCode}` };
   }
 
-  private async stopService(name: string): Promise<StepOutcome> {
-    const state = this.state.services.get(name)!;
+  private async stopService(instance: ServiceInstance): Promise<StepOutcome> {
+    const state = this.state.services.get(instanceKey(instance))!;
     const handle = state.handle!;
     if (state.logTail.length === 0) {
       state.logTail = (await this.driver.serviceLogTail(handle, SERVICE_LOG_TAIL).catch(() => [])).map((l) =>
@@ -348,3 +360,14 @@ export class PlanStepRunner implements StepRunner {
     return { status: 'passed' };
   }
 }
+
+type OnServiceStep = Extract<Step, { kind: 'start-service' | 'wait-ready' | 'stop-service' }>;
+
+const onInstance = (step: OnServiceStep): ServiceInstance =>
+  step.forPhase === undefined ? { service: step.service } : { service: step.service, forPhase: step.forPhase };
+
+const stepRef = (kind: 'start-service' | 'wait-ready', instance: ServiceInstance): StepRef => ({
+  kind,
+  subject: instance.service,
+  ...(instance.forPhase !== undefined ? { forPhase: instance.forPhase } : {}),
+});

@@ -3,6 +3,7 @@
  * its own instances of the phase's services, its own retries and its own copied-out files. Every
  * shard holds one of the run's concurrency slots from its first service start to its last stop.
  */
+import { instanceAlias } from '../compile/service-instances.js';
 import { shardServiceOrder, splitShardFiles, type ShardFile } from '../compile/shards.js';
 import type { ImageUse, PhaseSpec, TestPlan } from '../dsl/plan.js';
 import type { Driver, ImageHandle, RunIdentity, ServiceHandle, StepContext } from '../drivers/driver.js';
@@ -34,9 +35,9 @@ export interface ShardRunnerDeps {
   infrastructure(code: string, message: string): void;
 }
 
-/** The network alias and label of a shard's own instance of a service. */
+/** The network alias and label of a shard's own instance of a service: an instance owned by the phase's shard. */
 export const shardInstanceName = (service: string, phase: string, index: number): string =>
-  `${service}-${phase}-s${index}`;
+  instanceAlias({ service, forPhase: `${phase}-s${index}` });
 
 export async function runShardedPhase(
   name: string,
@@ -222,7 +223,8 @@ async function startShardServices(
     const ctx = deps.context(record.instance, signal, { kind: 'start-service', subject: service });
     record.handle = await deps.driver.startService(
       {
-        name: record.instance,
+        name: service,
+        alias: record.instance,
         image: await deps.image(svc.image, signal),
         ...(svc.command ? { command: resolveCommand(svc.command, handles) } : {}),
         env: resolveEnv(svc.env, handles),

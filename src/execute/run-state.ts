@@ -45,6 +45,7 @@ export interface CheckState {
 
 export interface RunState {
   readonly images: Map<string, ImageHandle>;
+  /** By service instance (`instanceKey`): a shared service under its name, a phase's own as `name@phase`. */
   readonly services: Map<string, ServiceState>;
   readonly phases: Map<string, PhaseState>;
   readonly checks: Map<string, CheckState>;

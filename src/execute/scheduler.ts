@@ -1,7 +1,9 @@
 /**
  * Runs a step graph: a step starts when everything it needs has finished. Work steps run only when
  * their needs passed and count against `concurrency`; teardown steps run whenever their needs are
- * done (in any state) so that cleanup happens on failure, timeout and cancellation too.
+ * done (in any state) so that cleanup happens on failure, timeout and cancellation too. A step's
+ * `after` steps must be done too, in any state (ordering only); a step holding `locks` (exclusive
+ * services) waits while another step holds one of them.
  */
 import type { Step, StepGraph, StepKind } from '../compile/graph.js';
 import type { EventSink, StepStatus } from './events.js';
@@ -54,6 +56,11 @@ export async function schedule(graph: StepGraph, runner: StepRunner, options: Sc
   const workSignal = stopWork.signal;
   const inFlight = new Set<Promise<void>>();
   const slots = new Slots(options.concurrency);
+  const heldLocks = new Set<string>();
+  const isDone = (id: string): boolean => {
+    const status = records.get(id)!.status;
+    return status !== 'pending' && status !== 'running';
+  };
 
   const finish = (record: StepRecord, status: StepStatus, message?: string): void => {
     record.status = status;
@@ -72,6 +79,7 @@ export async function schedule(graph: StepGraph, runner: StepRunner, options: Sc
   const start = (record: StepRecord): void => {
     const { step } = record;
     const limited = isLimited(step);
+    for (const lock of step.locks ?? []) heldLocks.add(lock);
     record.status = 'running';
     record.startedAt = now();
     options.onEvent({ kind: 'step-started', step, at: record.startedAt });
@@ -86,6 +94,7 @@ export async function schedule(graph: StepGraph, runner: StepRunner, options: Sc
       )
       .then((outcome) => {
         if (limited) slots.give();
+        for (const lock of step.locks ?? []) heldLocks.delete(lock);
         const cancelled = outcome.status === 'failed' && workSignal.aborted && !isTeardown(step);
         finish(record, cancelled ? 'cancelled' : outcome.status, outcome.message);
         if (outcome.status === 'failed' && options.failFast && !isTeardown(step)) abortWork();
@@ -101,6 +110,7 @@ export async function schedule(graph: StepGraph, runner: StepRunner, options: Sc
       if (record.status !== 'pending') continue;
       const needs = record.step.needs.map((id) => records.get(id)!);
       if (needs.some((n) => n.status === 'pending' || n.status === 'running')) continue;
+      const waitsForOrder = !(record.step.after ?? []).every(isDone);
       if (isTeardown(record.step)) {
         if (options.keep) finish(record, 'skipped', 'kept running (--keep)');
         else if (runner.hasWork(record.step)) start(record);
@@ -108,8 +118,11 @@ export async function schedule(graph: StepGraph, runner: StepRunner, options: Sc
       } else if (workSignal.aborted) {
         finish(record, 'cancelled');
       } else if (needs.some((n) => n.status !== 'passed')) {
-        const blocker = needs.find((n) => n.status !== 'passed')!;
+        // Name the cause: a step that failed, rather than one skipped because of it.
+        const blocker = needs.find((n) => n.status === 'failed') ?? needs.find((n) => n.status !== 'passed')!;
         finish(record, 'skipped', `${blocker.step.id} ${blocker.status}`);
+      } else if (waitsForOrder || (record.step.locks ?? []).some((lock) => heldLocks.has(lock))) {
+        continue;
       } else if (isLimited(record.step) && !slots.tryTake()) {
         continue;
       } else {

@@ -7,7 +7,7 @@ import type { AttemptRecord } from './run-state.js';
 export interface ShardServiceState {
   /** The plan's service name. */
   readonly service: string;
-  /** The instance's own name (network alias, container label): `<service>-<phase>-s<index>`. */
+  /** The instance's own name (network alias, container label): `<service>--<phase>-s<index>`. */
   readonly instance: string;
   handle?: ServiceHandle;
   ready?: ReadyOutcome;

@@ -38,11 +38,15 @@ const CoverageSummary = Type.Object({
 
 const EvidenceError = Type.Object({ file: Str, phase: Type.Optional(Str), message: Str });
 
+const NeededPhase = Type.Object({ phase: Str, neededBy: Strings });
+
 const StepTiming = Type.Object({
   id: Str,
   kind: Str,
   /** The image, service, phase or check the step acts on; absent for the network steps. Never parsed out of `id`. */
   subject: Type.Optional(Str),
+  /** The phase owning the service instance a service step acts on (`scope: 'phase'`). */
+  forPhase: Type.Optional(Str),
   status: literals(['passed', 'failed', 'skipped', 'cancelled']),
   startedAt: Type.Optional(Str),
   finishedAt: Type.Optional(Str),
@@ -69,7 +73,7 @@ const ShardResult = Type.Object({
   files: Type.Optional(Strings),
   /** Estimated milliseconds per file (its share of the shard's time): what the next run balances by. */
   fileMs: Type.Optional(Type.Record(Str, Num)),
-  /** Its own service instances: `<service>-<phase>-s<index>`. */
+  /** Its own service instances: `<service>--<phase>-s<index>`. */
   services: Type.Array(
     Type.Object({ name: Str, instance: Str, readyMs: Type.Optional(Num), message: Type.Optional(Str) }),
   ),
@@ -110,6 +114,8 @@ const PhaseResult = Type.Object({
 
 const ServiceResult = Type.Object({
   name: Str,
+  /** Set for a phase's own instance of a `scope: 'phase'` service: the phase it served. */
+  forPhase: Type.Optional(Str),
   image: Str,
   status: literals(['ready', 'started', 'not-ready', 'exited', 'not-started']),
   readyMs: Type.Optional(Num),
@@ -161,7 +167,16 @@ export const RunResultsSchema = Type.Object({
     TLiteral<(typeof EXIT)[keyof typeof EXIT]>[]
   >,
   message: Type.Optional(Str),
-  selection: Type.Object({ phases: Strings, profiles: Strings }),
+  selection: Type.Object({
+    phases: Strings,
+    profiles: Strings,
+    /** The phases `--phase` named. */
+    requested: Type.Optional(Strings),
+    /** Phases that ran only because a selected phase needs them. */
+    pulledIn: Type.Optional(Type.Array(NeededPhase)),
+    /** With `--no-needs`: needs that were not run (counted as satisfied). */
+    notRun: Type.Optional(Type.Array(NeededPhase)),
+  }),
   steps: Type.Array(StepTiming),
   services: Type.Array(ServiceResult),
   phases: Type.Array(PhaseResult),

@@ -1,6 +1,7 @@
 /** Turns what the executor recorded and the evidence files into results.json: the single source of every report. */
 import path from 'node:path';
-import { stepId, stepSubject } from '../compile/compile.js';
+import { stepId, stepOwner, stepSubject } from '../compile/compile.js';
+import { instanceKey } from '../compile/service-instances.js';
 import type { StepGraph } from '../compile/graph.js';
 import type { ImageUse, TestPlan } from '../dsl/plan.js';
 import type { DriverInfo, DriverKind, RunIdentity } from '../drivers/driver.js';
@@ -52,10 +53,12 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 function stepTiming(record: StepRecord): StepTiming {
   const status = record.status === 'pending' || record.status === 'running' ? 'cancelled' : record.status;
   const subject = stepSubject(record.step);
+  const forPhase = stepOwner(record.step);
   return {
     id: record.step.id,
     kind: record.step.kind,
     ...(subject !== undefined ? { subject } : {}),
+    ...(forPhase !== undefined ? { forPhase } : {}),
     status,
     ...(record.startedAt !== undefined ? { startedAt: iso(record.startedAt) } : {}),
     ...(record.finishedAt !== undefined ? { finishedAt: iso(record.finishedAt) } : {}),
@@ -80,8 +83,20 @@ function header(input: Common, driver: { kind: string; engine: string }) {
     startedAt: iso(input.startedAt),
     finishedAt: iso(input.finishedAt),
     durationMs: input.finishedAt - input.startedAt,
-    selection: { phases: input.graph.phases, profiles: input.graph.profiles },
+    selection: selectionResult(input.graph),
   } as const;
+}
+
+/** What ran and why: the phases, and how `--phase` chose them (needs pulled in, needs left out). */
+function selectionResult(graph: StepGraph): RunResults['selection'] {
+  const { requested, pulledIn, notRun } = graph.selection;
+  return {
+    phases: graph.phases,
+    profiles: graph.profiles,
+    ...(requested.length ? { requested } : {}),
+    ...(pulledIn.length ? { pulledIn } : {}),
+    ...(notRun.length ? { notRun } : {}),
+  };
 }
 
 /** The engine did not answer: nothing ran, but the run still leaves a report saying why (exit 3). */
@@ -147,8 +162,9 @@ function serviceMessage(
 }
 
 function serviceResults(input: Common, record: ExecutionRecord, steps: StepsById): ServiceResult[] {
-  return input.graph.services.map((name) => {
-    const state = record.state.services.get(name);
+  return input.graph.instances.map((instance) => {
+    const name = instance.service;
+    const state = record.state.services.get(instanceKey(instance));
     const ready = state?.ready;
     const exitedEarly =
       ready && !ready.ready && ready.reason === 'exited'
@@ -163,10 +179,11 @@ function serviceResults(input: Common, record: ExecutionRecord, steps: StepsById
     );
     // Why: the message of the step that stopped it (starting, or waiting for readiness), or how it died.
     const stoppedBy =
-      status === 'not-ready' || exitedEarly ? steps.get(stepId.ready(name)) : steps.get(stepId.start(name));
+      status === 'not-ready' || exitedEarly ? steps.get(stepId.ready(instance)) : steps.get(stepId.start(instance));
     const message = serviceMessage(status, exit && !exitedEarly ? exit : undefined, stoppedBy?.message);
     return {
       name,
+      ...(instance.forPhase !== undefined ? { forPhase: instance.forPhase } : {}),
       image: imageLabel(input.plan.services[name]!.image),
       status,
       ...(ready?.ready ? { readyMs: ready.elapsedMs, probes: ready.probes } : {}),

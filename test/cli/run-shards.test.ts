@@ -98,7 +98,7 @@ t.test('three shards, each with its own Redis: exact merged counts, per-shard re
   ]);
   t.same(
     shards.list.map((s) => s.services.map((i) => i.instance)),
-    [['redis-suite-s1'], ['redis-suite-s2'], ['redis-suite-s3']],
+    [['redis--suite-s1'], ['redis--suite-s2'], ['redis--suite-s3']],
   );
   t.same(results.services, [], 'no run-wide Redis');
   for (const s of shards.list)

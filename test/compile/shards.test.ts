@@ -69,7 +69,7 @@ t.test('a sharded phase starts no run-wide instance of its services; an unsharde
     phases: [phase('unit', { services: ['redis', 'api'], shard: { count: 4 } }), phase('smoke', { services: ['db'] })],
   });
   const graph = compilePlan(p);
-  t.same(graph.services, ['db'], 'redis and api are per shard only; db is also used by smoke');
+  t.same(graph.instances, [{ service: 'db' }], 'redis and api are per shard only; db is also used by smoke');
   const run = graph.steps.find((s) => s.id === 'run-phase:unit')!;
   t.same(run, {
     id: 'run-phase:unit',

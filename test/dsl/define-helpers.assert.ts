@@ -52,3 +52,22 @@ function plainPhase() {
 }
 // @ts-expect-error image: string is not an image reference
 defineTestPlan({ name: 'x', phases: { a: plainPhase() } });
+
+// `after` names phases like `needs`: a typo is a type error, a known phase is fine; scope and exclusive are typed.
+export const ordered = defineTestPlan({
+  name: 'ordered',
+  concurrency: 2,
+  services: { db: { image: 'postgres:15', scope: 'phase' }, redis: { image: 'redis:7', exclusive: true } },
+  phases: { a: { image: 'node:20', run: 'x', services: ['db'] }, b: { image: 'node:20', run: 'x', after: ['a'] } },
+});
+defineTestPlan({
+  name: 'x',
+  // @ts-expect-error 'aa' is not a phase of this plan
+  phases: { a: { image: 'node:20', run: 'x' }, b: { image: 'node:20', run: 'x', after: ['aa'] } },
+});
+defineTestPlan({
+  name: 'x',
+  // @ts-expect-error scope is 'run' or 'phase'
+  services: { db: { image: 'postgres:15', scope: 'test' } },
+  phases: { a: { image: 'node:20', run: 'x' } },
+});

@@ -23,6 +23,7 @@ t.test('defaults: a minimal plan gets every default spelled out', async (t) => {
         services: [],
         localhost: false,
         needs: [],
+        after: [],
         retries: 0,
         artifacts: [],
         profiles: [],

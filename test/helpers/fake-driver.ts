@@ -90,12 +90,13 @@ export class FakeDriver implements Driver {
     this.calls.push('network create');
   }
   async startService(req: StartServiceRequest): Promise<ServiceHandle> {
-    this.calls.push(`start ${req.name}`);
+    const alias = req.alias ?? req.name;
+    this.calls.push(`start ${alias}`);
     this.serviceRequests.push(req);
-    return { name: req.name, id: `svc-${req.name}`, host: req.name, port: req.ports[0] ?? 0, published: {} };
+    return { name: req.name, id: `svc-${alias}`, host: alias, port: req.ports[0] ?? 0, published: {} };
   }
   async waitReady(service: ServiceHandle, _probe: ReadyProbeSpec, ctx: StepContext): Promise<ReadyOutcome> {
-    this.calls.push(`ready ${service.name}`);
+    this.calls.push(`ready ${service.host}`);
     if (this.behaviour.notReady?.includes(service.name)) {
       return {
         ready: false,
@@ -167,7 +168,7 @@ export class FakeDriver implements Driver {
     return { exitCode: exit.exitCode, at: '2026-01-01T00:00:00.000Z' };
   }
   async stopService(service: ServiceHandle): Promise<void> {
-    this.calls.push(`stop ${service.name}`);
+    this.calls.push(`stop ${service.host}`);
   }
   async removeNetwork(): Promise<void> {
     this.calls.push('network remove');

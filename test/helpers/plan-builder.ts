@@ -14,6 +14,7 @@ export function phase(name: string, overrides: PhaseOverrides = {}): PhaseSpec {
     services: [],
     localhost: false,
     needs: [],
+    after: [],
     retries: 0,
     artifacts: [],
     profiles: [],
@@ -30,6 +31,9 @@ export function service(name: string, overrides: ServiceOverrides = {}): Service
     ready: { kind: 'tcp', port: 1000, intervalMs: 50, timeoutMs: 1000 },
     dependsOn: [],
     profiles: [],
+    scope: 'run',
+    scopeWritten: false,
+    exclusive: false,
     ...overrides,
   };
 }

@@ -79,21 +79,21 @@ t.test(
     t.same(s2!.files, ['test/b.test.js', 'test/c.test.js'], '400+300');
     t.same(
       s1!.services.map((s) => s.instance),
-      ['redis-unit-s1'],
+      ['redis--unit-s1'],
     );
     t.same(
       s2!.services.map((s) => s.instance),
-      ['redis-unit-s2'],
+      ['redis--unit-s2'],
     );
     const req = (name: string) => driver.requests.find((r) => r.name === name)!;
     t.equal(req('unit-s2').env['TESTPLAN_SHARD_FILES'], 'test/b.test.js\ntest/c.test.js');
     t.equal(req('unit-s2').env['TESTPLAN_SHARD_INDEX'], '2');
     t.equal(req('unit-s2').env['TESTPLAN_SHARD_COUNT'], '2');
     t.equal(req('unit-s2').env['SHARD'], '2/2', '${shard.index}/${shard.count}');
-    t.equal(req('unit-s2').env['REDIS'], 'redis-unit-s2:1000', 'the shard reaches its own instance');
+    t.equal(req('unit-s2').env['REDIS'], 'redis--unit-s2:1000', 'the shard reaches its own instance');
     t.same(
       driver.calls.filter((c) => c.startsWith('start ') || c.startsWith('stop ')).sort(),
-      ['start redis-unit-s1', 'start redis-unit-s2', 'stop redis-unit-s1', 'stop redis-unit-s2'],
+      ['start redis--unit-s1', 'start redis--unit-s2', 'stop redis--unit-s1', 'stop redis--unit-s2'],
       'no run-wide redis; each instance stopped',
     );
     t.match(renderMarkdown(results), /### Shards of unit\n\n_2 shards, split by file size .*Balance: slowest/);

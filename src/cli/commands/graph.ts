@@ -13,7 +13,11 @@ export async function graphCommand(argv: readonly string[], ctx: CommandContext)
     await choosePlanFile(ctx.cwd, atMostOne('graph', positionals)),
     loadTimeout(values['load-timeout']),
   );
-  const graph = compilePlan(plan, { phases: values.phase ?? [], profiles: values.profile ?? [] });
+  const graph = compilePlan(plan, {
+    phases: values.phase ?? [],
+    profiles: values.profile ?? [],
+    needs: !values['no-needs'],
+  });
   ctx.stdout(renderGraph(graph, format));
   return EXIT.passed;
 }

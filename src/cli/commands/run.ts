@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { compilePlan } from '../../compile/compile.js';
+import { selectionNotes } from '../../compile/select.js';
+import { sharingWarnings } from '../../compile/sharing-warnings.js';
 import type { DriverKind } from '../../drivers/driver.js';
 import { EXIT } from '../../errors.js';
 import { loadPlanFile } from '../../load/load-plan.js';
@@ -17,7 +19,7 @@ import { openRunLog } from '../reporters/run-log.js';
 export async function runCommand(argv: readonly string[], ctx: CommandContext): Promise<number> {
   const { values, positionals } = parseCommand('run', argv);
   const driverKind: DriverKind = oneOf('--driver', values.driver ?? ctx.env.TESTPLAN_DRIVER, DRIVER_KINDS, 'docker');
-  const concurrency = positiveInt('--concurrency', values.concurrency);
+  const cliConcurrency = positiveInt('--concurrency', values.concurrency);
   const reporters = reporterNames(ctx, values.reporter);
   const file = await choosePlanFile(ctx.cwd, atMostOne('run', positionals));
   // The driver loads and the engine answers while the plan loads: both sit on the path to the first container.
@@ -25,7 +27,18 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
   const engineCheck = driverReady.then((d) => d.describe());
   engineCheck.catch(() => undefined); // reported by runPlan; never an unhandled rejection if the plan is invalid
   const plan = await loadPlanFile(file, loadTimeout(values['load-timeout']));
-  const graph = compilePlan(plan, { phases: values.phase ?? [], profiles: values.profile ?? [] });
+  const graph = compilePlan(plan, {
+    phases: values.phase ?? [],
+    profiles: values.profile ?? [],
+    needs: !values['no-needs'],
+  });
+  // --concurrency, else the plan's concurrency, else the number of cores (executePlan's default).
+  const concurrency = cliConcurrency ?? plan.concurrency;
+  if (!values.quiet) {
+    for (const note of selectionNotes(graph.selection)) ctx.stderr(`${note}\n`);
+    for (const w of sharingWarnings(plan, graph.phases, concurrency))
+      ctx.stderr(`warning: ${ctx.relative(file)}: ${w.path}: ${w.message}\n`);
+  }
 
   const runId = newRunId(plan.name, new Date());
   const outDir = path.resolve(ctx.cwd, values.out ?? path.join('.testplan', 'runs', runId));

@@ -1,6 +1,6 @@
 /** A redrawn view of the steps with their state and elapsed time, for terminals. */
 import stringWidth from 'string-width';
-import { stepSubject } from '../../compile/compile.js';
+import { stepOwner, stepSubject } from '../../compile/compile.js';
 import type { Step } from '../../compile/graph.js';
 import { formatDuration } from '../../dsl/duration.js';
 import type { RunEvent } from '../../execute/events.js';
@@ -29,7 +29,8 @@ const LABEL: Record<string, string> = {
   'collect-artifacts': 'collecting',
 };
 
-const refKey = (kind: string, subject: string | undefined): string => `${kind}\0${subject ?? ''}`;
+const refKey = (kind: string, subject: string | undefined, forPhase: string | undefined): string =>
+  `${kind}\0${subject ?? ''}\0${forPhase ?? ''}`;
 
 /** Cuts `text` to `columns` screen columns (wide characters count two, combining marks zero). */
 export function fitColumns(text: string, columns: number): string {
@@ -59,7 +60,7 @@ export function liveProgress(
   const byRef = new Map<string, LiveStep>();
   const add = (live: LiveStep): void => {
     steps.set(live.step.id, live);
-    byRef.set(refKey(live.step.kind, stepSubject(live.step)), live);
+    byRef.set(refKey(live.step.kind, stepSubject(live.step), stepOwner(live.step)), live);
   };
   for (const step of options.steps ?? []) if (shown(step)) add({ step, state: 'waiting' });
   let drawn = 0;
@@ -108,7 +109,9 @@ export function liveProgress(
           return;
         }
         case 'log': {
-          const step = event.step ? byRef.get(refKey(event.step.kind, event.step.subject)) : undefined;
+          const step = event.step
+            ? byRef.get(refKey(event.step.kind, event.step.subject, event.step.forPhase))
+            : undefined;
           if (step) step.lastLine = event.line;
           if (options.verbosity === 'verbose') above(`[${event.source}] ${event.line}\n`);
           return;

@@ -129,7 +129,7 @@ export class DockerDriver implements Driver {
       startServiceContainer(this.engine.containers, ctx.run, req, {
         network: networkName(ctx.run.runId),
         imageVolumes: volumes,
-        ...(owner ? { namespaceOwner: owner.handle.id, namespaceOwnerName: owner.handle.name } : {}),
+        ...(owner ? { namespaceOwner: owner.handle.id, namespaceOwnerName: owner.handle.host } : {}),
       });
     if (!req.sharedNamespace) return this.remember(await start());
     if (!state.namespaceOwner) {

@@ -26,17 +26,18 @@ export async function startServiceContainer(
   req: StartServiceRequest,
   opts: StartServiceOptions,
 ): Promise<StartedService> {
-  const labels = resourceLabels(run, 'service', req.name);
+  const alias = req.alias ?? req.name;
+  const labels = resourceLabels(run, 'service', alias);
   const joining = req.sharedNamespace ? opts.namespaceOwner : undefined;
   let id: string | undefined;
   try {
     id = await containers.create({
-      name: containerName(run.runId, 'service', req.name),
+      name: containerName(run.runId, 'service', alias),
       image: req.image.ref,
       ...(req.command ? { command: req.command } : {}),
       env: req.env,
       labels,
-      placement: networkPlacement(opts.network, [req.name], joining),
+      placement: networkPlacement(opts.network, [alias], joining),
       publish: req.ports,
       binds: [],
       anonymousVolumes: opts.imageVolumes,
@@ -50,7 +51,7 @@ export async function startServiceContainer(
         id: info.id,
         // A joined service is reached at the namespace owner's address: its name works both from
         // inside the namespace (same IP) and from phases outside it, where 127.0.0.1 would not.
-        host: opts.namespaceOwnerName ?? req.name,
+        host: opts.namespaceOwnerName ?? alias,
         ...(req.ports[0] !== undefined ? { port: req.ports[0] } : {}),
         published: info.published,
       },

@@ -10,6 +10,7 @@ import { describeValue, formatPath, type Finding, type Path } from './problems.j
 import { checkShape } from './shape.js';
 import { checkImageReferences, checkServiceAndPhaseReferences } from './rule-references.js';
 import { checkCycles } from './rule-cycles.js';
+import { checkServiceScopes } from './rule-isolation.js';
 import { checkAcceptance } from './rule-acceptance.js';
 import {
   checkLocalhostPorts,
@@ -36,6 +37,7 @@ export const RULES: readonly Rule[] = [
   checkImageReferences,
   checkServiceAndPhaseReferences,
   checkCycles,
+  checkServiceScopes,
   checkAcceptance,
   checkLocalhostPorts,
   checkSecretsFromEnv,

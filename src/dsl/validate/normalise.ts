@@ -90,6 +90,9 @@ function service(n: Normaliser, name: string, input: ServiceInput<string, string
     ...optional('ready', input.ready === undefined ? undefined : normaliseProbe(input.ready)),
     dependsOn: [...(input.dependsOn ?? [])],
     profiles: [...(input.profiles ?? [])],
+    scope: input.scope ?? 'run',
+    scopeWritten: input.scope !== undefined,
+    exclusive: input.exclusive ?? false,
     ...optional(
       'local',
       input.local === undefined
@@ -115,6 +118,7 @@ function phase(n: Normaliser, name: string, input: PhaseInput<string, string, st
     services: [...(input.services ?? [])],
     localhost: input.localhost ?? false,
     needs: [...(input.needs ?? [])],
+    after: [...(input.after ?? [])],
     ...optional('timeoutMs', ms(input.timeout)),
     retries: input.retries ?? 0,
     ...optional('results', results),
@@ -206,6 +210,7 @@ export function normalise(plan: Input, source: { file: string; dir: string }, pr
   return {
     name: plan.name,
     ...optional('description', plan.description),
+    ...optional('concurrency', plan.concurrency),
     file: source.file,
     dir: source.dir,
     images: mapRecord(plan.images, (name, i) => image(n, name, i)),

@@ -40,9 +40,25 @@ export function findCycles(graph: ReadonlyMap<string, readonly string[]>): strin
   return cycles;
 }
 
+/** Phases ordered by `needs` and `after` together: a cycle through either kind of edge can never run. */
+function phaseOrder(phases: unknown): { graph: Map<string, string[]>; isNeed: (from: string, to: string) => boolean } {
+  const needs = edges(phases, 'needs');
+  const after = edges(phases, 'after');
+  const graph = new Map([...needs].map(([name, to]) => [name, [...new Set([...to, ...(after.get(name) ?? [])])]]));
+  return { graph, isNeed: (from, to) => needs.get(from)?.includes(to) ?? false };
+}
+
 export function checkCycles(ctx: RuleContext): void {
-  for (const cycle of findCycles(edges(field(ctx.plan, 'phases'), 'needs'))) {
-    ctx.report(['phases', cycle[0]!, 'needs'], `dependency cycle: ${cycle.join(' → ')}: remove one of these needs`);
+  const { graph, isNeed } = phaseOrder(field(ctx.plan, 'phases'));
+  for (const cycle of findCycles(graph)) {
+    const onlyNeeds = cycle.slice(1).every((to, i) => isNeed(cycle[i]!, to));
+    if (onlyNeeds)
+      ctx.report(['phases', cycle[0]!, 'needs'], `dependency cycle: ${cycle.join(' → ')}: remove one of these needs`);
+    else
+      ctx.report(
+        ['phases', cycle[0]!, isNeed(cycle[0]!, cycle[1]!) ? 'needs' : 'after'],
+        `ordering cycle through needs and after: ${cycle.join(' → ')}: remove one of these needs or after entries`,
+      );
   }
   for (const cycle of findCycles(edges(field(ctx.plan, 'services'), 'dependsOn'))) {
     ctx.report(

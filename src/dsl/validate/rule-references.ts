@@ -64,6 +64,7 @@ export function checkServiceAndPhaseReferences(ctx: RuleContext): void {
   for (const [name, phase] of entriesOf(field(ctx.plan, 'phases'))) {
     checkNames(ctx, field(phase, 'services'), ['phases', name, 'services'], 'service', ctx.services);
     checkNames(ctx, field(phase, 'needs'), ['phases', name, 'needs'], 'phase', ctx.phases, name);
+    checkNames(ctx, field(phase, 'after'), ['phases', name, 'after'], 'phase', ctx.phases, name);
   }
   const gates = field(ctx.plan, 'gates');
   for (const gate of ['coverage', 'duration']) {

@@ -1,4 +1,5 @@
 /** Front matter, title, run banner and the summary list. */
+import { selectionNotes } from '../../compile/select.js';
 import { COVERAGE_METRICS } from '../../evidence/coverage-metrics.js';
 import { stringify } from 'yaml';
 import { formatPercent } from '../../evidence/format.js';
@@ -86,7 +87,12 @@ function selectionText(results: RunResults): string {
   const parts: string[] = [];
   if (results.selection.phases.length > 0) parts.push(`phases ${results.selection.phases.map(code).join(', ')}`);
   if (results.selection.profiles.length > 0) parts.push(`profiles ${results.selection.profiles.map(code).join(', ')}`);
-  return parts.join('; ');
+  const notes = selectionNotes({
+    requested: results.selection.requested ?? [],
+    pulledIn: results.selection.pulledIn ?? [],
+    notRun: results.selection.notRun ?? [],
+  });
+  return [...parts, ...notes.map(oneLine)].join('; ');
 }
 
 /** `2026-11-25 20:01:02 UTC`: deterministic, whatever the reader's time zone. */

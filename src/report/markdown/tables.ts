@@ -105,7 +105,7 @@ function phaseStatus(phase: PhaseResult): string {
 export function servicesSection(results: RunResults): string | undefined {
   if (results.services.length === 0) return undefined;
   const rows = results.services.map((s: ServiceResult) => [
-    cell(s.name),
+    cell(s.forPhase === undefined ? s.name : `${s.name} (for ${s.forPhase})`),
     cell(s.image),
     s.readyMs === undefined ? '—' : formatDuration(s.readyMs),
     s.probes === undefined ? '—' : String(s.probes),
