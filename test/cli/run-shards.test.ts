@@ -7,14 +7,18 @@
 import t from 'tap';
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import {
   assertNothingLeft,
+  countLabelled,
   FIXTURE_IMAGES,
   readOut,
   readResults,
   requireEngine,
   runCli,
+  sleep,
   tempDir,
+  waitForOutput,
   writePlan,
 } from './e2e-helpers.js';
 
@@ -143,5 +147,44 @@ t.test('a shard that writes no results is an error, not a pass of the other two'
   t.equal(phase.status, 'error');
   t.match(phase.errors[0]?.message ?? '', /shard 2\/3: .*shard\.tap/);
   t.notOk(phase.counts, 'no counts from two thirds of the suite');
+  await assertNothingLeft(t, results);
+});
+
+t.test('Ctrl-C while three shards sleep: exit 130, interrupted, every shard container and Redis removed', async (t) => {
+  if (!requireEngine(t)) return;
+  const name = 'e2e-shards-sigint';
+  const out = tempDir('shards-sigint-out');
+  let child: ChildProcess | undefined;
+  let midRun = { containers: -1, networks: -1, volumes: -1 };
+  const plan = {
+    name,
+    images: FIXTURE_IMAGES,
+    services: { redis: { image: 'redis', ready: { preset: 'redis' } } },
+    phases: {
+      sleeper: {
+        image: 'client',
+        services: ['redis'],
+        shard: 3,
+        run: 'echo sleeping-now-${shard.index}; sleep 60',
+      },
+    },
+  };
+  const res = await runCli(['run', writePlan(plan), '--out', out, '--concurrency', '3', '--reporter', 'plain'], {
+    onSpawn: (c) => {
+      child = c;
+      void Promise.all([1, 2, 3].map((i) => waitForOutput(c, new RegExp(`sleeping-now-${i}`))))
+        .then(async () => {
+          await sleep(300);
+          midRun = await countLabelled(`testplan.plan=${name}`);
+          child?.kill('SIGINT');
+        })
+        .catch((err: unknown) => t.fail(String(err)));
+    },
+  });
+  t.ok(midRun.containers >= 6, `three shards and three Redis held mid-run (${JSON.stringify(midRun)})`);
+  t.equal(res.code, 130, `exit 130\n${res.stderr}`);
+  const results = readResults(out);
+  t.equal(results.verdict, 'interrupted');
+  t.not(results.phases[0]?.status, 'passed');
   await assertNothingLeft(t, results);
 });
