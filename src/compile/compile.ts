@@ -5,8 +5,8 @@ import { selectForRun, type SelectOptions } from './select.js';
 import {
   instanceDependencies,
   instanceFor,
+  instanceKey,
   instanceLabel,
-  sameInstance,
   serviceInstances,
   type ServiceInstance,
 } from './service-instances.js';
@@ -70,23 +70,32 @@ export function compilePlan(plan: TestPlan, options: SelectOptions = {}): StepGr
   /** Needs left out with --no-needs count as satisfied. */
   const phaseNeeds = (phase: string): string[] =>
     plan.phases[phase]!.needs.filter((p) => selected.has(p)).map(stepId.phase);
+  const phaseAfter = (phase: string): string[] =>
+    plan.phases[phase]!.after.filter((p) => selected.has(p)).map(stepId.phase);
+  /** Everything a phase waits for but its own service instances. */
+  const phaseWaitsFor = (phase: string): string[] => {
+    const spec = plan.phases[phase]!;
+    const shared = spec.services.filter((s) => plan.services[s]!.scope === 'run').map((service) => upStep({ service }));
+    return [stepId.network, ...imageNeeds(spec.image), ...shared, ...phaseNeeds(phase)];
+  };
 
   for (const image of selection.images) steps.push({ id: stepId.build(image), kind: 'build-image', image, needs: [] });
   steps.push({ id: stepId.network, kind: 'create-network', needs: [] });
 
   for (const instance of instances) {
     const service = plan.services[instance.service]!;
+    const owner = instance.forPhase;
+    const needs = [stepId.network, ...imageNeeds(service.image), ...instanceDependencies(plan, instance).map(upStep)];
+    // A phase's own instance starts once its phase could otherwise start (never for a phase that will be skipped),
+    // and takes the phase's concurrency slot: no more phases' instances run than phases may.
+    const after = owner === undefined ? [] : phaseAfter(owner);
     steps.push({
       id: stepId.start(instance),
       kind: 'start-service',
       ...onInstance(instance),
-      needs: [
-        stepId.network,
-        ...imageNeeds(service.image),
-        ...instanceDependencies(plan, instance).map(upStep),
-        // A phase's own instance waits for what the phase needs: it never starts for a phase that will be skipped.
-        ...(instance.forPhase !== undefined ? phaseNeeds(instance.forPhase) : []),
-      ],
+      needs: owner === undefined ? needs : [...new Set([...needs, ...phaseWaitsFor(owner)])],
+      ...(after.length ? { after } : {}),
+      ...(owner !== undefined ? { slotOf: stepId.phase(owner) } : {}),
     });
     if (service.ready)
       steps.push({
@@ -102,7 +111,7 @@ export function compilePlan(plan: TestPlan, options: SelectOptions = {}): StepGr
     const serviceNeeds = phase.shard
       ? [...new Set(shardServiceOrder(plan, name).flatMap((s) => imageNeeds(plan.services[s]!.image)))]
       : phase.services.map((s) => upStep(instanceFor(plan, s, name)));
-    const after = phase.after.filter((p) => selected.has(p)).map(stepId.phase);
+    const after = phaseAfter(name);
     const locks = phase.shard
       ? []
       : phase.services.filter((s) => plan.services[s]!.scope === 'run' && plan.services[s]!.exclusive);
@@ -135,14 +144,19 @@ export function compilePlan(plan: TestPlan, options: SelectOptions = {}): StepGr
   const usesService = (phase: string, service: string): boolean =>
     !plan.phases[phase]!.shard &&
     (sharedNamespace ? plan.phases[phase]!.services.length > 0 : plan.phases[phase]!.services.includes(service));
+  const stopsOfDependents = new Map<string, string[]>();
+  for (const other of instances) {
+    for (const dep of instanceDependencies(plan, other)) {
+      const key = instanceKey(dep);
+      stopsOfDependents.set(key, [...(stopsOfDependents.get(key) ?? []), stepId.stop(other)]);
+    }
+  }
   for (const instance of [...instances].reverse()) {
     const users =
       instance.forPhase !== undefined
         ? [stepId.collect(instance.forPhase)]
         : selection.phases.filter((p) => usesService(p, instance.service)).map(stepId.collect);
-    const dependents = instances
-      .filter((other) => instanceDependencies(plan, other).some((dep) => sameInstance(dep, instance)))
-      .map(stepId.stop);
+    const dependents = stopsOfDependents.get(instanceKey(instance)) ?? [];
     steps.push({
       id: stepId.stop(instance),
       kind: 'stop-service',

@@ -13,6 +13,11 @@ interface StepBase {
   readonly after?: readonly string[];
   /** Exclusive services this step holds while it runs: two steps holding the same one never overlap. */
   readonly locks?: readonly string[];
+  /**
+   * The (run-phase) step whose concurrency slot this step takes when it starts, for that phase to use:
+   * a phase's own service instances start only when the phase may run.
+   */
+  readonly slotOf?: string;
 }
 
 /** A step on one service instance: `forPhase` is set for a phase's own instance (`scope: 'phase'`). */

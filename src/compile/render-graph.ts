@@ -8,7 +8,7 @@ export function waves(graph: StepGraph): Step[][] {
   const level = new Map<string, number>();
   const out: Step[][] = [];
   for (const step of graph.steps) {
-    const l = Math.max(-1, ...step.needs.map((n) => level.get(n) ?? -1)) + 1;
+    const l = Math.max(-1, ...[...step.needs, ...(step.after ?? [])].map((n) => level.get(n) ?? -1)) + 1;
     level.set(step.id, l);
     (out[l] ??= []).push(step);
   }
@@ -26,8 +26,15 @@ function renderText(graph: StepGraph): string {
   ];
   waves(graph).forEach((wave, i) => {
     lines.push(`wave ${i + 1}`);
-    for (const step of wave)
-      lines.push(`  ${step.id}${shardNote(step)}${step.needs.length ? `  ← ${step.needs.join(', ')}` : ''}`);
+    for (const step of wave) {
+      const order = [
+        ...(step.after?.length ? [`after ${step.after.join(', ')}`] : []),
+        ...(step.locks?.length ? [`one at a time: ${step.locks.join(', ')}`] : []),
+      ];
+      lines.push(
+        `  ${step.id}${shardNote(step)}${step.needs.length ? `  ← ${step.needs.join(', ')}` : ''}${order.length ? `  (${order.join('; ')})` : ''}`,
+      );
+    }
   });
   return `${lines.join('\n')}\n`;
 }
@@ -38,6 +45,9 @@ function renderMermaid(graph: StepGraph): string {
   for (const step of graph.steps) lines.push(`  ${node.get(step.id)}["${step.id}"]`);
   for (const step of graph.steps)
     for (const need of step.needs) lines.push(`  ${node.get(need)} --> ${node.get(step.id)}`);
+  // `after` is ordering only: a dotted edge.
+  for (const step of graph.steps)
+    for (const earlier of step.after ?? []) lines.push(`  ${node.get(earlier)} -.-> ${node.get(step.id)}`);
   return `${lines.join('\n')}\n`;
 }
 

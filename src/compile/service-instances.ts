@@ -36,10 +36,6 @@ export function instanceAlias(instance: ServiceInstance): string {
   return `${full.slice(0, MAX_ALIAS - digest.length - 1)}-${digest}`;
 }
 
-export function sameInstance(a: ServiceInstance, b: ServiceInstance): boolean {
-  return a.service === b.service && a.forPhase === b.forPhase;
-}
-
 /** The instance of `service` that `phase` reaches: its own for a phase-scoped service, else the shared one. */
 export function instanceFor(plan: TestPlan, service: string, phase: string | undefined): ServiceInstance {
   return plan.services[service]!.scope === 'phase' && phase !== undefined ? { service, forPhase: phase } : { service };

@@ -56,6 +56,8 @@ export async function schedule(graph: StepGraph, runner: StepRunner, options: Sc
   const workSignal = stopWork.signal;
   const inFlight = new Set<Promise<void>>();
   const slots = new Slots(options.concurrency);
+  /** Limited steps whose slot a step of theirs (`slotOf`) took ahead; they start without taking another. */
+  const reserved = new Set<string>();
   const heldLocks = new Set<string>();
   const isDone = (id: string): boolean => {
     const status = records.get(id)!.status;
@@ -63,6 +65,8 @@ export async function schedule(graph: StepGraph, runner: StepRunner, options: Sc
   };
 
   const finish = (record: StepRecord, status: StepStatus, message?: string): void => {
+    // A slot taken ahead for a step that never started (skipped, cancelled) is given back.
+    if (record.startedAt === undefined && reserved.delete(record.step.id)) slots.give();
     record.status = status;
     record.finishedAt = now();
     if (message) record.message = message;
@@ -78,6 +82,7 @@ export async function schedule(graph: StepGraph, runner: StepRunner, options: Sc
 
   const start = (record: StepRecord): void => {
     const { step } = record;
+    // Its slot is taken already: in advance(), or ahead by a step of its (`slotOf`).
     const limited = isLimited(step);
     for (const lock of step.locks ?? []) heldLocks.add(lock);
     record.status = 'running';
@@ -93,7 +98,10 @@ export async function schedule(graph: StepGraph, runner: StepRunner, options: Sc
         }),
       )
       .then((outcome) => {
-        if (limited) slots.give();
+        if (limited) {
+          slots.give();
+          reserved.delete(step.id);
+        }
         for (const lock of step.locks ?? []) heldLocks.delete(lock);
         const cancelled = outcome.status === 'failed' && workSignal.aborted && !isTeardown(step);
         finish(record, cancelled ? 'cancelled' : outcome.status, outcome.message);
@@ -123,7 +131,11 @@ export async function schedule(graph: StepGraph, runner: StepRunner, options: Sc
         finish(record, 'skipped', `${blocker.step.id} ${blocker.status}`);
       } else if (waitsForOrder || (record.step.locks ?? []).some((lock) => heldLocks.has(lock))) {
         continue;
-      } else if (isLimited(record.step) && !slots.tryTake()) {
+      } else if (record.step.slotOf !== undefined && !reserved.has(record.step.slotOf)) {
+        if (!slots.tryTake()) continue;
+        reserved.add(record.step.slotOf);
+        start(record);
+      } else if (isLimited(record.step) && !reserved.has(record.step.id) && !slots.tryTake()) {
         continue;
       } else {
         start(record);

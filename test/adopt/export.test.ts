@@ -151,3 +151,25 @@ t.test('import → export → import keeps the services, probes, profiles and ph
   t.match(again, /profiles: \['mocks'\]/);
   t.match(again, /services: \['postgres', 'redis'\]/);
 });
+
+t.test('export compose says what it cannot keep of scope, exclusive and after', async (t) => {
+  const repo = copyFixture('node-app');
+  writeFileSync(
+    join(repo, 'iso.plan.ts'),
+    `import { defineTestPlan } from 'testplan';
+export default defineTestPlan({
+  name: 'iso',
+  services: { db: { image: 'postgres:15', scope: 'phase' }, cache: { image: 'redis:7', exclusive: true } },
+  phases: {
+    a: { image: 'node:20', services: ['db', 'cache'], run: 'true' },
+    b: { image: 'node:20', services: ['cache'], after: ['a'], run: 'true' },
+  },
+});
+`,
+  );
+  const res = await cli(['export', 'compose', 'iso.plan.ts'], repo);
+  t.equal(res.code, 0, res.stderr);
+  t.match(res.stdout, /not exported: services\.db\.scope 'phase': compose runs one instance/);
+  t.match(res.stdout, /not exported: services\.cache\.exclusive: compose runs one instance/);
+  t.match(res.stdout, /not exported: phases\.b\.after: compose cannot wait/);
+});

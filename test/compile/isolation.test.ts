@@ -39,9 +39,11 @@ t.test('a phase-scoped service gets one instance per phase that uses it, with ty
   t.match(start, { kind: 'start-service', service: 'db', forPhase: 'unit' });
   t.same(
     find(graph.steps, 'start-service:cache (for unit)').needs,
-    ['create-network', 'wait-ready:db (for unit)', 'run-phase:build'],
-    "the instance's own dependency is the phase's instance, and it waits for what the phase needs",
+    ['create-network', 'wait-ready:db (for unit)', 'build-image:app', 'wait-ready:queue', 'run-phase:build'],
+    "the instance's own dependency is the phase's instance, and it waits for everything else the phase waits for",
   );
+  t.equal(start.slotOf, 'run-phase:unit', "it takes its phase's concurrency slot");
+  t.equal(find(graph.steps, 'start-service:queue').slotOf, undefined, 'a shared instance takes none');
   t.same(find(graph.steps, 'run-phase:unit').needs, [
     'create-network',
     'build-image:app',
@@ -169,4 +171,18 @@ t.test('sharing warnings: parallel phases on one shared service, unless the plan
     0,
     'only the phases of the run count',
   );
+});
+
+t.test('plan graph shows after (ordering) and exclusive locks', async (t) => {
+  const graph = compilePlan(
+    plan({
+      services: [service('redis', { exclusive: true })],
+      phases: [phase('a', { services: ['redis'] }), phase('b', { services: ['redis'], after: ['a'] })],
+    }),
+  );
+  const text = renderGraph(graph, 'text');
+  t.match(text, /run-phase:b {2}← .*\(after run-phase:a; one at a time: redis\)/);
+  const waveOf = (id: string) => text.split(/^wave /m).findIndex((w) => w.includes(`  ${id}  `));
+  t.ok(waveOf('run-phase:b') > waveOf('run-phase:a'), 'b is drawn in a later wave than a');
+  t.match(renderGraph(graph, 'mermaid'), /s\d+ -\.-> s\d+/);
 });

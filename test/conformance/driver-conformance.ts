@@ -69,6 +69,24 @@ export function conformance(adapter: DriverAdapter): void {
     },
   );
 
+  test("two instances of one service (scope 'phase') run side by side, each at its own address", async (f, t) => {
+    const [left, right] = await Promise.all(
+      ['db--left', 'db--right'].map((alias) =>
+        f.driver.startService({ ...f.service('db', HTTP_SERVER), alias }, f.ctx),
+      ),
+    );
+    const probe = { kind: 'http' as const, port: f.port, path: '/health', ...TIMING };
+    t.match(await Promise.all([f.driver.waitReady(left!, probe, f.ctx), f.driver.waitReady(right!, probe, f.ctx)]), [
+      { ready: true },
+      { ready: true },
+    ]);
+    t.not(`${left!.host}:${left!.port}`, `${right!.host}:${right!.port}`, 'each has its own address');
+    if (f.driver.capabilities.isolatedNetwork) t.same([left!.host, right!.host], ['db--left', 'db--right']);
+    await f.driver.stopService(left!);
+    t.equal(await f.driver.serviceExit(right!), undefined, 'stopping one leaves the other running');
+    t.match(await f.driver.waitReady(right!, probe, f.ctx), { ready: true });
+  });
+
   test('each probe kind passes on a ready service and names what it saw', async (f, t) => {
     const handle = await f.driver.startService(f.service('web', HTTP_SERVER), f.ctx);
     const probes: ReadyProbeSpec[] = [

@@ -149,3 +149,55 @@ t.test('a skipped step names the step that failed, not one skipped because of it
   );
   t.equal(records.find((r) => r.step.id === 'run-phase:a')!.message, 'run-phase:x failed');
 });
+
+const instanceStart = (service: string, phase: string, extra: Partial<Pick<Step, 'needs'>> = {}): Step => ({
+  id: `start-service:${service} (for ${phase})`,
+  kind: 'start-service',
+  service,
+  forPhase: phase,
+  needs: [],
+  slotOf: `run-phase:${phase}`,
+  ...extra,
+});
+
+t.test("a phase's own instances take its concurrency slot: with 1, the next phase's instance waits", async (t) => {
+  const { runner, order } = recordingRunner();
+  const records = await schedule(
+    graphOf([
+      instanceStart('db', 'a'),
+      instanceStart('cache', 'a'),
+      instanceStart('db', 'b'),
+      phaseStep('a', { needs: ['start-service:db (for a)', 'start-service:cache (for a)'] }),
+      phaseStep('b', { needs: ['start-service:db (for b)'] }),
+    ]),
+    runner,
+    options(1),
+  );
+  t.ok(records.every((r) => r.status === 'passed'));
+  t.ok(order.indexOf('start start-service:cache (for a)') >= 0, "both of a's instances started on a's slot");
+  t.ok(
+    order.indexOf('start start-service:db (for b)') > order.indexOf('end run-phase:a'),
+    "b's instance waited until a finished",
+  );
+});
+
+t.test('a slot taken for a phase that is then skipped is given back', async (t) => {
+  const { runner } = recordingRunner(['start-service:db (for a)']);
+  const records = await schedule(
+    graphOf([
+      instanceStart('db', 'a'),
+      instanceStart('db', 'b'),
+      phaseStep('a', { needs: ['start-service:db (for a)'] }),
+      phaseStep('b', { needs: ['start-service:db (for b)'] }),
+    ]),
+    runner,
+    options(1),
+  );
+  const status = Object.fromEntries(records.map((r) => [r.step.id, r.status]));
+  t.same(status, {
+    'start-service:db (for a)': 'failed',
+    'start-service:db (for b)': 'passed',
+    'run-phase:a': 'skipped',
+    'run-phase:b': 'passed',
+  });
+});

@@ -91,3 +91,33 @@ t.test('results.json, the report and plain output name each instance', async (t)
   t.match(report, /\| db \(for e2e\) \|/);
   t.match(lines.join(''), /✔ wait-ready:db \(for e2e\) passed/);
 });
+
+t.test(
+  "an instance that never becomes ready fails only its phase's run, and the report names the instance",
+  async (t) => {
+    const p = isolated('phase');
+    const outDir = mkdtempSync(path.join(os.tmpdir(), 'testplan-instances-'));
+    const results = await runPlan({
+      plan: p,
+      graph: compilePlan(p),
+      driver: new FakeDriver({ notReady: ['db--e2e'] }),
+      run: runIdentity(p.name, 'run-1', outDir),
+      signal: new AbortController().signal,
+      onEvent: () => {},
+    });
+    t.equal(results.exitCode, 3, 'a service that never became ready is an infrastructure failure');
+    t.same(
+      results.phases.map((ph) => [ph.name, ph.status]),
+      [
+        ['unit', 'passed'],
+        ['e2e', 'skipped'],
+      ],
+      "the other phase's instances were fine",
+    );
+    const e2eDb = results.services.find((s) => s.forPhase === 'e2e')!;
+    t.equal(e2eDb.status, 'not-ready');
+    t.match(e2eDb.message, /^service db \(for e2e\): it did not become ready.*Check services\.db\.ready/);
+    const report = renderMarkdown(results);
+    t.match(report, /### Service `db \(for e2e\)`/);
+  },
+);

@@ -26,6 +26,7 @@ export interface FakeBehaviour {
   /** How long each phase runs, in ms; default 5. */
   durations?: Record<string, number>;
   timedOut?: Record<string, boolean>;
+  /** Services (by name, or by host for one instance of a phase-scoped service) that never become ready. */
   notReady?: string[];
   failBuild?: string[];
   logs?: Record<string, string[]>;
@@ -97,7 +98,7 @@ export class FakeDriver implements Driver {
   }
   async waitReady(service: ServiceHandle, _probe: ReadyProbeSpec, ctx: StepContext): Promise<ReadyOutcome> {
     this.calls.push(`ready ${service.host}`);
-    if (this.behaviour.notReady?.includes(service.name)) {
+    if (this.behaviour.notReady?.includes(service.name) || this.behaviour.notReady?.includes(service.host)) {
       return {
         ready: false,
         reason: 'timeout',

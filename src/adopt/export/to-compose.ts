@@ -68,6 +68,10 @@ export function planToCompose(plan: TestPlan, outDir: string): ComposeExport {
     return out;
   };
   for (const svc of Object.values(plan.services)) {
+    if (svc.scope === 'phase' || svc.exclusive)
+      warnings.push(
+        `services.${svc.name}.${svc.scope === 'phase' ? "scope 'phase'" : 'exclusive'}: compose runs one instance of a service, shared by every phase at once`,
+      );
     const healthcheck = healthchecks.get(svc.name);
     services[svc.name] = {
       ...image(svc.image),
@@ -97,6 +101,10 @@ export function planToCompose(plan: TestPlan, outDir: string): ComposeExport {
       restart: 'no',
       ...(phase.profiles.length > 0 ? { profiles: [...phase.profiles] } : {}),
     };
+    if (phase.after.length > 0)
+      warnings.push(
+        `phases.${phase.name}.after: compose cannot wait for a service to finish whatever its result; run the phases in that order yourself`,
+      );
     if (phase.localhost)
       warnings.push(
         `phases.${phase.name}.localhost: compose has no shared namespace for several services; the phase reaches them by name`,

@@ -7,6 +7,7 @@ import type { PhaseResult, RunResults, ServiceResult, StepTiming } from '../resu
 import { text, type Block } from './blocks.js';
 import { code } from './escape.js';
 import { mark } from './status-marks.js';
+import { serviceName } from './tables.js';
 
 export function failureBlocks(results: RunResults): Block[] {
   const blocks: Block[] = [];
@@ -46,9 +47,10 @@ function stepBlocks(step: StepTiming): Block[] {
 }
 
 function serviceBlocks(service: ServiceResult): Block[] {
-  const blocks: Block[] = [text(`### Service ${code(service.name)} — ${mark(service.status)}`)];
-  if (service.message) blocks.push(messageBlock(service.message, `message of service ${service.name}`));
-  blocks.push(...logTailBlocks(service.logTail, `service ${service.name}`));
+  const name = serviceName(service);
+  const blocks: Block[] = [text(`### Service ${code(name)} — ${mark(service.status)}`)];
+  if (service.message) blocks.push(messageBlock(service.message, `message of service ${name}`));
+  blocks.push(...logTailBlocks(service.logTail, `service ${name}`));
   return blocks;
 }
 

@@ -102,10 +102,15 @@ function phaseStatus(phase: PhaseResult): string {
   return notes.length > 0 ? `${mark(phase.status)} (${notes.join(', ')})` : mark(phase.status);
 }
 
+/** `postgres`, or `postgres (for unit)` for a phase's own instance of a `scope: 'phase'` service. */
+export function serviceName(service: { readonly name: string; readonly forPhase?: string | undefined }): string {
+  return service.forPhase === undefined ? service.name : `${service.name} (for ${service.forPhase})`;
+}
+
 export function servicesSection(results: RunResults): string | undefined {
   if (results.services.length === 0) return undefined;
   const rows = results.services.map((s: ServiceResult) => [
-    cell(s.forPhase === undefined ? s.name : `${s.name} (for ${s.forPhase})`),
+    cell(serviceName(s)),
     cell(s.image),
     s.readyMs === undefined ? '—' : formatDuration(s.readyMs),
     s.probes === undefined ? '—' : String(s.probes),

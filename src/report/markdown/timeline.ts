@@ -55,6 +55,7 @@ function bySection(steps: readonly TimedStep[]): Map<string, TimedStep[]> {
 }
 
 function taskName(step: StepTiming): string {
+  if (step.subject !== undefined && step.forPhase !== undefined) return `${step.subject} (for ${step.forPhase})`;
   return step.subject ?? step.id;
 }
 
