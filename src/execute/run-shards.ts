@@ -3,41 +3,21 @@
  * its own instances of the phase's services, its own retries and its own copied-out files. Every
  * shard holds one of the run's concurrency slots from its first service start to its last stop.
  */
-import { instanceAlias } from '../compile/service-instances.js';
-import { shardServiceOrder, splitShardFiles, type ShardFile } from '../compile/shards.js';
-import type { ImageUse, PhaseSpec, TestPlan } from '../dsl/plan.js';
-import type { Driver, ImageHandle, RunIdentity, ServiceHandle, StepContext } from '../drivers/driver.js';
+import { splitShardFiles, type ShardFile } from '../compile/shards.js';
+import type { PhaseSpec } from '../dsl/plan.js';
+import type { ImageHandle, ServiceHandle } from '../drivers/driver.js';
 import { InfrastructureError } from '../errors.js';
 import { ErrorLines } from '../text/error-lines.js';
-import type { EventSink, StepRef } from './events.js';
 import { LISTING_TIMEOUT_MS, listingScript, parseListing } from './list-shard-files.js';
 import { phaseCollectPaths, shardOutputDir } from './phase-paths.js';
 import { resolveCommand, resolveEnv, resolveTemplates, type ShardPosition } from './resolve-env.js';
 import type { PhaseState } from './run-state.js';
 import type { StepOutcome } from './scheduler.js';
-import type { ShardHistory, ShardServiceState, ShardsState, ShardState } from './shard-state.js';
+import { deadShardService, startShardServices, stopShardServices, type ShardRunnerDeps } from './shard-services.js';
+import type { ShardsState, ShardState } from './shard-state.js';
 import type { Slots } from './slots.js';
 
-const SERVICE_LOG_TAIL = 50;
-
-/** What the step runner lends the shards: its driver, images, output handling and failure record. */
-export interface ShardRunnerDeps {
-  readonly plan: TestPlan;
-  readonly driver: Driver;
-  readonly run: RunIdentity;
-  readonly onEvent: EventSink;
-  readonly history?: ShardHistory;
-  image(use: ImageUse, signal: AbortSignal): Promise<ImageHandle>;
-  context(source: string, signal: AbortSignal, step?: StepRef, errors?: ErrorLines): StepContext;
-  /** A line of tool output as the run shows it (plain text, secrets masked). */
-  entering(line: string): string;
-  /** Records the run's first infrastructure failure (exit 3). */
-  infrastructure(code: string, message: string): void;
-}
-
-/** The network alias and label of a shard's own instance of a service: an instance owned by the phase's shard. */
-export const shardInstanceName = (service: string, phase: string, index: number): string =>
-  instanceAlias({ service, forPhase: `${phase}-s${index}` });
+export { shardInstanceName, type ShardRunnerDeps } from './shard-services.js';
 
 export async function runShardedPhase(
   name: string,
@@ -193,81 +173,6 @@ async function runShard(
   }
 }
 
-/** Starts the shard's instances, each after what it depends on, in parallel otherwise; undefined when one is not up. */
-async function startShardServices(
-  spec: PhaseSpec,
-  s: ShardState,
-  signal: AbortSignal,
-  deps: ShardRunnerDeps,
-): Promise<Map<string, ServiceHandle> | undefined> {
-  const started = new Map<string, Promise<ServiceHandle | undefined>>();
-  const bring = (service: string): Promise<ServiceHandle | undefined> => {
-    let pending = started.get(service);
-    if (!pending) {
-      pending = startOne(service);
-      started.set(service, pending);
-    }
-    return pending;
-  };
-  const startOne = async (service: string): Promise<ServiceHandle | undefined> => {
-    const svc = deps.plan.services[service]!;
-    const before = await Promise.all(svc.dependsOn.map(bring));
-    if (before.some((h) => h === undefined) || signal.aborted) return undefined;
-    const handles = new Map(svc.dependsOn.map((d, i) => [d, before[i]!]));
-    const record: ShardServiceState = {
-      service,
-      instance: shardInstanceName(service, spec.name, s.index),
-      logTail: [],
-    };
-    s.services.push(record);
-    const ctx = deps.context(record.instance, signal, { kind: 'start-service', subject: service });
-    record.handle = await deps.driver.startService(
-      {
-        name: service,
-        alias: record.instance,
-        image: await deps.image(svc.image, signal),
-        ...(svc.command ? { command: resolveCommand(svc.command, handles) } : {}),
-        env: resolveEnv(svc.env, handles),
-        ports: svc.ports,
-        sharedNamespace: false,
-        ...(svc.local ? { local: { command: svc.local.command, env: resolveEnv(svc.local.env, handles) } } : {}),
-      },
-      ctx,
-    );
-    if (!svc.ready) return record.handle;
-    const outcome = await deps.driver.waitReady(record.handle, svc.ready, ctx);
-    record.ready = outcome;
-    if (outcome.ready) return record.handle;
-    record.logTail = outcome.logTail.map((l) => deps.entering(l));
-    const why =
-      outcome.reason === 'aborted'
-        ? 'cancelled'
-        : outcome.reason === 'exited'
-          ? `exited with code ${outcome.exitCode ?? 'unknown'} before it became ready`
-          : `did not become ready within ${Math.round(outcome.elapsedMs)} ms (${outcome.probes} probes)`;
-    record.message = why;
-    if (outcome.reason !== 'aborted') {
-      s.failure ??= `service ${service} (instance ${record.instance}) ${why}`;
-      deps.infrastructure(
-        'SERVICE_NOT_READY',
-        `phase ${spec.name} shard ${s.index}/${s.count}: ${s.failure}. Check services.${service}.ready.`,
-      );
-    }
-    return undefined;
-  };
-  const order = shardServiceOrder(deps.plan, spec.name);
-  // Settled, not raced: a start that throws must not leave its siblings starting after the shard stops its instances.
-  const settled = await Promise.allSettled(order.map(bring));
-  const thrown = settled.find((r) => r.status === 'rejected');
-  if (thrown) throw thrown.reason;
-  const handles = settled.map((r) => (r.status === 'fulfilled' ? r.value : undefined));
-  if (handles.some((h) => h === undefined)) {
-    if (signal.aborted) s.cancelled = true;
-    return undefined;
-  }
-  return new Map(order.map((name, i) => [name, handles[i]!]));
-}
-
 async function runShardAttempts(
   spec: PhaseSpec,
   s: ShardState,
@@ -334,40 +239,4 @@ async function runShardAttempts(
     if (outcome.exitCode === 0 && !outcome.timedOut) return;
     if (outcome.aborted || signal.aborted) return;
   }
-}
-
-/** A shard's instance that died under it makes its evidence unreliable and a retry pointless (exit 3). */
-async function deadShardService(
-  spec: PhaseSpec,
-  s: ShardState,
-  attempt: number,
-  deps: ShardRunnerDeps,
-): Promise<boolean> {
-  for (const record of s.services) {
-    if (!record.handle) continue;
-    const exit = await deps.driver.serviceExit(record.handle);
-    if (!exit) continue;
-    record.exit = exit;
-    record.logTail = (await deps.driver.serviceLogTail(record.handle, SERVICE_LOG_TAIL).catch(() => [])).map((l) =>
-      deps.entering(l),
-    );
-    record.message = `exited with code ${exit.exitCode ?? 'unknown (killed by a signal)'} at ${exit.at}`;
-    s.failure = `service ${record.service} (instance ${record.instance}) ${record.message} while the shard ran (attempt ${attempt})`;
-    deps.infrastructure('SERVICE_EXITED', `phase ${spec.name} shard ${s.index}/${s.count}: ${s.failure}`);
-    return true;
-  }
-  return false;
-}
-
-async function stopShardServices(s: ShardState, deps: ShardRunnerDeps): Promise<void> {
-  await Promise.all(
-    s.services.map(async (record) => {
-      if (!record.handle) return;
-      if (record.logTail.length === 0)
-        record.logTail = (await deps.driver.serviceLogTail(record.handle, SERVICE_LOG_TAIL).catch(() => [])).map((l) =>
-          deps.entering(l),
-        );
-      await deps.driver.stopService(record.handle).catch(() => undefined);
-    }),
-  );
 }
