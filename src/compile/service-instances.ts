@@ -17,6 +17,11 @@ export function instanceKey(instance: ServiceInstance): string {
   return instance.forPhase === undefined ? instance.service : `${instance.service}@${instance.forPhase}`;
 }
 
+/** The instance a `start-service`, `wait-ready` or `stop-service` step acts on. */
+export function instanceOf(step: { readonly service: string; readonly forPhase?: string }): ServiceInstance {
+  return step.forPhase === undefined ? { service: step.service } : { service: step.service, forPhase: step.forPhase };
+}
+
 /** How people read it: `postgres`, `postgres (for unit)`. */
 export function instanceLabel(instance: ServiceInstance): string {
   return instance.forPhase === undefined ? instance.service : `${instance.service} (for ${instance.forPhase})`;

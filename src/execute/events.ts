@@ -1,5 +1,6 @@
 /** A run is a stream of events; the progress display and the run log are consumers. */
 import type { Step, StepKind } from '../compile/graph.js';
+import type { ServiceInstance } from '../compile/service-instances.js';
 import type { Redact } from '../dsl/redactor.js';
 
 export type StepStatus = 'passed' | 'failed' | 'skipped' | 'cancelled';
@@ -11,6 +12,15 @@ export interface StepRef {
   /** The phase owning the service instance the step acts on (`scope: 'phase'`). */
   readonly forPhase?: string;
   readonly attempt?: number;
+}
+
+/** The ref of a step on a service instance: the service as subject, the owning phase as `forPhase`. */
+export function instanceRef(kind: 'start-service' | 'wait-ready', instance: ServiceInstance): StepRef {
+  return {
+    kind,
+    subject: instance.service,
+    ...(instance.forPhase !== undefined ? { forPhase: instance.forPhase } : {}),
+  };
 }
 
 export type RunEvent =

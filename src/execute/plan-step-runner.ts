@@ -5,6 +5,7 @@ import {
   instanceFor,
   instanceKey,
   instanceLabel,
+  instanceOf,
   type ServiceInstance,
 } from '../compile/service-instances.js';
 import type { CommandCheckSpec, ImageUse, TestPlan } from '../dsl/plan.js';
@@ -14,7 +15,7 @@ import { toPlainText } from '../text/ansi.js';
 import { ErrorLines } from '../text/error-lines.js';
 import type { Driver, ImageHandle, RunIdentity, ServiceHandle, StepContext } from '../drivers/driver.js';
 import { InfrastructureError } from '../errors.js';
-import type { EventSink, StepRef } from './events.js';
+import { instanceRef, type EventSink, type StepRef } from './events.js';
 import { handlesFor } from './instance-handles.js';
 import { resolveCommand, resolveEnv } from './resolve-env.js';
 import type { PhaseState, RunState, ServiceState } from './run-state.js';
@@ -46,7 +47,7 @@ export class PlanStepRunner implements StepRunner {
       case 'collect-artifacts':
         return this.state.phases.get(step.phase)?.handle !== undefined;
       case 'stop-service':
-        return this.state.services.get(instanceKey(onInstance(step)))?.handle !== undefined;
+        return this.state.services.get(instanceKey(instanceOf(step)))?.handle !== undefined;
       case 'remove-network':
         return this.state.networkCreated;
       default:
@@ -73,9 +74,9 @@ export class PlanStepRunner implements StepRunner {
       case 'create-network':
         return this.createNetwork();
       case 'start-service':
-        return this.startService(onInstance(step), signal);
+        return this.startService(instanceOf(step), signal);
       case 'wait-ready':
-        return this.waitReady(onInstance(step), signal);
+        return this.waitReady(instanceOf(step), signal);
       case 'run-phase':
         return this.plan.phases[step.phase]!.shard
           ? this.runShards(step.phase, signal, slots)
@@ -85,7 +86,7 @@ export class PlanStepRunner implements StepRunner {
       case 'run-check':
         return this.runCheck(step.check, signal);
       case 'stop-service':
-        return this.stopService(onInstance(step));
+        return this.stopService(instanceOf(step));
       case 'remove-network':
         return this.removeNetwork();
     }
@@ -163,7 +164,7 @@ export class PlanStepRunner implements StepRunner {
         sharedNamespace: this.sharedNamespace,
         ...(spec.local ? { local: { command: spec.local.command, env: resolveEnv(spec.local.env, handles) } } : {}),
       },
-      this.context(instanceLabel(instance), signal, stepRef('start-service', instance)),
+      this.context(instanceLabel(instance), signal, instanceRef('start-service', instance)),
     );
     return { status: 'passed' };
   }
@@ -175,7 +176,7 @@ export class PlanStepRunner implements StepRunner {
     const outcome = await this.driver.waitReady(
       state.handle!,
       spec.ready!,
-      this.context(name, signal, stepRef('wait-ready', instance)),
+      this.context(name, signal, instanceRef('wait-ready', instance)),
     );
     state.ready = outcome;
     if (outcome.ready) return { status: 'passed', message: `ready in ${Math.round(outcome.elapsedMs)} ms` };
@@ -360,14 +361,3 @@ export class PlanStepRunner implements StepRunner {
     return { status: 'passed' };
   }
 }
-
-type OnServiceStep = Extract<Step, { kind: 'start-service' | 'wait-ready' | 'stop-service' }>;
-
-const onInstance = (step: OnServiceStep): ServiceInstance =>
-  step.forPhase === undefined ? { service: step.service } : { service: step.service, forPhase: step.forPhase };
-
-const stepRef = (kind: 'start-service' | 'wait-ready', instance: ServiceInstance): StepRef => ({
-  kind,
-  subject: instance.service,
-  ...(instance.forPhase !== undefined ? { forPhase: instance.forPhase } : {}),
-});
