@@ -4,7 +4,7 @@ import { shardServiceOrder } from '../compile/shards.js';
 import type { ImageUse, PhaseSpec, TestPlan } from '../dsl/plan.js';
 import type { Driver, ImageHandle, RunIdentity, ServiceHandle, StepContext } from '../drivers/driver.js';
 import type { ErrorLines } from '../text/error-lines.js';
-import type { EventSink, StepRef } from './events.js';
+import { instanceRef, type EventSink, type StepRef } from './events.js';
 import { resolveCommand, resolveEnv } from './resolve-env.js';
 import type { ShardHistory, ShardServiceState, ShardState } from './shard-state.js';
 
@@ -27,7 +27,10 @@ export interface ShardRunnerDeps {
 
 /** The network alias and label of a shard's own instance of a service: an instance owned by the phase's shard. */
 export const shardInstanceName = (service: string, phase: string, index: number): string =>
-  instanceAlias({ service, forPhase: `${phase}-s${index}` });
+  instanceAlias({ service, forPhase: shardOwner(phase, index) });
+
+/** Who owns a shard's instances, in the service × owner terms of compile/service-instances.ts. */
+const shardOwner = (phase: string, index: number): string => `${phase}-s${index}`;
 
 /** Starts the shard's instances, each after what it depends on, in parallel otherwise; undefined when one is not up. */
 export async function startShardServices(
@@ -56,7 +59,11 @@ export async function startShardServices(
       logTail: [],
     };
     s.services.push(record);
-    const ctx = deps.context(record.instance, signal, { kind: 'start-service', subject: service });
+    const ctx = deps.context(
+      record.instance,
+      signal,
+      instanceRef('start-service', { service, forPhase: shardOwner(spec.name, s.index) }),
+    );
     record.handle = await deps.driver.startService(
       {
         name: service,
