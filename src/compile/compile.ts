@@ -10,6 +10,7 @@ import {
   serviceInstances,
   type ServiceInstance,
 } from './service-instances.js';
+import { runWideServices, shardServiceOrder } from './shards.js';
 
 export const stepId = {
   build: (image: string) => `build-image:${image}`,
@@ -64,7 +65,12 @@ export function compilePlan(plan: TestPlan, options: SelectOptions = {}): StepGr
     service: instance.service,
     ...(instance.forPhase !== undefined ? { forPhase: instance.forPhase } : {}),
   });
-  const instances = serviceInstances(plan, selection.phases, selection.services);
+  // A sharded phase starts its own instances of its services, one set per shard (execute/run-shards.ts).
+  const instances = serviceInstances(
+    plan,
+    selection.phases.filter((p) => !plan.phases[p]!.shard),
+    runWideServices(plan, selection.phases, selection.services),
+  );
   const selected = new Set(selection.phases);
   /** Needs left out with --no-needs count as satisfied. */
   const phaseNeeds = (phase: string): string[] =>
@@ -114,18 +120,19 @@ export function compilePlan(plan: TestPlan, options: SelectOptions = {}): StepGr
 
   for (const name of selection.phases) {
     const phase = plan.phases[name]!;
+    const serviceNeeds = phase.shard
+      ? [...new Set(shardServiceOrder(plan, name).flatMap((s) => imageNeeds(plan.services[s]!.image)))]
+      : phase.services.map((s) => upStep(instanceFor(plan, s, name)));
     const after = phaseAfter(name);
-    const locks = phase.services.filter((s) => plan.services[s]!.scope === 'run' && plan.services[s]!.exclusive);
+    const locks = phase.shard
+      ? []
+      : phase.services.filter((s) => plan.services[s]!.scope === 'run' && plan.services[s]!.exclusive);
     steps.push({
       id: stepId.phase(name),
       kind: 'run-phase',
       phase: name,
-      needs: [
-        stepId.network,
-        ...imageNeeds(phase.image),
-        ...phase.services.map((s) => upStep(instanceFor(plan, s, name))),
-        ...phaseNeeds(name),
-      ],
+      ...(phase.shard ? { shards: phase.shard.count } : {}),
+      needs: [stepId.network, ...imageNeeds(phase.image), ...serviceNeeds, ...phaseNeeds(name)],
       ...(after.length ? { after } : {}),
       ...(locks.length ? { locks } : {}),
     });
@@ -147,7 +154,8 @@ export function compilePlan(plan: TestPlan, options: SelectOptions = {}): StepGr
   // In a shared namespace the first service owns the network of all of them, so none stops before every service user is done.
   const sharedNamespace = selection.phases.some((p) => plan.phases[p]!.localhost);
   const usesService = (phase: string, service: string): boolean =>
-    sharedNamespace ? plan.phases[phase]!.services.length > 0 : plan.phases[phase]!.services.includes(service);
+    !plan.phases[phase]!.shard &&
+    (sharedNamespace ? plan.phases[phase]!.services.length > 0 : plan.phases[phase]!.services.includes(service));
   const stopsOfDependents = new Map<string, string[]>();
   for (const other of instances) {
     for (const dep of instanceDependencies(plan, other)) {

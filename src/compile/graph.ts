@@ -34,7 +34,8 @@ export type Step = StepBase &
     | ({ readonly kind: 'wait-ready' } & OnService)
     /** The service's `setup` commands, run inside it once it is ready. */
     | ({ readonly kind: 'setup-service' } & OnService)
-    | { readonly kind: 'run-phase'; readonly phase: string }
+    /** `shards`: the phase runs as that many shards (at most), each with its own service instances. */
+    | { readonly kind: 'run-phase'; readonly phase: string; readonly shards?: number }
     | { readonly kind: 'collect-artifacts'; readonly phase: string }
     | { readonly kind: 'run-check'; readonly check: string }
     | ({ readonly kind: 'stop-service' } & OnService)

@@ -15,6 +15,10 @@ export function waves(graph: StepGraph): Step[][] {
   return out;
 }
 
+/** A sharded phase runs as N containers, each with its own service instances: not steps of the graph. */
+const shardNote = (step: Step): string =>
+  step.kind === 'run-phase' && step.shards ? ` (${step.shards} shards, each with its own services)` : '';
+
 function renderText(graph: StepGraph): string {
   const lines = [
     `plan ${graph.plan}: ${graph.phases.length} phase(s), ${graph.services.length} service(s), ${graph.images.length} image(s) to build` +
@@ -28,7 +32,7 @@ function renderText(graph: StepGraph): string {
         ...(step.locks?.length ? [`one at a time: ${step.locks.join(', ')}`] : []),
       ];
       lines.push(
-        `  ${step.id}${step.needs.length ? `  ← ${step.needs.join(', ')}` : ''}${order.length ? `  (${order.join('; ')})` : ''}`,
+        `  ${step.id}${shardNote(step)}${step.needs.length ? `  ← ${step.needs.join(', ')}` : ''}${order.length ? `  (${order.join('; ')})` : ''}`,
       );
     }
   });

@@ -52,7 +52,8 @@ export function sharingWarnings(
   const warnings: SharingWarning[] = [];
   for (const service of Object.values(plan.services)) {
     if (service.scope !== 'run' || service.exclusive || service.scopeWritten) continue;
-    const users = phases.filter((p) => plan.phases[p]!.services.includes(service.name));
+    // A sharded phase uses its shards' own instances, never the shared one.
+    const users = phases.filter((p) => !plan.phases[p]!.shard && plan.phases[p]!.services.includes(service.name));
     const pair = users
       .flatMap((a, i) => users.slice(i + 1).map((b): [string, string] => [a, b]))
       .find(([a, b]) => !ordered(a, b) && !serialised(a, b));

@@ -108,6 +108,13 @@ export interface PhaseSpec {
   readonly artifacts: readonly string[];
   readonly profiles: readonly string[];
   readonly local?: { readonly run?: string; readonly workdir?: string };
+  readonly shard?: ShardSpec;
+}
+
+/** `files`: a glob relative to the phase's working folder (or absolute); without it the runner shards itself. */
+export interface ShardSpec {
+  readonly count: number;
+  readonly files?: string;
 }
 
 export interface CommandCheckSpec {

@@ -41,6 +41,25 @@ const Count = says(Type.Integer({ minimum: 0 }), 'a whole number of 0 or more');
 /** More retries than this hides a broken suite behind luck. */
 export const MAX_RETRIES = 10;
 const Retries = says(Type.Integer({ minimum: 0, maximum: MAX_RETRIES }), `a whole number from 0 to ${MAX_RETRIES}`);
+/** More shards than this is a scheduler of its own, not a test phase. */
+export const MAX_SHARDS = 64;
+const ShardCount = says(
+  Type.Integer({ minimum: 2, maximum: MAX_SHARDS }),
+  `a whole number of shards from 2 to ${MAX_SHARDS}`,
+);
+const Shard = says(
+  Type.Union([
+    ShardCount,
+    Type.Object(
+      {
+        count: ShardCount,
+        files: Type.Optional(says(Type.String({ minLength: 1 }), "a glob of test files, e.g. 'test/**/*.test.ts'")),
+      },
+      { additionalProperties: false },
+    ),
+  ]),
+  `a shard count (2 to ${MAX_SHARDS}) or { count, files: 'glob' }`,
+);
 const Percent = says(Type.Number({ minimum: 0, maximum: 100 }), 'a percentage from 0 to 100');
 const Port = says(Type.Integer({ minimum: 1, maximum: 65535 }), 'a port number from 1 to 65535');
 const ImageRefSchema = says(
@@ -257,6 +276,7 @@ const Phase = Type.Object(
     local: Type.Optional(
       Type.Object({ run: Type.Optional(Text), workdir: Type.Optional(Text) }, { additionalProperties: false }),
     ),
+    shard: Type.Optional(Shard),
   },
   { additionalProperties: false },
 );

@@ -1,5 +1,6 @@
 /**
- * `${service.host}` / `${service.port}` templates in env values and commands, and `${port}` in a
+ * `${service.host}` / `${service.port}` templates in env values and commands, `${shard.index}` /
+ * `${shard.count}` in a sharded phase (`shard` is a reserved name, never a service), and `${port}` in a
  * service's local command. Only `${name.field}` (a name and a field, nothing else) is a template:
  * shell forms such as `${HOME}`, `${VAR:-default}` or `${VAR:-a.b}` are left to the shell.
  * `$${…}` is the escape (as in docker-compose): it is never a template and becomes `${…}`.
@@ -7,7 +8,12 @@
 
 export type TemplateRef =
   | { readonly kind: 'service'; readonly raw: string; readonly service: string; readonly field: string }
+  | { readonly kind: 'shard'; readonly raw: string; readonly field: string }
   | { readonly kind: 'port'; readonly raw: string };
+
+/** The name `${shard.index}` / `${shard.count}` use: no service may take it. */
+export const SHARD_TEMPLATE = 'shard';
+export const SHARD_FIELDS = ['index', 'count'] as const;
 
 const TEMPLATE_RE = /(\$?)\$\{([^}]*)\}/g;
 /** `name.field`: what no shell parameter expansion looks like (shell names have no dots). */
@@ -19,6 +25,7 @@ function classify(escaped: string, body: string, raw: string): TemplateRef | und
   if (inner === 'port') return { kind: 'port', raw };
   const match = SERVICE_FIELD.exec(inner);
   if (!match) return undefined;
+  if (match[1] === SHARD_TEMPLATE) return { kind: 'shard', raw, field: match[2]! };
   return { kind: 'service', raw, service: match[1]!, field: match[2]! };
 }
 
@@ -37,6 +44,8 @@ export interface TemplateValues {
   readonly service: (service: string, field: 'host' | 'port') => string | undefined;
   /** Value of `${port}` (a service's own local port). */
   readonly port?: string;
+  /** `${shard.index}` (from 1) and `${shard.count}` of the shard the text runs in. */
+  readonly shard?: { readonly index: number; readonly count: number };
 }
 
 /** Replaces the templates the driver knows values for; everything else stays as written. */
@@ -46,6 +55,10 @@ export function renderTemplates(text: string, values: TemplateValues): string {
     const ref = classify(escaped, body, raw);
     if (!ref) return raw;
     if (ref.kind === 'port') return values.port ?? raw;
+    if (ref.kind === 'shard') {
+      if (!values.shard || (ref.field !== 'index' && ref.field !== 'count')) return raw;
+      return String(values.shard[ref.field]);
+    }
     if (ref.field !== 'host' && ref.field !== 'port') return raw;
     return values.service(ref.service, ref.field) ?? raw;
   });

@@ -109,6 +109,13 @@ export interface CoverageInput {
   readonly pathMap?: Readonly<Record<string, string>>;
 }
 
+/**
+ * Split a phase over parallel containers: `N` (the runner shards itself with `${shard.index}` /
+ * `${shard.count}`), or `{ count, files }` (Testplan lists the files matching the glob in the phase
+ * image, splits them by past duration or size, and passes each shard its list in `$TESTPLAN_SHARD_FILES`).
+ */
+export type ShardInput = number | { readonly count: number; readonly files?: string };
+
 export interface PhaseInput<I extends string, S extends string, P extends string> {
   readonly image: ImageRef<I>;
   readonly run: string | readonly string[];
@@ -128,6 +135,8 @@ export interface PhaseInput<I extends string, S extends string, P extends string
   /** Container paths copied out into the run's output folder, also when the phase failed. */
   readonly artifacts?: readonly string[];
   readonly profiles?: readonly string[];
+  /** Run the phase as N shards, each with its own instances of the phase's services. */
+  readonly shard?: ShardInput;
   /** How to run this phase without Docker (`--driver local`); defaults to `run` in the plan's folder. */
   readonly local?: { readonly run?: string; readonly workdir?: string };
 }

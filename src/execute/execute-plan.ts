@@ -7,6 +7,7 @@ import type { EventSink } from './events.js';
 import { PlanStepRunner } from './plan-step-runner.js';
 import { emptyRunState, type RunState } from './run-state.js';
 import { schedule, type StepRecord } from './scheduler.js';
+import type { ShardHistory } from './shard-state.js';
 
 export interface ExecuteOptions {
   readonly run: RunIdentity;
@@ -16,6 +17,8 @@ export interface ExecuteOptions {
   readonly signal?: AbortSignal;
   readonly onEvent?: EventSink;
   readonly now?: () => number;
+  /** The last run's per-file durations, for balancing sharded phases. */
+  readonly shardHistory?: ShardHistory;
 }
 
 export interface ExecutionRecord {
@@ -33,7 +36,15 @@ export async function executePlan(
   const signal = options.signal ?? new AbortController().signal;
   const onEvent = options.onEvent ?? (() => {});
   const state = emptyRunState();
-  const runner = new PlanStepRunner(plan, driver, options.run, state, onEvent, graph.sharedNamespace);
+  const runner = new PlanStepRunner(
+    plan,
+    driver,
+    options.run,
+    state,
+    onEvent,
+    graph.sharedNamespace,
+    options.shardHistory,
+  );
   try {
     const steps = await schedule(graph, runner, {
       concurrency: options.concurrency ?? os.availableParallelism(),

@@ -1,5 +1,4 @@
 /** Maps each step of the graph to Driver calls and records what happened in the RunState. */
-import path from 'node:path';
 import type { Step } from '../compile/graph.js';
 import {
   instanceAlias,
@@ -9,7 +8,8 @@ import {
   instanceOf,
   type ServiceInstance,
 } from '../compile/service-instances.js';
-import type { CommandCheckSpec, ImageUse, PhaseSpec, TestPlan } from '../dsl/plan.js';
+import type { CommandCheckSpec, ImageUse, TestPlan } from '../dsl/plan.js';
+import { phaseCollectPaths, phaseOutputDir } from './phase-paths.js';
 import { redact } from '../dsl/secret.js';
 import { toPlainText } from '../text/ansi.js';
 import { ErrorLines } from '../text/error-lines.js';
@@ -21,21 +21,13 @@ import { resolveCommand, resolveEnv } from './resolve-env.js';
 import type { PhaseState, RunState, ServiceState } from './run-state.js';
 import { runServiceSetup, setupFailureMessage } from './service-setup.js';
 import type { StepOutcome, StepRunner } from './scheduler.js';
+import { runShardedPhase } from './run-shards.js';
+import type { ShardHistory } from './shard-state.js';
+import type { Slots } from './slots.js';
 
 const SERVICE_LOG_TAIL = 50;
 
-export function phaseOutputDir(outDir: string, phase: string): string {
-  return path.join(outDir, 'phases', phase);
-}
-
-/** The container paths a phase's evidence and artifacts live at. */
-export function phaseCollectPaths(phase: PhaseSpec): string[] {
-  return [
-    ...(phase.results?.path !== undefined ? [phase.results.path] : []),
-    ...(phase.coverage ? [phase.coverage.path] : []),
-    ...phase.artifacts,
-  ];
-}
+export { phaseCollectPaths, phaseOutputDir } from './phase-paths.js';
 
 export class PlanStepRunner implements StepRunner {
   private readonly refImages = new Map<string, Promise<ImageHandle>>();
@@ -47,6 +39,8 @@ export class PlanStepRunner implements StepRunner {
     private readonly state: RunState,
     private readonly onEvent: EventSink,
     private readonly sharedNamespace: boolean,
+    /** The last run's per-file durations, for balancing sharded phases. */
+    private readonly shardHistory?: ShardHistory,
   ) {}
 
   hasWork(step: Step): boolean {
@@ -62,9 +56,9 @@ export class PlanStepRunner implements StepRunner {
     }
   }
 
-  async run(step: Step, signal: AbortSignal): Promise<StepOutcome> {
+  async run(step: Step, signal: AbortSignal, slots: Slots): Promise<StepOutcome> {
     try {
-      return await this.dispatch(step, signal);
+      return await this.dispatch(step, signal, slots);
     } catch (error) {
       // Whatever a driver throws is the engine or the host failing us: an infrastructure error (exit 3).
       const known = error instanceof InfrastructureError;
@@ -74,7 +68,7 @@ export class PlanStepRunner implements StepRunner {
     }
   }
 
-  private dispatch(step: Step, signal: AbortSignal): Promise<StepOutcome> {
+  private dispatch(step: Step, signal: AbortSignal, slots: Slots): Promise<StepOutcome> {
     switch (step.kind) {
       case 'build-image':
         return this.buildImage(step.image, signal);
@@ -87,7 +81,9 @@ export class PlanStepRunner implements StepRunner {
       case 'setup-service':
         return this.setupService(instanceOf(step), signal);
       case 'run-phase':
-        return this.runPhase(step.phase, signal);
+        return this.plan.phases[step.phase]!.shard
+          ? this.runShards(step.phase, signal, slots)
+          : this.runPhase(step.phase, signal);
       case 'collect-artifacts':
         return this.collect(step.phase);
       case 'run-check':
@@ -223,6 +219,24 @@ export class PlanStepRunner implements StepRunner {
     const message = setupFailureMessage(spec, record);
     this.state.infraError ??= { code: 'SERVICE_SETUP_FAILED', message };
     return { status: 'failed', message };
+  }
+
+  private runShards(name: string, signal: AbortSignal, slots: Slots): Promise<StepOutcome> {
+    const state: PhaseState = { attempts: [], collected: [] };
+    this.state.phases.set(name, state);
+    return runShardedPhase(name, state, signal, slots, {
+      plan: this.plan,
+      driver: this.driver,
+      run: this.identity,
+      onEvent: this.onEvent,
+      ...(this.shardHistory ? { history: this.shardHistory } : {}),
+      image: (use, s) => this.image(use, s),
+      context: (source, s, step, errors) => this.context(source, s, step, errors),
+      entering: (line) => this.entering(line),
+      infrastructure: (code, message) => {
+        this.state.infraError ??= { code, message };
+      },
+    });
   }
 
   private async runPhase(name: string, signal: AbortSignal): Promise<StepOutcome> {

@@ -3,9 +3,17 @@ import type { EnvSpec } from '../dsl/plan.js';
 import { renderTemplates } from '../dsl/templates.js';
 import type { ServiceHandle } from '../drivers/driver.js';
 
-/** Resolves `${service.host}` and `${service.port}`; validation guarantees every reference is known. */
-export function resolveTemplates(text: string, services: ReadonlyMap<string, ServiceHandle>): string {
+/** `${shard.index}` / `${shard.count}` of the shard a text runs in. */
+export type ShardPosition = { readonly index: number; readonly count: number };
+
+/** Resolves `${service.host}` and `${service.port}` (and `${shard.*}` in a shard); validation guarantees every reference is known. */
+export function resolveTemplates(
+  text: string,
+  services: ReadonlyMap<string, ServiceHandle>,
+  shard?: ShardPosition,
+): string {
   return renderTemplates(text, {
+    ...(shard ? { shard } : {}),
     service: (name, field) => {
       const handle = services.get(name);
       if (!handle) return undefined;
@@ -14,14 +22,22 @@ export function resolveTemplates(text: string, services: ReadonlyMap<string, Ser
   });
 }
 
-export function resolveEnv(env: EnvSpec, services: ReadonlyMap<string, ServiceHandle>): Record<string, string> {
+export function resolveEnv(
+  env: EnvSpec,
+  services: ReadonlyMap<string, ServiceHandle>,
+  shard?: ShardPosition,
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) {
-    out[key] = typeof value === 'string' ? resolveTemplates(value, services) : value.reveal();
+    out[key] = typeof value === 'string' ? resolveTemplates(value, services, shard) : value.reveal();
   }
   return out;
 }
 
-export function resolveCommand(command: readonly string[], services: ReadonlyMap<string, ServiceHandle>): string[] {
-  return command.map((part) => resolveTemplates(part, services));
+export function resolveCommand(
+  command: readonly string[],
+  services: ReadonlyMap<string, ServiceHandle>,
+  shard?: ShardPosition,
+): string[] {
+  return command.map((part) => resolveTemplates(part, services, shard));
 }

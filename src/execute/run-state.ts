@@ -7,6 +7,7 @@ import type {
   ServiceExit,
   ServiceHandle,
 } from '../drivers/driver.js';
+import type { ShardsState } from './shard-state.js';
 
 export interface AttemptRecord {
   readonly attempt: number;
@@ -24,6 +25,8 @@ export interface PhaseState {
   /** The last attempt's container, kept until its files are collected. */
   handle?: PhaseHandle;
   collected: readonly CollectedFile[];
+  /** A sharded phase: its shards (the phase itself has no attempts of its own). */
+  shards?: ShardsState;
 }
 
 /** How a service's `setup` commands went. */

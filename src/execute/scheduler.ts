@@ -7,6 +7,7 @@
  */
 import type { Step, StepGraph, StepKind } from '../compile/graph.js';
 import type { EventSink, StepStatus } from './events.js';
+import { Slots } from './slots.js';
 
 export interface StepOutcome {
   readonly status: 'passed' | 'failed';
@@ -14,7 +15,8 @@ export interface StepOutcome {
 }
 
 export interface StepRunner {
-  run(step: Step, signal: AbortSignal): Promise<StepOutcome>;
+  /** `slots`: the run's concurrency, for a step that starts containers of its own (a sharded phase). */
+  run(step: Step, signal: AbortSignal, slots: Slots): Promise<StepOutcome>;
   /** Teardown steps only: whether there is anything to tear down (e.g. the service was started). */
   hasWork(step: Step): boolean;
 }
@@ -41,6 +43,8 @@ const TEARDOWN: ReadonlySet<StepKind> = new Set(['collect-artifacts', 'stop-serv
 const LIMITED: ReadonlySet<StepKind> = new Set(['build-image', 'run-phase', 'run-check']);
 
 export const isTeardown = (step: Step): boolean => TEARDOWN.has(step.kind);
+/** A sharded phase holds no slot itself: each of its shards takes one (execute/run-shards.ts). */
+const isLimited = (step: Step): boolean => LIMITED.has(step.kind) && !(step.kind === 'run-phase' && step.shards);
 
 export async function schedule(graph: StepGraph, runner: StepRunner, options: ScheduleOptions): Promise<StepRecord[]> {
   const now = options.now ?? Date.now;
@@ -51,7 +55,7 @@ export async function schedule(graph: StepGraph, runner: StepRunner, options: Sc
   if (options.signal.aborted) abortWork();
   const workSignal = stopWork.signal;
   const inFlight = new Set<Promise<void>>();
-  let limitedRunning = 0;
+  const slots = new Slots(options.concurrency);
   /** Limited steps whose slot a step of theirs (`slotOf`) took ahead; they start without taking another. */
   const reserved = new Set<string>();
   const heldLocks = new Set<string>();
@@ -62,7 +66,7 @@ export async function schedule(graph: StepGraph, runner: StepRunner, options: Sc
 
   const finish = (record: StepRecord, status: StepStatus, message?: string): void => {
     // A slot taken ahead for a step that never started (skipped, cancelled) is given back.
-    if (record.startedAt === undefined && reserved.delete(record.step.id)) limitedRunning--;
+    if (record.startedAt === undefined && reserved.delete(record.step.id)) slots.give();
     record.status = status;
     record.finishedAt = now();
     if (message) record.message = message;
@@ -78,15 +82,15 @@ export async function schedule(graph: StepGraph, runner: StepRunner, options: Sc
 
   const start = (record: StepRecord): void => {
     const { step } = record;
-    const limited = LIMITED.has(step.kind);
-    if (limited && !reserved.has(step.id)) limitedRunning++;
+    // Its slot is taken already: in advance(), or ahead by a step of its (`slotOf`).
+    const limited = isLimited(step);
     for (const lock of step.locks ?? []) heldLocks.add(lock);
     record.status = 'running';
     record.startedAt = now();
     options.onEvent({ kind: 'step-started', step, at: record.startedAt });
     const signal = isTeardown(step) ? new AbortController().signal : workSignal;
     const task = Promise.resolve()
-      .then(() => runner.run(step, signal))
+      .then(() => runner.run(step, signal, slots))
       .catch(
         (error: unknown): StepOutcome => ({
           status: 'failed',
@@ -95,7 +99,7 @@ export async function schedule(graph: StepGraph, runner: StepRunner, options: Sc
       )
       .then((outcome) => {
         if (limited) {
-          limitedRunning--;
+          slots.give();
           reserved.delete(step.id);
         }
         for (const lock of step.locks ?? []) heldLocks.delete(lock);
@@ -128,15 +132,10 @@ export async function schedule(graph: StepGraph, runner: StepRunner, options: Sc
       } else if (waitsForOrder || (record.step.locks ?? []).some((lock) => heldLocks.has(lock))) {
         continue;
       } else if (record.step.slotOf !== undefined && !reserved.has(record.step.slotOf)) {
-        if (limitedRunning >= options.concurrency) continue;
-        limitedRunning++;
+        if (!slots.tryTake()) continue;
         reserved.add(record.step.slotOf);
         start(record);
-      } else if (
-        LIMITED.has(record.step.kind) &&
-        !reserved.has(record.step.id) &&
-        limitedRunning >= options.concurrency
-      ) {
+      } else if (isLimited(record.step) && !reserved.has(record.step.id) && !slots.tryTake()) {
         continue;
       } else {
         start(record);
@@ -150,7 +149,7 @@ export async function schedule(graph: StepGraph, runner: StepRunner, options: Sc
     for (;;) {
       while (advance());
       if (inFlight.size === 0) break;
-      await Promise.race(inFlight);
+      await Promise.race([...inFlight, slots.freed()]);
     }
   } finally {
     options.signal.removeEventListener('abort', abortWork);

@@ -61,6 +61,35 @@ const PhaseAttempt = Type.Object({
   durationMs: Num,
 });
 
+const ShardResult = Type.Object({
+  /** From 1. */
+  index: Num,
+  status: literals(['passed', 'failed', 'error', 'skipped', 'cancelled']),
+  /** The shard's wall time: every attempt, its own services' start not included. */
+  durationMs: Num,
+  attempts: Type.Array(PhaseAttempt),
+  counts: Type.Optional(TestCounts),
+  /** The files it was given (`shard.files`). */
+  files: Type.Optional(Strings),
+  /** Estimated milliseconds per file (its share of the shard's time): what the next run balances by. */
+  fileMs: Type.Optional(Type.Record(Str, Num)),
+  /** Its own service instances: `<service>--<phase>-s<index>`. */
+  services: Type.Array(
+    Type.Object({ name: Str, instance: Str, readyMs: Type.Optional(Num), message: Type.Optional(Str) }),
+  ),
+  artifacts: Strings,
+  logTail: Strings,
+  message: Type.Optional(Str),
+});
+
+const PhaseShards = Type.Object({
+  /** The count the plan asked for; fewer ran when fewer files matched. */
+  requested: Num,
+  /** How the files were split: by the last run's `duration`s, by `size`, or by the `runner` itself (`shard: N`). */
+  split: literals(['duration', 'size', 'runner']),
+  list: Type.Array(ShardResult),
+});
+
 const PhaseResult = Type.Object({
   name: Str,
   image: Str,
@@ -79,6 +108,8 @@ const PhaseResult = Type.Object({
   message: Type.Optional(Str),
   /** Passing and skipped cases counted but not listed in `tests` (a phase with more than MAX_LISTED_TESTS cases). */
   unlisted: Type.Optional(TestCounts),
+  /** A sharded phase: each shard's outcome (the phase's counts, cases and coverage are theirs merged). */
+  shards: Type.Optional(PhaseShards),
 });
 
 const ServiceResult = Type.Object({
@@ -192,6 +223,7 @@ export const TestCaseSchema = TestCase;
 export const StepTimingSchema = StepTiming;
 export const PhaseAttemptSchema = PhaseAttempt;
 export const PhaseResultSchema = PhaseResult;
+export const PhaseShardsSchema = PhaseShards;
 export const ServiceResultSchema = ServiceResult;
 export const BaselineSchema = Baseline;
 

@@ -8,6 +8,7 @@ import type {
   BaselineSchema,
   PhaseAttemptSchema,
   PhaseResultSchema,
+  PhaseShardsSchema,
   RunResultsSchema,
   ServiceResultSchema,
   StepTimingSchema,
@@ -29,5 +30,7 @@ export type StepTiming = Of<typeof StepTimingSchema>;
 export type PhaseAttempt = Of<typeof PhaseAttemptSchema>;
 export type PhaseResult = Of<typeof PhaseResultSchema>;
 export type PhaseStatus = PhaseResult['status'];
+export type PhaseShards = Of<typeof PhaseShardsSchema>;
+export type ShardResult = PhaseShards['list'][number];
 export type ServiceResult = Of<typeof ServiceResultSchema>;
 export type BaselineComparison = Of<typeof BaselineSchema>;

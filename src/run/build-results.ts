@@ -39,6 +39,7 @@ import type { GitInfo } from './git-info.js';
 import type { OutputResults } from './output-results.js';
 import { changedLinesResults } from './changed-lines-results.js';
 import { readPhaseEvidence, type PhaseFindings } from './phase-evidence.js';
+import { readShardedPhaseEvidence, shardedPhaseOutput } from './shard-evidence.js';
 
 interface Common {
   readonly plan: TestPlan;
@@ -289,6 +290,7 @@ function phaseResult(input: Common, record: ExecutionRecord, findings: PhaseFind
     logTail: state?.attempts.at(-1)?.logTail ?? [],
     ...(state?.attempts.at(-1)?.errorLines?.length ? { errorLines: state.attempts.at(-1)!.errorLines! } : {}),
     errors,
+    ...(findings.shards ? { shards: findings.shards, ...shardedPhaseOutput(findings.shards) } : {}),
   };
 }
 
@@ -319,12 +321,19 @@ export async function buildResults(
   const stepById = new Map(record.steps.map((s) => [s.step.id, s]));
   const findings = await Promise.all(
     graph.phases.map((name) =>
-      readPhaseEvidence(
-        plan.phases[name]!,
-        stepById.get(stepId.phase(name)),
-        record.state.phases.get(name),
-        input.outputResults?.result(name),
-      ),
+      plan.phases[name]!.shard
+        ? readShardedPhaseEvidence(
+            plan.phases[name]!,
+            stepById.get(stepId.phase(name)),
+            record.state.phases.get(name),
+            input.run.outDir,
+          )
+        : readPhaseEvidence(
+            plan.phases[name]!,
+            stepById.get(stepId.phase(name)),
+            record.state.phases.get(name),
+            input.outputResults?.result(name),
+          ),
     ),
   );
   const checks = checkOutcomes(plan, record, stepById);

@@ -13,6 +13,7 @@ import {
 import type { CollectedFile } from '../drivers/driver.js';
 import type { StepRecord } from '../execute/scheduler.js';
 import type { PhaseState } from '../execute/run-state.js';
+import type { PhaseShards } from '../report/results.js';
 
 /** What a file the attempt did not write says about it. */
 export function staleMessage(source: string): string {
@@ -50,6 +51,8 @@ function exitMessage(exitCode: number | null, tests: EvidenceResult<TestReport> 
 
 export interface PhaseFindings extends PhaseEvidence {
   readonly message?: string;
+  /** A sharded phase: its shards' block for results.json (run/shard-evidence.ts). */
+  readonly shards?: PhaseShards;
 }
 
 export async function readPhaseEvidence(

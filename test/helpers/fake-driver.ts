@@ -36,8 +36,10 @@ export interface FakeBehaviour {
   files?: Record<string, string>;
   /** `describe()` fails as an unreachable engine does. */
   unreachable?: boolean;
-  /** Collected paths the last attempt did not write (they predate it). */
+  /** Collected paths the last attempt did not write (they predate it): `path`, or `phase:path` for one phase. */
   stale?: string[];
+  /** Files per phase (by request name, e.g. a shard's `unit-s2`), over `files`. */
+  filesByPhase?: Record<string, Record<string, string>>;
   /** Services that exit with this code: at once after starting, or while phase `during` runs. */
   exits?: Record<string, { exitCode: number; during?: string }>;
   /** Setup commands (by their last argument) that fail with this code and print these lines. */
@@ -154,8 +156,11 @@ export class FakeDriver implements Driver {
   }
   async collect(phase: PhaseHandle, paths: readonly string[], destDir: string): Promise<readonly CollectedFile[]> {
     this.calls.push(`collect ${phase.id}`);
-    const writtenByPhase = (source: string) => !this.behaviour.stale?.includes(source);
-    if (!this.behaviour.files)
+    const writtenByPhase = (source: string) =>
+      !this.behaviour.stale?.includes(source) && !this.behaviour.stale?.includes(`${phase.name}:${source}`);
+    const own = this.behaviour.filesByPhase?.[phase.name];
+    const files = own || this.behaviour.files ? { ...this.behaviour.files, ...own } : undefined;
+    if (!files)
       return paths.map((source) => ({
         source,
         path: collectedPath(destDir, source),
@@ -163,7 +168,7 @@ export class FakeDriver implements Driver {
       }));
     return Promise.all(
       paths.map(async (source) => {
-        const content = this.behaviour.files![source];
+        const content = files[source];
         if (content === undefined) return { source, error: `${source} does not exist in the container` };
         const file = collectedPath(destDir, source);
         await mkdir(path.dirname(file), { recursive: true });

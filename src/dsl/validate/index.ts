@@ -20,6 +20,7 @@ import {
   checkTextResults,
 } from './rule-values.js';
 import { checkTemplates } from './rule-templates.js';
+import { checkShards } from './rule-shards.js';
 import {
   checkCommandsNotEmpty,
   checkContainerPaths,
@@ -43,6 +44,7 @@ export const RULES: readonly Rule[] = [
   checkRegexes,
   checkTextResults,
   checkTemplates,
+  checkShards,
   checkCommandsNotEmpty,
   checkImageRefFormat,
   checkContainerPaths,

@@ -10,6 +10,7 @@ import type {
   PlanInput,
   ResultsInput,
   ServiceInput,
+  ShardInput,
 } from '../types.js';
 import type {
   CommandCheckSpec,
@@ -22,6 +23,7 @@ import type {
   MountSpec,
   PhaseSpec,
   ServiceSpec,
+  ShardSpec,
   TestPlan,
 } from '../plan.js';
 import { DEFAULT_SETUP_TIMEOUT_MS } from '../plan.js';
@@ -142,7 +144,12 @@ function phase(n: Normaliser, name: string, input: PhaseInput<string, string, st
     artifacts: [...(input.artifacts ?? [])],
     profiles: [...(input.profiles ?? [])],
     ...optional('local', input.local && { ...input.local }),
+    ...optional('shard', input.shard === undefined ? undefined : shardSpec(input.shard)),
   };
+}
+
+function shardSpec(input: ShardInput): ShardSpec {
+  return typeof input === 'number' ? { count: input } : { count: input.count, ...optional('files', input.files) };
 }
 
 function check(n: Normaliser, name: string, input: CommandCheckInput<string>, path: Path): CommandCheckSpec {

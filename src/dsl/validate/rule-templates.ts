@@ -2,7 +2,7 @@
 import type { RuleContext } from './context.js';
 import { unknownName } from './context.js';
 import { didYouMean } from '../did-you-mean.js';
-import { parseTemplates } from '../templates.js';
+import { parseTemplates, SHARD_FIELDS } from '../templates.js';
 import type { Path } from './problems.js';
 import { commandChecks } from './rule-references.js';
 import { servicePorts } from './rule-values.js';
@@ -14,6 +14,8 @@ interface Scope {
   /** What to do when a known service is not reachable. */
   readonly howToReach: (service: string) => string;
   readonly allowsOwnPort: boolean;
+  /** Whether the text runs in a sharded phase, where `${shard.index}` / `${shard.count}` have values. */
+  readonly sharded?: boolean;
 }
 
 const FIELDS = ['host', 'port'];
@@ -37,6 +39,16 @@ function checkText(ctx: RuleContext, path: Path, text: string, scope: Scope): vo
           path,
           `'${ref.raw}' is only available in services.NAME.local.command: use '\${SERVICE.port}' to reach a service`,
         );
+      continue;
+    }
+    if (ref.kind === 'shard') {
+      if (!scope.sharded)
+        ctx.report(
+          path,
+          `'${ref.raw}' only has a value in a sharded phase: add shard: N to the phase (for a literal, write '$${ref.raw}')`,
+        );
+      else if (!(SHARD_FIELDS as readonly string[]).includes(ref.field))
+        ctx.report(path, `'${ref.raw}' uses unknown field '${ref.field}': use \${shard.index} or \${shard.count}`);
       continue;
     }
     const { service, field: name } = ref;
@@ -66,6 +78,7 @@ export function checkTemplates(ctx: RuleContext): void {
       reachable: strings(field(phase, 'services')),
       howToReach: (service) => `add '${service}' to phases.${name}.services`,
       allowsOwnPort: false,
+      sharded: field(phase, 'shard') !== undefined,
     };
     const base: Path = ['phases', name];
     const all = [

@@ -7,6 +7,7 @@ import { changedLinesSection } from './changed-lines.js';
 import { failureBlocks } from './failures.js';
 import { banner, frontMatter, summaryList, title } from './summary.js';
 import { acceptanceSection, gatesSection, nonFunctionalSection, phasesSection, servicesSection } from './tables.js';
+import { shardsSection } from './shards.js';
 import { timelineSection } from './timeline.js';
 
 export function renderMarkdown(results: RunResults): string {
@@ -27,6 +28,7 @@ export function markdownBlocks(results: RunResults): Block[] {
     gatesSection(results),
     changedLinesSection(results),
     phasesSection(results),
+    shardsSection(results),
     servicesSection(results),
   ];
   const blocks: Block[] = sections.filter((s): s is string => s !== undefined).map(text);
