@@ -148,6 +148,11 @@ export interface DriverCapabilities {
   readonly sharedNamespace: boolean;
   /** Services are isolated from the host: each has its own address and declared ports. */
   readonly isolatedNetwork: boolean;
+  /**
+   * An image handle's `ref` is the id of the image's content (`sha256:…`), so a phase's result can be
+   * cached under it (src/cache). Absent or false: the driver's phases are never cached.
+   */
+  readonly contentAddressedImages?: boolean;
 }
 
 export interface Driver {

@@ -92,6 +92,8 @@ export interface PhaseSpec {
   readonly artifacts: readonly string[];
   readonly profiles: readonly string[];
   readonly local?: { readonly run?: string; readonly workdir?: string };
+  /** `false`: never cached (src/cache). */
+  readonly cache?: boolean;
 }
 
 export interface CommandCheckSpec {

@@ -246,6 +246,7 @@ const Phase = Type.Object(
     local: Type.Optional(
       Type.Object({ run: Type.Optional(Text), workdir: Type.Optional(Text) }, { additionalProperties: false }),
     ),
+    cache: Type.Optional(says(Type.Boolean(), 'true or false')),
   },
   { additionalProperties: false },
 );

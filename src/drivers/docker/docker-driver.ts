@@ -64,7 +64,12 @@ interface RunState {
 
 export class DockerDriver implements Driver {
   readonly kind = 'docker' as const;
-  readonly capabilities = { imageBuild: true, sharedNamespace: true, isolatedNetwork: true } as const;
+  readonly capabilities = {
+    imageBuild: true,
+    sharedNamespace: true,
+    isolatedNetwork: true,
+    contentAddressedImages: true,
+  } as const;
   private readonly engine: Engine;
   private readonly endpoint: string;
   private readonly clock: Clock;

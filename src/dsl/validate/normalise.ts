@@ -127,6 +127,7 @@ function phase(n: Normaliser, name: string, input: PhaseInput<string, string, st
     artifacts: [...(input.artifacts ?? [])],
     profiles: [...(input.profiles ?? [])],
     ...optional('local', input.local && { ...input.local }),
+    ...optional('cache', input.cache),
   };
 }
 
