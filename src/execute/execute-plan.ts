@@ -2,7 +2,7 @@
 import os from 'node:os';
 import type { StepGraph } from '../compile/graph.js';
 import type { TestPlan } from '../dsl/plan.js';
-import type { Driver, RunIdentity } from '../drivers/driver.js';
+import type { Driver, ImageHandle, RunIdentity } from '../drivers/driver.js';
 import type { EventSink } from './events.js';
 import { PlanStepRunner } from './plan-step-runner.js';
 import { emptyRunState, type RunState } from './run-state.js';
@@ -16,6 +16,8 @@ export interface ExecuteOptions {
   readonly signal?: AbortSignal;
   readonly onEvent?: EventSink;
   readonly now?: () => number;
+  /** Plan images prepared before the run (the phase cache needs their ids first); their build steps are not in the graph. */
+  readonly images?: ReadonlyMap<string, ImageHandle>;
 }
 
 export interface ExecutionRecord {
@@ -33,6 +35,7 @@ export async function executePlan(
   const signal = options.signal ?? new AbortController().signal;
   const onEvent = options.onEvent ?? (() => {});
   const state = emptyRunState();
+  for (const [name, handle] of options.images ?? []) state.images.set(name, handle);
   const runner = new PlanStepRunner(plan, driver, options.run, state, onEvent, graph.sharedNamespace);
   try {
     const steps = await schedule(graph, runner, {

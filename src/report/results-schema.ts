@@ -57,6 +57,18 @@ const PhaseAttempt = Type.Object({
   durationMs: Num,
 });
 
+/** How the phase cache treated a phase (src/cache): restored (`hit`), ran and stored, ran (`miss`), or `off`. */
+const PhaseCache = Type.Object({
+  status: literals(['hit', 'stored', 'miss', 'off']),
+  key: Type.Optional(Str),
+  /** With `hit`: the run whose result was restored. */
+  from: Type.Optional(
+    Type.Object({ runId: Str, date: Str, commit: Type.Optional(Str), dirty: Type.Optional(Type.Boolean()) }),
+  ),
+  /** Why it was not reused or stored. */
+  reason: Type.Optional(Str),
+});
+
 const PhaseResult = Type.Object({
   name: Str,
   image: Str,
@@ -75,6 +87,7 @@ const PhaseResult = Type.Object({
   message: Type.Optional(Str),
   /** Passing and skipped cases counted but not listed in `tests` (a phase with more than MAX_LISTED_TESTS cases). */
   unlisted: Type.Optional(TestCounts),
+  cache: Type.Optional(PhaseCache),
 });
 
 const ServiceResult = Type.Object({
@@ -113,6 +126,7 @@ export const TestCaseSchema = TestCase;
 export const StepTimingSchema = StepTiming;
 export const PhaseAttemptSchema = PhaseAttempt;
 export const PhaseResultSchema = PhaseResult;
+export const PhaseCacheSchema = PhaseCache;
 export const ServiceResultSchema = ServiceResult;
 
 export const RunResultsSchema = Type.Object({

@@ -6,6 +6,7 @@
 import type { Static, TSchema } from '@sinclair/typebox';
 import type {
   PhaseAttemptSchema,
+  PhaseCacheSchema,
   PhaseResultSchema,
   RunResultsSchema,
   ServiceResultSchema,
@@ -28,4 +29,5 @@ export type StepTiming = Of<typeof StepTimingSchema>;
 export type PhaseAttempt = Of<typeof PhaseAttemptSchema>;
 export type PhaseResult = Of<typeof PhaseResultSchema>;
 export type PhaseStatus = PhaseResult['status'];
+export type PhaseCache = Of<typeof PhaseCacheSchema>;
 export type ServiceResult = Of<typeof ServiceResultSchema>;
