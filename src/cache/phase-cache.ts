@@ -102,6 +102,7 @@ export class RunCache {
     try {
       await rm(dir, { recursive: true, force: true });
       unpacked = await unpackEntry(entry.blob, dir);
+      await mkdir(dir, { recursive: true });
       await writeFile(path.join(dir, 'log.txt'), unpacked.log.length ? `${unpacked.log.join('\n')}\n` : '');
     } catch (error) {
       await rm(dir, { recursive: true, force: true });
