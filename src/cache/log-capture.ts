@@ -29,7 +29,8 @@ export class LogCapture {
     if (event.kind !== 'log' || event.step?.kind !== 'run-phase' || !this.phases.has(event.step.subject)) return;
     const attempt = event.step.attempt ?? 1;
     let k = this.kept.get(event.step.subject);
-    if (!k || k.attempt !== attempt) this.kept.set(event.step.subject, (k = { attempt, lines: [], chars: 0, dropped: 0 }));
+    if (!k || k.attempt !== attempt)
+      this.kept.set(event.step.subject, (k = { attempt, lines: [], chars: 0, dropped: 0 }));
     if (k.chars + event.line.length > MAX_LOG_CHARS) k.dropped++;
     else {
       k.lines.push(event.line);

@@ -40,7 +40,6 @@ interface Restored {
   readonly log: readonly string[];
 }
 
-
 export class RunCache {
   private readonly restored = new Map<string, Restored>();
   private readonly records: StepRecord[] = [];
@@ -89,7 +88,13 @@ export class RunCache {
       const step = { kind: 'run-phase' as const, subject: phase, attempt: attempt.attempt };
       return [
         ...r.log.map((line): RunEvent => ({ kind: 'log', source: phase, step, line, stream: 'stdout' })),
-        { kind: 'phase-attempt', phase, attempt: attempt.attempt, exitCode: attempt.exitCode, timedOut: attempt.timedOut },
+        {
+          kind: 'phase-attempt',
+          phase,
+          attempt: attempt.attempt,
+          exitCode: attempt.exitCode,
+          timedOut: attempt.timedOut,
+        },
       ];
     });
   }
@@ -147,11 +152,7 @@ export class RunCache {
   }
 
   /** Stores every phase that passed and ran here; returns the results with each phase's `cache` block. */
-  async finish(
-    results: RunResults,
-    record: ExecutionRecord,
-    outDir: string,
-  ): Promise<RunResults> {
+  async finish(results: RunResults, record: ExecutionRecord, outDir: string): Promise<RunResults> {
     const stored: string[] = [];
     await Promise.all(
       results.phases.map(async (p) => {
@@ -159,7 +160,11 @@ export class RunCache {
         if (key === undefined || this.restored.has(p.name)) return;
         if (p.status !== 'passed') {
           const was = p.status === 'error' ? 'errored' : p.status;
-          return void this.marks.set(p.name, { status: 'miss', key, reason: `it ${was}: only passing results are stored` });
+          return void this.marks.set(p.name, {
+            status: 'miss',
+            key,
+            reason: `it ${was}: only passing results are stored`,
+          });
         }
         const state = record.state.phases.get(p.name);
         if (!state) return;
@@ -210,7 +215,8 @@ export class RunCache {
       const lines = log.dropped ? [...log.lines, `… ${log.dropped} more line(s) not kept in the cache`] : log.lines;
       const blob = await packEntry(dir, entryState, lines);
       const max = this.settings.maxEntryBytes ?? DEFAULT_MAX_ENTRY_BYTES;
-      if (blob.length > max) return `its entry (${blob.length} bytes) is larger than the ${max} bytes an entry may take`;
+      if (blob.length > max)
+        return `its entry (${blob.length} bytes) is larger than the ${max} bytes an entry may take`;
       const meta: EntryMeta = {
         v: ENTRY_VERSION,
         key,

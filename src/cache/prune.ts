@@ -34,7 +34,9 @@ interface Found {
 
 async function sizeOf(dir: string): Promise<number> {
   const names = await readdir(dir).catch(() => []);
-  const sizes = await Promise.all(names.map(async (n) => (await lstat(path.join(dir, n)).catch(() => undefined))?.size ?? 0));
+  const sizes = await Promise.all(
+    names.map(async (n) => (await lstat(path.join(dir, n)).catch(() => undefined))?.size ?? 0),
+  );
   return sizes.reduce((a, b) => a + b, 0);
 }
 

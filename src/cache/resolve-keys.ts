@@ -91,7 +91,9 @@ export async function resolveKeys(o: ResolveOptions): Promise<KeyResolution> {
         const services = await keysOf(spec.services, keyService);
         if ('why' in services) return { why: services.why };
         const mounts = await Promise.all(spec.mounts.map((m) => digestOf(m.source)));
-        return { key: phaseKey(spec, phaseCollectPaths(spec), { image, mounts, services: services.keys, needs: needs.keys }) };
+        return {
+          key: phaseKey(spec, phaseCollectPaths(spec), { image, mounts, services: services.keys, needs: needs.keys }),
+        };
       })();
       phaseKeys.set(name, k);
     }
@@ -127,7 +129,13 @@ function context(o: ResolveOptions, source: string, step?: Step): StepContext {
     signal: o.signal,
     onLog: (raw, stream) => {
       const line = redact(toPlainText(raw), o.plan.secrets);
-      o.onEvent({ kind: 'log', source, ...(step ? { step: { kind: 'build-image' as const, subject: stepImage(step) } } : {}), line, stream });
+      o.onEvent({
+        kind: 'log',
+        source,
+        ...(step ? { step: { kind: 'build-image' as const, subject: stepImage(step) } } : {}),
+        line,
+        stream,
+      });
     },
   };
 }

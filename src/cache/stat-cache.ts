@@ -30,7 +30,11 @@ export class StatCache {
     try {
       const [d, f] = await Promise.all([lstat(dir), lstat(file)]);
       if (trusted(d) && trusted(f)) {
-        const data = JSON.parse(await readFile(file, 'utf8')) as { v: number; root: string; entries: Record<string, Stored> };
+        const data = JSON.parse(await readFile(file, 'utf8')) as {
+          v: number;
+          root: string;
+          entries: Record<string, Stored>;
+        };
         if (data.v === VERSION && data.root === root) known = new Map(Object.entries(data.entries));
       }
     } catch {

@@ -66,7 +66,8 @@ export class TreeDigester {
         const abs = path.join(root, rel);
         const s = lstatSync(abs);
         if (s.isSymbolicLink()) lines.push(`${rel}\0link\0${readlinkSync(abs)}\n`);
-        else if (s.isFile()) lines.push(`${rel}\0file${s.mode & 0o111 ? 'x' : ''}\0${this.fileHash(abs, rel, s, cache, racyFrom)}\n`);
+        else if (s.isFile())
+          lines.push(`${rel}\0file${s.mode & 0o111 ? 'x' : ''}\0${this.fileHash(abs, rel, s, cache, racyFrom)}\n`);
         else lines.push(`${rel}\0${kindOf(s)}\n`);
       }
     }
@@ -88,7 +89,8 @@ export class TreeDigester {
     const hash = createHash('sha256');
     const fd = openSync(abs, 'r');
     try {
-      for (let n = readSync(fd, this.buffer); n > 0; n = readSync(fd, this.buffer)) hash.update(this.buffer.subarray(0, n));
+      for (let n = readSync(fd, this.buffer); n > 0; n = readSync(fd, this.buffer))
+        hash.update(this.buffer.subarray(0, n));
     } finally {
       closeSync(fd);
     }

@@ -31,7 +31,10 @@ export function cacheSettings(
     reuse: !values['no-cache'],
     statCacheDir: path.join(dir, '.stat'),
     ...(from === undefined
-      ? { afterStore: async () => void (await pruneLocal(dir, { maxBytes: DEFAULT_MAX_BYTES, maxAgeMs: DEFAULT_MAX_AGE_MS })) }
+      ? {
+          afterStore: async () =>
+            void (await pruneLocal(dir, { maxBytes: DEFAULT_MAX_BYTES, maxAgeMs: DEFAULT_MAX_AGE_MS })),
+        }
       : {}),
   };
 }

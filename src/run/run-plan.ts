@@ -60,8 +60,7 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResults> {
   onEvent({ kind: 'run-started', runId: run.runId, plan: plan.name, driver: info.engine, at: startedAt });
 
   const outputResults = createOutputResults(plan);
-  const cache =
-    options.cache && driver.capabilities.contentAddressedImages ? new RunCache(options.cache) : undefined;
+  const cache = options.cache && driver.capabilities.contentAddressedImages ? new RunCache(options.cache) : undefined;
   const toRun = cache
     ? await cache.prepare({
         plan,

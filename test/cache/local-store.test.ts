@@ -109,7 +109,11 @@ t.test('an entry packs a phase folder and unpacks it elsewhere, and refuses name
   const src = tempDir('phase');
   mkdirSync(path.join(src, 'files/out'), { recursive: true });
   writeFileSync(path.join(src, 'files/out/junit.xml'), '<testsuites/>');
-  const state = { attempts: [{ attempt: 1, exitCode: 0, timedOut: false, aborted: false, durationMs: 5, logTail: ['ok'] }], collected: [{ source: '/out/junit.xml', rel: 'files/out/junit.xml' }], logLines: 2 };
+  const state = {
+    attempts: [{ attempt: 1, exitCode: 0, timedOut: false, aborted: false, durationMs: 5, logTail: ['ok'] }],
+    collected: [{ source: '/out/junit.xml', rel: 'files/out/junit.xml' }],
+    logLines: 2,
+  };
   const blob = await packEntry(src, state, ['line 1', 'line 2']);
   const dest = path.join(tempDir('restore'), 'unit');
   const back = await unpackEntry(blob, dest);

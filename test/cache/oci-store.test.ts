@@ -1,7 +1,13 @@
 /** The OCI registry store against a real registry (the CNCF distribution registry, Debian's docker-registry). */
 import t from 'tap';
 import { blobDigest, ENTRY_VERSION, type EntryMeta } from '../../src/cache/entry.js';
-import { ARTIFACT_TYPE, CONFIG_MEDIA_TYPE, LAYER_MEDIA_TYPE, OciStore, parseRegistryUrl } from '../../src/cache/oci-store.js';
+import {
+  ARTIFACT_TYPE,
+  CONFIG_MEDIA_TYPE,
+  LAYER_MEDIA_TYPE,
+  OciStore,
+  parseRegistryUrl,
+} from '../../src/cache/oci-store.js';
 import { startRegistry } from '../helpers/registry.js';
 
 const key = (n: number): string => n.toString(16).padStart(64, 'a');
@@ -23,7 +29,10 @@ function entry(n: number, blob = Buffer.from(`entry blob ${n}`)): { meta: EntryM
 }
 
 t.test('registry URLs', async (t) => {
-  t.same(parseRegistryUrl('registry://localhost:5000/team/cache'), { base: 'http://localhost:5000', repo: 'team/cache' });
+  t.same(parseRegistryUrl('registry://localhost:5000/team/cache'), {
+    base: 'http://localhost:5000',
+    repo: 'team/cache',
+  });
   t.same(parseRegistryUrl('registry://ghcr.io/org/cache'), { base: 'https://ghcr.io', repo: 'org/cache' });
   t.same(parseRegistryUrl('registry+http://reg.internal:5000/c'), { base: 'http://reg.internal:5000', repo: 'c' });
   t.throws(() => parseRegistryUrl('registry://host/Upper'), /expected registry:\/\/HOST/);
@@ -45,11 +54,17 @@ t.test('entries round-trip through a real registry as OCI artifacts', async (t) 
   const res = await fetch(`http://${registry.host}/v2/testplan/cache/manifests/${key(1)}`, {
     headers: { accept: 'application/vnd.oci.image.manifest.v1+json' },
   });
-  const manifest = (await res.json()) as { artifactType: string; config: { mediaType: string }; layers: { mediaType: string }[] };
+  const manifest = (await res.json()) as {
+    artifactType: string;
+    config: { mediaType: string };
+    layers: { mediaType: string }[];
+  };
   t.equal(manifest.artifactType, ARTIFACT_TYPE, 'an OCI artifact of our own type');
   t.equal(manifest.config.mediaType, CONFIG_MEDIA_TYPE);
   t.equal(manifest.layers[0]?.mediaType, LAYER_MEDIA_TYPE);
-  const tags = (await (await fetch(`http://${registry.host}/v2/testplan/cache/tags/list`)).json()) as { tags: string[] };
+  const tags = (await (await fetch(`http://${registry.host}/v2/testplan/cache/tags/list`)).json()) as {
+    tags: string[];
+  };
   t.same(tags.tags, [key(1)], 'tagged with the key');
 });
 

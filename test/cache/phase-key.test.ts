@@ -78,20 +78,30 @@ const MUST_CHANGE: Record<string, Mutation> = {
   },
   workdir: (c) => withSpec(c, { workdir: `${c.spec.workdir ?? ''}/x` }),
   'mount content': (c) =>
-    c.inputs.mounts.length ? { ...c, inputs: { ...c.inputs, mounts: [`${c.inputs.mounts[0]}x`, ...c.inputs.mounts.slice(1)] } } : undefined,
+    c.inputs.mounts.length
+      ? { ...c, inputs: { ...c.inputs, mounts: [`${c.inputs.mounts[0]}x`, ...c.inputs.mounts.slice(1)] } }
+      : undefined,
   'mount target': (c) =>
-    c.spec.mounts.length ? withSpec(c, { mounts: [{ ...c.spec.mounts[0]!, target: '/else' }, ...c.spec.mounts.slice(1)] }) : undefined,
+    c.spec.mounts.length
+      ? withSpec(c, { mounts: [{ ...c.spec.mounts[0]!, target: '/else' }, ...c.spec.mounts.slice(1)] })
+      : undefined,
   'mount read-only': (c) =>
     c.spec.mounts.length
-      ? withSpec(c, { mounts: [{ ...c.spec.mounts[0]!, readOnly: !c.spec.mounts[0]!.readOnly }, ...c.spec.mounts.slice(1)] })
+      ? withSpec(c, {
+          mounts: [{ ...c.spec.mounts[0]!, readOnly: !c.spec.mounts[0]!.readOnly }, ...c.spec.mounts.slice(1)],
+        })
       : undefined,
   'service key': (c) => {
     const s = firstKey(c.inputs.services);
-    return s === undefined ? undefined : { ...c, inputs: { ...c.inputs, services: { ...c.inputs.services, [s]: 'changed' } } };
+    return s === undefined
+      ? undefined
+      : { ...c, inputs: { ...c.inputs, services: { ...c.inputs.services, [s]: 'changed' } } };
   },
   'needed phase key': (c) => {
     const n = firstKey(c.inputs.needs);
-    return n === undefined ? undefined : { ...c, inputs: { ...c.inputs, needs: { ...c.inputs.needs, [n]: 'changed' } } };
+    return n === undefined
+      ? undefined
+      : { ...c, inputs: { ...c.inputs, needs: { ...c.inputs.needs, [n]: 'changed' } } };
   },
   localhost: (c) => withSpec(c, { localhost: !c.spec.localhost }),
   'results path': (c) => withSpec(c, { results: { format: 'junit', path: '/out/other.xml' } }),
@@ -106,7 +116,9 @@ const MUST_NOT_CHANGE: Record<string, Mutation> = {
   'cache flag': (c) => withSpec(c, { cache: true }),
   'local run': (c) => withSpec(c, { local: { run: 'x' } }),
   'mount source path (same content)': (c) =>
-    c.spec.mounts.length ? withSpec(c, { mounts: c.spec.mounts.map((m) => ({ ...m, source: `${m.source}-moved` })) }) : undefined,
+    c.spec.mounts.length
+      ? withSpec(c, { mounts: c.spec.mounts.map((m) => ({ ...m, source: `${m.source}-moved` })) })
+      : undefined,
   'env order': (c) => withSpec(c, { env: Object.fromEntries(Object.entries(c.spec.env).reverse()) }),
   'needs order': (c) => withSpec(c, { needs: [...c.spec.needs].reverse() }),
   'results format (same file)': (c) => withSpec(c, { results: { format: 'tap', path: c.spec.results!.path! } }),
@@ -172,5 +184,9 @@ t.test('a service key covers its whole definition, its image and what it depends
   t.not(key({ ...base, ports: [2000] }), k0, 'ports');
   // A field this code does not know yet (another feature's) is covered without naming it.
   t.not(key({ ...base, scope: 'run' } as ServiceSpec), k0, 'an unknown field');
-  t.not(key({ ...base, env: { P: new Secret('a', 'x') } }), key({ ...base, env: { P: new Secret('b', 'x') } }), 'secret');
+  t.not(
+    key({ ...base, env: { P: new Secret('a', 'x') } }),
+    key({ ...base, env: { P: new Secret('b', 'x') } }),
+    'secret',
+  );
 });

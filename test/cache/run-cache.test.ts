@@ -57,7 +57,9 @@ function fixture(): { plan: TestPlan; srcA: string; srcB: string; cacheDir: stri
     ],
     services: [service('db')],
     gates: { tests: { failed: 0, minExecuted: 3 }, phaseCoverage: {}, commands: {} },
-    acceptance: [{ id: 'FR-1', requirement: 'works', kind: 'functional', verifiedBy: { tests: /works/, phases: ['integ'] } }],
+    acceptance: [
+      { id: 'FR-1', requirement: 'works', kind: 'functional', verifiedBy: { tests: /works/, phases: ['integ'] } },
+    ],
   });
   return { plan, srcA, srcB, cacheDir: path.join(root, 'cache') };
 }
@@ -83,7 +85,8 @@ async function run(
 }
 
 const behaviour: FakeBehaviour = { files: { '/out/junit.xml': JUNIT } };
-const ran = (d: FakeDriver): string[] => d.calls.filter((c) => c.startsWith('run ')).map((c) => c.slice(4).split('#')[0]!);
+const ran = (d: FakeDriver): string[] =>
+  d.calls.filter((c) => c.startsWith('run ')).map((c) => c.slice(4).split('#')[0]!);
 const marks = (r: RunResults): Record<string, string | undefined> =>
   Object.fromEntries(r.phases.map((p) => [p.name, p.cache?.status]));
 /** The results without what legitimately differs between runs: ids, times, cache marks, step list. */
@@ -107,7 +110,10 @@ t.test('a second run of an unchanged plan restores every phase and starts nothin
   const driver = new CachingFake(behaviour);
   const second = await run(plan, driver, cacheDir);
   t.same(ran(driver), [], 'no phase ran');
-  t.notOk(driver.calls.some((c) => c.startsWith('start ') || c === 'network create'), 'no service, no network');
+  t.notOk(
+    driver.calls.some((c) => c.startsWith('start ') || c === 'network create'),
+    'no service, no network',
+  );
   t.same(marks(second.results), { unit: 'hit', integ: 'hit', lint: 'hit' });
   t.same(comparable(second.results), comparable(first.results), 'same verdict, tests, gates, criteria and phases');
   t.equal(second.results.phases[0]!.cache?.from?.runId, first.results.runId, 'provenance: the run that stored it');

@@ -49,7 +49,12 @@ t.test('the same content in another place has the same digest', async (t) => {
 });
 
 t.test('.testplanignore (else .dockerignore) leaves files out; .git and .testplan never count', async (t) => {
-  const root = tree({ 'src/a.ts': 'a', 'node_modules/x/i.js': 'x', '.dockerignore': 'node_modules\n', '.git/HEAD': 'ref' });
+  const root = tree({
+    'src/a.ts': 'a',
+    'node_modules/x/i.js': 'x',
+    '.dockerignore': 'node_modules\n',
+    '.git/HEAD': 'ref',
+  });
   const d0 = await digest(root);
   writeFileSync(path.join(root, 'node_modules/x/i.js'), 'changed');
   writeFileSync(path.join(root, '.git/HEAD'), 'other');
@@ -117,7 +122,11 @@ t.test('the stat cache: the second look reads only what changed, with the same d
   const after = new TreeDigester(statDir, later);
   t.not(await after.digest(root), d0, 'the edit is seen');
   t.equal(after.stats.hashed, 1, 'only the edited file read');
-  t.equal(await new TreeDigester(undefined).digest(root), await new TreeDigester(statDir, later).digest(root), 'with and without the stat cache agree');
+  t.equal(
+    await new TreeDigester(undefined).digest(root),
+    await new TreeDigester(statDir, later).digest(root),
+    'with and without the stat cache agree',
+  );
 });
 
 t.test('an edit within the same second is never hidden by the stat cache', async (t) => {
@@ -147,7 +156,11 @@ t.test('a stat cache others can write is ignored', async (t) => {
     chmodSync(cacheFile, mode);
   };
   plant(0o600);
-  t.equal(await new TreeDigester(statDir, later).digest(root), d0, 'an entry of our own is believed (so trust matters)');
+  t.equal(
+    await new TreeDigester(statDir, later).digest(root),
+    d0,
+    'an entry of our own is believed (so trust matters)',
+  );
   plant(0o666);
   t.not(await new TreeDigester(statDir, later).digest(root), d0, 'the same entry, writable by others, is not');
 });

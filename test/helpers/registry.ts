@@ -45,7 +45,13 @@ export async function startRegistry(t: Test): Promise<TestRegistry | undefined> 
   } catch {
     installed = false;
   }
-  if (!requireOrSkip(t, installed, 'the docker-registry package is not installed and could not be (bash scripts/registry.sh install)'))
+  if (
+    !requireOrSkip(
+      t,
+      installed,
+      'the docker-registry package is not installed and could not be (bash scripts/registry.sh install)',
+    )
+  )
     return undefined;
   const port = await freePort();
   const child: ChildProcess = spawn('bash', [SCRIPT, 'run', tempDir('registry'), String(port)], { stdio: 'ignore' });

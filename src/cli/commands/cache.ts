@@ -26,9 +26,11 @@ export async function cacheCommand(argv: readonly string[], ctx: CommandContext)
   if (positionals.length !== 1 || positionals[0] !== 'prune')
     throw new UsageError(`plan cache: expected 'prune' (plan cache prune [--max-size 2GB] [--max-age 14d])`);
   const maxBytes = values['max-size'] === undefined ? DEFAULT_MAX_BYTES : parseSize(values['max-size']);
-  if (maxBytes === undefined) throw new UsageError(`--max-size ${values['max-size']}: expected a size such as 500MB or 2GB`);
+  if (maxBytes === undefined)
+    throw new UsageError(`--max-size ${values['max-size']}: expected a size such as 500MB or 2GB`);
   const maxAgeMs = values['max-age'] === undefined ? DEFAULT_MAX_AGE_MS : parseAge(values['max-age']);
-  if (maxAgeMs === undefined) throw new UsageError(`--max-age ${values['max-age']}: expected a duration such as 12h or 7d`);
+  if (maxAgeMs === undefined)
+    throw new UsageError(`--max-age ${values['max-age']}: expected a duration such as 12h or 7d`);
   const dir = cacheDir(values, ctx.cwd, ctx.env);
   const out = await pruneLocal(dir, { maxBytes, maxAgeMs });
   ctx.stdout(
