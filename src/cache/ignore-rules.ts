@@ -43,9 +43,15 @@ export function ignoreRules(root: string, excludedPaths: readonly string[] = [])
     .map((p) => path.relative(root, p))
     .filter((rel) => rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel))
     .map((rel) => rel.split(path.sep).join('/'));
+  const underExcluded = (rel: string): boolean => inside.some((ex) => rel === ex || rel.startsWith(`${ex}/`));
+  if (patterns.length === 0) {
+    // No ignore file: only the top-level names that never count (the common case, and the fast one).
+    const always = new Set(ALWAYS);
+    return { ignores: (rel) => always.has(rel) || underExcluded(rel), prunesFolders: true };
+  }
   const ig = dockerignore({ ignorecase: false }).add([...ALWAYS, ...patterns]);
   return {
-    ignores: (rel) => ig.ignores(rel) || inside.some((ex) => rel === ex || rel.startsWith(`${ex}/`)),
+    ignores: (rel) => ig.ignores(rel) || underExcluded(rel),
     prunesFolders: !patterns.some((p) => p.startsWith('!')),
   };
 }

@@ -55,7 +55,7 @@ export class TreeDigester {
     const folders = [''];
     while (folders.length > 0) {
       const folder = folders.pop()!;
-      for (const entry of readdirSync(path.join(root, folder), { withFileTypes: true })) {
+      for (const entry of readdirSync(folder === '' ? root : `${root}/${folder}`, { withFileTypes: true })) {
         const rel = folder === '' ? entry.name : `${folder}/${entry.name}`;
         const ignored = rules.ignores(rel);
         if (entry.isDirectory()) {
@@ -63,7 +63,7 @@ export class TreeDigester {
           continue;
         }
         if (ignored) continue;
-        const abs = path.join(root, rel);
+        const abs = `${root}/${rel}`;
         const s = lstatSync(abs);
         if (s.isSymbolicLink()) lines.push(`${rel}\0link\0${readlinkSync(abs)}\n`);
         else if (s.isFile())
