@@ -14,7 +14,15 @@ async function fill(dir: string, n: number, daysAgo: (i: number) => number): Pro
     const blob = Buffer.alloc(1024 * 1024, i);
     const key = i.toString(16).padStart(64, '0');
     await store.put(
-      { v: ENTRY_VERSION, key, plan: 'p', phase: 'x', runId: 'r', createdAt: 'now', blob: { digest: blobDigest(blob), size: blob.length } },
+      {
+        v: ENTRY_VERSION,
+        key,
+        plan: 'p',
+        phase: 'x',
+        runId: 'r',
+        createdAt: 'now',
+        blob: { digest: blobDigest(blob), size: blob.length },
+      },
       blob,
     );
     const used = new Date(Date.now() - daysAgo(i) * 86_400_000);

@@ -216,3 +216,26 @@ t.test('results read from the output are read again from the restored log', asyn
   t.same(lint(second.results).counts, lint(first.results).counts);
   t.match(readFileSync(path.join(second.outDir, 'phases/lint/log.txt'), 'utf8'), /adds ✔/, 'its log is restored');
 });
+
+t.test('runs share results through a real OCI registry', async (t) => {
+  const { startRegistry } = await import('../helpers/registry.js');
+  const { OciStore } = await import('../../src/cache/oci-store.js');
+  const registry = await startRegistry(t);
+  if (!registry) return;
+  const { plan, cacheDir } = fixture();
+  const store = new OciStore(`registry://${registry.host}/team/phases`);
+  const first = await run(plan, new CachingFake(behaviour), cacheDir, { store });
+  t.same(marks(first.results), { unit: 'stored', integ: 'stored', lint: 'stored' });
+  // Another machine: its own local folder (empty), the same registry.
+  const driver = new CachingFake(behaviour);
+  const second = await run(plan, driver, path.join(tempDir('other-machine'), 'cache'), { store });
+  t.same(ran(driver), [], 'nothing ran');
+  t.same(marks(second.results), { unit: 'hit', integ: 'hit', lint: 'hit' });
+  t.equal(readFileSync(path.join(second.outDir, 'phases/unit/files/out/junit.xml'), 'utf8'), JUNIT);
+  await registry.stop();
+  const offline = new CachingFake(behaviour);
+  const third = await run(plan, offline, cacheDir, { store });
+  t.same(ran(offline).sort(), ['integ', 'lint', 'unit'], 'a registry gone is a miss: every phase runs');
+  t.equal(third.results.verdict, 'passed');
+  t.match(third.results.phases[0]!.cache?.reason, /not stored in registry:/, 'and says the store failed');
+});
