@@ -6,7 +6,6 @@
  */
 import { createHash } from 'node:crypto';
 import { closeSync, lstatSync, openSync, readdirSync, readSync, readlinkSync, realpathSync, type Stats } from 'node:fs';
-import path from 'node:path';
 import { ignoreRules } from './ignore-rules.js';
 import { StatCache, type StatRecord } from './stat-cache.js';
 
