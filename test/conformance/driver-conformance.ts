@@ -38,6 +38,13 @@ export function conformance(adapter: DriverAdapter): void {
       t.equal(phase.exitCode, 0, 'a phase in the shared namespace reaches the service on localhost');
       await f.driver.releasePhase(phase.handle);
     }
+    if (f.driver.capabilities.contentAddressedImages) {
+      // The phase cache keys phases on image handles' refs: they must be content ids, stable across look-ups.
+      const image = f.phase('image-id', 'true').image;
+      const [a, b] = await Promise.all([0, 1].map(() => f.driver.resolveImageRef(image.ref, f.ctx)));
+      t.match(a!.ref, /^sha256:[0-9a-f]{64}$/, 'an image handle names its content');
+      t.equal(a!.ref, b!.ref, 'the same image, the same id');
+    }
     if (f.driver.capabilities.isolatedNetwork) {
       const handle = await f.driver.startService(f.service('named', HTTP_SERVER), f.ctx);
       t.equal(handle.host, 'named', 'an isolated service is reached by its own name');
