@@ -29,7 +29,13 @@ export interface EntryMeta {
 export interface EntryState {
   readonly attempts: readonly AttemptRecord[];
   /** Collected files: the container path, and where it landed relative to the phase's folder. */
-  readonly collected: readonly { readonly source: string; readonly rel?: string; readonly error?: string }[];
+  readonly collected: readonly {
+    readonly source: string;
+    readonly rel?: string;
+    /** False when the file predates the phase (as the driver told it). */
+    readonly written?: boolean;
+    readonly error?: string;
+  }[];
   /** Lines of the last attempt's output in log.txt; `truncated` when the cache kept only the first ones. */
   readonly logLines: number;
   readonly truncated?: boolean;

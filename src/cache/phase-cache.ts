@@ -119,7 +119,7 @@ export class RunCache {
       attempts: unpacked.state.attempts.map((a) => ({ ...a })),
       collected: unpacked.state.collected.map((c) => ({
         source: c.source,
-        ...(c.rel !== undefined ? { path: path.join(dir, c.rel), writtenByPhase: true } : {}),
+        ...(c.rel !== undefined ? { path: path.join(dir, c.rel), writtenByPhase: c.written !== false } : {}),
         ...(c.error !== undefined ? { error: c.error } : {}),
       })),
     };
@@ -202,7 +202,7 @@ export class RunCache {
       attempts: state.attempts,
       collected: state.collected.map((c) => ({
         source: c.source,
-        ...(c.path ? { rel: path.relative(dir, c.path) } : {}),
+        ...(c.path ? { rel: path.relative(dir, c.path), written: c.writtenByPhase !== false } : {}),
         ...(c.error ? { error: c.error } : {}),
       })),
       logLines: log.lines.length,
