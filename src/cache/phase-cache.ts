@@ -69,7 +69,22 @@ export class RunCache {
         .filter((p) => p.results?.format === 'text' && p.results.path === undefined)
         .map((p) => p.name),
     );
-    return dropCachedPhases(o.plan, o.graph, new Set(this.restored.keys()), new Set(found.images.keys()));
+    const left = dropCachedPhases(o.plan, o.graph, new Set(this.restored.keys()), new Set(found.images.keys()));
+    this.skipDropped(o, left);
+    return left;
+  }
+
+  /** Steps that will not run because only restored phases needed them (a service, the network): said once, as skipped. */
+  private skipDropped(o: ResolveOptions, left: StepGraph): void {
+    const kept = new Set(left.steps.map((s) => s.id));
+    const done = new Set(this.records.map((r) => r.step.id));
+    const at = o.now();
+    const message = 'not needed: only phases restored from the cache use it';
+    for (const step of o.graph.steps) {
+      if (kept.has(step.id) || done.has(step.id)) continue;
+      o.onEvent({ kind: 'step-finished', step, status: 'skipped', at, durationMs: 0, message });
+      this.records.push({ step, status: 'skipped', message });
+    }
   }
 
   /** Plan images already prepared: the executor starts from these. */
@@ -134,9 +149,10 @@ export class RunCache {
     const message = cachedMark(from);
     const at = o.now();
     for (const step of stepsOf(o.graph, phase)) {
+      const said = step.kind === 'run-phase' ? message : 'restored from the cache';
       o.onEvent({ kind: 'step-started', step, at });
-      o.onEvent({ kind: 'step-finished', step, status: 'passed', at, durationMs: 0, message });
-      this.records.push({ step, status: 'passed', startedAt: at, finishedAt: at, message });
+      o.onEvent({ kind: 'step-finished', step, status: 'passed', at, durationMs: 0, message: said });
+      this.records.push({ step, status: 'passed', startedAt: at, finishedAt: at, message: said });
     }
   }
 
