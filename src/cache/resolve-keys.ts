@@ -14,6 +14,8 @@ import { toPlainText } from '../text/ansi.js';
 import { phaseKey, serviceKey } from './phase-key.js';
 import type { TreeDigester } from './tree-digest.js';
 
+const UNREADABLE = 'unreadable:';
+
 export interface KeyResolution {
   /** Plan images prepared here, by name: the executor starts from these handles. */
   readonly images: ReadonlyMap<string, ImageHandle>;
@@ -39,8 +41,7 @@ export async function resolveKeys(o: ResolveOptions): Promise<KeyResolution> {
   const images = new Map<string, ImageHandle>();
   const records: StepRecord[] = [];
   const buildSteps = o.graph.steps.filter((s): s is Extract<Step, { kind: 'build-image' }> => s.kind === 'build-image');
-  await Promise.all(buildSteps.map((step) => build(o, step, images, records)));
-
+  const built = Promise.all(buildSteps.map((step) => build(o, step, images, records)));
   const refIds = new Map<string, Promise<string | undefined>>();
   const idOf = (use: ImageUse): Promise<string | undefined> => {
     if (use.kind === 'plan') return Promise.resolve(images.get(use.name)?.ref);
@@ -57,9 +58,21 @@ export async function resolveKeys(o: ResolveOptions): Promise<KeyResolution> {
   const mountDigests = new Map<string, Promise<string>>();
   const digestOf = (source: string): Promise<string> => {
     let d = mountDigests.get(source);
-    if (!d) mountDigests.set(source, (d = o.digester.digest(source, [o.run.outDir])));
+    if (!d) {
+      // A folder that cannot be read whole (permissions) makes its phases uncacheable, never the run fail.
+      d = o.digester.digest(source, [o.run.outDir]).catch((error: unknown) => {
+        return `${UNREADABLE}${error instanceof Error ? error.message : String(error)}`;
+      });
+      mountDigests.set(source, d);
+    }
     return d;
   };
+  // Reading the mounted folders overlaps the builds (which mostly wait on the engine).
+  for (const name of o.graph.phases) {
+    const spec = o.plan.phases[name]!;
+    if (spec.cache !== false) for (const m of spec.mounts) void digestOf(m.source);
+  }
+  await built;
 
   type Keyed = { key: string } | { why: string };
   const serviceKeys = new Map<string, Promise<Keyed>>();
@@ -91,6 +104,8 @@ export async function resolveKeys(o: ResolveOptions): Promise<KeyResolution> {
         const services = await keysOf(spec.services, keyService);
         if ('why' in services) return { why: services.why };
         const mounts = await Promise.all(spec.mounts.map((m) => digestOf(m.source)));
+        const unreadable = mounts.find((m) => m.startsWith(UNREADABLE));
+        if (unreadable) return { why: `a mounted folder could not be read: ${unreadable.slice(UNREADABLE.length)}` };
         return {
           key: phaseKey(spec, phaseCollectPaths(spec), { image, mounts, services: services.keys, needs: needs.keys }),
         };

@@ -239,3 +239,27 @@ t.test('runs share results through a real OCI registry', async (t) => {
   t.equal(third.results.verdict, 'passed');
   t.match(third.results.phases[0]!.cache?.reason, /not stored in registry:/, 'and says the store failed');
 });
+
+t.test('a mounted folder that cannot be read makes its phase uncacheable, never the run fail', async (t) => {
+  const { resolveKeys } = await import('../../src/cache/resolve-keys.js');
+  const { TreeDigester } = await import('../../src/cache/tree-digest.js');
+  const { plan, srcB } = fixture();
+  class Unreadable extends TreeDigester {
+    override async digest(source: string, excluded: readonly string[] = []): Promise<string> {
+      if (source === srcB) throw new Error(`EACCES: permission denied, scandir '${source}/inner'`);
+      return super.digest(source, excluded);
+    }
+  }
+  const found = await resolveKeys({
+    plan,
+    graph: compilePlan(plan),
+    driver: new CachingFake(behaviour),
+    run: runIdentity(plan.name, 'run-x', tempDir('cache-out')),
+    signal: new AbortController().signal,
+    onEvent: () => {},
+    now: Date.now,
+    digester: new Unreadable(undefined),
+  });
+  t.match(found.uncached.get('lint'), /a mounted folder could not be read: EACCES/);
+  t.same([...found.keys.keys()].sort(), ['integ', 'unit'], 'the other phases keep their keys');
+});
