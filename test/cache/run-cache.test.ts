@@ -263,3 +263,41 @@ t.test('a mounted folder that cannot be read makes its phase uncacheable, never 
   t.match(found.uncached.get('lint'), /a mounted folder could not be read: EACCES/);
   t.same([...found.keys.keys()].sort(), ['integ', 'unit'], 'the other phases keep their keys');
 });
+
+t.test('a secret is never stored in the cache: the key holds its hash, the log its mask', async (t) => {
+  const { Secret } = await import('../../src/dsl/secret.js');
+  const { readdirSync, statSync } = await import('node:fs');
+  const value = 'sup3r-s3cret-t0ken-value';
+  const token = new Secret(value, 'env TOKEN');
+  const { plan: base, cacheDir } = fixture();
+  const plan = {
+    ...base,
+    secrets: [token],
+    phases: { ...base.phases, unit: { ...base.phases.unit!, env: { TOKEN: token } } },
+  };
+  const { results } = await run(
+    plan,
+    new CachingFake({ ...behaviour, logs: { unit: [`token is ${value}`] } }),
+    cacheDir,
+  );
+  t.equal(results.phases.find((p) => p.name === 'unit')?.cache?.status, 'stored');
+  const files = (dir: string): string[] =>
+    readdirSync(dir).flatMap((n) => {
+      const p = path.join(dir, n);
+      return statSync(p).isDirectory() ? files(p) : [p];
+    });
+  const all = files(cacheDir);
+  t.ok(all.length > 0);
+  for (const file of all)
+    t.notOk(readFileSync(file).includes(value), `${path.relative(cacheDir, file)} holds no secret`);
+  const other = await run(
+    { ...plan, phases: { ...plan.phases, unit: { ...plan.phases.unit!, env: { TOKEN: new Secret('another', 'x') } } } },
+    new CachingFake(behaviour),
+    cacheDir,
+  );
+  t.equal(
+    other.results.phases.find((p) => p.name === 'unit')?.cache?.status,
+    'stored',
+    'another secret value: another key',
+  );
+});

@@ -62,7 +62,7 @@ export async function startRegistry(t: Test): Promise<TestRegistry | undefined> 
     await exited;
   };
   t.teardown(stop);
-  for (let i = 0; i < 100 && !(await answers(port)); i++) await new Promise((r) => setTimeout(r, 100));
+  for (let i = 0; i < 300 && !(await answers(port)); i++) await new Promise((r) => setTimeout(r, 100));
   if (!(await answers(port))) {
     t.fail(`the registry did not answer on 127.0.0.1:${port}`);
     return undefined;
