@@ -2,11 +2,12 @@
  * Cache keys of phases and services: pure functions of the validated specs plus what only I/O can tell
  * (image content ids, mounted folders' content digests). The I/O that finds those is in resolve-keys.ts.
  *
- * In a phase's key: its image's content id, command, env (a secret by its hash), workdir, each mount's
- * target, read-only flag and content, whether it reaches services on localhost, the paths it collects
- * (results, coverage, artifacts: what an entry holds), the key of every service it uses and of every
- * phase it needs. Not in it: names, timeout, retries, profiles, `cache`, `local`, how evidence is read
- * (formats, pathMap: the restored files are parsed afresh), where a mount comes from on the host.
+ * In a phase's key: every field of its validated spec (command, env with a secret by its hash, workdir,
+ * localhost, and any field added later) except those listed in `phaseKey`; its image's content id; each
+ * mount's target, read-only flag and content; the paths it collects (results, coverage, artifacts: what
+ * an entry holds); the key of every service it uses and of every phase it needs. Not in it: names,
+ * timeout, retries, profiles, `cache`, `local`, how evidence is read (formats, pathMap: the restored
+ * files are parsed afresh), where a mount comes from on the host.
  */
 import type { PhaseSpec, ServiceSpec } from '../dsl/plan.js';
 import { canonicalJson, sha256 } from './canonical-json.js';
@@ -27,20 +28,34 @@ export interface PhaseKeyInputs {
 
 export function phaseKey(spec: PhaseSpec, collects: readonly string[], inputs: PhaseKeyInputs): string {
   if (inputs.mounts.length !== spec.mounts.length) throw new Error('BUG: one content digest per mount');
+  // Every field counts unless named here (a field added later is covered by default): these change
+  // neither what the container does nor what an entry holds, or are replaced by their content below.
+  const {
+    name: _name,
+    timeoutMs: _timeout,
+    retries: _retries,
+    profiles: _profiles,
+    cache: _cache,
+    local: _local,
+    results: _results,
+    coverage: _coverage,
+    artifacts: _artifacts,
+    mounts,
+    services,
+    needs,
+    ...rest
+  } = spec;
   return sha256(
     canonicalJson({
       v: KEY_VERSION,
       what: 'phase',
+      spec: rest,
       image: inputs.image,
-      command: spec.command,
-      env: spec.env,
-      workdir: spec.workdir,
-      mounts: spec.mounts.map((m, i) => ({ target: m.target, readOnly: m.readOnly, content: inputs.mounts[i] })),
-      localhost: spec.localhost,
+      mounts: mounts.map((m, i) => ({ target: m.target, readOnly: m.readOnly, content: inputs.mounts[i] })),
       collects: [...collects],
       // Names count: `${name.host}` in env and command refer to them.
-      services: spec.services.map((name) => [name, need(inputs.services, name)]),
-      needs: [...spec.needs].sort().map((name) => [name, need(inputs.needs, name)]),
+      services: services.map((name) => [name, need(inputs.services, name)]),
+      needs: [...needs].sort().map((name) => [name, need(inputs.needs, name)]),
     }),
   );
 }
