@@ -1,6 +1,6 @@
 /**
  * The layers of README.md ("Layers"), enforced: dependencies point downward only.
- *   cli → run → execute, evidence, report → compile → load → dsl;  cli → adopt → load → dsl
+ *   cli → run → cache → execute, evidence, report → compile → load → dsl;  cli → adopt → load → dsl
  * drivers/* sit behind src/drivers/driver.ts; only the composition root (src/cli/choose-driver.ts)
  * names a concrete driver.
  */
@@ -30,7 +30,8 @@ module.exports = {
     layer('execute', ['drivers/driver\\.ts$', 'compile', 'load', 'dsl', 'text']),
     layer('drivers', ['dsl', 'text']),
     layer('adopt', ['load', 'dsl', 'text']),
-    layer('run', ['execute', 'evidence', 'report', 'drivers/driver\\.ts$', 'compile', 'load', 'dsl', 'text']),
+    layer('cache', ['execute', 'evidence', 'report', 'drivers/driver\\.ts$', 'compile', 'load', 'dsl', 'text']),
+    layer('run', ['cache', 'execute', 'evidence', 'report', 'drivers/driver\\.ts$', 'compile', 'load', 'dsl', 'text']),
     {
       name: 'concrete-driver-only-in-composition-root',
       comment: 'only src/cli/choose-driver.ts picks a driver; everything else talks to src/drivers/driver.ts',

@@ -46,6 +46,8 @@ export async function runPlan(root: string, cli: string, outDir: string): Promis
   const timed = await timeCommand(process.execPath, [cli, 'run', plan, '--out', outDir], {
     cwd: root,
     sampleRss: true,
+    // An empty phase cache per run: this bench measures running the workload, not restoring it.
+    env: { ...process.env, TESTPLAN_CACHE_DIR: path.join(outDir, '.phase-cache') },
   });
   if (timed.exitCode !== 0) throw new Error(`plan run exited ${timed.exitCode}:\n${timed.output}`);
   const results = JSON.parse(readFileSync(path.join(outDir, 'results.json'), 'utf8')) as RunResults;

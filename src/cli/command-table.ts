@@ -88,6 +88,23 @@ export const COMMANDS = {
         value: 'NAME',
         help: 'live, plain, github or json (one JSON event per line on stdout); repeatable. Default: live on a terminal, plain otherwise, plus github under GitHub Actions',
       },
+      'no-cache': {
+        type: 'boolean',
+        default: false,
+        help: 'reuse no cached phase result (passing results are still stored)',
+      },
+      'cache-dir': {
+        type: 'string',
+        value: 'DIR',
+        help: 'the phase results cache (default <user cache>/testplan/phases)',
+        env: 'TESTPLAN_CACHE_DIR',
+      },
+      'cache-from': {
+        type: 'string',
+        value: 'URL',
+        help: 'keep phase results in an OCI registry instead: registry://HOST[:PORT]/REPOSITORY',
+        env: 'TESTPLAN_CACHE_FROM',
+      },
       quiet: { type: 'boolean', short: 'q', default: false, help: 'only the verdict' },
       verbose: { type: 'boolean', short: 'v', default: false, help: 'also build and service output' },
     },
@@ -144,6 +161,21 @@ export const COMMANDS = {
       driver,
     },
     load: async () => (await import('./commands/prune.js')).pruneCommand,
+  },
+  cache: {
+    args: 'prune',
+    summary: 'bound the phase results cache: drop entries unused for --max-age, then the oldest past --max-size',
+    options: {
+      'max-size': { type: 'string', value: 'SIZE', help: 'e.g. 500MB, 2GB (default 2GB)' },
+      'max-age': { type: 'string', value: 'DURATION', help: 'e.g. 7d, 12h (default 14d)' },
+      'cache-dir': {
+        type: 'string',
+        value: 'DIR',
+        help: 'the phase results cache (default <user cache>/testplan/phases)',
+        env: 'TESTPLAN_CACHE_DIR',
+      },
+    },
+    load: async () => (await import('./commands/cache.js')).cacheCommand,
   },
   init: {
     args: '[dir]',

@@ -176,6 +176,11 @@ export interface DriverCapabilities {
    * so): a host process reads the source paths itself.
    */
   readonly serviceMounts: boolean;
+  /**
+   * An image handle's `ref` is the id of the image's content (`sha256:…`), so a phase's result can be
+   * cached under it (src/cache). Absent or false: the driver's phases are never cached.
+   */
+  readonly contentAddressedImages?: boolean;
 }
 
 export interface Driver {

@@ -109,6 +109,8 @@ export interface PhaseSpec {
   readonly profiles: readonly string[];
   readonly local?: { readonly run?: string; readonly workdir?: string };
   readonly shard?: ShardSpec;
+  /** `false`: never cached (src/cache). */
+  readonly cache?: boolean;
 }
 
 /** `files`: a glob relative to the phase's working folder (or absolute); without it the runner shards itself. */

@@ -277,6 +277,7 @@ const Phase = Type.Object(
       Type.Object({ run: Type.Optional(Text), workdir: Type.Optional(Text) }, { additionalProperties: false }),
     ),
     shard: Type.Optional(Shard),
+    cache: Type.Optional(says(Type.Boolean(), 'true or false')),
   },
   { additionalProperties: false },
 );

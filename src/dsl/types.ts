@@ -139,6 +139,8 @@ export interface PhaseInput<I extends string, S extends string, P extends string
   readonly shard?: ShardInput;
   /** How to run this phase without Docker (`--driver local`); defaults to `run` in the plan's folder. */
   readonly local?: { readonly run?: string; readonly workdir?: string };
+  /** `false`: never reuse a cached result of this phase (it has an external effect); default true. */
+  readonly cache?: boolean;
 }
 
 export interface CoverageThresholds {

@@ -2,7 +2,7 @@
 import os from 'node:os';
 import type { StepGraph } from '../compile/graph.js';
 import type { TestPlan } from '../dsl/plan.js';
-import type { Driver, RunIdentity } from '../drivers/driver.js';
+import type { Driver, ImageHandle, RunIdentity } from '../drivers/driver.js';
 import type { EventSink } from './events.js';
 import { PlanStepRunner } from './plan-step-runner.js';
 import { emptyRunState, type RunState } from './run-state.js';
@@ -19,6 +19,8 @@ export interface ExecuteOptions {
   readonly now?: () => number;
   /** The last run's per-file durations, for balancing sharded phases. */
   readonly shardHistory?: ShardHistory;
+  /** Plan images prepared before the run (the phase cache needs their ids first); their build steps are not in the graph. */
+  readonly images?: ReadonlyMap<string, ImageHandle>;
 }
 
 export interface ExecutionRecord {
@@ -36,6 +38,7 @@ export async function executePlan(
   const signal = options.signal ?? new AbortController().signal;
   const onEvent = options.onEvent ?? (() => {});
   const state = emptyRunState();
+  for (const [name, handle] of options.images ?? []) state.images.set(name, handle);
   const runner = new PlanStepRunner(
     plan,
     driver,

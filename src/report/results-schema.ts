@@ -90,6 +90,18 @@ const PhaseShards = Type.Object({
   list: Type.Array(ShardResult),
 });
 
+/** How the phase cache treated a phase (src/cache): restored (`hit`), ran and stored, ran (`miss`), or `off`. */
+const PhaseCache = Type.Object({
+  status: literals(['hit', 'stored', 'miss', 'off']),
+  key: Type.Optional(Str),
+  /** With `hit`: the run whose result was restored. */
+  from: Type.Optional(
+    Type.Object({ runId: Str, date: Str, commit: Type.Optional(Str), dirty: Type.Optional(Type.Boolean()) }),
+  ),
+  /** Why it was not reused or stored. */
+  reason: Type.Optional(Str),
+});
+
 const PhaseResult = Type.Object({
   name: Str,
   image: Str,
@@ -110,6 +122,7 @@ const PhaseResult = Type.Object({
   unlisted: Type.Optional(TestCounts),
   /** A sharded phase: each shard's outcome (the phase's counts, cases and coverage are theirs merged). */
   shards: Type.Optional(PhaseShards),
+  cache: Type.Optional(PhaseCache),
 });
 
 const ServiceResult = Type.Object({
@@ -224,6 +237,7 @@ export const StepTimingSchema = StepTiming;
 export const PhaseAttemptSchema = PhaseAttempt;
 export const PhaseResultSchema = PhaseResult;
 export const PhaseShardsSchema = PhaseShards;
+export const PhaseCacheSchema = PhaseCache;
 export const ServiceResultSchema = ServiceResult;
 export const BaselineSchema = Baseline;
 

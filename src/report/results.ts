@@ -7,6 +7,7 @@ import type { Static, TSchema } from '@sinclair/typebox';
 import type {
   BaselineSchema,
   PhaseAttemptSchema,
+  PhaseCacheSchema,
   PhaseResultSchema,
   PhaseShardsSchema,
   RunResultsSchema,
@@ -32,5 +33,6 @@ export type PhaseResult = Of<typeof PhaseResultSchema>;
 export type PhaseStatus = PhaseResult['status'];
 export type PhaseShards = Of<typeof PhaseShardsSchema>;
 export type ShardResult = PhaseShards['list'][number];
+export type PhaseCache = Of<typeof PhaseCacheSchema>;
 export type ServiceResult = Of<typeof ServiceResultSchema>;
 export type BaselineComparison = Of<typeof BaselineSchema>;

@@ -1,4 +1,6 @@
 /** One run end to end: engine check, stale-resource prune, execution, evidence, results. */
+import { RunCache, type CacheSettings } from '../cache/phase-cache.js';
+import { TreeDigester } from '../cache/tree-digest.js';
 import type { StepGraph } from '../compile/graph.js';
 import type { TestPlan } from '../dsl/plan.js';
 import type { Driver, DriverInfo, RunIdentity } from '../drivers/driver.js';
@@ -26,6 +28,8 @@ export interface RunPlanOptions {
   readonly now?: () => number;
   /** The engine check, when the caller started it early (while the plan loaded). */
   readonly engineCheck?: Promise<DriverInfo>;
+  /** The phase results cache (src/cache); used only when the driver's images are content-addressed. */
+  readonly cache?: CacheSettings & { readonly statCacheDir?: string };
 }
 
 export async function runPlan(options: RunPlanOptions): Promise<RunResults> {
@@ -67,13 +71,29 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResults> {
   onEvent({ kind: 'run-started', runId: run.runId, plan: plan.name, driver: info.engine, at: startedAt });
 
   const outputResults = createOutputResults(plan);
-  const record = await executePlan(plan, graph, driver, {
+  const cache = options.cache && driver.capabilities.contentAddressedImages ? new RunCache(options.cache) : undefined;
+  const toRun = cache
+    ? await cache.prepare({
+        plan,
+        graph,
+        driver,
+        run,
+        signal,
+        onEvent,
+        now,
+        digester: new TreeDigester(options.cache?.statCacheDir),
+      })
+    : graph;
+  for (const event of cache?.replay() ?? []) outputResults.onEvent(event);
+  const executed = await executePlan(plan, toRun, driver, {
     run,
     signal,
     onEvent: (event) => {
       outputResults.onEvent(event);
+      cache?.onEvent(event);
       onEvent(event);
     },
+    ...(cache ? { images: cache.preparedImages } : {}),
     now,
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),
     failFast: options.failFast ?? false,
@@ -82,9 +102,10 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResults> {
   });
   // Pruning what dead runs of this plan left touches none of this run's resources: it runs alongside.
   await pruned;
-  const results = await buildResults({
+  const record = cache ? cache.merge(graph, executed) : executed;
+  const built = await buildResults({
     plan,
-    graph,
+    graph: toRun,
     run,
     git,
     startedAt,
@@ -94,5 +115,6 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResults> {
     outputResults,
     ...(changes ? { changes } : {}),
   });
+  const results = cache ? await cache.finish(built, record, run.outDir) : built;
   return redactResults(results, secrets);
 }

@@ -51,7 +51,16 @@ export interface CliOptions {
 /** Runs `node dist/cli/bin.js …args` off a TTY and collects everything it printed. */
 export function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
   const started = Date.now();
-  const env = { ...process.env, CI: '', GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '', FORCE_COLOR: '0', ...options.env };
+  const env = {
+    ...process.env,
+    CI: '',
+    GITHUB_ACTIONS: '',
+    GITHUB_STEP_SUMMARY: '',
+    FORCE_COLOR: '0',
+    // Each run its own empty phase cache: a phase another test (or an earlier `npm test`) passed is not restored here.
+    TESTPLAN_CACHE_DIR: tempDir('phase-cache'),
+    ...options.env,
+  };
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd: options.cwd ?? REPO,
     env,

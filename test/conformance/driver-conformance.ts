@@ -60,6 +60,13 @@ export function conformance(adapter: DriverAdapter): void {
       );
       t.equal(await f.driver.serviceExit(withMount), undefined, 'and the service still starts');
     }
+    if (f.driver.capabilities.contentAddressedImages) {
+      // The phase cache keys phases on image handles' refs: they must be content ids, stable across look-ups.
+      const image = f.phase('image-id', 'true').image;
+      const [a, b] = await Promise.all([0, 1].map(() => f.driver.resolveImageRef(image.ref, f.ctx)));
+      t.match(a!.ref, /^sha256:[0-9a-f]{64}$/, 'an image handle names its content');
+      t.equal(a!.ref, b!.ref, 'the same image, the same id');
+    }
     if (f.driver.capabilities.isolatedNetwork) {
       const handle = await f.driver.startService(f.service('named', HTTP_SERVER), f.ctx);
       t.equal(handle.host, 'named', 'an isolated service is reached by its own name');

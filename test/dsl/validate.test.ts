@@ -41,7 +41,7 @@ t.test('a value that is not a plan at all gets one problem that says what to wri
 
 t.test('unknown keys without a close match list the allowed keys', async (t) => {
   t.same(problems({ name: 'x', phases: { unit: { ...unit, zzzz: 1 } } }), [
-    "plans/app.plan.yaml: phases.unit.zzzz: unknown key 'zzzz': remove it; allowed here: image, run, env, workdir, mounts, services, localhost, needs, after, timeout, retries, results, coverage, artifacts, profiles, local, shard",
+    "plans/app.plan.yaml: phases.unit.zzzz: unknown key 'zzzz': remove it; allowed here: image, run, env, workdir, mounts, services, localhost, needs, after, timeout, retries, results, coverage, artifacts, profiles, local, shard, cache",
   ]);
 });
 

@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { main } from '../../src/cli/main.js';
 import type { CommandContext } from '../../src/cli/context.js';
+import { tempDir } from './temp-dir.js';
 
 export interface CliResult {
   readonly code: number;
@@ -14,7 +15,8 @@ export async function cli(argv: readonly string[], cwd: string, env: NodeJS.Proc
   let stderr = '';
   const ctx: CommandContext = {
     cwd,
-    env,
+    // Never the user's own phase cache: a fresh one per call unless the test names one.
+    env: { TESTPLAN_CACHE_DIR: tempDir('phase-cache'), ...env },
     stdout: (s) => (stdout += s),
     stderr: (s) => (stderr += s),
     isTTY: false,

@@ -11,6 +11,7 @@ import { runPlan } from '../../run/run-plan.js';
 import { lockOutDir } from '../../run/out-dir.js';
 import { atMostOne, loadTimeout, oneOf, parseCommand, positiveInt } from '../args.js';
 import { createDriver, DRIVER_KINDS } from '../choose-driver.js';
+import { cacheSettings } from '../cache-settings.js';
 import type { CommandContext } from '../context.js';
 import { choosePlanFile } from '../plan-file.js';
 import { createReporters, reporterNames } from '../reporters/registry.js';
@@ -21,6 +22,11 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
   const driverKind: DriverKind = oneOf('--driver', values.driver ?? ctx.env.TESTPLAN_DRIVER, DRIVER_KINDS, 'docker');
   const cliConcurrency = positiveInt('--concurrency', values.concurrency);
   const reporters = reporterNames(ctx, values.reporter);
+  const cache = cacheSettings(
+    { ...values, 'cache-from': values['cache-from'] ?? ctx.env.TESTPLAN_CACHE_FROM },
+    ctx.cwd,
+    ctx.env,
+  );
   const file = await choosePlanFile(ctx.cwd, atMostOne('run', positionals));
   // The driver loads and the engine answers while the plan loads: both sit on the path to the first container.
   const driverReady = createDriver(driverKind, path.dirname(file), ctx.env);
@@ -78,6 +84,7 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
         driver,
         run,
         engineCheck,
+        cache,
         signal: interrupt.signal,
         onEvent,
         failFast: values['fail-fast'],

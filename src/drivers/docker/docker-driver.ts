@@ -72,6 +72,7 @@ export class DockerDriver implements Driver {
     sharedNamespace: true,
     isolatedNetwork: true,
     serviceMounts: true,
+    contentAddressedImages: true,
   } as const;
   private readonly engine: Engine;
   private readonly endpoint: string;

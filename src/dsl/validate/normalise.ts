@@ -145,6 +145,7 @@ function phase(n: Normaliser, name: string, input: PhaseInput<string, string, st
     profiles: [...(input.profiles ?? [])],
     ...optional('local', input.local && { ...input.local }),
     ...optional('shard', input.shard === undefined ? undefined : shardSpec(input.shard)),
+    ...optional('cache', input.cache),
   };
 }
 

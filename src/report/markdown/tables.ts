@@ -4,6 +4,7 @@ import { formatDuration } from '../format-duration.js';
 import type { PhaseResult, RunResults, ServiceResult } from '../results.js';
 import { cell, cellLines, table } from './escape.js';
 import { mark } from './status-marks.js';
+import { cachedMark } from '../cache-mark.js';
 import { formatMetric } from './summary.js';
 
 export function acceptanceSection(results: RunResults): string {
@@ -96,6 +97,7 @@ function countCell(phase: PhaseResult, pick: (c: NonNullable<PhaseResult['counts
 function phaseStatus(phase: PhaseResult): string {
   const notes: string[] = [];
   const last = phase.attempts[phase.attempts.length - 1];
+  if (phase.cache?.status === 'hit' && phase.cache.from) notes.push(cell(cachedMark(phase.cache.from)));
   if (phase.attempts.length > 1) notes.push(`after ${phase.attempts.length} attempts`);
   if (last?.timedOut) notes.push('timed out');
   else if (last && last.exitCode !== null && last.exitCode !== 0) notes.push(`exit ${last.exitCode}`);
