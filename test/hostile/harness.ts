@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Test } from 'tap';
 import { cli, type CliResult as InProcessResult } from '../helpers/in-process-cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 export { cli };
 /** What a spawned CLI answered: `code` is null when a signal ended it. */
@@ -23,7 +24,8 @@ export function spawnCli(argv: readonly string[], cwd: string, timeoutMs = 60_00
     const child = spawn(process.execPath, [bin, ...argv], {
       cwd,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, NODE_OPTIONS: '' },
+      // Its own empty phase cache: a hostile case must run, never be answered by a stored result.
+      env: { ...process.env, NODE_OPTIONS: '', TESTPLAN_CACHE_DIR: tempDir('phase-cache') },
     });
     let stdout = '';
     let stderr = '';
