@@ -13,8 +13,11 @@ import type { CommandContext } from '../context.js';
 import { choosePlanFile } from '../plan-file.js';
 import { createReporters, reporterNames } from '../reporters/registry.js';
 import { openRunLog } from '../reporters/run-log.js';
+import { createProfile } from '../profile.js';
 
 export async function runCommand(argv: readonly string[], ctx: CommandContext): Promise<number> {
+  const profile = createProfile(ctx.env, ctx.stderr);
+  profile.mark('run command loaded');
   const { values, positionals } = parseCommand('run', argv);
   const driverKind: DriverKind = oneOf('--driver', values.driver ?? ctx.env.TESTPLAN_DRIVER, DRIVER_KINDS, 'docker');
   const concurrency = positiveInt('--concurrency', values.concurrency);
@@ -22,9 +25,12 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
   const file = await choosePlanFile(ctx.cwd, atMostOne('run', positionals));
   // The driver loads and the engine answers while the plan loads: both sit on the path to the first container.
   const driverReady = createDriver(driverKind, path.dirname(file), ctx.env);
+  profile.settled(driverReady, 'driver loaded');
   const engineCheck = driverReady.then((d) => d.describe());
+  profile.settled(engineCheck, 'engine answered');
   engineCheck.catch(() => undefined); // reported by runPlan; never an unhandled rejection if the plan is invalid
   const plan = await loadPlanFile(file, loadTimeout(values['load-timeout']));
+  profile.mark('plan loaded');
   const graph = compilePlan(plan, { phases: values.phase ?? [], profiles: values.profile ?? [] });
 
   const runId = newRunId(plan.name, new Date());
@@ -49,6 +55,7 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
       run,
     });
     const onEvent: typeof reporter.onEvent = (event) => {
+      profile.onEvent(event);
       log.onEvent(event);
       reporter.onEvent(event);
     };
@@ -71,8 +78,10 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
         keep: values.keep,
         ...(concurrency ? { concurrency } : {}),
       });
+      profile.mark('results built');
       await log.close();
       const written = await writeReports(results, outDir, ctx.env);
+      profile.mark('reports written');
       await reporter.onFinished({ results, written: Object.values(written).map(ctx.relative), kept: values.keep });
       return results.exitCode;
     } finally {
@@ -82,5 +91,6 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
     }
   } finally {
     outLock.release();
+    profile.mark('run command done');
   }
 }
