@@ -9,7 +9,7 @@ import { executePlan } from '../execute/execute-plan.js';
 import { redactResults } from '../report/redact-results.js';
 import type { RunResults } from '../report/results.js';
 import { buildResults, engineFailureResults } from './build-results.js';
-import { gitInfo } from './git-info.js';
+import { gitInfo, type GitInfo } from './git-info.js';
 import { createOutputResults } from './output-results.js';
 
 export interface RunPlanOptions {
@@ -25,6 +25,8 @@ export interface RunPlanOptions {
   readonly now?: () => number;
   /** The engine check, when the caller started it early (while the plan loaded). */
   readonly engineCheck?: Promise<DriverInfo>;
+  /** The plan folder's git state, when the caller started reading it early (while the plan loaded). */
+  readonly git?: Promise<GitInfo | undefined>;
 }
 
 export async function runPlan(options: RunPlanOptions): Promise<RunResults> {
@@ -43,7 +45,7 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResults> {
   const pruned = described.then((d) =>
     'info' in d ? driver.prune({ plan: plan.name }).catch(() => undefined) : undefined,
   );
-  const [git, engine] = await Promise.all([gitInfo(plan.dir), described]);
+  const [git, engine] = await Promise.all([options.git ?? gitInfo(plan.dir), described]);
   if ('error' in engine) {
     const { error } = engine;
     if (!(error instanceof InfrastructureError)) throw error;

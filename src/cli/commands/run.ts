@@ -5,6 +5,7 @@ import { EXIT } from '../../errors.js';
 import { loadPlanFile } from '../../load/load-plan.js';
 import { writeReports } from '../../report/write-reports.js';
 import { newRunId, runIdentity } from '../../run/run-identity.js';
+import { gitInfo } from '../../run/git-info.js';
 import { runPlan } from '../../run/run-plan.js';
 import { lockOutDir } from '../../run/out-dir.js';
 import { atMostOne, loadTimeout, oneOf, parseCommand, positiveInt } from '../args.js';
@@ -23,7 +24,8 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
   const concurrency = positiveInt('--concurrency', values.concurrency);
   const reporters = reporterNames(ctx, values.reporter);
   const file = await choosePlanFile(ctx.cwd, atMostOne('run', positionals));
-  // The driver loads and the engine answers while the plan loads: both sit on the path to the first container.
+  // The driver loads, the engine answers and git reports while the plan loads: all sit on the path to the first container.
+  const git = gitInfo(path.dirname(file));
   const driverReady = createDriver(driverKind, path.dirname(file), ctx.env);
   profile.settled(driverReady, 'driver loaded');
   const engineCheck = driverReady.then((d) => d.describe());
@@ -72,6 +74,7 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
         driver,
         run,
         engineCheck,
+        git,
         signal: interrupt.signal,
         onEvent,
         failFast: values['fail-fast'],
