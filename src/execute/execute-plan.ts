@@ -33,7 +33,7 @@ export async function executePlan(
   const signal = options.signal ?? new AbortController().signal;
   const onEvent = options.onEvent ?? (() => {});
   const state = emptyRunState();
-  const runner = new PlanStepRunner(plan, driver, options.run, state, onEvent, graph.sharedNamespace);
+  const runner = new PlanStepRunner(plan, driver, options.run, state, onEvent, graph.sharedNamespace, graph.phases);
   try {
     const steps = await schedule(graph, runner, {
       concurrency: options.concurrency ?? os.availableParallelism(),
@@ -45,6 +45,8 @@ export async function executePlan(
     });
     return { steps, state, interrupted: signal.aborted };
   } finally {
+    // Phases prepared ahead that never ran are released even with --keep (which keeps what ran).
+    await runner.releaseUnused().catch(() => undefined);
     // Belt and braces: whatever teardown steps missed (a crash, an abort mid-start) goes by label.
     if (!options.keep) await driver.cleanupRun(options.run);
   }

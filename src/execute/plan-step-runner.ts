@@ -5,9 +5,17 @@ import type { CommandCheckSpec, ImageUse, PhaseSpec, TestPlan } from '../dsl/pla
 import { redact } from '../dsl/secret.js';
 import { toPlainText } from '../text/ansi.js';
 import { ErrorLines } from '../text/error-lines.js';
-import type { Driver, ImageHandle, RunIdentity, ServiceHandle, StepContext } from '../drivers/driver.js';
+import type {
+  Driver,
+  ImageHandle,
+  RunIdentity,
+  RunPhaseRequest,
+  ServiceHandle,
+  StepContext,
+} from '../drivers/driver.js';
 import { InfrastructureError } from '../errors.js';
 import type { EventSink, StepRef } from './events.js';
+import { PhasePreparer, type AheadRequest } from './phase-preparer.js';
 import { resolveCommand, resolveEnv } from './resolve-env.js';
 import type { PhaseState, RunState, ServiceState } from './run-state.js';
 import type { StepOutcome, StepRunner } from './scheduler.js';
@@ -29,6 +37,7 @@ export function phaseCollectPaths(phase: PhaseSpec): string[] {
 
 export class PlanStepRunner implements StepRunner {
   private readonly refImages = new Map<string, Promise<ImageHandle>>();
+  private readonly preparer: PhasePreparer;
 
   constructor(
     private readonly plan: TestPlan,
@@ -37,7 +46,16 @@ export class PlanStepRunner implements StepRunner {
     private readonly state: RunState,
     private readonly onEvent: EventSink,
     private readonly sharedNamespace: boolean,
-  ) {}
+    /** The graph's phases: these are prepared ahead (see PhasePreparer). */
+    phases: readonly string[] = [],
+  ) {
+    this.preparer = new PhasePreparer(driver, phases, (name) => this.requestAhead(name));
+  }
+
+  /** Releases what was prepared ahead and never ran (also with `--keep`, which skips teardown). */
+  releaseUnused(): Promise<void> {
+    return this.preparer.releaseUnused();
+  }
 
   hasWork(step: Step): boolean {
     switch (step.kind) {
@@ -133,12 +151,14 @@ export class PlanStepRunner implements StepRunner {
       this.context(`image ${name}`, signal, { kind: 'build-image', subject: name }),
     );
     this.state.images.set(name, handle);
+    this.preparer.advance();
     return { status: 'passed', ...(handle.cached ? { message: 'cached' } : {}) };
   }
 
   private async createNetwork(): Promise<StepOutcome> {
     await this.driver.createNetwork(this.identity);
     this.state.networkCreated = true;
+    this.preparer.advance();
     return { status: 'passed' };
   }
 
@@ -160,6 +180,7 @@ export class PlanStepRunner implements StepRunner {
       },
       this.context(name, signal, { kind: 'start-service', subject: name }),
     );
+    this.preparer.advance();
     return { status: 'passed' };
   }
 
@@ -194,27 +215,17 @@ export class PlanStepRunner implements StepRunner {
     const handles = this.serviceHandles;
     const image = await this.image(spec.image, signal);
     const deadBefore = await this.deadServices(spec.services, `phase ${name} could not start`);
-    if (deadBefore) return { status: 'failed', message: deadBefore };
+    if (deadBefore) return { status: 'failed', message: deadBefore }; // a phase prepared ahead goes with the unused
+    let ahead = await this.preparer.take(name);
     for (let attempt = 1; attempt <= spec.retries + 1; attempt++) {
       if (state.handle) await this.driver.releasePhase(state.handle);
       const errors = new ErrorLines();
       const outcome = await this.driver.runPhase(
-        {
-          name,
-          role: 'phase',
-          attempt,
-          image,
-          command: resolveCommand(spec.command, handles),
-          env: resolveEnv(spec.env, handles),
-          ...(spec.workdir ? { workdir: spec.workdir } : {}),
-          mounts: spec.mounts,
-          sharedNamespace: spec.localhost,
-          ...(spec.timeoutMs ? { timeoutMs: spec.timeoutMs } : {}),
-          outputs: phaseCollectPaths(spec),
-          ...(spec.local ? { local: spec.local } : {}),
-        },
+        this.phaseRequest(name, attempt, image, handles),
         this.context(name, signal, { kind: 'run-phase', subject: name, attempt }, errors),
+        ahead,
       );
+      ahead = undefined;
       state.handle = outcome.handle;
       state.attempts.push({
         attempt,
@@ -244,6 +255,48 @@ export class PlanStepRunner implements StepRunner {
       status: 'failed',
       message: `${why}${state.attempts.length > 1 ? ` (attempt ${state.attempts.length})` : ''}`,
     };
+  }
+
+  private phaseRequest(
+    name: string,
+    attempt: number,
+    image: ImageHandle,
+    handles: ReadonlyMap<string, ServiceHandle>,
+  ): RunPhaseRequest {
+    const spec = this.plan.phases[name]!;
+    return {
+      name,
+      role: 'phase',
+      attempt,
+      image,
+      command: resolveCommand(spec.command, handles),
+      env: resolveEnv(spec.env, handles),
+      ...(spec.workdir ? { workdir: spec.workdir } : {}),
+      mounts: spec.mounts,
+      sharedNamespace: spec.localhost,
+      ...(spec.timeoutMs ? { timeoutMs: spec.timeoutMs } : {}),
+      outputs: phaseCollectPaths(spec),
+      ...(spec.local ? { local: spec.local } : {}),
+    };
+  }
+
+  /**
+   * A phase's first attempt as it will run, once the network, its image and each of its services
+   * are there. A phase in the shared namespace is not prepared: it joins whichever service owns it.
+   */
+  private requestAhead(name: string): Promise<AheadRequest> | undefined {
+    const spec = this.plan.phases[name]!;
+    if (spec.localhost || !this.state.networkCreated) return undefined;
+    if (spec.services.some((s) => this.state.services.get(s)?.handle === undefined)) return undefined;
+    const image =
+      spec.image.kind === 'plan' ? this.state.images.get(spec.image.name) : this.refImages.get(spec.image.ref);
+    if (image === undefined) return undefined;
+    const handles = this.serviceHandles;
+    const never = new AbortController().signal;
+    return Promise.resolve(image).then((handle) => ({
+      req: this.phaseRequest(name, 1, handle, handles),
+      ctx: this.context(name, never, { kind: 'run-phase', subject: name, attempt: 1 }),
+    }));
   }
 
   /**
@@ -329,6 +382,7 @@ export class PlanStepRunner implements StepRunner {
   }
 
   private async removeNetwork(): Promise<StepOutcome> {
+    await this.preparer.releaseUnused();
     await this.driver.removeNetwork(this.identity);
     this.state.networkCreated = false;
     return { status: 'passed' };
