@@ -8,7 +8,6 @@ import { makeRedactor } from '../dsl/redactor.js';
 import { executePlan } from '../execute/execute-plan.js';
 import { redactResults } from '../report/redact-results.js';
 import type { RunResults } from '../report/results.js';
-import { buildResults, engineFailureResults } from './build-results.js';
 import { gitInfo, type GitInfo } from './git-info.js';
 import { createOutputResults } from './output-results.js';
 
@@ -33,6 +32,9 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResults> {
   const { plan, graph, driver, run, signal } = options;
   const now = options.now ?? Date.now;
   const startedAt = now();
+  // Evidence parsers, gates and results are needed at the end only: they load while the engine works.
+  const results$ = import('./build-results.js');
+  results$.catch(() => undefined); // awaited (and thrown) below
   const secrets = plan.secrets.map((s) => s.reveal());
   // Every consumer (console reporters, run.log) gets events through the one redactor.
   const redact = makeRedactor(secrets);
@@ -49,6 +51,7 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResults> {
   if ('error' in engine) {
     const { error } = engine;
     if (!(error instanceof InfrastructureError)) throw error;
+    const { engineFailureResults } = await results$;
     return redactResults(
       engineFailureResults({ plan, graph, run, git, startedAt, finishedAt: now(), driver: driver.kind, error }),
       secrets,
@@ -72,6 +75,7 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResults> {
   });
   // Pruning what dead runs of this plan left touches none of this run's resources: it runs alongside.
   await pruned;
+  const { buildResults } = await results$;
   const results = await buildResults({
     plan,
     graph,

@@ -3,7 +3,6 @@ import { compilePlan } from '../../compile/compile.js';
 import type { DriverKind } from '../../drivers/driver.js';
 import { EXIT } from '../../errors.js';
 import { loadPlanFile } from '../../load/load-plan.js';
-import { writeReports } from '../../report/write-reports.js';
 import { newRunId, runIdentity } from '../../run/run-identity.js';
 import { gitInfo } from '../../run/git-info.js';
 import { runPlan } from '../../run/run-plan.js';
@@ -67,6 +66,9 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
       if (signals === 1) interrupt.abort();
       else void driver.cleanupRun(run).finally(() => ctx.exit(EXIT.interrupted));
     });
+    // The report writers are needed at the end only: they load while the engine works.
+    const reports = import('../../report/write-reports.js');
+    reports.catch(() => undefined); // awaited (and thrown) below
     try {
       const results = await runPlan({
         plan,
@@ -83,7 +85,7 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
       });
       profile.mark('results built');
       await log.close();
-      const written = await writeReports(results, outDir, ctx.env);
+      const written = await (await reports).writeReports(results, outDir, ctx.env);
       profile.mark('reports written');
       await reporter.onFinished({ results, written: Object.values(written).map(ctx.relative), kept: values.keep });
       return results.exitCode;
