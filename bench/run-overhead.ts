@@ -65,12 +65,13 @@ async function round(index: number, tmp: string): Promise<Round> {
   const runners = {
     plan: async () => {
       const out = await runPlan(root, cli, path.join(tmp, `plan-${index}`));
-      assertClean('plan run', 'label=testplan.plan=run-overhead');
+      // By the run's own id: another user of this bench on the engine has live runs of the same plan.
+      assertClean('plan run', `label=testplan.run=${out.results.runId}`);
       return out;
     },
     base: async () => {
       const out = await runPlan(root, baseCli!, path.join(tmp, `base-${index}`));
-      assertClean('plan run (base)', 'label=testplan.plan=run-overhead');
+      assertClean('plan run (base)', `label=testplan.run=${out.results.runId}`);
       return out;
     },
     script: async () => {
