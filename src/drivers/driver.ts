@@ -137,6 +137,11 @@ export interface PhaseHandle {
   readonly name: string;
 }
 
+/** A phase made ready to start ahead of time (`preparePhase`); it belongs to one `runPhase` call. */
+export interface PreparedPhase {
+  readonly handle: PhaseHandle;
+}
+
 export interface CollectedFile {
   /** Path inside the container (as asked). */
   readonly source: string;
@@ -200,7 +205,15 @@ export interface Driver {
    * Ends it after `timeoutMs`, or when `ctx.signal` aborts.
    */
   runInService(service: ServiceHandle, req: ServiceCommandRequest, ctx: StepContext): Promise<ServiceCommandOutcome>;
-  runPhase(req: RunPhaseRequest, ctx: StepContext): Promise<PhaseOutcome>;
+  /**
+   * Does ahead what `runPhase` does before the phase starts (Docker: create its container; local:
+   * nothing), so that a phase waiting for services to get ready or for an earlier phase has less
+   * left to do. Hand the result to `runPhase` with the same request, or release it with
+   * `releasePhase(prepared.handle)` when the phase will not run (`cleanupRun` removes it too).
+   * Nothing counts before the start: the phase's output and its writes are those of its run.
+   */
+  preparePhase(req: RunPhaseRequest, ctx: StepContext): Promise<PreparedPhase>;
+  runPhase(req: RunPhaseRequest, ctx: StepContext, prepared?: PreparedPhase): Promise<PhaseOutcome>;
   /** Copies paths out of a finished phase into `destDir`; missing paths are reported, not thrown. */
   collect(phase: PhaseHandle, paths: readonly string[], destDir: string): Promise<readonly CollectedFile[]>;
   releasePhase(phase: PhaseHandle): Promise<void>;

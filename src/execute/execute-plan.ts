@@ -47,6 +47,8 @@ export async function executePlan(
     onEvent,
     graph.sharedNamespace,
     options.shardHistory,
+    // Phases that run here, unsharded: prepared ahead. (Restored ones are not in the graph's steps.)
+    graph.steps.flatMap((s) => (s.kind === 'run-phase' && !plan.phases[s.phase]!.shard ? [s.phase] : [])),
   );
   try {
     const steps = await schedule(graph, runner, {
@@ -59,6 +61,8 @@ export async function executePlan(
     });
     return { steps, state, interrupted: signal.aborted };
   } finally {
+    // Phases prepared ahead that never ran are released even with --keep (which keeps what ran).
+    await runner.releaseUnused().catch(() => undefined);
     // Belt and braces: whatever teardown steps missed (a crash, an abort mid-start) goes by label.
     if (!options.keep) await driver.cleanupRun(options.run);
   }

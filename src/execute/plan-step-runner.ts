@@ -13,10 +13,18 @@ import { phaseCollectPaths, phaseOutputDir } from './phase-paths.js';
 import { redact } from '../dsl/secret.js';
 import { toPlainText } from '../text/ansi.js';
 import { ErrorLines } from '../text/error-lines.js';
-import type { Driver, ImageHandle, RunIdentity, ServiceHandle, StepContext } from '../drivers/driver.js';
+import type {
+  Driver,
+  ImageHandle,
+  RunIdentity,
+  RunPhaseRequest,
+  ServiceHandle,
+  StepContext,
+} from '../drivers/driver.js';
 import { InfrastructureError } from '../errors.js';
 import { instanceRef, type EventSink, type StepRef } from './events.js';
 import { handlesFor } from './instance-handles.js';
+import { PhasePreparer, type AheadRequest } from './phase-preparer.js';
 import { resolveCommand, resolveEnv } from './resolve-env.js';
 import type { PhaseState, RunState, ServiceState } from './run-state.js';
 import { runServiceSetup, setupFailureMessage } from './service-setup.js';
@@ -31,6 +39,7 @@ export { phaseCollectPaths, phaseOutputDir } from './phase-paths.js';
 
 export class PlanStepRunner implements StepRunner {
   private readonly refImages = new Map<string, Promise<ImageHandle>>();
+  private readonly preparer: PhasePreparer;
 
   constructor(
     private readonly plan: TestPlan,
@@ -41,7 +50,16 @@ export class PlanStepRunner implements StepRunner {
     private readonly sharedNamespace: boolean,
     /** The last run's per-file durations, for balancing sharded phases. */
     private readonly shardHistory?: ShardHistory,
-  ) {}
+    /** The phases to prepare ahead (see PhasePreparer): the graph's unsharded phases that run. */
+    preparedPhases: readonly string[] = [],
+  ) {
+    this.preparer = new PhasePreparer(driver, preparedPhases, (name) => this.requestAhead(name));
+  }
+
+  /** Releases what was prepared ahead and never ran (also with `--keep`, which skips teardown). */
+  releaseUnused(): Promise<void> {
+    return this.preparer.releaseUnused();
+  }
 
   hasWork(step: Step): boolean {
     switch (step.kind) {
@@ -140,12 +158,14 @@ export class PlanStepRunner implements StepRunner {
       this.context(`image ${name}`, signal, { kind: 'build-image', subject: name }),
     );
     this.state.images.set(name, handle);
+    this.preparer.advance();
     return { status: 'passed', ...(handle.cached ? { message: 'cached' } : {}) };
   }
 
   private async createNetwork(): Promise<StepOutcome> {
     await this.driver.createNetwork(this.identity);
     this.state.networkCreated = true;
+    this.preparer.advance();
     return { status: 'passed' };
   }
 
@@ -170,6 +190,7 @@ export class PlanStepRunner implements StepRunner {
       },
       this.context(instanceLabel(instance), signal, instanceRef('start-service', instance)),
     );
+    this.preparer.advance();
     return { status: 'passed' };
   }
 
@@ -247,27 +268,17 @@ export class PlanStepRunner implements StepRunner {
     const image = await this.image(spec.image, signal);
     const instances = spec.services.map((s) => instanceFor(this.plan, s, name));
     const deadBefore = await this.deadServices(instances, `phase ${name} could not start`);
-    if (deadBefore) return { status: 'failed', message: deadBefore };
+    if (deadBefore) return { status: 'failed', message: deadBefore }; // a phase prepared ahead goes with the unused
+    let ahead = await this.preparer.take(name);
     for (let attempt = 1; attempt <= spec.retries + 1; attempt++) {
       if (state.handle) await this.driver.releasePhase(state.handle);
       const errors = new ErrorLines();
       const outcome = await this.driver.runPhase(
-        {
-          name,
-          role: 'phase',
-          attempt,
-          image,
-          command: resolveCommand(spec.command, handles),
-          env: resolveEnv(spec.env, handles),
-          ...(spec.workdir ? { workdir: spec.workdir } : {}),
-          mounts: spec.mounts,
-          sharedNamespace: spec.localhost,
-          ...(spec.timeoutMs ? { timeoutMs: spec.timeoutMs } : {}),
-          outputs: phaseCollectPaths(spec),
-          ...(spec.local ? { local: spec.local } : {}),
-        },
+        this.phaseRequest(name, attempt, image, handles),
         this.context(name, signal, { kind: 'run-phase', subject: name, attempt }, errors),
+        ahead,
       );
+      ahead = undefined;
       state.handle = outcome.handle;
       state.attempts.push({
         attempt,
@@ -297,6 +308,49 @@ export class PlanStepRunner implements StepRunner {
       status: 'failed',
       message: `${why}${state.attempts.length > 1 ? ` (attempt ${state.attempts.length})` : ''}`,
     };
+  }
+
+  private phaseRequest(
+    name: string,
+    attempt: number,
+    image: ImageHandle,
+    handles: ReadonlyMap<string, ServiceHandle>,
+  ): RunPhaseRequest {
+    const spec = this.plan.phases[name]!;
+    return {
+      name,
+      role: 'phase',
+      attempt,
+      image,
+      command: resolveCommand(spec.command, handles),
+      env: resolveEnv(spec.env, handles),
+      ...(spec.workdir ? { workdir: spec.workdir } : {}),
+      mounts: spec.mounts,
+      sharedNamespace: spec.localhost,
+      ...(spec.timeoutMs ? { timeoutMs: spec.timeoutMs } : {}),
+      outputs: phaseCollectPaths(spec),
+      ...(spec.local ? { local: spec.local } : {}),
+    };
+  }
+
+  /**
+   * A phase's first attempt as it will run, once the network, its image and each of its service
+   * instances are there. A phase in the shared namespace is not prepared: it joins whichever service owns it.
+   */
+  private requestAhead(name: string): Promise<AheadRequest> | undefined {
+    const spec = this.plan.phases[name]!;
+    if (spec.localhost || spec.shard || !this.state.networkCreated) return undefined;
+    const instances = spec.services.map((s) => instanceKey(instanceFor(this.plan, s, name)));
+    if (instances.some((key) => this.state.services.get(key)?.handle === undefined)) return undefined;
+    const image =
+      spec.image.kind === 'plan' ? this.state.images.get(spec.image.name) : this.refImages.get(spec.image.ref);
+    if (image === undefined) return undefined;
+    const handles = this.handles(name);
+    const never = new AbortController().signal;
+    return Promise.resolve(image).then((handle) => ({
+      req: this.phaseRequest(name, 1, handle, handles),
+      ctx: this.context(name, never, { kind: 'run-phase', subject: name, attempt: 1 }),
+    }));
   }
 
   /**
@@ -383,6 +437,7 @@ export class PlanStepRunner implements StepRunner {
   }
 
   private async removeNetwork(): Promise<StepOutcome> {
+    await this.preparer.releaseUnused();
     await this.driver.removeNetwork(this.identity);
     this.state.networkCreated = false;
     return { status: 'passed' };

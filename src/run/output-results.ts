@@ -4,7 +4,9 @@
  * attempt's exit code, so the last attempt's output is what counts.
  */
 import type { TestPlan } from '../dsl/plan.js';
-import { createTextParser, type EvidenceResult, type TestReport, type TextParser } from '../evidence/index.js';
+import type { EvidenceResult, TestReport } from '../evidence/index.js';
+// The text parser alone, not the evidence index: the other parsers load at the run's end (run-plan.ts).
+import { createTextParser, type TextParser } from '../evidence/text-parser.js';
 import type { RunEvent } from '../execute/events.js';
 
 export interface OutputResults {

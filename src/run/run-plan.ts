@@ -10,8 +10,7 @@ import { makeRedactor } from '../dsl/redactor.js';
 import { executePlan } from '../execute/execute-plan.js';
 import { redactResults } from '../report/redact-results.js';
 import type { RunResults } from '../report/results.js';
-import { buildResults, engineFailureResults } from './build-results.js';
-import { gitInfo } from './git-info.js';
+import { gitInfo, type GitInfo } from './git-info.js';
 import { createOutputResults } from './output-results.js';
 import { readShardHistory } from './shard-history.js';
 
@@ -30,12 +29,17 @@ export interface RunPlanOptions {
   readonly engineCheck?: Promise<DriverInfo>;
   /** The phase results cache (src/cache); used only when the driver's images are content-addressed. */
   readonly cache?: CacheSettings & { readonly statCacheDir?: string };
+  /** The plan folder's git state, when the caller started reading it early (while the plan loaded). */
+  readonly git?: Promise<GitInfo | undefined>;
 }
 
 export async function runPlan(options: RunPlanOptions): Promise<RunResults> {
   const { plan, graph, driver, run, signal } = options;
   const now = options.now ?? Date.now;
   const startedAt = now();
+  // Evidence parsers, gates and results are needed at the end only: they load while the engine works.
+  const results$ = import('./build-results.js');
+  results$.catch(() => undefined); // awaited (and thrown) below
   const secrets = plan.secrets.map((s) => s.reveal());
   // Every consumer (console reporters, run.log) gets events through the one redactor.
   const redact = makeRedactor(secrets);
@@ -51,7 +55,7 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResults> {
   // The changes are read before anything runs: the working tree as the run tests it.
   const changedBase = plan.gates.changedLines?.base;
   const [git, engine, changes, shardHistory] = await Promise.all([
-    gitInfo(plan.dir),
+    options.git ?? gitInfo(plan.dir),
     described,
     // Loaded only for a plan with the changed-lines gate: it pulls in the evidence parsers.
     changedBase === undefined
@@ -62,6 +66,7 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResults> {
   if ('error' in engine) {
     const { error } = engine;
     if (!(error instanceof InfrastructureError)) throw error;
+    const { engineFailureResults } = await results$;
     return redactResults(
       engineFailureResults({ plan, graph, run, git, startedAt, finishedAt: now(), driver: driver.kind, error }),
       secrets,
@@ -103,6 +108,7 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResults> {
   // Pruning what dead runs of this plan left touches none of this run's resources: it runs alongside.
   await pruned;
   const record = cache ? cache.merge(graph, executed) : executed;
+  const { buildResults } = await results$;
   const built = await buildResults({
     plan,
     graph: toRun,

@@ -121,8 +121,9 @@ export interface LabelledCount {
 const docker = new Dockerode();
 
 /** What the engine holds under one label (`testplan.run=…` or `testplan.plan=…`), stopped containers included. */
-export async function countLabelled(label: string): Promise<LabelledCount> {
-  const filters = JSON.stringify({ label: [label] });
+/** Resources carrying `label` (or every label of a list). */
+export async function countLabelled(label: string | readonly string[]): Promise<LabelledCount> {
+  const filters = JSON.stringify({ label: typeof label === 'string' ? [label] : label });
   const [containers, networks, volumes] = await Promise.all([
     docker.listContainers({ all: true, filters }),
     docker.listNetworks({ filters }),

@@ -316,6 +316,39 @@ export function conformance(adapter: DriverAdapter): void {
     t.match(two, { writtenByPhase: false }, 'attempt 2 wrote nothing');
   });
 
+  test('a prepared phase runs as it would have; what an earlier phase wrote meanwhile is not its evidence', async (f, t) => {
+    const folder = f.persistentFolder();
+    const results = `${folder.path}/junit.xml`;
+    const request = f.phase('ahead', 'echo "hello $GREETING"; exit 4', {
+      ...folder.extra,
+      env: { GREETING: 'ahead' },
+      outputs: [results],
+    });
+    const prepared = await f.driver.preparePhase(request, f.context());
+    // An earlier phase writes the results file after the later one was prepared, before it starts.
+    const earlier = await f.driver.runPhase(
+      f.phase('earlier', `printf '%s' '${JUNIT}' > ${results}`, { ...folder.extra, outputs: [results] }),
+      f.ctx,
+    );
+    await f.driver.releasePhase(earlier.handle);
+    await new Promise((r) => setTimeout(r, 20));
+    const ctx = f.context();
+    const outcome = await f.driver.runPhase(request, ctx, prepared);
+    t.match(outcome, { exitCode: 4, timedOut: false, aborted: false });
+    t.same(outcome.logTail, ['hello ahead']);
+    const [file] = await f.driver.collect(outcome.handle, [results], join(f.run.outDir, 'phases', 'ahead'));
+    t.match(file, { writtenByPhase: false }, "the earlier phase's file is not the prepared phase's evidence");
+    await f.driver.releasePhase(outcome.handle);
+  });
+
+  test('a prepared phase that never runs leaves nothing once released or cleaned up', async (f, t) => {
+    const released = await f.driver.preparePhase(f.phase('skipped', 'exit 0'), f.ctx);
+    await f.driver.releasePhase(released.handle);
+    await f.driver.preparePhase(f.phase('cancelled', 'exit 0'), f.ctx);
+    await f.driver.cleanupRun(f.run);
+    t.equal(await f.leftovers([]), 0);
+  });
+
   test('cleanup after faults leaves nothing of the run behind', async (f, t) => {
     const services: ServiceHandle[] = [];
     services.push(await f.driver.startService(f.service('left', 'exec sleep 60'), f.ctx));

@@ -5,6 +5,7 @@ import type {
   ImageHandle,
   PhaseHandle,
   PhaseOutcome,
+  PreparedPhase,
   PruneReport,
   ReadyOutcome,
   RunIdentity,
@@ -30,6 +31,8 @@ export interface FakeBehaviour {
   timedOut?: Record<string, boolean>;
   /** Services (by name, or by host for one instance of a phase-scoped service) that never become ready. */
   notReady?: string[];
+  /** How long a service takes to get ready, in ms; default 1. */
+  readyMs?: Record<string, number>;
   failBuild?: string[];
   logs?: Record<string, string[]>;
   /** Files the phases leave behind, by container path; `collect` writes them to the run folder. */
@@ -72,6 +75,13 @@ export class FakeDriver implements Driver {
   private running = 0;
   private attempts = new Map<string, number>();
   cleanedUp: string[] = [];
+  /** Prepared phases (handle ids) neither run nor released yet: what a run would leak. */
+  readonly preparedOpen = new Set<string>();
+  /** Phases (`name#attempt`) that ran from a prepared handle. */
+  readonly ranPrepared: string[] = [];
+  /** Most prepared phases waiting at once. */
+  maxPreparedOpen = 0;
+  readonly preparedRequests: RunPhaseRequest[] = [];
 
   constructor(private readonly behaviour: FakeBehaviour = {}) {}
 
@@ -112,8 +122,9 @@ export class FakeDriver implements Driver {
         logTail: ['booting…'],
       };
     }
-    if (!(await sleep(1, ctx.signal)))
+    if (!(await sleep(this.behaviour.readyMs?.[service.name] ?? 1, ctx.signal)))
       return { ready: false, reason: 'aborted', elapsedMs: 1, probes: 1, lastProbeOutput: '', logTail: [] };
+    this.calls.push(`ready ${service.name} done`);
     return { ready: true, elapsedMs: 12, probes: 2 };
   }
   async runInService(
@@ -132,10 +143,23 @@ export class FakeDriver implements Driver {
       outputTail: failing?.output ?? [`ran ${last}`],
     };
   }
-  async runPhase(req: RunPhaseRequest, ctx: StepContext): Promise<PhaseOutcome> {
+  async preparePhase(req: RunPhaseRequest, _ctx: StepContext): Promise<PreparedPhase> {
+    this.calls.push(`prepare ${req.name}`);
+    const handle = { id: `${req.name}#prepared`, name: req.name };
+    this.preparedOpen.add(handle.id);
+    this.preparedRequests.push(req);
+    this.maxPreparedOpen = Math.max(this.maxPreparedOpen, this.preparedOpen.size);
+    return { handle };
+  }
+  async runPhase(req: RunPhaseRequest, ctx: StepContext, prepared?: PreparedPhase): Promise<PhaseOutcome> {
     const n = (this.attempts.get(req.name) ?? 0) + 1;
     this.attempts.set(req.name, n);
     this.calls.push(`run ${req.name}#${n}`);
+    if (prepared) {
+      if (!this.preparedOpen.delete(prepared.handle.id))
+        throw new Error(`${prepared.handle.id} ran twice or after release`);
+      this.ranPrepared.push(`${req.name}#${n}`);
+    }
     this.requests.push(req);
     this.running++;
     this.maxConcurrent = Math.max(this.maxConcurrent, this.running);
@@ -179,6 +203,7 @@ export class FakeDriver implements Driver {
   }
   async releasePhase(phase: PhaseHandle): Promise<void> {
     this.calls.push(`release ${phase.id}`);
+    this.preparedOpen.delete(phase.id);
   }
   async serviceLogTail(): Promise<readonly string[]> {
     return ['service log line'];

@@ -5,8 +5,8 @@ import { sharingWarnings } from '../../compile/sharing-warnings.js';
 import type { DriverKind } from '../../drivers/driver.js';
 import { EXIT } from '../../errors.js';
 import { loadPlanFile } from '../../load/load-plan.js';
-import { writeReports } from '../../report/write-reports.js';
 import { newRunId, runIdentity } from '../../run/run-identity.js';
+import { gitInfo } from '../../run/git-info.js';
 import { runPlan } from '../../run/run-plan.js';
 import { lockOutDir } from '../../run/out-dir.js';
 import { atMostOne, loadTimeout, oneOf, parseCommand, positiveInt } from '../args.js';
@@ -16,8 +16,11 @@ import type { CommandContext } from '../context.js';
 import { choosePlanFile } from '../plan-file.js';
 import { createReporters, reporterNames } from '../reporters/registry.js';
 import { openRunLog } from '../reporters/run-log.js';
+import { createProfile } from '../profile.js';
 
 export async function runCommand(argv: readonly string[], ctx: CommandContext): Promise<number> {
+  const profile = createProfile(ctx.env, ctx.stderr);
+  profile.mark('run command loaded');
   const { values, positionals } = parseCommand('run', argv);
   const driverKind: DriverKind = oneOf('--driver', values.driver ?? ctx.env.TESTPLAN_DRIVER, DRIVER_KINDS, 'docker');
   const cliConcurrency = positiveInt('--concurrency', values.concurrency);
@@ -28,11 +31,15 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
     ctx.env,
   );
   const file = await choosePlanFile(ctx.cwd, atMostOne('run', positionals));
-  // The driver loads and the engine answers while the plan loads: both sit on the path to the first container.
+  // The driver loads, the engine answers and git reports while the plan loads: all sit on the path to the first container.
+  const git = gitInfo(path.dirname(file));
   const driverReady = createDriver(driverKind, path.dirname(file), ctx.env);
+  profile.settled(driverReady, 'driver loaded');
   const engineCheck = driverReady.then((d) => d.describe());
+  profile.settled(engineCheck, 'engine answered');
   engineCheck.catch(() => undefined); // reported by runPlan; never an unhandled rejection if the plan is invalid
   const plan = await loadPlanFile(file, loadTimeout(values['load-timeout']));
+  profile.mark('plan loaded');
   const graph = compilePlan(plan, {
     phases: values.phase ?? [],
     profiles: values.profile ?? [],
@@ -68,6 +75,7 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
       run,
     });
     const onEvent: typeof reporter.onEvent = (event) => {
+      profile.onEvent(event);
       log.onEvent(event);
       reporter.onEvent(event);
     };
@@ -77,6 +85,9 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
       if (signals === 1) interrupt.abort();
       else void driver.cleanupRun(run).finally(() => ctx.exit(EXIT.interrupted));
     });
+    // The report writers are needed at the end only: they load while the engine works.
+    const reports = import('../../report/write-reports.js');
+    reports.catch(() => undefined); // awaited (and thrown) below
     try {
       const results = await runPlan({
         plan,
@@ -85,12 +96,14 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
         run,
         engineCheck,
         cache,
+        git,
         signal: interrupt.signal,
         onEvent,
         failFast: values['fail-fast'],
         keep: values.keep,
         ...(concurrency ? { concurrency } : {}),
       });
+      profile.mark('results built');
       await log.close();
       // Loaded once the run is done: the comparison and the results reader are not on the path to the first container.
       const { attachBaseline } = await import('../../run/baseline.js');
@@ -100,7 +113,8 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
         cwd: ctx.cwd,
         secrets: plan.secrets.map((s) => s.reveal()),
       });
-      const written = await writeReports(compared, outDir, ctx.env);
+      const written = await (await reports).writeReports(compared, outDir, ctx.env);
+      profile.mark('reports written');
       await reporter.onFinished({
         results: compared,
         written: Object.values(written).map(ctx.relative),
@@ -114,5 +128,6 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
     }
   } finally {
     outLock.release();
+    profile.mark('run command done');
   }
 }

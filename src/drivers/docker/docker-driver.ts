@@ -19,6 +19,7 @@ import type {
   ImageHandle,
   PhaseHandle,
   PhaseOutcome,
+  PreparedPhase,
   PruneReport,
   ReadyOutcome,
   RunIdentity,
@@ -39,7 +40,7 @@ import { isConflict, isNoSuchContainer, isNotFound } from './engine/engine-error
 import { LABEL, networkName } from './labels.js';
 import { outputLines } from './log-lines.js';
 import { createRunNetwork, removeRunNetwork } from './network.js';
-import { runPhaseContainer } from './phase-container.js';
+import { createPhaseContainer, runCreatedPhase } from './phase-container.js';
 import { writtenByAttempt, type AttemptFacts } from './phase-writes.js';
 import { waitUntilReady } from './probes/wait-ready.js';
 import { processIsAlive, pruneRuns, removeLabelled } from './prune.js';
@@ -85,6 +86,8 @@ export class DockerDriver implements Driver {
   private readonly imageVolumes = new Map<string, Promise<string[]>>();
   /** Per phase container: what tells the files its attempt wrote from those that predate it. */
   private readonly attempts = new Map<string, AttemptFacts>();
+  /** Phase containers created ahead by `preparePhase` (id → run id) until `runPhase` starts them. */
+  private readonly prepared = new Map<string, string>();
 
   constructor(deps: DockerDriverDeps = {}) {
     if (deps.engine) {
@@ -173,19 +176,36 @@ export class DockerDriver implements Driver {
     return runServiceCommand(this.engine.exec, service.id, req, ctx);
   }
 
-  async runPhase(req: RunPhaseRequest, ctx: StepContext): Promise<PhaseOutcome> {
+  async preparePhase(req: RunPhaseRequest, ctx: StepContext): Promise<PreparedPhase> {
+    const handle = await this.createPhase(req, ctx);
+    this.prepared.set(handle.id, ctx.run.runId);
+    return { handle };
+  }
+
+  async runPhase(req: RunPhaseRequest, ctx: StepContext, prepared?: PreparedPhase): Promise<PhaseOutcome> {
+    const ahead = prepared !== undefined && this.prepared.delete(prepared.handle.id) ? prepared.handle : undefined;
+    const handle = ahead ?? (await this.createPhase(req, ctx));
+    // Taken at the start, not at creation: a file an earlier phase wrote after this container was created predates this attempt.
+    const facts: AttemptFacts = {
+      startedAtMs: Date.now(),
+      mounts: req.mounts,
+      imageVolumes: await this.volumesOf(req.image.ref),
+    };
+    const outcome = await runCreatedPhase(this.engine.containers, this.clock, req, ctx, handle);
+    this.attempts.set(outcome.handle.id, facts);
+    return outcome;
+  }
+
+  private async createPhase(req: RunPhaseRequest, ctx: StepContext): Promise<PhaseHandle> {
     const [volumes, owner] = await Promise.all([
       this.volumesOf(req.image.ref),
       this.namespaceOwnerOf(ctx.run.runId, req),
     ]);
-    const facts: AttemptFacts = { startedAtMs: Date.now(), mounts: req.mounts, imageVolumes: volumes };
-    const outcome = await runPhaseContainer(this.engine.containers, this.clock, ctx.run, req, ctx, {
+    return createPhaseContainer(this.engine.containers, ctx.run, req, {
       network: networkName(ctx.run.runId),
       imageVolumes: volumes,
       ...(owner ? { namespaceOwner: owner } : {}),
     });
-    this.attempts.set(outcome.handle.id, facts);
-    return outcome;
   }
 
   async collect(phase: PhaseHandle, paths: readonly string[], destDir: string): Promise<readonly CollectedFile[]> {
@@ -211,6 +231,7 @@ export class DockerDriver implements Driver {
 
   async releasePhase(phase: PhaseHandle): Promise<void> {
     this.attempts.delete(phase.id);
+    this.prepared.delete(phase.id);
     await this.removeContainer(phase.id);
   }
 
@@ -251,6 +272,7 @@ export class DockerDriver implements Driver {
 
   async cleanupRun(run: RunIdentity): Promise<PruneReport> {
     this.runs.delete(run.runId);
+    for (const [id, runId] of this.prepared) if (runId === run.runId) this.prepared.delete(id);
     try {
       return await removeLabelled(this.engine, { [LABEL.run]: run.runId });
     } catch {

@@ -1,9 +1,11 @@
 /**
  * Runs a phase (or check) container to its end: output streamed line by line and tailed, killed
  * on timeout or abort. The container is left for `collect` and removed by `releasePhase`.
+ * Creating the container is a step of its own, so that it can happen ahead, while services get
+ * ready or an earlier phase runs: then only attach and start are left for the phase.
  */
 import { InfrastructureError } from '../../errors.js';
-import type { PhaseOutcome, RunIdentity, RunPhaseRequest, StepContext } from '../driver.js';
+import type { PhaseHandle, PhaseOutcome, RunIdentity, RunPhaseRequest, StepContext } from '../driver.js';
 import { TailBuffer } from '../../text/tail-buffer.js';
 import type { Clock } from '../shared/clock.js';
 import { containerName, networkPlacement } from './container-config.js';
@@ -21,20 +23,17 @@ export interface PhaseContainerOptions {
   readonly imageVolumes: readonly string[];
 }
 
-export async function runPhaseContainer(
+/** Creates the container, not started (nor attached: a stream to a container that never starts would stay open). */
+export async function createPhaseContainer(
   containers: ContainerPort,
-  clock: Clock,
   run: RunIdentity,
   req: RunPhaseRequest,
-  ctx: StepContext,
   opts: PhaseContainerOptions,
-): Promise<PhaseOutcome> {
-  const started = clock.now();
+): Promise<PhaseHandle> {
   const labels = resourceLabels(run, req.role, req.name);
   const joining = req.sharedNamespace ? opts.namespaceOwner : undefined;
-  let id: string;
   try {
-    id = await containers.create({
+    const id = await containers.create({
       name: containerName(run.runId, req.role, req.name, req.attempt),
       image: req.image.ref,
       command: req.command,
@@ -46,11 +45,22 @@ export async function runPhaseContainer(
       binds: req.mounts.map((m) => ({ source: m.source, target: m.target, readOnly: m.readOnly })),
       anonymousVolumes: opts.imageVolumes,
     });
+    return { id, name: req.name };
   } catch (cause) {
     throw startFailed(req, cause);
   }
-  const handle = { id, name: req.name };
+}
 
+/** Starts a created phase container and waits for its end (timeout and abort kill it). */
+export async function runCreatedPhase(
+  containers: ContainerPort,
+  clock: Clock,
+  req: RunPhaseRequest,
+  ctx: StepContext,
+  handle: PhaseHandle,
+): Promise<PhaseOutcome> {
+  const started = clock.now();
+  const id = handle.id;
   const tail = new TailBuffer(PHASE_LOG_TAIL);
   const lines = outputLines((line, stream) => {
     tail.push(line);

@@ -11,6 +11,7 @@ import type {
   ImageHandle,
   PhaseHandle,
   PhaseOutcome,
+  PreparedPhase,
   PruneReport,
   ReadyOutcome,
   RunIdentity,
@@ -177,7 +178,12 @@ export class LocalDriver implements Driver {
     });
   }
 
-  async runPhase(req: RunPhaseRequest, ctx: StepContext): Promise<PhaseOutcome> {
+  /** Nothing to do ahead: a host process is started, and its folders made, by `runPhase`. */
+  async preparePhase(req: RunPhaseRequest, ctx: StepContext): Promise<PreparedPhase> {
+    return { handle: { id: `local:${ctx.run.runId}:${req.name}:${req.attempt}:prepared`, name: req.name } };
+  }
+
+  async runPhase(req: RunPhaseRequest, ctx: StepContext, _prepared?: PreparedPhase): Promise<PhaseOutcome> {
     const { outcome, phase } = await runLocalPhase(req, ctx, {
       launch: this.launch,
       signal: this.signalGroup,

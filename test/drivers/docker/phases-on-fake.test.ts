@@ -146,3 +146,55 @@ t.test('shared namespace: one owner, the others join it and are reached at its n
   const p = await driver.runPhase(phase('legacy', { sharedNamespace: true }), ctx);
   t.same(engine.container(p.handle.id).spec.placement, { joinNamespaceOf: a.id });
 });
+
+t.test('a prepared phase: created ahead, neither attached nor started; runPhase attaches and starts it', async (t) => {
+  const { engine, driver, run } = await setup();
+  const prepared = await driver.preparePhase(phase('ahead', { env: { A: '1' } }), contextFor(run));
+  const id = prepared.handle.id;
+  t.match(engine.container(id).spec, { name: `testplan-${run.runId}-phase-ahead-1`, env: { A: '1' } });
+  t.notOk(
+    engine.calls.includes(`attach ${id}`),
+    'not attached ahead (a stream to a container that never starts stays open)',
+  );
+  t.notOk(engine.calls.includes(`start ${id}`), 'not started by preparing');
+
+  engine.onStart = (c) =>
+    setImmediate(() => {
+      engine.emit(c.id, 'from the prepared container\n');
+      engine.exit(c.id, 0);
+    });
+  const creates = engine.calls.filter((c) => c.startsWith('create ')).length;
+  const ctx = contextFor(run);
+  const outcome = await driver.runPhase(phase('ahead', { env: { A: '1' } }), ctx, prepared);
+  t.equal(outcome.handle.id, id, 'the prepared container ran');
+  t.equal(engine.calls.filter((c) => c.startsWith('create ')).length, creates, 'no second container');
+  t.match(outcome, { exitCode: 0, timedOut: false, aborted: false });
+  t.same(ctx.lines, [{ line: 'from the prepared container', stream: 'stdout' }], "its output is the run's");
+  t.ok(engine.calls.indexOf(`attach ${id}`) < engine.calls.indexOf(`start ${id}`), 'attached before start');
+  await driver.releasePhase(outcome.handle);
+  t.notOk(engine.containersById.has(id));
+});
+
+t.test('a prepared phase that never runs is removed by releasePhase, or else by cleanupRun', async (t) => {
+  const { engine, driver, run } = await setup();
+  const released = await driver.preparePhase(phase('skipped'), contextFor(run));
+  await driver.releasePhase(released.handle);
+  t.notOk(engine.containersById.has(released.handle.id), 'released: removed');
+
+  const forgotten = await driver.preparePhase(phase('cancelled'), contextFor(run));
+  await driver.cleanupRun(run);
+  t.notOk(engine.containersById.has(forgotten.handle.id), 'swept by the run label');
+  t.notOk(
+    [...engine.containersById.values()].some((c) => c.spec.labels['testplan.run'] === run.runId),
+    "nothing of the run's is left",
+  );
+});
+
+t.test('a prepared phase whose start fails is removed and reported as PHASE_START_FAILED', async (t) => {
+  const { engine, driver, run } = await setup();
+  const prepared = await driver.preparePhase(phase('bad-start'), contextFor(run));
+  engine.failOn('containers.start', () => new EngineError('exec: "run-tests": not found', 400));
+  const err = await driver.runPhase(phase('bad-start'), contextFor(run), prepared).catch((e: unknown) => e);
+  t.match(err, { code: 'PHASE_START_FAILED', message: /Phase "bad-start"/ });
+  t.notOk(engine.containersById.has(prepared.handle.id));
+});

@@ -1,0 +1,122 @@
+/** Phases prepared ahead (PhasePreparer through executePlan, on the fake driver): what is prepared when, and that nothing prepared is left. */
+import t from 'tap';
+import { compilePlan } from '../../src/compile/compile.js';
+import type { TestPlan } from '../../src/dsl/plan.js';
+import { executePlan } from '../../src/execute/execute-plan.js';
+import { FakeDriver, type FakeBehaviour } from '../helpers/fake-driver.js';
+import { phase, plan, service } from '../helpers/plan-builder.js';
+
+const run = { runId: 'run-ahead', plan: 'demo', labels: {}, outDir: '/tmp/out' };
+
+async function execute(
+  p: TestPlan,
+  behaviour: FakeBehaviour = {},
+  options: { concurrency?: number; signal?: AbortSignal; keep?: boolean; phases?: string[] } = {},
+) {
+  const driver = new FakeDriver(behaviour);
+  const record = await executePlan(p, compilePlan(p, options.phases ? { phases: options.phases } : {}), driver, {
+    run,
+    concurrency: options.concurrency ?? 4,
+    keep: options.keep ?? false,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  const status = Object.fromEntries(record.steps.map((s) => [s.step.id, s.status]));
+  return { driver, record, status };
+}
+
+const withDatabase = plan({
+  services: [service('postgres', { ports: [5432] })],
+  phases: [
+    phase('unit'),
+    phase('integration', {
+      needs: ['unit'],
+      services: ['postgres'],
+      env: { DATABASE_URL: 'postgresql://u@${postgres.host}:${postgres.port}/db' },
+      retries: 1,
+    }),
+  ],
+});
+
+t.test('a phase is prepared while its service gets ready, and runs from what was prepared', async (t) => {
+  const { driver, status } = await execute(withDatabase, { readyMs: { postgres: 50 } });
+  t.ok(
+    Object.values(status).every((s) => s === 'passed'),
+    'every step passed',
+  );
+  const calls = driver.calls;
+  t.ok(calls.indexOf('start postgres') < calls.indexOf('prepare integration'), 'after its service started');
+  t.ok(calls.indexOf('prepare integration') < calls.indexOf('ready postgres done'), 'before it was ready');
+  t.ok(calls.indexOf('prepare integration') < calls.indexOf('run integration#1'));
+  t.same(driver.ranPrepared.sort(), ['integration#1', 'unit#1']);
+  const prepared = driver.preparedRequests.find((r) => r.name === 'integration')!;
+  const ran = driver.requests.find((r) => r.name === 'integration')!;
+  t.same(prepared, ran, 'the prepared request is the one that runs (templates resolved alike)');
+  t.equal(prepared.env.DATABASE_URL, 'postgresql://u@postgres:5432/db');
+  t.same(driver.preparedOpen, new Set(), 'nothing prepared is left');
+});
+
+t.test('a retry is a new attempt: only the first one comes prepared', async (t) => {
+  const { driver, status } = await execute(withDatabase, { exitCodes: { integration: [1, 0] } });
+  t.equal(status['run-phase:integration'], 'passed');
+  t.ok(driver.ranPrepared.includes('integration#1'));
+  t.notOk(driver.ranPrepared.includes('integration#2'));
+  t.ok(driver.calls.includes('run integration#2'));
+  t.same(driver.preparedOpen, new Set());
+});
+
+t.test('a service that never gets ready: its prepared phase is released before the network goes', async (t) => {
+  const { driver, status } = await execute(withDatabase, { notReady: ['postgres'] });
+  t.equal(status['run-phase:integration'], 'skipped');
+  t.ok(driver.calls.includes('prepare integration'), 'it had been prepared');
+  t.notOk(driver.calls.includes('run integration#1'));
+  t.same(driver.preparedOpen, new Set(), 'released');
+  t.ok(driver.calls.indexOf('release integration#prepared') < driver.calls.indexOf('network remove'));
+});
+
+t.test('a cancelled run (Ctrl-C) releases what was prepared', async (t) => {
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(), 30);
+  const { driver, status } = await execute(
+    withDatabase,
+    { readyMs: { postgres: 5000 } },
+    { signal: controller.signal },
+  );
+  t.equal(status['run-phase:integration'], 'cancelled');
+  t.ok(driver.calls.includes('prepare integration'));
+  t.same(driver.preparedOpen, new Set(), 'released');
+});
+
+t.test('--keep keeps what ran but releases what was prepared and never ran', async (t) => {
+  const { driver } = await execute(withDatabase, { notReady: ['postgres'] }, { keep: true });
+  t.notOk(driver.calls.includes('stop postgres'), 'the service is kept');
+  t.same(driver.preparedOpen, new Set());
+});
+
+t.test('not prepared: phases outside the selection and phases in the shared namespace', async (t) => {
+  const selected = await execute(withDatabase, {}, { phases: ['unit'] });
+  t.notOk(selected.driver.calls.includes('prepare integration'));
+
+  const shared = plan({
+    services: [service('db')],
+    phases: [phase('legacy', { services: ['db'], localhost: true })],
+  });
+  const { driver, status } = await execute(shared);
+  t.equal(status['run-phase:legacy'], 'passed');
+  t.notOk(driver.calls.includes('prepare legacy'), 'it joins whichever service owns the namespace');
+});
+
+t.test('at most two prepared phases wait at once', async (t) => {
+  const many = plan({ phases: ['a', 'b', 'c', 'd', 'e'].map((name) => phase(name)) });
+  const { driver, status } = await execute(
+    many,
+    { durations: { a: 20, b: 20, c: 20, d: 20, e: 20 } },
+    { concurrency: 1 },
+  );
+  t.ok(
+    Object.values(status).every((s) => s === 'passed'),
+    'every step passed',
+  );
+  t.equal(driver.maxPreparedOpen, 2);
+  t.equal(driver.ranPrepared.length, 5, 'each phase still came prepared');
+  t.same(driver.preparedOpen, new Set());
+});
