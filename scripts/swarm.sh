@@ -167,6 +167,9 @@ EOF
   cat "$STATE/env"
 }
 
+# One `up` or `down` at a time (test files start the swarm concurrently).
+exec 9>/run/testplan-swarm.lock
+flock 9
 case "${1:-}" in
   up) up ;;
   down) down ;;
