@@ -30,6 +30,9 @@ export function createDockerodeSwarm(options: Dockerode.DockerOptions): SwarmPor
             RestartPolicy: { Condition: 'none', MaxAttempts: 0 },
             Networks: [{ Target: spec.network, Aliases: [...spec.aliases] }],
           },
+          // DNS round robin, no virtual IP: one replica needs no load balancer, and the VIP needs IPVS,
+          // which not every kernel (nor network namespace) has.
+          EndpointSpec: { Mode: 'dnsrr' },
           Mode: spec.job
             ? { ReplicatedJob: { MaxConcurrent: 1, TotalCompletions: 1 } }
             : { Replicated: { Replicas: 1 } },
