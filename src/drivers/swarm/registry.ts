@@ -1,7 +1,7 @@
 /**
  * Images reach the nodes through a registry: an image the manager's engine has (built there, or
  * loaded) is tagged `<registry>/<repository>:<tag>` and pushed once per driver; tasks name the pushed
- * reference, which every node can pull. Without a registry, refs are used as they are (the nodes
+ * reference with its digest, which every node can pull. Without a registry, refs are used as they are (the nodes
  * must already have the image).
  */
 import { InfrastructureError } from '../../errors.js';
@@ -35,9 +35,11 @@ export class ImageDistribution {
 
   private async push(handle: ImageHandle, repo: string, tag: string): Promise<string> {
     let failure: string | undefined;
+    let digest: string | undefined;
     const onProgress = (m: ProgressMessage) => {
       const error = m.errorDetail?.message ?? m.error;
       if (error) failure = error;
+      if (m.aux?.Digest) digest = m.aux.Digest;
     };
     try {
       await this.swarm.tag(handle.ref, repo, tag);
@@ -53,7 +55,9 @@ export class ImageDistribution {
           `as an insecure registry (bash scripts/swarm.sh up does both here).`,
         { cause: failure },
       );
-    return `${repo}:${tag}`;
+    // By digest: a node that holds it starts the task without asking the registry (by tag, Swarm's
+    // agent pulls before every task).
+    return digest ? `${repo}:${tag}@${digest}` : `${repo}:${tag}`;
   }
 }
 
