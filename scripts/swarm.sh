@@ -97,14 +97,25 @@ start_node() {
   setsid nsenter --net="/run/netns/$netns" dockerd \
     --data-root="$dir/data" --exec-root="$dir/exec" --pidfile="$dir/dockerd.pid" \
     -H "$(sock "$i")" --bridge="tpsw-d$i" --insecure-registry="$REGISTRY" \
-    >"$dir/dockerd.log" 2>&1 </dev/null &
+    >"$dir/dockerd.log" 2>&1 </dev/null 9>&- &
+}
+
+all_answer() {
+  for i in $(seq 1 "$K"); do node_docker "$i" version >/dev/null 2>&1 || return 1; done
 }
 
 up() {
   [ "$(id -u)" = 0 ] || { log "needs root (network namespaces, dockerd)"; exit 3; }
   command -v dockerd >/dev/null || { log "dockerd missing: run scripts/docker-engine.sh first"; exit 3; }
-  if [ -f "$STATE/env" ] && node_docker 1 node ls >/dev/null 2>&1; then
-    [ "$(node_docker 1 node ls -q | wc -l)" = "$K" ] && { log "already up"; cat "$STATE/env"; return 0; }
+  # Already up: K nodes, every one Ready, and the registry answering. Anything less (a crashed
+  # daemon, a half-made run) is taken down and made again.
+  if [ -f "$STATE/env" ] && node_docker 1 node ls >/dev/null 2>&1 \
+    && [ "$(node_docker 1 node ls --format '{{.Status}}' | grep -cx Ready)" = "$K" ] \
+    && nsenter --net="/run/netns/$HUB" curl -sf "http://$REGISTRY/v2/" >/dev/null 2>&1 \
+    && all_answer; then
+    log "already up"
+    cat "$STATE/env"
+    return 0
   fi
   down 2>/dev/null || true
   command -v docker-registry >/dev/null || {
@@ -127,7 +138,7 @@ storage:
   delete: { enabled: true }
 http: { addr: "$REGISTRY" }
 EOF
-  setsid nsenter --net="/run/netns/$HUB" docker-registry serve "$STATE/registry/config.yml" >"$STATE/registry/registry.log" 2>&1 </dev/null &
+  setsid nsenter --net="/run/netns/$HUB" docker-registry serve "$STATE/registry/config.yml" >"$STATE/registry/registry.log" 2>&1 </dev/null 9>&- &
   echo $! >"$STATE/registry.pid"
 
   for i in $(seq 1 "$K"); do
@@ -167,8 +178,8 @@ EOF
   cat "$STATE/env"
 }
 
-# One `up` or `down` at a time (test files start the swarm concurrently).
-exec 9>/run/testplan-swarm.lock
+# One `up` or `down` at a time (test files start the swarm concurrently); the daemons do not inherit the lock.
+exec 9>/run/testplan-swarm.up.lock
 flock 9
 case "${1:-}" in
   up) up ;;
