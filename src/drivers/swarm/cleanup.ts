@@ -52,12 +52,14 @@ export async function removeRunEverywhere(
   const report = { containers: 0, networks: 0, volumes: 0 };
   const services = await swarm.listServices(selector).catch(() => []);
   await Promise.allSettled(services.map((s) => swarm.removeService(s.id)));
+  // One task container per service (counted here: its node's agent may remove it before we list it).
   report.containers += services.length;
   const deadline = clock.now() + SETTLE_MS;
   for (;;) {
     for (const node of nodes) {
       const removed = await removeLabelled(node, selector).catch(() => ({ containers: 0, networks: 0, volumes: 0 }));
       report.volumes += removed.volumes;
+      report.networks += removed.networks;
     }
     const networks = await manager.networks.list(selector).catch(() => []);
     for (const n of networks) {
