@@ -21,7 +21,8 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
   const reporters = reporterNames(ctx, values.reporter);
   const file = await choosePlanFile(ctx.cwd, atMostOne('run', positionals));
   // The driver loads and the engine answers while the plan loads: both sit on the path to the first container.
-  const driverReady = createDriver(driverKind, path.dirname(file), ctx.env);
+  const driverEnv = values.registry ? { ...ctx.env, TESTPLAN_SWARM_REGISTRY: values.registry } : ctx.env;
+  const driverReady = createDriver(driverKind, path.dirname(file), driverEnv);
   const engineCheck = driverReady.then((d) => d.describe());
   engineCheck.catch(() => undefined); // reported by runPlan; never an unhandled rejection if the plan is invalid
   const plan = await loadPlanFile(file, loadTimeout(values['load-timeout']));

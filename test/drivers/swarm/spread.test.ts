@@ -74,14 +74,17 @@ t.test('four phases at once: green, spread over more than one node, nothing left
   if (!s) return;
   const name = 'e2e-swarm-spread';
   const out = tempDir('swarm-spread');
-  const running = runCli(['run', writePlan(shardedPlan(name)), '--driver', 'swarm', '--out', out], {
-    env: { ...s.env },
+  // The registry from --registry (not the environment).
+  const args = ['run', writePlan(shardedPlan(name)), '--driver', 'swarm', '--registry', s.env.TESTPLAN_SWARM_REGISTRY];
+  const running = runCli([...args, '--out', out], {
+    env: { DOCKER_HOST: s.env.DOCKER_HOST, TESTPLAN_SWARM_REGISTRY: '' },
   });
   const nodes = await watchPlacement(s.driver, name, running);
   const res = await running;
   t.equal(res.code, 0, `exit 0\n${res.stdout}\n${res.stderr}`);
   const results = readResults(out);
   t.equal(results.verdict, 'passed');
+  t.match(results.driver, { kind: 'swarm', engine: new RegExp(`registry ${s.env.TESTPLAN_SWARM_REGISTRY}`) });
   for (const shard of SHARDS)
     t.match(
       results.phases.find((p) => p.name === shard),
