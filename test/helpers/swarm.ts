@@ -22,11 +22,18 @@ export interface SwarmEnv {
 /** The swarm's variables, after starting it when needed; undefined when the test skipped or failed. */
 export function requireSwarm(t: Pick<Test, 'plan' | 'fail'>): SwarmEnv | undefined {
   if (!requireOrSkip(t, canStartDockerd(), SWARM_SKIP_REASON)) return undefined;
-  const out = execFileSync('bash', [SCRIPT, 'up'], {
-    encoding: 'utf8',
-    timeout: 300_000,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  let out: string;
+  try {
+    out = execFileSync('bash', [SCRIPT, 'up'], {
+      encoding: 'utf8',
+      timeout: 300_000,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  } catch (err) {
+    const why = (err as { stderr?: string }).stderr?.trim().split('\n').slice(-5).join('\n') ?? String(err);
+    requireOrSkip(t, false, `scripts/swarm.sh up failed here: ${why}`);
+    return undefined;
+  }
   const vars = Object.fromEntries(
     out
       .split('\n')
