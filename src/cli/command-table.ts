@@ -32,7 +32,7 @@ export interface CommandSpec {
 const driver = {
   type: 'string',
   value: 'KIND',
-  help: 'docker (default) or local (host processes, no engine)',
+  help: 'docker (default), local (host processes, no engine) or swarm (DOCKER_HOST is a Swarm manager)',
   env: 'TESTPLAN_DRIVER',
 } as const;
 const phase = {
@@ -68,6 +68,12 @@ export const COMMANDS = {
       profile,
       driver,
       'load-timeout': loadTimeout,
+      registry: {
+        type: 'string',
+        value: 'HOST:PORT',
+        help: 'under --driver swarm: the registry images are pushed to and the nodes pull from',
+        env: 'TESTPLAN_SWARM_REGISTRY',
+      },
       concurrency: {
         type: 'string',
         value: 'N',

@@ -4,7 +4,7 @@
  */
 import type { ImageSpec, MountSpec, ReadyProbeSpec } from '../dsl/plan.js';
 
-export type DriverKind = 'docker' | 'local';
+export type DriverKind = 'docker' | 'local' | 'swarm';
 
 export interface DriverInfo {
   readonly kind: DriverKind;

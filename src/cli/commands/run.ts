@@ -33,7 +33,8 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
   const file = await choosePlanFile(ctx.cwd, atMostOne('run', positionals));
   // The driver loads, the engine answers and git reports while the plan loads: all sit on the path to the first container.
   const git = gitInfo(path.dirname(file));
-  const driverReady = createDriver(driverKind, path.dirname(file), ctx.env);
+  const driverEnv = values.registry ? { ...ctx.env, TESTPLAN_SWARM_REGISTRY: values.registry } : ctx.env;
+  const driverReady = createDriver(driverKind, path.dirname(file), driverEnv);
   profile.settled(driverReady, 'driver loaded');
   const engineCheck = driverReady.then((d) => d.describe());
   profile.settled(engineCheck, 'engine answered');

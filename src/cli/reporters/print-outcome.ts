@@ -11,6 +11,11 @@ const KEEP_HINTS: Record<DriverKind, (run: RunIdentity) => string[]> = {
     `    see them:    docker ps --filter label=testplan.run=${run.runId}`,
     `    remove them: plan prune --all --plan ${run.plan}`,
   ],
+  swarm: (run) => [
+    `  --keep: the Swarm services and the overlay network of run ${run.runId} are still there.`,
+    `    see them:    docker service ls --filter label=testplan.run=${run.runId}`,
+    `    remove them: plan prune --driver swarm --all --plan ${run.plan}`,
+  ],
   local: (run) => [
     `  --keep: under --driver local the services of run ${run.runId} are host processes of plan itself: they end when plan exits.`,
   ],

@@ -23,5 +23,6 @@ t.test('without a routable address, tcp and http probes run a client inside the 
   t.match(await tcpProbe(target, 7000)(signal, 1000), { ok: true }, 'a listening port passes');
   t.match(await tcpProbe(target, 7001)(signal, 1000), { ok: false }, 'a port where nothing listens fails');
   const http = await httpProbe(target, 7000, '/health')(signal, 1000);
-  t.match(http, { ok: false, output: /needs curl or wget/ }, 'an image without an HTTP client says what to do');
+  // No curl or wget there: HTTP by hand over bash's /dev/tcp, and nc never answers it.
+  t.match(http, { ok: false }, 'a listener that does not speak HTTP fails');
 });

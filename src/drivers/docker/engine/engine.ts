@@ -120,7 +120,7 @@ export interface ProgressMessage {
   readonly status?: string;
   readonly error?: string;
   readonly errorDetail?: { readonly message?: string };
-  readonly aux?: { readonly ID?: string };
+  readonly aux?: { readonly ID?: string; readonly Digest?: string };
 }
 
 export interface BuildOptions {

@@ -27,7 +27,7 @@ export function tcpProbe(target: Target, port: number): ProbeAttempt {
 }
 
 export function httpProbe(target: Target, port: number, path: string, status?: number): ProbeAttempt {
-  const fallback = execProbe(target.exec, target.containerId, ['sh', '-c', httpScript(port, path)]);
+  const fallback = execProbe(target.exec, target.containerId, ['sh', '-c', httpScript(port, path, status)]);
   return withFallback(target.ip, fallback, (ip) => httpGet(ip, port, path, status, CONNECT_TIMEOUT_MS));
 }
 
@@ -65,11 +65,17 @@ function tcpScript(port: number): string {
   );
 }
 
-function httpScript(port: number, path: string): string {
+/** curl, wget, or (images with neither) HTTP/1.0 by hand over bash's /dev/tcp, printing the status line. */
+function httpScript(port: number, path: string, status?: number): string {
   const url = `http://127.0.0.1:${port}${path}`;
+  const wanted = status !== undefined ? `*" ${status} "*` : '*" 2"[0-9][0-9]" "*';
+  const byHand =
+    `exec 3<>/dev/tcp/127.0.0.1/${port} && printf "GET ${path} HTTP/1.0\\r\\nHost: 127.0.0.1\\r\\n\\r\\n" >&3 && ` +
+    `read -r -t 3 line <&3 && echo "$line" && case "$line" in ${wanted}) exit 0;; *) exit 1;; esac`;
   return (
     `if command -v curl >/dev/null 2>&1; then curl -fsS -o /dev/null '${url}'; ` +
     `elif command -v wget >/dev/null 2>&1; then wget -q -O /dev/null '${url}'; ` +
-    `else echo "http probe needs curl or wget in the service image; use an exec probe"; exit 2; fi`
+    `elif command -v bash >/dev/null 2>&1; then bash -c '${byHand}'; ` +
+    `else echo "http probe needs curl, wget or bash in the service image; use an exec probe"; exit 2; fi`
   );
 }
