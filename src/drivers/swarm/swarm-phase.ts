@@ -3,6 +3,7 @@
  * task's container through that node's engine (output, end, kill on timeout or abort). The service
  * and its container stay for `collect`; `releasePhase` removes both.
  */
+import { createHash } from 'node:crypto';
 import { InfrastructureError } from '../../errors.js';
 import type { PhaseOutcome, RunIdentity, RunPhaseRequest, StepContext } from '../driver.js';
 import { TailBuffer } from '../../text/tail-buffer.js';
@@ -29,8 +30,14 @@ export interface SwarmPhaseDeps {
 
 export function serviceName(runId: string, role: string, name: string, attempt?: number): string {
   // Swarm service names: at most 63 characters, letters, digits and dashes.
-  const full = `tp-${runId}-${role}-${name}${attempt !== undefined ? `-${attempt}` : ''}`;
-  return safeName(full).replace(/[_.]/g, '-').slice(0, 63).replace(/-+$/, '');
+  const full = safeName(`tp-${runId}-${role}-${name}${attempt !== undefined ? `-${attempt}` : ''}`).replace(
+    /[_.]/g,
+    '-',
+  );
+  if (full.length <= 63) return full;
+  // Cut, names that differ only at the end (`web--suite-s1`, `-s2`) would collide: the digest keeps them apart.
+  const digest = createHash('sha256').update(full).digest('hex').slice(0, 10);
+  return `${full.slice(0, 63 - digest.length - 1).replace(/-+$/, '')}-${digest}`;
 }
 
 export async function runSwarmPhase(

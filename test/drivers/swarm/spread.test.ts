@@ -6,6 +6,8 @@
  */
 import t, { type Test } from 'tap';
 import type { ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { LABEL } from '../../../src/drivers/docker/labels.js';
 import { countLeftovers } from '../../../src/drivers/swarm/cleanup.js';
 import { SwarmDriver } from '../../../src/drivers/swarm/swarm-driver.js';
@@ -138,4 +140,55 @@ t.test('Ctrl-C while the phases run: exit 130, nothing left on any node', async 
   t.equal(res.code, 130, `exit 130\n${res.stderr}`);
   t.equal(readResults(out).verdict, 'interrupted');
   t.equal(await leftovers(s.driver, name), 0, 'nothing left on any node');
+});
+
+t.test('a sharded phase on the swarm: files split over 3 shards, a web service per shard, counts merged', async (t) => {
+  const s = setup(t);
+  if (!s) return;
+  const name = 'e2e-swarm-shards';
+  const out = tempDir('swarm-shards');
+  // Bind-mounted: the nodes of scripts/swarm.sh share this machine's file system.
+  const suite = tempDir('swarm-shard-suite');
+  const FILES = 6;
+  for (let i = 1; i <= FILES; i++)
+    writeFileSync(
+      join(suite, `t${i}.test.mjs`),
+      `import test from 'node:test';\nimport assert from 'node:assert';\n` +
+        `test('file ${i} reaches its own web', async () => {\n` +
+        `  assert.equal(await (await fetch(process.env.WEB)).text(), 'ok');\n});\n` +
+        `test('file ${i} second', () => {});\n`,
+    );
+  const plan = {
+    name,
+    services: {
+      web: {
+        image: 'testplan-node:20',
+        command: ['sh', '-c', WEB],
+        ports: [7000],
+        ready: { http: { port: 7000, path: '/' } },
+      },
+    },
+    phases: {
+      suite: {
+        image: 'testplan-node:20',
+        services: ['web'],
+        mounts: [{ source: suite, target: '/suite', readOnly: true }],
+        workdir: '/suite',
+        shard: { count: 3, files: '*.test.mjs' },
+        env: { WEB: 'http://${web.host}:${web.port}/' },
+        run: 'mkdir -p /out && node --test --test-reporter=junit --test-reporter-destination=/out/junit.xml $TESTPLAN_SHARD_FILES',
+        results: { junit: '/out/junit.xml' },
+      },
+    },
+  };
+  const running = runCli(['run', writePlan(plan), '--driver', 'swarm', '--out', out], { env: { ...s.env } });
+  const nodes = await watchPlacement(s.driver, name, running);
+  const res = await running;
+  t.equal(res.code, 0, `exit 0\n${res.stdout}\n${res.stderr}`);
+  const results = readResults(out);
+  const phase = results.phases.find((p) => p.name === 'suite')!;
+  t.match(phase, { status: 'passed', counts: { passed: FILES * 2, failed: 0 } }, 'every test of every shard, merged');
+  t.equal(phase.shards?.list.length, 3, 'three shards ran');
+  t.ok(nodes.size > 1, `shard tasks ran on ${nodes.size} nodes`);
+  t.equal(await leftovers(s.driver, name), 0, 'no service, container, network or volume left on any node');
 });
