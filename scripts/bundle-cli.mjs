@@ -1,7 +1,7 @@
 // Bundles the CLI into dist/cli/ (after tsc): one parse instead of hundreds of module files keeps a cold
 // `plan check` fast. Heavy dependencies stay external and load only in the chunks of the commands that use them.
 import { build } from 'esbuild';
-import { readdirSync, rmSync } from 'node:fs';
+import { chmodSync, readdirSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 
 for (const f of readdirSync('dist/cli')) if (f.startsWith('chunk-')) rmSync(`dist/cli/${f}`);
@@ -64,3 +64,5 @@ await build({
   },
   logLevel: 'warning',
 });
+// The package's `bin`: `npx plan` runs it as a program, so it must be executable (esbuild writes 0644).
+chmodSync('dist/cli/bin.js', 0o755);
