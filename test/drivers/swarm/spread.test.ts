@@ -181,14 +181,12 @@ t.test('a sharded phase on the swarm: files split over 3 shards, a web service p
       },
     },
   };
-  const running = runCli(['run', writePlan(plan), '--driver', 'swarm', '--out', out], { env: { ...s.env } });
-  const nodes = await watchPlacement(s.driver, name, running);
-  const res = await running;
+  // Where Swarm places three short tasks is its choice (the four-phase test above asserts the spread).
+  const res = await runCli(['run', writePlan(plan), '--driver', 'swarm', '--out', out], { env: { ...s.env } });
   t.equal(res.code, 0, `exit 0\n${res.stdout}\n${res.stderr}`);
   const results = readResults(out);
   const phase = results.phases.find((p) => p.name === 'suite')!;
   t.match(phase, { status: 'passed', counts: { passed: FILES * 2, failed: 0 } }, 'every test of every shard, merged');
   t.equal(phase.shards?.list.length, 3, 'three shards ran');
-  t.ok(nodes.size > 1, `shard tasks ran on ${nodes.size} nodes`);
   t.equal(await leftovers(s.driver, name), 0, 'no service, container, network or volume left on any node');
 });
