@@ -7,6 +7,7 @@
 import { InfrastructureError } from '../../errors.js';
 import type { PhaseHandle, PhaseOutcome, RunIdentity, RunPhaseRequest, StepContext } from '../driver.js';
 import { TailBuffer } from '../../text/tail-buffer.js';
+import { limitAttempt } from '../shared/attempt-limit.js';
 import type { Clock } from '../shared/clock.js';
 import { containerName, networkPlacement } from './container-config.js';
 import type { ContainerPort } from './engine/engine.js';
@@ -77,39 +78,23 @@ export async function runCreatedPhase(
     throw startFailed(req, cause);
   }
 
-  let timedOut = false;
-  let aborted = false;
-  const kill = () => containers.kill(id).catch(() => undefined);
-  const onAbort = () => {
-    if (timedOut) return;
-    aborted = true;
-    void kill();
-  };
-  ctx.signal.addEventListener('abort', onAbort, { once: true });
-  if (ctx.signal.aborted) onAbort();
-  const timer =
-    req.timeoutMs !== undefined
-      ? setTimeout(
-          () => {
-            if (aborted) return;
-            timedOut = true;
-            void kill();
-          },
-          Math.max(0, req.timeoutMs - (clock.now() - started)),
-        )
-      : undefined;
-
+  const kill = () => void containers.kill(id).catch(() => undefined);
+  const limit = limitAttempt(
+    ctx.signal,
+    req.timeoutMs === undefined ? undefined : req.timeoutMs - (clock.now() - started),
+    kill,
+  );
   let exitCode: number | null = null;
   try {
     exitCode = (await containers.wait(id)).exitCode;
   } finally {
-    if (timer) clearTimeout(timer);
-    ctx.signal.removeEventListener('abort', onAbort);
+    limit.dispose();
   }
   const drained = new AbortController();
   await Promise.race([outputEnded, clock.sleep(OUTPUT_DRAIN_MS, drained.signal)]);
   drained.abort();
   lines.flush();
+  const { timedOut, aborted } = limit;
   return { exitCode, timedOut, aborted, durationMs: clock.now() - started, logTail: tail.last(), handle };
 }
 

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { InfrastructureError } from '../../errors.js';
 import type { PhaseOutcome, RunIdentity, RunPhaseRequest, StepContext } from '../driver.js';
 import { TailBuffer } from '../../text/tail-buffer.js';
+import { limitAttempt } from '../shared/attempt-limit.js';
 import type { Clock } from '../shared/clock.js';
 import type { Engine } from '../docker/engine/engine.js';
 import type { SwarmPort, TaskStatus } from '../docker/engine/swarm.js';
@@ -66,35 +67,28 @@ export async function runSwarmPhase(
   }
   const handle = { id: serviceId, name: req.name };
 
-  let timedOut = false;
-  let aborted = false;
   const stop = new AbortController();
+  // Until Swarm places the task, ending it means no longer waiting for it; then, killing its container.
   let kill: () => void = () => stop.abort();
-  const onAbort = () => {
-    if (timedOut) return;
-    aborted = true;
-    kill();
-  };
-  ctx.signal.addEventListener('abort', onAbort, { once: true });
-  if (ctx.signal.aborted) onAbort();
-  const timer =
-    req.timeoutMs !== undefined
-      ? setTimeout(
-          () => {
-            if (aborted) return;
-            timedOut = true;
-            kill();
-          },
-          Math.max(0, req.timeoutMs - (deps.clock.now() - started)),
-        )
-      : undefined;
+  const limit = limitAttempt(
+    ctx.signal,
+    req.timeoutMs === undefined ? undefined : req.timeoutMs - (deps.clock.now() - started),
+    () => kill(),
+  );
   const tail = new TailBuffer(PHASE_LOG_TAIL);
   const lines = outputLines((line, stream) => {
     tail.push(line);
     ctx.onLog(line, stream);
   });
   const ended = (exitCode: number | null, placed?: PlacedTask) => ({
-    outcome: { exitCode, timedOut, aborted, durationMs: deps.clock.now() - started, logTail: tail.last(), handle },
+    outcome: {
+      exitCode,
+      timedOut: limit.timedOut,
+      aborted: limit.aborted,
+      durationMs: deps.clock.now() - started,
+      logTail: tail.last(),
+      handle,
+    },
     ...(placed ? { placed } : {}),
   });
   try {
@@ -112,8 +106,7 @@ export async function runSwarmPhase(
     lines.flush();
     return ended(exitCode, placed);
   } finally {
-    if (timer) clearTimeout(timer);
-    ctx.signal.removeEventListener('abort', onAbort);
+    limit.dispose();
   }
 }
 
