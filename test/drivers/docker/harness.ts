@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { ImageHandle, RunIdentity, StepContext } from '../../../src/drivers/driver.js';
+import type { Driver, ImageHandle, RunIdentity, StepContext } from '../../../src/drivers/driver.js';
 import { DockerDriver } from '../../../src/drivers/docker/docker-driver.js';
 import { connectEngine } from '../../../src/drivers/docker/connect.js';
 import type { Engine } from '../../../src/drivers/docker/engine/engine.js';
@@ -24,7 +24,12 @@ export function newDriver(): DockerDriver {
   return new DockerDriver();
 }
 
-export function makeRun(t: Teardown, driver: DockerDriver, plan = 'driver-test', pid = process.pid): RunIdentity {
+export function makeRun(
+  t: Teardown,
+  driver: Pick<Driver, 'cleanupRun'>,
+  plan = 'driver-test',
+  pid = process.pid,
+): RunIdentity {
   const runId = `t${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
   const run: RunIdentity = {
     runId,
