@@ -9,10 +9,33 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { extract } from 'tar-stream';
 import type { CollectedFile } from '../driver.js';
-import type { ArchivePort } from './engine/engine.js';
+import type { ArchivePort, ContainerPort } from './engine/engine.js';
 import { isNoSuchContainer, isNotFound } from './engine/engine-error.js';
 import { collectedPath } from '../shared/collected-path.js';
-import type { WrittenBy } from './phase-writes.js';
+import { writtenByAttempt, type AttemptFacts, type WrittenBy } from './phase-writes.js';
+
+/**
+ * A finished phase's files, each marked by whether this attempt wrote it (phase-writes.ts). A container
+ * that is gone (released already) makes every path an error, never a throw.
+ */
+export async function collectAttempt(
+  ports: { readonly containers: ContainerPort; readonly archive: ArchivePort },
+  containerId: string,
+  facts: AttemptFacts,
+  paths: readonly string[],
+  destDir: string,
+): Promise<CollectedFile[]> {
+  let written: WrittenBy;
+  try {
+    written = await writtenByAttempt(ports.containers, containerId, facts);
+  } catch (err) {
+    const why = isNoSuchContainer(err) ? GONE : err instanceof Error ? err.message : String(err);
+    return paths.map((source) => ({ source, error: `could not copy ${source} out: ${why}` }));
+  }
+  return copyOut(ports.archive, containerId, paths, destDir, written);
+}
+
+const GONE = 'the phase container is gone (released already?)';
 
 export async function copyOut(
   archive: ArchivePort,
@@ -37,7 +60,7 @@ async function copyOne(
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     if (isNoSuchContainer(err)) {
-      return { source, error: `could not copy ${source} out: the phase container is gone (released already?)` };
+      return { source, error: `could not copy ${source} out: ${GONE}` };
     }
     if (isNotFound(err)) {
       return {

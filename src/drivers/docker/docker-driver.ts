@@ -31,17 +31,17 @@ import type {
   StartServiceRequest,
   StepContext,
 } from '../driver.js';
-import { copyOut } from './archive.js';
+import { collectAttempt } from './archive.js';
 import { buildImage } from './build-image.js';
 import { realClock, type Clock } from '../shared/clock.js';
 import { connectEngine, engineUnreachable } from './connect.js';
 import type { Engine } from './engine/engine.js';
-import { isConflict, isNoSuchContainer, isNotFound } from './engine/engine-error.js';
+import { isConflict, isNotFound } from './engine/engine-error.js';
 import { LABEL, networkName } from './labels.js';
 import { outputLines } from './log-lines.js';
 import { createRunNetwork, removeRunNetwork } from './network.js';
 import { createPhaseContainer, runCreatedPhase } from './phase-container.js';
-import { writtenByAttempt, type AttemptFacts } from './phase-writes.js';
+import type { AttemptFacts } from './phase-writes.js';
 import { waitUntilReady } from './probes/wait-ready.js';
 import { processIsAlive, pruneRuns, removeLabelled } from './prune.js';
 import { resolveImage } from './pull-image.js';
@@ -215,18 +215,7 @@ export class DockerDriver implements Driver {
       mounts: [],
       imageVolumes: [],
     };
-    let written: Awaited<ReturnType<typeof writtenByAttempt>>;
-    try {
-      written = await writtenByAttempt(this.engine.containers, phase.id, facts);
-    } catch (err) {
-      const why = isNoSuchContainer(err)
-        ? 'the phase container is gone (released already?)'
-        : err instanceof Error
-          ? err.message
-          : String(err);
-      return paths.map((source) => ({ source, error: `could not copy ${source} out: ${why}` }));
-    }
-    return copyOut(this.engine.archive, phase.id, paths, destDir, written);
+    return collectAttempt(this.engine, phase.id, facts, paths, destDir);
   }
 
   async releasePhase(phase: PhaseHandle): Promise<void> {

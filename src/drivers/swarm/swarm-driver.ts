@@ -27,7 +27,7 @@ import type {
   StartServiceRequest,
   StepContext,
 } from '../driver.js';
-import { copyOut } from '../docker/archive.js';
+import { collectAttempt } from '../docker/archive.js';
 import { buildImage, imageTag } from '../docker/build-image.js';
 import { engineUnreachable, hostSources } from '../docker/connect.js';
 import { createDockerodeEngine, dockerodeOptions } from '../docker/engine/dockerode-engine.js';
@@ -38,7 +38,7 @@ import type { SwarmPort } from '../docker/engine/swarm.js';
 import { resolveEngineEndpoint } from '../docker/endpoint.js';
 import { LABEL, networkName, resourceLabels, runLabels } from '../docker/labels.js';
 import { outputLines } from '../docker/log-lines.js';
-import { writtenByAttempt, type AttemptFacts } from '../docker/phase-writes.js';
+import type { AttemptFacts } from '../docker/phase-writes.js';
 import { waitUntilReady } from '../docker/probes/wait-ready.js';
 import { processIsAlive } from '../docker/prune.js';
 import { resolveImage } from '../docker/pull-image.js';
@@ -250,18 +250,7 @@ export class SwarmDriver implements Driver {
         source,
         error: `could not copy ${source} out: the phase's task is gone (released already, or it never ran)`,
       }));
-    let written: Awaited<ReturnType<typeof writtenByAttempt>>;
-    try {
-      written = await writtenByAttempt(placed.node.containers, placed.containerId, facts);
-    } catch (err) {
-      const why = isNotFound(err)
-        ? "the phase's container is gone (released already?)"
-        : err instanceof Error
-          ? err.message
-          : String(err);
-      return paths.map((source) => ({ source, error: `could not copy ${source} out: ${why}` }));
-    }
-    return copyOut(placed.node.archive, placed.containerId, paths, destDir, written);
+    return collectAttempt(placed.node, placed.containerId, facts, paths, destDir);
   }
 
   async releasePhase(phase: PhaseHandle): Promise<void> {
