@@ -83,6 +83,9 @@ export interface ServiceHandle {
   readonly published: Readonly<Record<number, number>>;
 }
 
+/** What a phase needs of a service to reach it: `${name.host}` and `${name.port}`. */
+export type ServiceAddress = Pick<ServiceHandle, 'host' | 'port'>;
+
 /** How and when a service's container or process ended. */
 export interface ServiceExit {
   /** `null` when a signal ended it or the code is unknown. */
@@ -198,6 +201,14 @@ export interface Driver {
   resolveImageRef(ref: string, ctx: StepContext): Promise<ImageHandle>;
   createNetwork(run: RunIdentity): Promise<void>;
   startService(req: StartServiceRequest, ctx: StepContext): Promise<ServiceHandle>;
+  /**
+   * Where phases will reach a service started with `req`, when the driver can tell before it starts
+   * (Docker: its network alias and first container port), so that phases can be prepared while it
+   * starts; its handle then says the same. Undefined when only the running service can tell (a free host port).
+   */
+  plannedAddress?(
+    req: Pick<StartServiceRequest, 'name' | 'alias' | 'ports' | 'sharedNamespace'>,
+  ): ServiceAddress | undefined;
   waitReady(service: ServiceHandle, probe: ReadyProbeSpec, ctx: StepContext): Promise<ReadyOutcome>;
   /**
    * Runs one command inside a running service with the service's own environment (Docker: an exec;

@@ -1,9 +1,10 @@
 /**
- * Prepares phases ahead of their step (`Driver.preparePhase`: under Docker, creates and attaches the
- * container) as soon as their request can be made — the run network exists, their image is there and
- * each of their services has a handle — so that a phase waiting for readiness or for an earlier phase
- * only has to start. At most `AHEAD` prepared phases wait at once. A preparation that fails is dropped:
- * the phase then prepares itself when it runs and reports the failure there. What was prepared and
+ * Prepares phases ahead of their step (`Driver.preparePhase`: under Docker, creates the container and,
+ * where it can wait at a gate, starts it) as soon as their request can be made — the run network exists,
+ * their image is there and each of their services has an address — so that a phase waiting for
+ * readiness or for an earlier phase has little left to do. At most `AHEAD` prepared phases wait at once.
+ * A preparation that fails is dropped: the phase then prepares itself when it runs and reports the
+ * failure there; so is one whose request is not the one the phase runs with. What was prepared and
  * never ran (a failed service, a skipped or cancelled phase) is released by `releaseUnused`.
  */
 import type { Driver, PreparedPhase, RunPhaseRequest, StepContext } from '../drivers/driver.js';
@@ -19,8 +20,13 @@ export interface AheadRequest {
 /** A phase's first-attempt request, or undefined while something it needs is not there yet. */
 export type RequestAhead = (phase: string) => Promise<AheadRequest> | undefined;
 
+interface Preparing {
+  readonly req: Promise<RunPhaseRequest>;
+  readonly prepared: Promise<PreparedPhase | undefined>;
+}
+
 export class PhasePreparer {
-  private readonly waiting = new Map<string, Promise<PreparedPhase | undefined>>();
+  private readonly waiting = new Map<string, Preparing>();
   /** Phases prepared or taken already: each is prepared at most once. */
   private readonly seen = new Set<string>();
   private closed = false;
@@ -40,21 +46,27 @@ export class PhasePreparer {
       const request = this.requestAhead(name);
       if (!request) continue;
       this.seen.add(name);
-      this.waiting.set(
-        name,
-        request.then(({ req, ctx }) => this.driver.preparePhase(req, ctx)).catch(() => undefined),
-      );
+      this.waiting.set(name, {
+        req: request.then(({ req }) => req),
+        prepared: request.then(({ req, ctx }) => this.driver.preparePhase(req, ctx)).catch(() => undefined),
+      });
     }
   }
 
-  /** The phase's prepared first attempt, if any; from now on it is the caller's to run or release. */
-  async take(name: string): Promise<PreparedPhase | undefined> {
+  /**
+   * The phase's prepared first attempt, if it was prepared for `req`; from now on it is the caller's to
+   * run or release. One prepared for another request (a service's address changed) is released here.
+   */
+  async take(name: string, req: RunPhaseRequest): Promise<PreparedPhase | undefined> {
     this.seen.add(name);
     const preparing = this.waiting.get(name);
     this.waiting.delete(name);
-    const prepared = await preparing;
+    const prepared = await preparing?.prepared;
+    const fits = !prepared || sameContainer(await preparing!.req, req);
     this.advance();
-    return prepared;
+    if (fits) return prepared;
+    await this.driver.releasePhase(prepared.handle);
+    return undefined;
   }
 
   /** Releases whatever was prepared and not taken, and prepares nothing more. */
@@ -64,11 +76,18 @@ export class PhasePreparer {
     this.waiting.clear();
     const released = await Promise.allSettled(
       left.map(async (preparing) => {
-        const prepared = await preparing;
+        const prepared = await preparing.prepared;
         if (prepared) await this.driver.releasePhase(prepared.handle);
       }),
     );
     const failed = released.find((r) => r.status === 'rejected');
     if (failed) throw failed.reason;
   }
+}
+
+/** Whether two requests make the same container (what a prepared one was made from). */
+function sameContainer(a: RunPhaseRequest, b: RunPhaseRequest): boolean {
+  const made = (r: RunPhaseRequest) =>
+    JSON.stringify([r.image.ref, r.command, r.env, r.workdir, r.mounts, r.sharedNamespace]);
+  return made(a) === made(b);
 }

@@ -18,7 +18,9 @@ import type {
   ImageHandle,
   RunIdentity,
   RunPhaseRequest,
+  ServiceAddress,
   ServiceHandle,
+  StartServiceRequest,
   StepContext,
 } from '../drivers/driver.js';
 import { InfrastructureError } from '../errors.js';
@@ -178,13 +180,10 @@ export class PlanStepRunner implements StepRunner {
     const image = await this.image(spec.image, signal);
     state.handle = await this.driver.startService(
       {
-        name,
-        ...(instance.forPhase !== undefined ? { alias: instanceAlias(instance) } : {}),
+        ...this.addressRequest(instance),
         image,
         ...(spec.command ? { command: resolveCommand(spec.command, handles) } : {}),
         env: resolveEnv(spec.env, handles),
-        ports: spec.ports,
-        sharedNamespace: this.sharedNamespace,
         ...(spec.mounts.length > 0 ? { mounts: spec.mounts } : {}),
         ...(spec.local ? { local: { command: spec.local.command, env: resolveEnv(spec.local.env, handles) } } : {}),
       },
@@ -192,6 +191,18 @@ export class PlanStepRunner implements StepRunner {
     );
     this.preparer.advance();
     return { status: 'passed' };
+  }
+
+  /** What decides where phases reach a service instance. */
+  private addressRequest(
+    instance: ServiceInstance,
+  ): Pick<StartServiceRequest, 'name' | 'alias' | 'ports' | 'sharedNamespace'> {
+    return {
+      name: instance.service,
+      ...(instance.forPhase !== undefined ? { alias: instanceAlias(instance) } : {}),
+      ports: this.plan.services[instance.service]!.ports,
+      sharedNamespace: this.sharedNamespace,
+    };
   }
 
   private async waitReady(instance: ServiceInstance, signal: AbortSignal): Promise<StepOutcome> {
@@ -269,7 +280,7 @@ export class PlanStepRunner implements StepRunner {
     const instances = spec.services.map((s) => instanceFor(this.plan, s, name));
     const deadBefore = await this.deadServices(instances, `phase ${name} could not start`);
     if (deadBefore) return { status: 'failed', message: deadBefore }; // a phase prepared ahead goes with the unused
-    let ahead = await this.preparer.take(name);
+    let ahead = await this.preparer.take(name, this.phaseRequest(name, 1, image, handles));
     for (let attempt = 1; attempt <= spec.retries + 1; attempt++) {
       if (state.handle) await this.driver.releasePhase(state.handle);
       const errors = new ErrorLines();
@@ -314,7 +325,7 @@ export class PlanStepRunner implements StepRunner {
     name: string,
     attempt: number,
     image: ImageHandle,
-    handles: ReadonlyMap<string, ServiceHandle>,
+    handles: ReadonlyMap<string, ServiceAddress>,
   ): RunPhaseRequest {
     const spec = this.plan.phases[name]!;
     return {
@@ -334,23 +345,38 @@ export class PlanStepRunner implements StepRunner {
   }
 
   /**
-   * A phase's first attempt as it will run, once the network, its image and each of its service
-   * instances are there. A phase in the shared namespace is not prepared: it joins whichever service owns it.
+   * A phase's first attempt as it will run, once the network and its image are there and the address of
+   * each of its service instances is known (started, or planned by the driver). A phase in the shared
+   * namespace is not prepared: it joins whichever service owns it.
    */
   private requestAhead(name: string): Promise<AheadRequest> | undefined {
     const spec = this.plan.phases[name]!;
     if (spec.localhost || spec.shard || !this.state.networkCreated) return undefined;
-    const instances = spec.services.map((s) => instanceKey(instanceFor(this.plan, s, name)));
-    if (instances.some((key) => this.state.services.get(key)?.handle === undefined)) return undefined;
+    const addresses = this.addressesAhead(name);
+    if (!addresses) return undefined;
     const image =
       spec.image.kind === 'plan' ? this.state.images.get(spec.image.name) : this.refImages.get(spec.image.ref);
     if (image === undefined) return undefined;
-    const handles = this.handles(name);
     const never = new AbortController().signal;
     return Promise.resolve(image).then((handle) => ({
-      req: this.phaseRequest(name, 1, handle, handles),
+      req: this.phaseRequest(name, 1, handle, addresses),
       ctx: this.context(name, never, { kind: 'run-phase', subject: name, attempt: 1 }),
     }));
+  }
+
+  /**
+   * Where `owner` reaches services before they all run: the handles there are, and for the instances it
+   * uses that have not started, the address the driver plans; undefined while one of those has neither.
+   */
+  private addressesAhead(owner: string): Map<string, ServiceAddress> | undefined {
+    const addresses: Map<string, ServiceAddress> = this.handles(owner);
+    for (const service of this.plan.phases[owner]!.services) {
+      if (addresses.has(service)) continue;
+      const planned = this.driver.plannedAddress?.(this.addressRequest(instanceFor(this.plan, service, owner)));
+      if (!planned) return undefined;
+      addresses.set(service, planned);
+    }
+    return addresses;
   }
 
   /**

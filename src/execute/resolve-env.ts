@@ -1,7 +1,7 @@
 /** Turns a plan's env and commands into what a container gets: templates resolved, secrets revealed. */
 import type { EnvSpec } from '../dsl/plan.js';
 import { renderTemplates } from '../dsl/templates.js';
-import type { ServiceHandle } from '../drivers/driver.js';
+import type { ServiceAddress } from '../drivers/driver.js';
 
 /** `${shard.index}` / `${shard.count}` of the shard a text runs in. */
 export type ShardPosition = { readonly index: number; readonly count: number };
@@ -9,7 +9,7 @@ export type ShardPosition = { readonly index: number; readonly count: number };
 /** Resolves `${service.host}` and `${service.port}` (and `${shard.*}` in a shard); validation guarantees every reference is known. */
 export function resolveTemplates(
   text: string,
-  services: ReadonlyMap<string, ServiceHandle>,
+  services: ReadonlyMap<string, ServiceAddress>,
   shard?: ShardPosition,
 ): string {
   return renderTemplates(text, {
@@ -24,7 +24,7 @@ export function resolveTemplates(
 
 export function resolveEnv(
   env: EnvSpec,
-  services: ReadonlyMap<string, ServiceHandle>,
+  services: ReadonlyMap<string, ServiceAddress>,
   shard?: ShardPosition,
 ): Record<string, string> {
   const out: Record<string, string> = {};
@@ -36,7 +36,7 @@ export function resolveEnv(
 
 export function resolveCommand(
   command: readonly string[],
-  services: ReadonlyMap<string, ServiceHandle>,
+  services: ReadonlyMap<string, ServiceAddress>,
   shard?: ShardPosition,
 ): string[] {
   return command.map((part) => resolveTemplates(part, services, shard));

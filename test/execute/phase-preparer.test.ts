@@ -120,3 +120,30 @@ t.test('at most two prepared phases wait at once', async (t) => {
   t.equal(driver.ranPrepared.length, 5, 'each phase still came prepared');
   t.same(driver.preparedOpen, new Set());
 });
+
+t.test('with addresses the driver plans, a phase is prepared before its service has even started', async (t) => {
+  const { driver, status } = await execute(withDatabase, { plannedAddresses: 'as-started', readyMs: { postgres: 30 } });
+  t.equal(status['run-phase:integration'], 'passed');
+  t.ok(driver.calls.indexOf('prepare integration') < driver.calls.indexOf('start postgres'), 'prepared first');
+  t.ok(driver.ranPrepared.includes('integration#1'), 'and ran from what was prepared');
+  const prepared = driver.preparedRequests.find((r) => r.name === 'integration')!;
+  t.same(
+    prepared,
+    driver.requests.find((r) => r.name === 'integration'),
+  );
+  t.equal(prepared.env.DATABASE_URL, 'postgresql://u@postgres:5432/db');
+  t.same(driver.preparedOpen, new Set());
+});
+
+t.test('a phase prepared for another address than its service got is released and runs fresh', async (t) => {
+  const { driver, status } = await execute(withDatabase, { plannedAddresses: 'wrong' });
+  t.equal(status['run-phase:integration'], 'passed');
+  t.equal(
+    driver.preparedRequests.find((r) => r.name === 'integration')!.env.DATABASE_URL,
+    'postgresql://u@elsewhere:5432/db',
+  );
+  t.notOk(driver.ranPrepared.includes('integration#1'), 'not run from the mismatched preparation');
+  t.equal(driver.requests.find((r) => r.name === 'integration')!.env.DATABASE_URL, 'postgresql://u@postgres:5432/db');
+  t.ok(driver.calls.includes('release integration#prepared'), 'released');
+  t.same(driver.preparedOpen, new Set());
+});

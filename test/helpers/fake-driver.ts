@@ -13,6 +13,7 @@ import type {
   ServiceCommandOutcome,
   ServiceCommandRequest,
   ServiceExit,
+  ServiceAddress,
   ServiceHandle,
   StartServiceRequest,
   StepContext,
@@ -45,6 +46,8 @@ export interface FakeBehaviour {
   filesByPhase?: Record<string, Record<string, string>>;
   /** Services that exit with this code: at once after starting, or while phase `during` runs. */
   exits?: Record<string, { exitCode: number; during?: string }>;
+  /** `plannedAddress` answers: as the started service will be, or with a host it will not have; default none. */
+  plannedAddresses?: 'as-started' | 'wrong';
   /** Setup commands (by their last argument) that fail with this code and print these lines. */
   failSetup?: Record<string, { exitCode: number; output: string[] }>;
 }
@@ -103,6 +106,11 @@ export class FakeDriver implements Driver {
   }
   async createNetwork(): Promise<void> {
     this.calls.push('network create');
+  }
+  plannedAddress(req: Pick<StartServiceRequest, 'name' | 'alias' | 'ports'>): ServiceAddress | undefined {
+    const planned = this.behaviour.plannedAddresses;
+    if (!planned) return undefined;
+    return { host: planned === 'wrong' ? 'elsewhere' : (req.alias ?? req.name), port: req.ports[0] ?? 0 };
   }
   async startService(req: StartServiceRequest): Promise<ServiceHandle> {
     const alias = req.alias ?? req.name;

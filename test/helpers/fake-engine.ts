@@ -1,7 +1,8 @@
 /**
  * The engine port in memory, for fast tests of the Docker driver's logic (no engine needed).
  * Containers are records a test drives: `emit` output, `exit` with a code, `files` for copy-out.
- * `onStart` / `onExec` / `onBuild` / `onPull` script behaviour; `failOn` makes a call fail;
+ * `onStart` / `onExec` / `onBuild` / `onPull` script behaviour (a container made with `openStdin`
+ * begins its work, `onStart`, at its first line of input, as a gated phase does); `failOn` makes a call fail;
  * `calls` records what the driver asked for (`kill <id>`, `remove <id>`, …).
  */
 import { basename } from 'node:path';
@@ -35,6 +36,8 @@ export interface FakeContainer {
   readonly listeners: Set<OnOutput>;
   readonly onExit: Set<() => void>;
   readonly addresses: Record<string, string>;
+  /** What was sent to its stdin. */
+  input: string;
 }
 
 type Op =
@@ -162,6 +165,7 @@ export class FakeEngine implements Engine {
         listeners: new Set(),
         onExit: new Set(),
         addresses: {},
+        input: '',
       });
       for (const _target of spec.anonymousVolumes) {
         const name = `v${++this.seq}`;
@@ -173,7 +177,7 @@ export class FakeEngine implements Engine {
       this.step('containers.start', id);
       const c = this.find(id);
       c.state = 'running';
-      this.onStart(c);
+      if (!c.spec.openStdin) this.onStart(c);
     },
     inspect: async (id) => {
       this.step('containers.inspect', id);
@@ -189,14 +193,20 @@ export class FakeEngine implements Engine {
           : {}),
       };
     },
-    attach: async (id, onOutput) => {
+    attach: async (id, onOutput, options) => {
       this.step('containers.attach', id);
       const c = this.find(id);
       c.listeners.add(onOutput);
       const ended = this.exited(c).then(() => {
         c.listeners.delete(onOutput);
       });
-      return { ended };
+      if (!options?.stdin || !c.spec.openStdin) return { ended };
+      const send = (text: string) => {
+        const first = !c.input.includes('\n');
+        c.input += text;
+        if (first && c.input.includes('\n') && c.state === 'running') this.onStart(c);
+      };
+      return { ended, send };
     },
     logs: async (id, options, onOutput) => {
       this.step('containers.logs', id);

@@ -26,6 +26,7 @@ import type {
   RunPhaseRequest,
   ServiceCommandOutcome,
   ServiceCommandRequest,
+  ServiceAddress,
   ServiceExit,
   ServiceHandle,
   StartServiceRequest,
@@ -40,13 +41,20 @@ import { isConflict, isNotFound } from './engine/engine-error.js';
 import { LABEL, networkName } from './labels.js';
 import { outputLines } from './log-lines.js';
 import { createRunNetwork, removeRunNetwork } from './network.js';
-import { createPhaseContainer, runCreatedPhase } from './phase-container.js';
+import {
+  createPhaseContainer,
+  runCreatedPhase,
+  startGatedPhase,
+  type PhaseContainerOptions,
+  type WarmPhase,
+} from './phase-container.js';
+import { gatedCommand } from './phase-gate.js';
 import type { AttemptFacts } from './phase-writes.js';
 import { waitUntilReady } from './probes/wait-ready.js';
 import { processIsAlive, pruneRuns, removeLabelled } from './prune.js';
 import { resolveImage } from './pull-image.js';
 import { runServiceCommand } from './service-command.js';
-import { startServiceContainer, type StartedService } from './service-container.js';
+import { serviceAddress, startServiceContainer, type StartedService } from './service-container.js';
 
 export interface DockerDriverDeps {
   /** The engine; default: connect as the Docker CLI does (see connect.ts). */
@@ -59,6 +67,11 @@ export interface DockerDriverDeps {
   readonly isAlive?: (pid: number) => boolean;
   /** How long `describe()` waits for the engine to answer. */
   readonly connectTimeoutMs?: number;
+}
+
+interface ImageConfig {
+  readonly volumes: readonly string[];
+  readonly entrypoint?: readonly string[];
 }
 
 interface RunState {
@@ -83,11 +96,11 @@ export class DockerDriver implements Driver {
   private readonly connectTimeoutMs: number;
   private readonly runs = new Map<string, RunState>();
   private readonly serviceIps = new Map<string, string | undefined>();
-  private readonly imageVolumes = new Map<string, Promise<string[]>>();
+  private readonly imageConfigs = new Map<string, Promise<ImageConfig>>();
   /** Per phase container: what tells the files its attempt wrote from those that predate it. */
   private readonly attempts = new Map<string, AttemptFacts>();
-  /** Phase containers created ahead by `preparePhase` (id → run id) until `runPhase` starts them. */
-  private readonly prepared = new Map<string, string>();
+  /** Phase containers made ahead by `preparePhase` until `runPhase` takes them: their run, and the gate of a warm one. */
+  private readonly prepared = new Map<string, { readonly runId: string; readonly warm?: WarmPhase }>();
 
   constructor(deps: DockerDriverDeps = {}) {
     if (deps.engine) {
@@ -157,6 +170,14 @@ export class DockerDriver implements Driver {
     return this.remember({ handle: started.handle, ...(owner.ip ? { ip: owner.ip } : {}) });
   }
 
+  /** A service in the shared namespace is reached at its owner's name, known once the owner started: no plan then. */
+  plannedAddress(
+    req: Pick<StartServiceRequest, 'name' | 'alias' | 'ports' | 'sharedNamespace'>,
+  ): ServiceAddress | undefined {
+    if (req.sharedNamespace) return undefined;
+    return serviceAddress(req);
+  }
+
   waitReady(service: ServiceHandle, probe: ReadyProbeSpec, ctx: StepContext): Promise<ReadyOutcome> {
     const ip = this.serviceIps.get(service.id);
     return waitUntilReady(
@@ -176,14 +197,30 @@ export class DockerDriver implements Driver {
     return runServiceCommand(this.engine.exec, service.id, req, ctx);
   }
 
+  /** Started and held at a gate where the command runs `sh` (phase-gate.ts); otherwise created only. */
   async preparePhase(req: RunPhaseRequest, ctx: StepContext): Promise<PreparedPhase> {
-    const handle = await this.createPhase(req, ctx);
-    this.prepared.set(handle.id, ctx.run.runId);
-    return { handle };
+    const { entrypoint } = await this.imageConfig(req.image.ref);
+    const gate = req.sharedNamespace ? undefined : gatedCommand(entrypoint, req.command);
+    if (!gate) {
+      const handle = await this.createPhase(req, ctx);
+      this.prepared.set(handle.id, { runId: ctx.run.runId });
+      return { handle };
+    }
+    const warm = await startGatedPhase(this.engine.containers, ctx.run, req, await this.phaseOptions(req, ctx), gate);
+    this.prepared.set(warm.handle.id, { runId: ctx.run.runId, warm });
+    return { handle: warm.handle };
   }
 
   async runPhase(req: RunPhaseRequest, ctx: StepContext, prepared?: PreparedPhase): Promise<PhaseOutcome> {
-    const ahead = prepared !== undefined && this.prepared.delete(prepared.handle.id) ? prepared.handle : undefined;
+    const entry = prepared ? this.prepared.get(prepared.handle.id) : undefined;
+    if (prepared) this.prepared.delete(prepared.handle.id);
+    let ahead = entry ? prepared?.handle : undefined;
+    let warm = entry?.warm;
+    if (warm?.gone()) {
+      // Its gate ended before "go" (the container died or was removed): this attempt starts a new one.
+      await this.removeContainer(warm.handle.id);
+      ahead = warm = undefined;
+    }
     const handle = ahead ?? (await this.createPhase(req, ctx));
     // Taken at the start, not at creation: a file an earlier phase wrote after this container was created predates this attempt.
     const facts: AttemptFacts = {
@@ -191,21 +228,25 @@ export class DockerDriver implements Driver {
       mounts: req.mounts,
       imageVolumes: await this.volumesOf(req.image.ref),
     };
-    const outcome = await runCreatedPhase(this.engine.containers, this.clock, req, ctx, handle);
+    const outcome = await runCreatedPhase(this.engine.containers, this.clock, req, ctx, handle, warm);
     this.attempts.set(outcome.handle.id, facts);
     return outcome;
   }
 
   private async createPhase(req: RunPhaseRequest, ctx: StepContext): Promise<PhaseHandle> {
+    return createPhaseContainer(this.engine.containers, ctx.run, req, await this.phaseOptions(req, ctx));
+  }
+
+  private async phaseOptions(req: RunPhaseRequest, ctx: StepContext): Promise<PhaseContainerOptions> {
     const [volumes, owner] = await Promise.all([
       this.volumesOf(req.image.ref),
       this.namespaceOwnerOf(ctx.run.runId, req),
     ]);
-    return createPhaseContainer(this.engine.containers, ctx.run, req, {
+    return {
       network: networkName(ctx.run.runId),
       imageVolumes: volumes,
       ...(owner ? { namespaceOwner: owner } : {}),
-    });
+    };
   }
 
   async collect(phase: PhaseHandle, paths: readonly string[], destDir: string): Promise<readonly CollectedFile[]> {
@@ -261,7 +302,7 @@ export class DockerDriver implements Driver {
 
   async cleanupRun(run: RunIdentity): Promise<PruneReport> {
     this.runs.delete(run.runId);
-    for (const [id, runId] of this.prepared) if (runId === run.runId) this.prepared.delete(id);
+    for (const [id, entry] of this.prepared) if (entry.runId === run.runId) this.prepared.delete(id);
     try {
       return await removeLabelled(this.engine, { [LABEL.run]: run.runId });
     } catch {
@@ -293,15 +334,23 @@ export class DockerDriver implements Driver {
     return (await owning).handle.id;
   }
 
-  /** The image's declared VOLUMEs (one inspect per image and driver). */
-  private volumesOf(ref: string): Promise<string[]> {
-    let volumes = this.imageVolumes.get(ref);
-    if (!volumes) {
-      volumes = this.engine.images.inspect(ref).then((info) => [...(info?.volumes ?? [])]);
-      volumes.catch(() => this.imageVolumes.delete(ref));
-      this.imageVolumes.set(ref, volumes);
+  /** The image's declared VOLUMEs. */
+  private async volumesOf(ref: string): Promise<readonly string[]> {
+    return (await this.imageConfig(ref)).volumes;
+  }
+
+  /** What the driver needs of an image's config (one inspect per image and driver). */
+  private imageConfig(ref: string): Promise<ImageConfig> {
+    let config = this.imageConfigs.get(ref);
+    if (!config) {
+      config = this.engine.images.inspect(ref).then((info) => ({
+        volumes: [...(info?.volumes ?? [])],
+        ...(info?.entrypoint ? { entrypoint: info.entrypoint } : {}),
+      }));
+      config.catch(() => this.imageConfigs.delete(ref));
+      this.imageConfigs.set(ref, config);
     }
-    return volumes;
+    return config;
   }
 
   private async removeContainer(id: string): Promise<void> {

@@ -1,6 +1,6 @@
 /** Creates and starts a service container: run network + alias, dynamic published ports, labels. */
 import { InfrastructureError } from '../../errors.js';
-import type { RunIdentity, ServiceHandle, StartServiceRequest } from '../driver.js';
+import type { RunIdentity, ServiceAddress, ServiceHandle, StartServiceRequest } from '../driver.js';
 import { containerName, networkPlacement } from './container-config.js';
 import type { ContainerPort } from './engine/engine.js';
 import { resourceLabels } from './labels.js';
@@ -20,13 +20,18 @@ export interface StartServiceOptions {
   readonly imageVolumes: readonly string[];
 }
 
+/** Phases reach a service on the run network by its alias, at its first container port. */
+export function serviceAddress(req: Pick<StartServiceRequest, 'name' | 'alias' | 'ports'>): ServiceAddress {
+  return { host: req.alias ?? req.name, ...(req.ports[0] !== undefined ? { port: req.ports[0] } : {}) };
+}
+
 export async function startServiceContainer(
   containers: ContainerPort,
   run: RunIdentity,
   req: StartServiceRequest,
   opts: StartServiceOptions,
 ): Promise<StartedService> {
-  const alias = req.alias ?? req.name;
+  const { host: alias, port } = serviceAddress(req);
   const labels = resourceLabels(run, 'service', alias);
   const joining = req.sharedNamespace ? opts.namespaceOwner : undefined;
   let id: string | undefined;
@@ -52,7 +57,7 @@ export async function startServiceContainer(
         // A joined service is reached at the namespace owner's address: its name works both from
         // inside the namespace (same IP) and from phases outside it, where 127.0.0.1 would not.
         host: opts.namespaceOwnerName ?? alias,
-        ...(req.ports[0] !== undefined ? { port: req.ports[0] } : {}),
+        ...(port !== undefined ? { port } : {}),
         published: info.published,
       },
       ...(ip ? { ip } : {}),

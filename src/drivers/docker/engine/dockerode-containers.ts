@@ -44,10 +44,21 @@ export function dockerodeContainers(docker: Dockerode): ContainerPort {
             : {}),
         };
       }),
-    attach: (id, onOutput) =>
+    attach: (id, onOutput, options) =>
       engineCall(async () => {
-        const stream = await container(id).attach({ stream: true, stdout: true, stderr: true });
-        return { ended: demuxInto(docker.modem, stream, onOutput) };
+        if (!options?.stdin) {
+          const stream = await container(id).attach({ stream: true, stdout: true, stderr: true });
+          return { ended: demuxInto(docker.modem, stream, onOutput) };
+        }
+        // Hijacked: one connection carries stdin up and the multiplexed output down.
+        const stream = (await container(id).attach({
+          stream: true,
+          stdin: true,
+          stdout: true,
+          stderr: true,
+          hijack: true,
+        })) as NodeJS.ReadWriteStream;
+        return { ended: demuxInto(docker.modem, stream, onOutput), send: (text: string) => void stream.write(text) };
       }),
     logs: (id, options, onOutput) =>
       engineCall(async () => {

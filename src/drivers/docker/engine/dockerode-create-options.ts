@@ -10,6 +10,8 @@ export function createOptions(spec: ContainerSpec): Dockerode.ContainerCreateOpt
     name: spec.name,
     Image: spec.image,
     ...(spec.command ? { Cmd: [...spec.command] } : {}),
+    ...(spec.entrypoint ? { Entrypoint: [...spec.entrypoint] } : {}),
+    ...(spec.openStdin ? { OpenStdin: true, StdinOnce: true, AttachStdin: true } : {}),
     Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
     ...(spec.workdir ? { WorkingDir: spec.workdir } : {}),
     Labels: { ...spec.labels },

@@ -75,7 +75,12 @@ function dockerodeImages(docker: Dockerode): ImagePort {
     inspect: async (ref) => {
       try {
         const info = await engineCall(() => docker.getImage(ref).inspect());
-        return { id: info.Id, volumes: Object.keys(info.Config?.Volumes ?? {}) };
+        const entrypoint = info.Config?.Entrypoint;
+        return {
+          id: info.Id,
+          volumes: Object.keys(info.Config?.Volumes ?? {}),
+          ...(entrypoint ? { entrypoint: typeof entrypoint === 'string' ? [entrypoint] : [...entrypoint] } : {}),
+        };
       } catch (err) {
         if (isNotFound(err)) return undefined;
         throw err;

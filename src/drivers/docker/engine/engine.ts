@@ -36,6 +36,10 @@ export interface ContainerSpec {
   readonly image: string;
   /** Undefined: the image's own command. */
   readonly command?: readonly string[];
+  /** Replaces the image's ENTRYPOINT; undefined: the image's own. */
+  readonly entrypoint?: readonly string[];
+  /** Keeps stdin open for the first client that attaches with `stdin` (`docker run -i`). */
+  readonly openStdin?: boolean;
   readonly env: Readonly<Record<string, string>>;
   readonly workdir?: string;
   readonly labels: Readonly<Record<string, string>>;
@@ -74,13 +78,19 @@ export interface LogsOptions {
   readonly signal?: AbortSignal;
 }
 
+export interface Attached {
+  readonly ended: Promise<void>;
+  /** Writes to the container's stdin; only when attached with `stdin` to a container made with `openStdin`. */
+  readonly send?: (text: string) => void;
+}
+
 export interface ContainerPort {
   /** Creates (does not start) a container; resolves with its id. */
   create(spec: ContainerSpec): Promise<string>;
   start(id: string): Promise<void>;
   inspect(id: string): Promise<ContainerState>;
   /** Attaches to the output (call before `start` to miss nothing); `ended` settles when it ends. */
-  attach(id: string, onOutput: OnOutput): Promise<{ readonly ended: Promise<void> }>;
+  attach(id: string, onOutput: OnOutput, options?: { readonly stdin?: boolean }): Promise<Attached>;
   /** Reads the log; resolves when it ends (or when `signal` aborts a follow). */
   logs(id: string, options: LogsOptions, onOutput: OnOutput): Promise<void>;
   /** Resolves once the container is not running, with its exit code; rejects when `signal` aborts. */
@@ -136,6 +146,8 @@ export interface ImageInfo {
   readonly id: string;
   /** The image's declared VOLUMEs. */
   readonly volumes: readonly string[];
+  /** The image's ENTRYPOINT; undefined or empty: none. */
+  readonly entrypoint?: readonly string[];
 }
 
 export interface ImagePort {
