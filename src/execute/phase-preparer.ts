@@ -2,7 +2,9 @@
  * Prepares phases ahead of their step (`Driver.preparePhase`: under Docker, creates the container and,
  * where it can wait at a gate, starts it) as soon as their request can be made — the run network exists,
  * their image is there and each of their services has an address — so that a phase waiting for
- * readiness or for an earlier phase has little left to do. At most `AHEAD` prepared phases wait at once.
+ * readiness or for an earlier phase has little left to do. At most `AHEAD` prepared phases wait at once,
+and they are prepared one at a time in graph order: an engine starts containers mostly one after the
+other, so the phase that runs first gets its container soonest.
  * A preparation that fails is dropped: the phase then prepares itself when it runs and reports the
  * failure there; so is one whose request is not the one the phase runs with. What was prepared and
  * never ran (a failed service, a skipped or cancelled phase) is released by `releaseUnused`.
@@ -20,16 +22,15 @@ export interface AheadRequest {
 /** A phase's first-attempt request, or undefined while something it needs is not there yet. */
 export type RequestAhead = (phase: string) => Promise<AheadRequest> | undefined;
 
-interface Preparing {
-  readonly req: Promise<RunPhaseRequest>;
-  readonly prepared: Promise<PreparedPhase | undefined>;
-}
+/** A phase prepared for `req`; undefined when its preparation failed. */
+type Preparing = Promise<{ readonly req: RunPhaseRequest; readonly prepared: PreparedPhase } | undefined>;
 
 export class PhasePreparer {
   private readonly waiting = new Map<string, Preparing>();
   /** Phases prepared or taken already: each is prepared at most once. */
   private readonly seen = new Set<string>();
   private closed = false;
+  private inFlight = false;
 
   constructor(
     private readonly driver: Driver,
@@ -41,14 +42,19 @@ export class PhasePreparer {
   /** Starts preparing every phase that can be now (call whenever a network, image or service appeared). */
   advance(): void {
     for (const name of this.phases) {
-      if (this.closed || this.waiting.size >= AHEAD) return;
+      if (this.closed || this.inFlight || this.waiting.size >= AHEAD) return;
       if (this.seen.has(name)) continue;
       const request = this.requestAhead(name);
       if (!request) continue;
       this.seen.add(name);
-      this.waiting.set(name, {
-        req: request.then(({ req }) => req),
-        prepared: request.then(({ req, ctx }) => this.driver.preparePhase(req, ctx)).catch(() => undefined),
+      this.inFlight = true;
+      const preparing: Preparing = request
+        .then(async ({ req, ctx }) => ({ req, prepared: await this.driver.preparePhase(req, ctx) }))
+        .catch(() => undefined);
+      this.waiting.set(name, preparing);
+      void preparing.then(() => {
+        this.inFlight = false;
+        this.advance();
       });
     }
   }
@@ -61,11 +67,10 @@ export class PhasePreparer {
     this.seen.add(name);
     const preparing = this.waiting.get(name);
     this.waiting.delete(name);
-    const prepared = await preparing?.prepared;
-    const fits = !prepared || sameContainer(await preparing!.req, req);
+    const done = await preparing;
     this.advance();
-    if (fits) return prepared;
-    await this.driver.releasePhase(prepared.handle);
+    if (!done || sameContainer(done.req, req)) return done?.prepared;
+    await this.driver.releasePhase(done.prepared.handle);
     return undefined;
   }
 
@@ -76,8 +81,8 @@ export class PhasePreparer {
     this.waiting.clear();
     const released = await Promise.allSettled(
       left.map(async (preparing) => {
-        const prepared = await preparing.prepared;
-        if (prepared) await this.driver.releasePhase(prepared.handle);
+        const done = await preparing;
+        if (done) await this.driver.releasePhase(done.prepared.handle);
       }),
     );
     const failed = released.find((r) => r.status === 'rejected');

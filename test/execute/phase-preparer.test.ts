@@ -147,3 +147,16 @@ t.test('a phase prepared for another address than its service got is released an
   t.ok(driver.calls.includes('release integration#prepared'), 'released');
   t.same(driver.preparedOpen, new Set());
 });
+
+t.test('phases are prepared one at a time, in graph order: the one that runs first is ready first', async (t) => {
+  const three = plan({ phases: ['a', 'b', 'c'].map((name) => phase(name)) });
+  const { driver, status } = await execute(
+    three,
+    { prepareMs: 20, durations: { a: 60, b: 60, c: 60 } },
+    { concurrency: 1 },
+  );
+  t.ok(Object.values(status).every((s) => s === 'passed'));
+  const preparing = driver.calls.filter((c) => c.startsWith('prepare'));
+  t.same(preparing.slice(0, 4), ['prepare a', 'prepared a', 'prepare b', 'prepared b'], 'never two at once');
+  t.same(driver.ranPrepared, ['a#1', 'b#1', 'c#1']);
+});

@@ -46,6 +46,8 @@ export interface FakeBehaviour {
   filesByPhase?: Record<string, Record<string, string>>;
   /** Services that exit with this code: at once after starting, or while phase `during` runs. */
   exits?: Record<string, { exitCode: number; during?: string }>;
+  /** How long `preparePhase` takes, in ms; default 0. */
+  prepareMs?: number;
   /** `plannedAddress` answers: as the started service will be, or with a host it will not have; default none. */
   plannedAddresses?: 'as-started' | 'wrong';
   /** Setup commands (by their last argument) that fail with this code and print these lines. */
@@ -153,6 +155,8 @@ export class FakeDriver implements Driver {
   }
   async preparePhase(req: RunPhaseRequest, _ctx: StepContext): Promise<PreparedPhase> {
     this.calls.push(`prepare ${req.name}`);
+    if (this.behaviour.prepareMs) await new Promise((r) => setTimeout(r, this.behaviour.prepareMs));
+    this.calls.push(`prepared ${req.name}`);
     const handle = { id: `${req.name}#prepared`, name: req.name };
     this.preparedOpen.add(handle.id);
     this.preparedRequests.push(req);
