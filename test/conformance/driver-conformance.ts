@@ -116,6 +116,17 @@ export function conformance(adapter: DriverAdapter): void {
     t.match(await f.driver.waitReady(right!, probe, f.ctx), { ready: true });
   });
 
+  test('a service starts at the address the driver planned for it, if it plans one', async (f, t) => {
+    const requests = [f.service('planned', HTTP_SERVER), { ...f.service('db', HTTP_SERVER), alias: 'db--unit' }];
+    for (const req of requests) {
+      const planned = f.driver.plannedAddress?.(req);
+      const handle = await f.driver.startService(req, f.ctx);
+      if (planned) t.same({ host: handle.host, port: handle.port }, planned, `${req.alias ?? req.name}: as planned`);
+      else t.pass(`${req.alias ?? req.name}: no address planned (known once it runs)`);
+      await f.driver.stopService(handle);
+    }
+  });
+
   test('each probe kind passes on a ready service and names what it saw', async (f, t) => {
     const handle = await f.driver.startService(f.service('web', HTTP_SERVER), f.ctx);
     const probes: ReadyProbeSpec[] = [
