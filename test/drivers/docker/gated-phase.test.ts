@@ -9,21 +9,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ImageHandle, RunIdentity, RunPhaseRequest } from '../../../src/drivers/driver.js';
 import type { DockerDriver } from '../../../src/drivers/docker/docker-driver.js';
-import { contextFor, countLabelled, fixtureImage, makeRun, newDriver, requireEngine, testEngine } from './harness.js';
+import {
+  contextFor,
+  countLabelled,
+  fixtureImage,
+  makeRun,
+  newDriver,
+  requireEngine,
+  shPhase,
+  testEngine,
+} from './harness.js';
 
-function phase(image: ImageHandle, script: string, extra: Partial<RunPhaseRequest> = {}): RunPhaseRequest {
-  return {
-    name: 'unit',
-    role: 'phase',
-    attempt: 1,
-    image,
-    command: ['sh', '-c', script],
-    env: { GREETING: 'hello' },
-    mounts: [],
-    sharedNamespace: false,
-    ...extra,
-  };
-}
+const phase = (image: ImageHandle, script: string, extra: Partial<RunPhaseRequest> = {}) =>
+  shPhase(image, script, { env: { GREETING: 'hello' }, ...extra });
 
 /** The client fixture with an ENTRYPOINT that prints and then execs its arguments, as many images' do. */
 async function imageWithEntrypoint(driver: DockerDriver, run: RunIdentity): Promise<ImageHandle> {

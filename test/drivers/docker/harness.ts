@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Driver, ImageHandle, RunIdentity, StepContext } from '../../../src/drivers/driver.js';
+import type { Driver, ImageHandle, RunIdentity, RunPhaseRequest, StepContext } from '../../../src/drivers/driver.js';
 import { DockerDriver } from '../../../src/drivers/docker/docker-driver.js';
 import { connectEngine } from '../../../src/drivers/docker/connect.js';
 import type { Engine } from '../../../src/drivers/docker/engine/engine.js';
@@ -48,6 +48,21 @@ export interface RecordedContext extends StepContext {
 export function contextFor(run: RunIdentity, signal: AbortSignal = new AbortController().signal): RecordedContext {
   const lines: { line: string; stream: 'stdout' | 'stderr' }[] = [];
   return { run, signal, lines, onLog: (line, stream) => lines.push({ line, stream }) };
+}
+
+/** A phase named `unit` that runs `script` with sh in `image`. */
+export function shPhase(image: ImageHandle, script: string, extra: Partial<RunPhaseRequest> = {}): RunPhaseRequest {
+  return {
+    name: 'unit',
+    role: 'phase',
+    attempt: 1,
+    image,
+    command: ['sh', '-c', script],
+    env: {},
+    mounts: [],
+    sharedNamespace: false,
+    ...extra,
+  };
 }
 
 export type FixtureTarget = 'redis' | 'postgres' | 'client';

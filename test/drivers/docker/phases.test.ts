@@ -4,21 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ImageHandle, RunIdentity, RunPhaseRequest } from '../../../src/drivers/driver.js';
 import type { DockerDriver } from '../../../src/drivers/docker/docker-driver.js';
-import { contextFor, fixtureImage, makeRun, newDriver, requireEngine } from './harness.js';
+import { contextFor, fixtureImage, makeRun, newDriver, requireEngine, shPhase } from './harness.js';
 
-function phase(image: ImageHandle, script: string, extra: Partial<RunPhaseRequest> = {}): RunPhaseRequest {
-  return {
-    name: 'unit',
-    role: 'phase',
-    attempt: 1,
-    image,
-    command: ['sh', '-c', script],
-    env: {},
-    mounts: [],
-    sharedNamespace: false,
-    ...extra,
-  };
-}
+const phase = shPhase;
 
 async function setup(t: Test): Promise<{ driver: DockerDriver; run: RunIdentity; image: ImageHandle }> {
   const driver = newDriver();
