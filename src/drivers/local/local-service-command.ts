@@ -11,11 +11,10 @@ import type { HostProcess, LaunchProcess, SignalGroup } from './host-process.js'
 import type { LocalService } from './local-service.js';
 import { hostProbeArgv } from './ready-probes.js';
 import { argvToScript } from './shell-quote.js';
+import { reap } from './short-command.js';
 
 /** Output lines kept for the failure message. */
 const TAIL_LINES = 40;
-/** After the command's exit, how long its last output gets to arrive. */
-const OUTPUT_WAIT_MS = 200;
 
 export interface ServiceCommandDeps {
   readonly launch: LaunchProcess;
@@ -57,13 +56,7 @@ export async function runLocalServiceCommand(
   try {
     const exit = await Promise.race([proc.exited, deps.clock.sleep(req.timeoutMs, stop.signal).then(() => undefined)]);
     stop.abort();
-    // Whatever it left running (or the command itself, on timeout or abort) goes at once.
-    deps.signal(proc.pid, 'SIGKILL');
-    const final = exit ?? (await proc.exited);
-    const settle = new AbortController();
-    await Promise.race([proc.drained, deps.clock.sleep(OUTPUT_WAIT_MS, settle.signal)]);
-    settle.abort();
-    proc.abandonOutput();
+    const final = await reap(proc, exit, deps);
     out.stdout.flush();
     out.stderr.flush();
     if (final.startError) tail.push(`could not start: ${final.startError}`);

@@ -1,10 +1,29 @@
 import type { Clock } from '../shared/clock.js';
 import { LineSplitter } from '../../text/line-splitter.js';
 import { TailBuffer } from '../../text/tail-buffer.js';
-import type { HostProcess, LaunchProcess, SignalGroup } from './host-process.js';
+import type { HostProcess, LaunchProcess, ProcessExit, SignalGroup } from './host-process.js';
 
-/** A probe's own output is small; after its exit it gets this long to arrive. */
+/** A short command's own output is small; after its exit it gets this long to arrive. */
 const OUTPUT_WAIT_MS = 200;
+
+/**
+ * Ends a short command once it exited (`exit`) or ran out of time (undefined): a probe or a setup command
+ * has nothing worth a grace period, so whatever it left running (or the command itself) is killed at once;
+ * then its exit, and briefly the rest of its output.
+ */
+export async function reap(
+  proc: HostProcess,
+  exit: ProcessExit | undefined,
+  deps: { readonly signal: SignalGroup; readonly clock: Clock },
+): Promise<ProcessExit> {
+  deps.signal(proc.pid, 'SIGKILL');
+  const final = exit ?? (await proc.exited);
+  const settle = new AbortController();
+  await Promise.race([proc.drained, deps.clock.sleep(OUTPUT_WAIT_MS, settle.signal)]);
+  settle.abort();
+  proc.abandonOutput();
+  return final;
+}
 
 export interface ShortCommandResult {
   readonly exitCode: number | null;
@@ -52,13 +71,7 @@ export function shortCommandRunner(deps: ShortCommandDeps): RunShortCommand {
       }),
     ]);
     stop.abort();
-    // A probe has nothing worth a grace period: whatever it left running goes at once.
-    deps.signal(proc.pid, 'SIGKILL');
-    const final = exit ?? (await proc.exited);
-    const settle = new AbortController();
-    await Promise.race([proc.drained, deps.clock.sleep(OUTPUT_WAIT_MS, settle.signal)]);
-    settle.abort();
-    proc.abandonOutput();
+    const final = await reap(proc, exit, deps);
     forget();
     lines.stdout.flush();
     lines.stderr.flush();
