@@ -29,6 +29,7 @@ import { handlesFor } from './instance-handles.js';
 import { PhasePreparer, type AheadRequest } from './phase-preparer.js';
 import { resolveCommand, resolveEnv } from './resolve-env.js';
 import type { PhaseState, RunState, ServiceState } from './run-state.js';
+import { notReadyReason, startServiceRequest } from './service-request.js';
 import { runServiceSetup, setupFailureMessage } from './service-setup.js';
 import type { StepOutcome, StepRunner } from './scheduler.js';
 import { runShardedPhase } from './run-shards.js';
@@ -179,14 +180,7 @@ export class PlanStepRunner implements StepRunner {
     const handles = this.handles(instance.forPhase);
     const image = await this.image(spec.image, signal);
     state.handle = await this.driver.startService(
-      {
-        ...this.addressRequest(instance),
-        image,
-        ...(spec.command ? { command: resolveCommand(spec.command, handles) } : {}),
-        env: resolveEnv(spec.env, handles),
-        ...(spec.mounts.length > 0 ? { mounts: spec.mounts } : {}),
-        ...(spec.local ? { local: { command: spec.local.command, env: resolveEnv(spec.local.env, handles) } } : {}),
-      },
+      startServiceRequest(name, spec, image, handles, this.addressRequest(instance)),
       this.context(instanceLabel(instance), signal, instanceRef('start-service', instance)),
     );
     this.preparer.advance();
@@ -218,10 +212,7 @@ export class PlanStepRunner implements StepRunner {
     if (outcome.ready) return { status: 'passed', message: `ready in ${Math.round(outcome.elapsedMs)} ms` };
     state.logTail = outcome.logTail.map((line) => this.entering(line));
     if (outcome.reason === 'aborted') return { status: 'failed', message: 'cancelled' };
-    const why =
-      outcome.reason === 'exited'
-        ? `it exited with code ${outcome.exitCode ?? 'unknown'}${outcome.exitedAt ? ` at ${outcome.exitedAt}` : ''} before it became ready`
-        : `it did not become ready within ${Math.round(outcome.elapsedMs)} ms (${outcome.probes} probes)`;
+    const why = `it ${notReadyReason(outcome)}`;
     const probe = outcome.lastProbeOutput
       ? ` Last probe output: ${this.entering(outcome.lastProbeOutput.trim())}.`
       : '';

@@ -5,7 +5,8 @@ import type { ImageUse, PhaseSpec, TestPlan } from '../dsl/plan.js';
 import type { Driver, ImageHandle, ReadyOutcome, RunIdentity, ServiceHandle, StepContext } from '../drivers/driver.js';
 import type { ErrorLines } from '../text/error-lines.js';
 import { instanceRef, type EventSink, type StepRef } from './events.js';
-import { resolveCommand, resolveEnv } from './resolve-env.js';
+import { resolveCommand } from './resolve-env.js';
+import { notReadyReason, startServiceRequest } from './service-request.js';
 import { runServiceSetup, setupFailureMessage } from './service-setup.js';
 import type { ShardHistory, ShardServiceState, ShardState } from './shard-state.js';
 
@@ -66,17 +67,10 @@ export async function startShardServices(
       instanceRef('start-service', { service, forPhase: shardOwner(spec.name, s.index) }),
     );
     record.handle = await deps.driver.startService(
-      {
-        name: service,
+      startServiceRequest(service, svc, await deps.image(svc.image, signal), handles, {
         alias: record.instance,
-        image: await deps.image(svc.image, signal),
-        ...(svc.command ? { command: resolveCommand(svc.command, handles) } : {}),
-        env: resolveEnv(svc.env, handles),
-        ports: svc.ports,
         sharedNamespace: false,
-        ...(svc.mounts.length > 0 ? { mounts: svc.mounts } : {}),
-        ...(svc.local ? { local: { command: svc.local.command, env: resolveEnv(svc.local.env, handles) } } : {}),
-      },
+      }),
       ctx,
     );
     if (svc.ready) {
@@ -116,12 +110,7 @@ export async function startShardServices(
     outcome: Extract<ReadyOutcome, { ready: false }>,
   ): undefined => {
     record.logTail = outcome.logTail.map((l) => deps.entering(l));
-    const why =
-      outcome.reason === 'aborted'
-        ? 'cancelled'
-        : outcome.reason === 'exited'
-          ? `exited with code ${outcome.exitCode ?? 'unknown'} before it became ready`
-          : `did not become ready within ${Math.round(outcome.elapsedMs)} ms (${outcome.probes} probes)`;
+    const why = notReadyReason(outcome);
     record.message = why;
     if (outcome.reason !== 'aborted') {
       s.failure ??= `service ${service} (instance ${record.instance}) ${why}`;

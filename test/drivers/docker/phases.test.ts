@@ -2,7 +2,7 @@ import t, { type Test } from 'tap';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ImageHandle, RunIdentity, RunPhaseRequest } from '../../../src/drivers/driver.js';
+import type { ImageHandle, RunIdentity } from '../../../src/drivers/driver.js';
 import type { DockerDriver } from '../../../src/drivers/docker/docker-driver.js';
 import { contextFor, fixtureImage, makeRun, newDriver, requireEngine, shPhase } from './harness.js';
 
