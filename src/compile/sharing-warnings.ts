@@ -4,13 +4,8 @@
  * between them is a warning, unless the plan said how it is shared: `exclusive: true` (one phase at a
  * time), `scope: 'phase'` (an instance each) or `scope: 'run'` written out ("sharing is safe").
  */
+import type { PlanWarning } from '../dsl/plan-warning.js';
 import type { TestPlan } from '../dsl/plan.js';
-
-export interface SharingWarning {
-  /** Where to act, e.g. `services.redis`. */
-  readonly path: string;
-  readonly message: string;
-}
 
 /** Every phase each phase comes after, directly or not, through `needs` and `after` among `phases`. */
 function orderedBefore(plan: TestPlan, phases: readonly string[]): Map<string, Set<string>> {
@@ -41,7 +36,7 @@ export function sharingWarnings(
   plan: TestPlan,
   phases: readonly string[] = Object.keys(plan.phases),
   concurrency?: number,
-): SharingWarning[] {
+): PlanWarning[] {
   if (concurrency === 1) return [];
   const before = orderedBefore(plan, phases);
   const ordered = (a: string, b: string): boolean => before.get(a)!.has(b) || before.get(b)!.has(a);
@@ -49,7 +44,7 @@ export function sharingWarnings(
     plan.phases[phase]!.services.filter((s) => plan.services[s]!.scope === 'run' && plan.services[s]!.exclusive);
   // Two phases holding the same exclusive service never overlap.
   const serialised = (a: string, b: string): boolean => exclusiveOf(a).some((s) => exclusiveOf(b).includes(s));
-  const warnings: SharingWarning[] = [];
+  const warnings: PlanWarning[] = [];
   for (const service of Object.values(plan.services)) {
     if (service.scope !== 'run' || service.exclusive || service.scopeWritten) continue;
     // A sharded phase uses its shards' own instances, never the shared one.

@@ -3,15 +3,10 @@
  * is masked wherever it appears in free text and then hides ordinary words. Warnings, never
  * errors; they never quote the value.
  */
+import type { PlanWarning } from './plan-warning.js';
 import type { TestPlan } from './plan.js';
 
 export const MIN_SECRET_LENGTH = 6;
-
-export interface SecretWarning {
-  /** Where the secret is set, e.g. `services.pg.env.POSTGRES_PASSWORD`. */
-  readonly path: string;
-  readonly message: string;
-}
 
 function namesOf(plan: TestPlan): [kind: string, name: string][] {
   const refs = [
@@ -32,9 +27,9 @@ function namesOf(plan: TestPlan): [kind: string, name: string][] {
   ];
 }
 
-export function secretWarnings(plan: TestPlan): SecretWarning[] {
+export function secretWarnings(plan: TestPlan): PlanWarning[] {
   const names = namesOf(plan);
-  const warnings: SecretWarning[] = [];
+  const warnings: PlanWarning[] = [];
   for (const secret of plan.secrets) {
     const value = secret.reveal();
     if (value === '') continue; // an unset secretFromEnv is reported by validation

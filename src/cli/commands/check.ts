@@ -1,6 +1,7 @@
 import { loadPlanFile } from '../../load/load-plan.js';
 import { EXIT, PlanInvalidError } from '../../errors.js';
 import { secretWarnings } from '../../dsl/secret-warnings.js';
+import { setupWarnings } from '../../dsl/setup-warnings.js';
 import { sharingWarnings } from '../../compile/sharing-warnings.js';
 import type { TestPlan } from '../../dsl/plan.js';
 import { parseCommand, atMostOne, loadTimeout } from '../args.js';
@@ -34,7 +35,11 @@ export async function checkCommand(argv: readonly string[], ctx: CommandContext)
   }
   if (loaded instanceof PlanInvalidError) throw loaded;
   if (diagnostics.length > 0) return EXIT.invalid;
-  for (const w of [...secretWarnings(loaded), ...sharingWarnings(loaded, undefined, loaded.concurrency)])
+  for (const w of [
+    ...secretWarnings(loaded),
+    ...setupWarnings(loaded),
+    ...sharingWarnings(loaded, undefined, loaded.concurrency),
+  ])
     ctx.stderr(`warning: ${ctx.relative(file)}: ${w.path}: ${w.message}\n`);
   const counts = `${Object.keys(loaded.phases).length} phase(s), ${Object.keys(loaded.services).length} service(s), ${loaded.acceptance.length} criteria`;
   ctx.stdout(`✔ ${ctx.relative(file)}: plan ${loaded.name} is valid (${counts})${typed ? ', types check' : ''}\n`);
