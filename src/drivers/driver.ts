@@ -140,6 +140,15 @@ export interface PhaseHandle {
   readonly name: string;
 }
 
+export interface PrepareOptions {
+  /**
+   * False while a phase this one comes after still runs: that one may still change the host files this one
+   * mounts, even replace a mounted folder, so nothing may bind them yet (Docker: created, not started).
+   * Default true.
+   */
+  readonly mountsSettled: boolean;
+}
+
 /** A phase made ready to start ahead of time (`preparePhase`); it belongs to one `runPhase` call. */
 export interface PreparedPhase {
   readonly handle: PhaseHandle;
@@ -223,7 +232,7 @@ export interface Driver {
    * `releasePhase(prepared.handle)` when the phase will not run (`cleanupRun` removes it too).
    * Nothing counts before the start: the phase's output and its writes are those of its run.
    */
-  preparePhase(req: RunPhaseRequest, ctx: StepContext): Promise<PreparedPhase>;
+  preparePhase(req: RunPhaseRequest, ctx: StepContext, options?: PrepareOptions): Promise<PreparedPhase>;
   runPhase(req: RunPhaseRequest, ctx: StepContext, prepared?: PreparedPhase): Promise<PhaseOutcome>;
   /** Copies paths out of a finished phase into `destDir`; missing paths are reported, not thrown. */
   collect(phase: PhaseHandle, paths: readonly string[], destDir: string): Promise<readonly CollectedFile[]>;

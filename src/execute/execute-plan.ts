@@ -47,8 +47,8 @@ export async function executePlan(
     onEvent,
     graph.sharedNamespace,
     options.shardHistory,
-    // Phases that run here, unsharded: prepared ahead. (Restored ones are not in the graph's steps.)
-    graph.steps.flatMap((s) => (s.kind === 'run-phase' && !plan.phases[s.phase]!.shard ? [s.phase] : [])),
+    // Phases that run here (restored ones are not in the graph's steps).
+    graph.steps.flatMap((s) => (s.kind === 'run-phase' ? [s.phase] : [])),
   );
   try {
     const steps = await schedule(graph, runner, {

@@ -9,7 +9,7 @@ other, so the phase that runs first gets its container soonest.
  * failure there; so is one whose request is not the one the phase runs with. What was prepared and
  * never ran (a failed service, a skipped or cancelled phase) is released by `releaseUnused`.
  */
-import type { Driver, PreparedPhase, RunPhaseRequest, StepContext } from '../drivers/driver.js';
+import type { Driver, PreparedPhase, PrepareOptions, RunPhaseRequest, StepContext } from '../drivers/driver.js';
 
 /** Prepared phases waiting at once: enough for the next phases, few enough not to flood the engine. */
 const AHEAD = 2;
@@ -17,6 +17,7 @@ const AHEAD = 2;
 export interface AheadRequest {
   readonly req: RunPhaseRequest;
   readonly ctx: StepContext;
+  readonly options: PrepareOptions;
 }
 
 /** A phase's first-attempt request, or undefined while something it needs is not there yet. */
@@ -49,7 +50,7 @@ export class PhasePreparer {
       this.seen.add(name);
       this.inFlight = true;
       const preparing: Preparing = request
-        .then(async ({ req, ctx }) => ({ req, prepared: await this.driver.preparePhase(req, ctx) }))
+        .then(async ({ req, ctx, options }) => ({ req, prepared: await this.driver.preparePhase(req, ctx, options) }))
         .catch(() => undefined);
       this.waiting.set(name, preparing);
       void preparing.then(() => {

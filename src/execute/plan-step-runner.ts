@@ -43,6 +43,9 @@ export { phaseCollectPaths, phaseOutputDir } from './phase-paths.js';
 export class PlanStepRunner implements StepRunner {
   private readonly refImages = new Map<string, Promise<ImageHandle>>();
   private readonly preparer: PhasePreparer;
+  private readonly phasesHere: ReadonlySet<string>;
+  /** Phases whose run-phase step has ended (passed, failed or cancelled). */
+  private readonly phasesDone = new Set<string>();
 
   constructor(
     private readonly plan: TestPlan,
@@ -53,10 +56,12 @@ export class PlanStepRunner implements StepRunner {
     private readonly sharedNamespace: boolean,
     /** The last run's per-file durations, for balancing sharded phases. */
     private readonly shardHistory?: ShardHistory,
-    /** The phases to prepare ahead (see PhasePreparer): the graph's unsharded phases that run. */
-    preparedPhases: readonly string[] = [],
+    /** The phases that run here (the graph's), in graph order; the unsharded ones are prepared ahead (see PhasePreparer). */
+    phasesHere: readonly string[] = [],
   ) {
-    this.preparer = new PhasePreparer(driver, preparedPhases, (name) => this.requestAhead(name));
+    this.phasesHere = new Set(phasesHere);
+    const prepared = phasesHere.filter((p) => !plan.phases[p]!.shard);
+    this.preparer = new PhasePreparer(driver, prepared, (name) => this.requestAhead(name));
   }
 
   /** Releases what was prepared ahead and never ran (also with `--keep`, which skips teardown). */
@@ -102,9 +107,11 @@ export class PlanStepRunner implements StepRunner {
       case 'setup-service':
         return this.setupService(instanceOf(step), signal);
       case 'run-phase':
-        return this.plan.phases[step.phase]!.shard
-          ? this.runShards(step.phase, signal, slots)
-          : this.runPhase(step.phase, signal);
+        return (
+          this.plan.phases[step.phase]!.shard
+            ? this.runShards(step.phase, signal, slots)
+            : this.runPhase(step.phase, signal)
+        ).finally(() => this.phasesDone.add(step.phase));
       case 'collect-artifacts':
         return this.collect(step.phase);
       case 'run-check':
@@ -349,10 +356,18 @@ export class PlanStepRunner implements StepRunner {
       spec.image.kind === 'plan' ? this.state.images.get(spec.image.name) : this.refImages.get(spec.image.ref);
     if (image === undefined) return undefined;
     const never = new AbortController().signal;
+    const options = { mountsSettled: this.settledBefore(name) };
     return Promise.resolve(image).then((handle) => ({
+      options,
       req: this.phaseRequest(name, 1, handle, addresses),
       ctx: this.context(name, never, { kind: 'run-phase', subject: name, attempt: 1 }),
     }));
+  }
+
+  /** Whether every phase `name` comes after (needs, after) that runs here has ended: none can change its mounts any more. */
+  private settledBefore(name: string): boolean {
+    const spec = this.plan.phases[name]!;
+    return [...spec.needs, ...spec.after].every((p) => !this.phasesHere.has(p) || this.phasesDone.has(p));
   }
 
   /**

@@ -160,3 +160,34 @@ t.test('phases are prepared one at a time, in graph order: the one that runs fir
   t.same(preparing.slice(0, 4), ['prepare a', 'prepared a', 'prepare b', 'prepared b'], 'never two at once');
   t.same(driver.ranPrepared, ['a#1', 'b#1', 'c#1']);
 });
+
+t.test(
+  'a phase that mounts host files is not bound to them ahead while a phase it comes after still runs',
+  async (t) => {
+    const mounts = [{ source: '/work/dist', target: '/dist', readOnly: true }];
+    const p = plan({
+      phases: [
+        phase('build', { mounts }),
+        phase('test', { needs: ['build'], mounts }),
+        phase('lint', { after: ['build'] }),
+        phase('docs', { after: ['build'], mounts }),
+      ],
+    });
+    const { driver, status } = await execute(p, { durations: { build: 40 } }, { concurrency: 1 });
+    t.ok(Object.values(status).every((s) => s === 'passed'));
+    t.same(driver.prepareOptions.get('build'), { mountsSettled: true }, 'nothing comes before build');
+    const buildEnded = driver.calls.findIndex((c) => c.startsWith('collect build'));
+    let whileBuilding = 0;
+    for (const name of ['test', 'lint', 'docs']) {
+      const prepared = driver.calls.indexOf(`prepare ${name}`);
+      t.ok(prepared >= 0, `${name} was prepared`);
+      if (prepared < buildEnded) whileBuilding++;
+      t.same(
+        driver.prepareOptions.get(name),
+        { mountsSettled: prepared > buildEnded },
+        `${name}: settled once build ended`,
+      );
+    }
+    t.ok(whileBuilding > 0, 'some were prepared while build ran');
+  },
+);

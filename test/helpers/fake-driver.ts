@@ -6,6 +6,7 @@ import type {
   PhaseHandle,
   PhaseOutcome,
   PreparedPhase,
+  PrepareOptions,
   PruneReport,
   ReadyOutcome,
   RunIdentity,
@@ -87,6 +88,8 @@ export class FakeDriver implements Driver {
   /** Most prepared phases waiting at once. */
   maxPreparedOpen = 0;
   readonly preparedRequests: RunPhaseRequest[] = [];
+  /** The options each phase was prepared with. */
+  readonly prepareOptions = new Map<string, PrepareOptions | undefined>();
 
   constructor(private readonly behaviour: FakeBehaviour = {}) {}
 
@@ -153,8 +156,9 @@ export class FakeDriver implements Driver {
       outputTail: failing?.output ?? [`ran ${last}`],
     };
   }
-  async preparePhase(req: RunPhaseRequest, _ctx: StepContext): Promise<PreparedPhase> {
+  async preparePhase(req: RunPhaseRequest, _ctx: StepContext, options?: PrepareOptions): Promise<PreparedPhase> {
     this.calls.push(`prepare ${req.name}`);
+    this.prepareOptions.set(req.name, options);
     if (this.behaviour.prepareMs) await new Promise((r) => setTimeout(r, this.behaviour.prepareMs));
     this.calls.push(`prepared ${req.name}`);
     const handle = { id: `${req.name}#prepared`, name: req.name };

@@ -20,6 +20,7 @@ import type {
   PhaseHandle,
   PhaseOutcome,
   PreparedPhase,
+  PrepareOptions,
   PruneReport,
   ReadyOutcome,
   RunIdentity,
@@ -197,10 +198,14 @@ export class DockerDriver implements Driver {
     return runServiceCommand(this.engine.exec, service.id, req, ctx);
   }
 
-  /** Started and held at a gate where the command runs `sh` (phase-gate.ts); otherwise created only. */
-  async preparePhase(req: RunPhaseRequest, ctx: StepContext): Promise<PreparedPhase> {
+  /**
+   * Started and held at a gate where the command runs `sh` (phase-gate.ts) and its mounts can be bound now
+   * (a bind mount holds the folder or file it found at the start); otherwise created only.
+   */
+  async preparePhase(req: RunPhaseRequest, ctx: StepContext, options?: PrepareOptions): Promise<PreparedPhase> {
     const { entrypoint } = await this.imageConfig(req.image.ref);
-    const gate = req.sharedNamespace ? undefined : gatedCommand(entrypoint, req.command);
+    const bindNow = req.mounts.length === 0 || (options?.mountsSettled ?? true);
+    const gate = req.sharedNamespace || !bindNow ? undefined : gatedCommand(entrypoint, req.command);
     if (!gate) {
       const handle = await this.createPhase(req, ctx);
       this.prepared.set(handle.id, { runId: ctx.run.runId });

@@ -109,3 +109,25 @@ t.test('the timeout counts from the gate, not from the start ahead', async (t) =
   t.match(outcome, { exitCode: 0, timedOut: false });
   t.notOk(engine.calls.includes(`kill ${prepared.handle.id}`));
 });
+
+t.test(
+  'a phase whose mounts are not settled yet is created ahead, not started: a bind holds what it found at start',
+  async (t) => {
+    const { engine, driver, run } = await setup();
+    const mounts = [{ source: '/work/dist', target: '/dist', readOnly: true }];
+    const request = phase('test', { command: SH, mounts });
+    const waiting = await driver.preparePhase(request, contextFor(run), { mountsSettled: false });
+    t.equal(engine.container(waiting.handle.id).state, 'created');
+    t.notOk(engine.container(waiting.handle.id).spec.openStdin, 'no gate');
+    const settled = await driver.preparePhase({ ...request, name: 'docs' }, contextFor(run), { mountsSettled: true });
+    t.equal(
+      engine.container(settled.handle.id).state,
+      'running',
+      'started ahead once nothing before it can change them',
+    );
+    const unmounted = await driver.preparePhase(phase('lint', { command: SH }), contextFor(run), {
+      mountsSettled: false,
+    });
+    t.equal(engine.container(unmounted.handle.id).state, 'running', 'no mounts: nothing to wait for');
+  },
+);
