@@ -37,7 +37,9 @@ interface Stored {
 }
 
 /** Reads one results.json for comparison; a reason instead of a throw when it cannot be used. */
-export async function readStoredResults(file: string): Promise<{ results: RunResults } | { problem: string }> {
+export async function readStoredResults(
+  file: string,
+): Promise<{ results: RunResults } | { problem: string; gone?: true }> {
   try {
     const info = await stat(file);
     if (!info.isFile()) return { problem: `${file} is not a file` };
@@ -45,7 +47,7 @@ export async function readStoredResults(file: string): Promise<{ results: RunRes
       return { problem: `${file} is ${info.size} bytes, more than a results.json can be (${MAX_BASELINE_BYTES})` };
     return { results: parseResults(await readFile(file, 'utf8'), file) };
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { problem: `${file} does not exist` };
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { problem: `${file} does not exist`, gone: true };
     const message = error instanceof Error ? error.message : String(error);
     return { problem: message.split('\n').slice(0, 4).join(' ') };
   }
@@ -79,8 +81,10 @@ async function scanRuns(
   for (const { file } of newest) {
     if (done(runs)) break;
     const read = await readStoredResults(file);
-    if ('problem' in read) problems.push(read.problem);
-    else if (keep(read.results)) runs.push({ file, results: read.results });
+    // A run folder removed since it was listed (a clean-up going on) is not a damaged run.
+    if ('problem' in read) {
+      if (!read.gone) problems.push(read.problem);
+    } else if (keep(read.results)) runs.push({ file, results: read.results });
   }
   runs.sort((a, b) => a.results.startedAt.localeCompare(b.results.startedAt));
   return { runs, problems };

@@ -2,7 +2,7 @@
 import t from 'tap';
 import { mkdirSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { attachBaseline, MAX_BASELINE_BYTES } from '../../src/run/baseline.js';
+import { attachBaseline, MAX_BASELINE_BYTES, readStoredResults } from '../../src/run/baseline.js';
 import { serializeResults } from '../../src/report/write-reports.js';
 import type { RunResults } from '../../src/report/results.js';
 import { loadFixture, mutableCopy } from '../report/fixtures.js';
@@ -148,4 +148,14 @@ t.test("the baseline's text is masked with this run's secrets, warnings too", as
   });
   t.match(warned.warnings, [/not valid JSON/]);
   t.notMatch(JSON.stringify(warned), secret);
+});
+
+t.test('a stored run that is gone by the time it is read is skipped, not called damaged', async (t) => {
+  const runsDir = tempDir('baseline-gone');
+  const read = await readStoredResults(path.join(runsDir, 'removed-meanwhile', 'results.json'));
+  t.match(
+    read,
+    { problem: /does not exist/, gone: true },
+    'the scan skips it; an explicit --baseline file still says so',
+  );
 });
