@@ -30,7 +30,7 @@ const SETTLE_MS = 60_000;
 
 export interface AnchorDeps {
   readonly swarm: SwarmPort;
-  readonly nodes: NodeEngines;
+  readonly nodes: Pick<NodeEngines, 'swarmOf'>;
   readonly clock: Clock;
 }
 
