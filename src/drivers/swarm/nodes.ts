@@ -5,15 +5,21 @@
  * (`unix://…`, `tcp://host:2376` with the usual DOCKER_TLS_VERIFY/DOCKER_CERT_PATH); scripts/swarm.sh
  * sets it on every node.
  */
+import { readFileSync } from 'node:fs';
 import { InfrastructureError } from '../../errors.js';
-import { connectEngine } from '../docker/connect.js';
+import { connectEngine, hostSources } from '../docker/connect.js';
+import { dockerodeOptions } from '../docker/engine/dockerode-engine.js';
+import { createDockerodeSwarm } from '../docker/engine/dockerode-swarm.js';
 import type { Engine } from '../docker/engine/engine.js';
 import type { SwarmPort } from '../docker/engine/swarm.js';
+import { resolveEngineEndpoint } from '../docker/endpoint.js';
 
 export const ENGINE_LABEL = 'testplan.engine';
 
 export class NodeEngines {
   private readonly engines = new Map<string, Engine>();
+  /** The Swarm side of each node's own engine: what its NetworkDB knows (`networkPeers`). */
+  private readonly views = new Map<string, SwarmPort>();
 
   constructor(
     private readonly swarm: SwarmPort,
@@ -34,6 +40,12 @@ export class NodeEngines {
     );
   }
 
+  /** The Swarm port of a node's own engine (undefined for a node without the label). */
+  async swarmOf(nodeId: string): Promise<SwarmPort | undefined> {
+    if (!this.views.has(nodeId)) await this.refresh();
+    return this.views.get(nodeId);
+  }
+
   /** The engines of every labelled node. */
   async all(): Promise<Engine[]> {
     await this.refresh();
@@ -45,7 +57,10 @@ export class NodeEngines {
       const address = node.labels[ENGINE_LABEL];
       if (!address || this.engines.has(node.id)) continue;
       const { DOCKER_TLS_VERIFY, DOCKER_CERT_PATH } = this.env;
-      this.engines.set(node.id, connectEngine({ DOCKER_HOST: address, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH }).engine);
+      const env = { DOCKER_HOST: address, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH };
+      this.engines.set(node.id, connectEngine(env).engine);
+      const endpoint = resolveEngineEndpoint(hostSources(env));
+      this.views.set(node.id, createDockerodeSwarm(dockerodeOptions(endpoint, (path) => readFileSync(path))));
     }
   }
 }

@@ -45,6 +45,7 @@ import { resolveImage } from '../docker/pull-image.js';
 import { runServiceCommand } from '../docker/service-command.js';
 import { realClock, type Clock } from '../shared/clock.js';
 import { removeRunEverywhere } from './cleanup.js';
+import { NetworkAnchors } from './network-anchor.js';
 import { NodeEngines } from './nodes.js';
 import { ImageDistribution } from './registry.js';
 import { runSwarmPhase, serviceName, taskError, type PlacedTask } from './swarm-phase.js';
@@ -78,6 +79,7 @@ export class SwarmDriver implements Driver {
   readonly nodes: NodeEngines;
   private readonly endpoint: string;
   private readonly images: ImageDistribution;
+  private readonly anchors: NetworkAnchors;
   private readonly clock: Clock;
   private readonly hostname: string;
   private readonly isAlive: (pid: number) => boolean;
@@ -101,6 +103,7 @@ export class SwarmDriver implements Driver {
     this.hostname = deps.hostname ?? hostname();
     this.isAlive = deps.isAlive ?? processIsAlive;
     this.connectTimeoutMs = deps.connectTimeoutMs ?? 5000;
+    this.anchors = new NetworkAnchors({ swarm: this.swarm, nodes: this.nodes, clock: this.clock });
   }
 
   async describe(): Promise<DriverInfo> {
@@ -157,6 +160,8 @@ export class SwarmDriver implements Driver {
     let serviceId: string | undefined;
     // A phase's or shard's own instance has an alias of its own: its name on the network, and its service's.
     const alias = req.alias ?? req.name;
+    // Every node held in the run's network before the first service (network-anchor.ts says why).
+    await this.anchors.ensure(ctx.run, req.image.ref, ctx.signal);
     try {
       serviceId = await this.swarm.createService({
         name: serviceName(ctx.run.runId, 'service', alias),
@@ -285,6 +290,7 @@ export class SwarmDriver implements Driver {
   }
 
   async removeNetwork(run: RunIdentity): Promise<void> {
+    await this.anchors.remove(run.runId).catch(() => undefined);
     // Swarm refuses while the tasks' containers still detach: a few tries, then cleanupRun's job.
     for (let attempt = 0; attempt < 25; attempt++) {
       try {
@@ -299,6 +305,7 @@ export class SwarmDriver implements Driver {
 
   async cleanupRun(run: RunIdentity): Promise<PruneReport> {
     try {
+      await this.anchors.remove(run.runId).catch(() => undefined);
       return await removeRunEverywhere(this.manager, this.swarm, await this.nodes.all(), run.runId, this.clock);
     } catch {
       return { containers: 0, networks: 0, volumes: 0 };

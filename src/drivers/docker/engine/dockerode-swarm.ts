@@ -2,6 +2,7 @@
 import Dockerode from 'dockerode';
 import { engineCall, labelFilter, toLabelled } from './dockerode-calls.js';
 import { followProgress } from './dockerode-engine.js';
+import { isNotFound } from './engine-error.js';
 import type { SwarmPort, TaskPhase, TaskStatus } from './swarm.js';
 
 export function createDockerodeSwarm(options: Dockerode.DockerOptions): SwarmPort {
@@ -35,7 +36,9 @@ export function createDockerodeSwarm(options: Dockerode.DockerOptions): SwarmPor
           EndpointSpec: { Mode: 'dnsrr' },
           Mode: spec.job
             ? { ReplicatedJob: { MaxConcurrent: 1, TotalCompletions: 1 } }
-            : { Replicated: { Replicas: 1 } },
+            : spec.global
+              ? { Global: {} }
+              : { Replicated: { Replicas: 1 } },
         } as unknown as Dockerode.CreateServiceOptions)) as { id?: string; ID?: string };
         return created.id ?? created.ID ?? '';
       }),
@@ -56,6 +59,8 @@ export function createDockerodeSwarm(options: Dockerode.DockerOptions): SwarmPor
         (await docker.listNodes()).map((n) => ({
           id: n.ID ?? '',
           hostname: n.Description?.Hostname ?? '',
+          address: n.Status?.Addr ?? '',
+          schedulable: n.Status?.State === 'ready' && n.Spec?.Availability === 'active',
           labels: { ...(n.Spec?.Labels ?? {}) },
         })),
       ),
@@ -69,6 +74,15 @@ export function createDockerodeSwarm(options: Dockerode.DockerOptions): SwarmPor
           Labels: { ...labels },
         }),
       ).then(() => undefined),
+    networkPeers: (name) =>
+      engineCall(async () => {
+        const network = docker.getNetwork(name) as unknown as { inspect(opts: { verbose: boolean }): Promise<unknown> };
+        const info = (await network.inspect({ verbose: true })) as { Peers?: { IP?: string }[] };
+        return (info.Peers ?? []).map((p) => p.IP ?? '');
+      }).catch((err: unknown) => {
+        if (isNotFound(err)) return undefined;
+        throw err;
+      }),
     tag: (image, repo, tag) => engineCall(() => docker.getImage(image).tag({ repo, tag })).then(() => undefined),
     push: (repo, tag, onProgress) =>
       engineCall(async () => {

@@ -15,6 +15,8 @@ export interface SwarmServiceSpec {
   readonly network: string;
   readonly aliases: readonly string[];
   readonly binds: readonly BindMount[];
+  /** One task on every node (a global service) rather than one task somewhere; `job` must be false. */
+  readonly global?: boolean;
   /** A replicated job (runs once to its end) rather than a one-replica service; neither restarts. */
   readonly job: boolean;
 }
@@ -38,6 +40,10 @@ export interface TaskStatus {
 export interface SwarmNode {
   readonly id: string;
   readonly hostname: string;
+  /** The address the node advertises to the others (its NetworkDB peer address). */
+  readonly address: string;
+  /** Ready and active: Swarm places new tasks (and a global service's task) on it. */
+  readonly schedulable: boolean;
   readonly labels: Readonly<Record<string, string>>;
 }
 
@@ -50,6 +56,11 @@ export interface SwarmPort {
   nodes(): Promise<SwarmNode[]>;
   /** An attachable overlay network; rejects with 409 when the name is taken. */
   createOverlay(name: string, labels: Readonly<Record<string, string>>): Promise<void>;
+  /**
+   * The addresses of the nodes this engine's NetworkDB believes are joined to the network (its gossip
+   * peers for it, itself included); undefined while this node has not joined it. Asked of each node's engine.
+   */
+  networkPeers(name: string): Promise<readonly string[] | undefined>;
   tag(image: string, repo: string, tag: string): Promise<void>;
   /** Pushes `repo:tag` from the manager's engine to its registry; resolves when the stream ends. */
   push(repo: string, tag: string, onProgress: (m: ProgressMessage) => void): Promise<void>;
