@@ -7,7 +7,6 @@
 import { createHash } from 'node:crypto';
 import { lstat, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { pack, extract } from 'tar-stream';
 import type { AttemptRecord } from '../execute/run-state.js';
 
 export const ENTRY_VERSION = 1;
@@ -48,8 +47,11 @@ export function blobMatches(meta: EntryMeta, blob: Buffer): boolean {
   return blob.length === meta.blob.size && blobDigest(blob) === meta.blob.digest;
 }
 
+/** tar-stream loads on first use: `plan run`'s start-up (its cache settings) needs the stores, not the packer. */
+const tarStream = (): Promise<typeof import('tar-stream')> => import('tar-stream');
+
 export async function packEntry(phaseDir: string, state: EntryState, log: readonly string[]): Promise<Buffer> {
-  const tar = pack();
+  const tar = (await tarStream()).pack();
   const chunks: Buffer[] = [];
   tar.on('data', (c: unknown) => chunks.push(c as Buffer));
   const done = new Promise<void>((resolve, reject) => {
@@ -88,7 +90,7 @@ export interface UnpackedEntry {
 
 /** Writes the blob's phase files under `phaseDir`; returns its state and log. */
 export async function unpackEntry(blob: Buffer, phaseDir: string): Promise<UnpackedEntry> {
-  const ex = extract();
+  const ex = (await tarStream()).extract();
   let state: EntryState | undefined;
   let log: string[] = [];
   const finished = (async () => {
