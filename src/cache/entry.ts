@@ -47,11 +47,17 @@ export function blobMatches(meta: EntryMeta, blob: Buffer): boolean {
   return blob.length === meta.blob.size && blobDigest(blob) === meta.blob.digest;
 }
 
-/** tar-stream loads on first use: `plan run`'s start-up (its cache settings) needs the stores, not the packer. */
-const tarStream = (): Promise<typeof import('tar-stream')> => import('tar-stream');
+/** tar-stream (~6 ms to load) loads when a run is sure to need it, not with the CLI: see prepareEntries. */
+let tarStream: Promise<typeof import('tar-stream')> | undefined;
+const loadTarStream = (): Promise<typeof import('tar-stream')> => (tarStream ??= import('tar-stream'));
+
+/** Loads the packer ahead, while the engine works, for a run that will store or restore entries. */
+export function prepareEntries(): void {
+  loadTarStream().catch(() => undefined); // a failure surfaces in packEntry/unpackEntry
+}
 
 export async function packEntry(phaseDir: string, state: EntryState, log: readonly string[]): Promise<Buffer> {
-  const tar = (await tarStream()).pack();
+  const tar = (await loadTarStream()).pack();
   const chunks: Buffer[] = [];
   tar.on('data', (c: unknown) => chunks.push(c as Buffer));
   const done = new Promise<void>((resolve, reject) => {
@@ -90,7 +96,7 @@ export interface UnpackedEntry {
 
 /** Writes the blob's phase files under `phaseDir`; returns its state and log. */
 export async function unpackEntry(blob: Buffer, phaseDir: string): Promise<UnpackedEntry> {
-  const ex = (await tarStream()).extract();
+  const ex = (await loadTarStream()).extract();
   let state: EntryState | undefined;
   let log: string[] = [];
   const finished = (async () => {

@@ -17,7 +17,15 @@ import type { PhaseState } from '../execute/run-state.js';
 import type { StepRecord } from '../execute/scheduler.js';
 import { cachedMark } from '../report/cache-mark.js';
 import type { PhaseCache, RunResults } from '../report/results.js';
-import { blobDigest, ENTRY_VERSION, packEntry, unpackEntry, type EntryMeta, type EntryState } from './entry.js';
+import {
+  blobDigest,
+  ENTRY_VERSION,
+  packEntry,
+  prepareEntries,
+  unpackEntry,
+  type EntryMeta,
+  type EntryState,
+} from './entry.js';
 import { LogCapture } from './log-capture.js';
 import { resolveKeys, type ResolveOptions } from './resolve-keys.js';
 import type { CacheStore } from './store.js';
@@ -54,6 +62,8 @@ export class RunCache {
   /** Finds keys, restores hits and returns the graph left to execute. */
   async prepare(o: ResolveOptions): Promise<StepGraph> {
     const found = await resolveKeys(o);
+    // Phases with a key are restored now or stored after the run: the packer loads while the engine works.
+    if (found.keys.size > 0) prepareEntries();
     this.keys = found.keys;
     this.images = found.images;
     this.records.push(...found.records);
