@@ -8,13 +8,16 @@ for (const f of readdirSync('dist/cli')) if (f.startsWith('chunk-')) rmSync(`dis
 
 /**
  * Turns `name = require(x)` of a function-valued module into a wrapper that requires on first call;
- * `{ call, methods }` does the same for an object-valued module (an object of such wrappers).
+ * `{ call, construct: true }` for a constructor (`new name(…)`), `{ call, methods }` for an
+ * object-valued module (an object of such wrappers).
  */
 function lazyRequires(byFile) {
   const wrapper = (call) =>
     typeof call === 'string'
       ? `((...a) => ${call}(...a))`
-      : `({ ${call.methods.map((m) => `${m}: (...a) => ${call.call}.${m}(...a)`).join(', ')} })`;
+      : call.construct
+        ? `(function (...a) { return new (${call.call})(...a); })`
+        : `({ ${call.methods.map((m) => `${m}: (...a) => ${call.call}.${m}(...a)`).join(', ')} })`;
   return {
     name: 'lazy-requires',
     setup(b) {
@@ -94,7 +97,8 @@ await build({
   plugins: [
     lazyRequires({
       'dockerode/lib/docker.js': ["require('./session')"],
-      'docker-modem/lib/modem.js': ["require('./ssh')"],
+      // A hijacked connection's stream (new HttpDuplex): it loads readable-stream 3 (~85 KB), unused otherwise.
+      'docker-modem/lib/modem.js': ["require('./ssh')", { call: "require('./http_duplex')", construct: true }],
       // Build contexts only (the classic builder): tar-fs loads tar-stream.
       'dockerode/lib/util.js': [{ call: "require('tar-fs')", methods: ['pack'] }],
     }),
