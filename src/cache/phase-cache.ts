@@ -10,7 +10,7 @@ import { stepId } from '../compile/compile.js';
 import { dropCachedPhases } from '../compile/drop-cached.js';
 import type { Step, StepGraph } from '../compile/graph.js';
 import type { ImageHandle } from '../drivers/driver.js';
-import type { RunEvent } from '../execute/events.js';
+import { engineAtWork, type RunEvent } from '../execute/events.js';
 import type { ExecutionRecord } from '../execute/execute-plan.js';
 import { phaseOutputDir } from '../execute/plan-step-runner.js';
 import type { PhaseState } from '../execute/run-state.js';
@@ -62,8 +62,6 @@ export class RunCache {
   /** Finds keys, restores hits and returns the graph left to execute. */
   async prepare(o: ResolveOptions): Promise<StepGraph> {
     const found = await resolveKeys(o);
-    // Phases with a key are restored now or stored after the run: the packer loads while the engine works.
-    if (found.keys.size > 0) prepareEntries();
     this.keys = found.keys;
     this.images = found.images;
     this.records.push(...found.records);
@@ -103,7 +101,11 @@ export class RunCache {
   }
 
   /** Sees the run's events: the output of phases that may be stored. */
-  readonly onEvent = (event: RunEvent): void => this.capture.onEvent(event);
+  readonly onEvent = (event: RunEvent): void => {
+    // Phases with a key are stored after the run: the packer loads while the engine works.
+    if (this.keys.size > 0 && engineAtWork(event)) prepareEntries();
+    this.capture.onEvent(event);
+  };
 
   /** What restored phases printed, as the events a text-results reader expects. */
   replay(): RunEvent[] {

@@ -11,6 +11,7 @@ import type { TestPlan } from '../dsl/plan.js';
 import { EXIT } from '../errors.js';
 import type { CacheSettings } from '../cache/phase-cache.js';
 import type { GitInfo } from '../run/git-info.js';
+import { loadLater } from '../run/load-later.js';
 import { lockOutDir } from '../run/out-dir.js';
 import { newRunId, runIdentity } from '../run/run-identity.js';
 import { runPlan } from '../run/run-plan.js';
@@ -73,10 +74,23 @@ export async function runSession(session: RunSession): Promise<number> {
       driver: driverKind,
       run,
     });
+    // The report writers and the comparison with the previous run (which compiles its results.json
+    // check) are needed at the end only: they load while the engine works.
+    const reports = loadLater(() => import('../report/write-reports.js'));
+    const baseline = values['no-baseline']
+      ? undefined
+      : loadLater(() =>
+          import('../run/baseline.js').then((m) => {
+            m.prepareBaseline();
+            return m;
+          }),
+        );
     const onEvent: typeof reporter.onEvent = (event) => {
       profile.onEvent(event);
       log.onEvent(event);
       reporter.onEvent(event);
+      reports.onEvent(event);
+      baseline?.onEvent(event);
     };
     const stopListening = ctx.onSignal((signal) => {
       signals++;
@@ -84,19 +98,6 @@ export async function runSession(session: RunSession): Promise<number> {
       if (signals === 1) interrupt.abort();
       else void driver.cleanupRun(run).finally(() => ctx.exit(EXIT.interrupted));
     });
-    // The report writers and the comparison with the previous run are needed at the end only: they
-    // load while the engine works (the comparison also compiles its results.json check then).
-    const reports = import('../report/write-reports.js');
-    reports.catch(() => undefined); // awaited (and thrown) below
-    const baseline = values['no-baseline']
-      ? undefined
-      : reports
-          .then(() => import('../run/baseline.js'))
-          .then((m) => {
-            m.prepareBaseline();
-            return m;
-          });
-    baseline?.catch(() => undefined); // awaited (and thrown) below
     try {
       const results = await runPlan({
         plan,
@@ -116,14 +117,14 @@ export async function runSession(session: RunSession): Promise<number> {
       await log.close();
       // `--no-baseline` leaves the results as they are (attachBaseline would return them unchanged).
       const compared = baseline
-        ? await (await baseline).attachBaseline(results, {
+        ? await (await baseline.get()).attachBaseline(results, {
             choice: values.baseline,
             outDir,
             cwd: ctx.cwd,
             secrets: plan.secrets.map((s) => s.reveal()),
           })
         : results;
-      const written = await (await reports).writeReports(compared, outDir, ctx.env);
+      const written = await (await reports.get()).writeReports(compared, outDir, ctx.env);
       profile.mark('reports written');
       await reporter.onFinished({
         results: compared,
