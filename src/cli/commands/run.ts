@@ -29,7 +29,9 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
     ctx.env,
   );
   const file = await choosePlanFile(ctx.cwd, atMostOne('run', positionals));
-  // The plan's worker first (the longest), then the driver (the engine check follows it), then git.
+  // git's spawn first: forking while the worker thread starts up measured slower (every page that thread
+  // writes is copied until git execs). Then the plan's worker (the longest), then the driver (the engine check).
+  const git = gitInfo(path.dirname(file));
   const plan = loadPlanFile(file, loadTimeout(values['load-timeout']));
   const driverEnv = values.registry ? { ...ctx.env, TESTPLAN_SWARM_REGISTRY: values.registry } : ctx.env;
   const driverReady = createDriver(driverKind, path.dirname(file), driverEnv);
@@ -37,7 +39,6 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
   const engineCheck = driverReady.then((d) => d.describe());
   profile.settled(engineCheck, 'engine answered');
   engineCheck.catch(() => undefined); // reported by runPlan; never an unhandled rejection if the plan is invalid
-  const git = gitInfo(path.dirname(file));
   // After the driver: its engine check then waits on the engine while this module compiles.
   const session = driverReady.catch(() => undefined).then(() => import('../run-session.js'));
   session.catch(() => undefined); // awaited (and thrown) below, after the plan's own problems
