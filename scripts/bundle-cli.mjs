@@ -6,8 +6,18 @@ import { readFile } from 'node:fs/promises';
 
 for (const f of readdirSync('dist/cli')) if (f.startsWith('chunk-')) rmSync(`dist/cli/${f}`);
 
-/** Turns `name = require(x)` of a function-valued module into a wrapper that requires on first call. */
+/**
+ * Turns `name = require(x)` of a function-valued module into a wrapper that requires on first call;
+ * `{ call, construct: true }` for a constructor (`new name(…)`), `{ call, methods }` for an
+ * object-valued module (an object of such wrappers).
+ */
 function lazyRequires(byFile) {
+  const wrapper = (call) =>
+    typeof call === 'string'
+      ? `((...a) => ${call}(...a))`
+      : call.construct
+        ? `(function (...a) { return new (${call.call})(...a); })`
+        : `({ ${call.methods.map((m) => `${m}: (...a) => ${call.call}.${m}(...a)`).join(', ')} })`;
   return {
     name: 'lazy-requires',
     setup(b) {
@@ -15,12 +25,43 @@ function lazyRequires(byFile) {
         const key = Object.keys(byFile).find((k) => args.path.replaceAll('\\', '/').endsWith(k));
         let contents = await readFile(args.path, 'utf8');
         for (const call of key ? byFile[key] : []) {
-          if (!contents.includes(call))
-            throw new Error(`bundle-cli: ${call} not found in ${key}; update the lazy-requires list`);
-          contents = contents.replace(call, `((...a) => ${call}(...a))`);
+          const text = typeof call === 'string' ? call : call.call;
+          if (!contents.includes(text))
+            throw new Error(`bundle-cli: ${text} not found in ${key}; update the lazy-requires list`);
+          contents = contents.replace(text, wrapper(call));
         }
         return { contents, loader: 'js' };
       });
+    },
+  };
+}
+
+/**
+ * `import { f } from 'pkg'` in our own modules, for packages whose named exports are functions: a
+ * stand-in module whose functions require the package on first call. tar-stream (~6 ms to load, with
+ * streamx and friends) is needed when files are copied out of a container, not to start a run.
+ * An import of a name not listed here fails the build.
+ */
+function lazyImports(byPackage) {
+  const names = Object.keys(byPackage);
+  const filter = new RegExp(`^(${names.map((n) => n.replace(/[/.-]/g, '\\$&')).join('|')})$`);
+  return {
+    name: 'lazy-imports',
+    setup(b) {
+      // Packages requiring each other (tar-fs → tar-stream), the stand-in's own require and a dynamic
+      // import (lazy already) get the real package.
+      b.onResolve({ filter }, (args) =>
+        args.namespace === 'lazy-import' || args.importer.includes('node_modules') || args.kind === 'dynamic-import'
+          ? undefined
+          : { path: args.path, namespace: 'lazy-import' },
+      );
+      b.onLoad({ filter: /.*/, namespace: 'lazy-import' }, (args) => ({
+        contents: byPackage[args.path]
+          .map((f) => `export const ${f} = (...a) => require(${JSON.stringify(args.path)}).${f}(...a);`)
+          .join('\n'),
+        loader: 'js',
+        resolveDir: process.cwd(),
+      }));
     },
   };
 }
@@ -56,8 +97,12 @@ await build({
   plugins: [
     lazyRequires({
       'dockerode/lib/docker.js': ["require('./session')"],
-      'docker-modem/lib/modem.js': ["require('./ssh')"],
+      // A hijacked connection's stream (new HttpDuplex): it loads readable-stream 3 (~85 KB), unused otherwise.
+      'docker-modem/lib/modem.js': ["require('./ssh')", { call: "require('./http_duplex')", construct: true }],
+      // Build contexts only (the classic builder): tar-fs loads tar-stream.
+      'dockerode/lib/util.js': [{ call: "require('tar-fs')", methods: ['pack'] }],
     }),
+    lazyImports({ 'tar-stream': ['pack', 'extract'], 'tar-fs': ['pack'] }),
   ],
   banner: {
     js: "import { createRequire as __testplanRequire } from 'node:module'; const require = __testplanRequire(import.meta.url);",

@@ -7,7 +7,6 @@
 import { createHash } from 'node:crypto';
 import { lstat, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { pack, extract } from 'tar-stream';
 import type { AttemptRecord } from '../execute/run-state.js';
 
 export const ENTRY_VERSION = 1;
@@ -48,8 +47,17 @@ export function blobMatches(meta: EntryMeta, blob: Buffer): boolean {
   return blob.length === meta.blob.size && blobDigest(blob) === meta.blob.digest;
 }
 
+/** tar-stream (~6 ms to load) loads when a run is sure to need it, not with the CLI: see prepareEntries. */
+let tarStream: Promise<typeof import('tar-stream')> | undefined;
+const loadTarStream = (): Promise<typeof import('tar-stream')> => (tarStream ??= import('tar-stream'));
+
+/** Loads the packer ahead, while the engine works, for a run that will store or restore entries. */
+export function prepareEntries(): void {
+  loadTarStream().catch(() => undefined); // a failure surfaces in packEntry/unpackEntry
+}
+
 export async function packEntry(phaseDir: string, state: EntryState, log: readonly string[]): Promise<Buffer> {
-  const tar = pack();
+  const tar = (await loadTarStream()).pack();
   const chunks: Buffer[] = [];
   tar.on('data', (c: unknown) => chunks.push(c as Buffer));
   const done = new Promise<void>((resolve, reject) => {
@@ -88,7 +96,7 @@ export interface UnpackedEntry {
 
 /** Writes the blob's phase files under `phaseDir`; returns its state and log. */
 export async function unpackEntry(blob: Buffer, phaseDir: string): Promise<UnpackedEntry> {
-  const ex = extract();
+  const ex = (await loadTarStream()).extract();
   let state: EntryState | undefined;
   let log: string[] = [];
   const finished = (async () => {

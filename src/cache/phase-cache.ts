@@ -10,14 +10,22 @@ import { stepId } from '../compile/compile.js';
 import { dropCachedPhases } from '../compile/drop-cached.js';
 import type { Step, StepGraph } from '../compile/graph.js';
 import type { ImageHandle } from '../drivers/driver.js';
-import type { RunEvent } from '../execute/events.js';
+import { engineAtWork, type RunEvent } from '../execute/events.js';
 import type { ExecutionRecord } from '../execute/execute-plan.js';
 import { phaseOutputDir } from '../execute/plan-step-runner.js';
 import type { PhaseState } from '../execute/run-state.js';
 import type { StepRecord } from '../execute/scheduler.js';
 import { cachedMark } from '../report/cache-mark.js';
 import type { PhaseCache, RunResults } from '../report/results.js';
-import { blobDigest, ENTRY_VERSION, packEntry, unpackEntry, type EntryMeta, type EntryState } from './entry.js';
+import {
+  blobDigest,
+  ENTRY_VERSION,
+  packEntry,
+  prepareEntries,
+  unpackEntry,
+  type EntryMeta,
+  type EntryState,
+} from './entry.js';
 import { LogCapture } from './log-capture.js';
 import { resolveKeys, type ResolveOptions } from './resolve-keys.js';
 import type { CacheStore } from './store.js';
@@ -93,7 +101,11 @@ export class RunCache {
   }
 
   /** Sees the run's events: the output of phases that may be stored. */
-  readonly onEvent = (event: RunEvent): void => this.capture.onEvent(event);
+  readonly onEvent = (event: RunEvent): void => {
+    // Phases with a key are stored after the run: the packer loads while the engine works.
+    if (this.keys.size > 0 && engineAtWork(event)) prepareEntries();
+    this.capture.onEvent(event);
+  };
 
   /** What restored phases printed, as the events a text-results reader expects. */
   replay(): RunEvent[] {

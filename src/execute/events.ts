@@ -64,6 +64,14 @@ export type RunEvent =
 export type EventSink = (event: RunEvent) => void;
 
 /**
+ * The engine is at work on the run's first container step (a network, a service, a phase: anything
+ * but an image build, which mostly answers at once from the engine's cache). What a run needs only at
+ * its end loads from then on: loading it earlier would delay the steps before.
+ */
+export const engineAtWork = (event: RunEvent): boolean =>
+  event.kind === 'step-started' && event.step.kind !== 'build-image';
+
+/**
  * The event with its free text masked; names and ids are left as they are. Log lines are masked
  * already, once, where they enter the executor (PlanStepRunner), so only step messages are left here.
  */

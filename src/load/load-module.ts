@@ -12,7 +12,7 @@ import type * as Esbuild from 'esbuild';
 import type { PlanProblem } from '../errors.js';
 import { ownEntryPoint } from './own-package.js';
 import { formatPath } from '../dsl/validate/problems.js';
-import { startLoadWorker, type WorkerLimits } from './run-in-worker.js';
+import { startLoadWorker, type LoadWorker, type WorkerLimits } from './run-in-worker.js';
 import { loadFailure, packageName } from './worker-protocol.js';
 
 export type ModuleResult =
@@ -110,6 +110,8 @@ export interface ModuleOptions {
   readonly envMarker?: string | undefined;
   readonly limits: WorkerLimits;
   readonly cacheDir?: string | undefined;
+  /** A worker the caller started ahead (its start-up overlaps reading the file); else one starts here. */
+  readonly worker?: LoadWorker;
 }
 
 /**
@@ -117,7 +119,7 @@ export interface ModuleOptions {
  * reported as plan problems, never thrown. The result is a plain-data copy of a valid plan.
  */
 export async function loadPlanModule(file: string, display: string, options: ModuleOptions): Promise<ModuleResult> {
-  const worker = startLoadWorker(options.limits);
+  const worker = options.worker ?? startLoadWorker(options.limits);
   const built = await bundle(file, display, options.cacheDir ?? DEFAULT_CACHE_DIR);
   const missing = missingPackages(file, built.packages);
   const problems =

@@ -8,7 +8,7 @@ import { formatPath, type Path } from '../dsl/validate/problems.js';
 import { normalise } from '../dsl/validate/normalise.js';
 import { missingBuildFiles, missingMountSources } from './check-files.js';
 import { loadPlanModule } from './load-module.js';
-import { DEFAULT_LOAD_TIMEOUT_MS } from './run-in-worker.js';
+import { DEFAULT_LOAD_TIMEOUT_MS, startLoadWorker } from './run-in-worker.js';
 import { markedEnv } from './marked-env.js';
 
 export interface LoadOptions {
@@ -28,26 +28,30 @@ const fail = (file: string, message: string): never => {
 type Input = { readonly input: unknown; readonly locate: (path: Path) => string; readonly validated: boolean };
 
 async function readInput(file: string, absolute: string, options: LoadOptions): Promise<Input> {
-  const text = await readFile(absolute, 'utf8').catch((error: NodeJS.ErrnoException) =>
-    fail(file, `cannot read the plan file (${error.code ?? error.message}): check the path`),
-  );
-  if (/\.ya?ml$/.test(file)) {
+  const yaml = /\.ya?ml$/.test(file);
+  const limits = {
+    timeoutMs: options.loadTimeoutMs ?? DEFAULT_LOAD_TIMEOUT_MS,
+    timeoutFlag: options.loadTimeoutFlag ?? '--load-timeout',
+  };
+  // A module plan's worker starts before the file is read: its start-up is on a run's path to the first container.
+  const worker = !yaml && /\.(ts|js|mts|mjs)$/.test(file) ? startLoadWorker(limits) : undefined;
+  const text = await readFile(absolute, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    worker?.cancel();
+    return fail(file, `cannot read the plan file (${error.code ?? error.message}): check the path`);
+  });
+  if (yaml) {
     // The yaml package loads only for YAML plans: a TypeScript plan's run does not pay for it.
     const { parseYamlPlan } = await import('./load-yaml.js');
     const parsed = parseYamlPlan(text, file);
     if (!parsed.ok) throw new PlanInvalidError(parsed.problems);
     return { ...parsed.value, validated: false };
   }
-  if (!/\.(ts|js|mts|mjs)$/.test(file))
-    fail(file, 'is not a plan file: name it *.plan.ts, *.plan.yaml, *.plan.yml or *.plan.js');
-  const limits = {
-    timeoutMs: options.loadTimeoutMs ?? DEFAULT_LOAD_TIMEOUT_MS,
-    timeoutFlag: options.loadTimeoutFlag ?? '--load-timeout',
-  };
+  if (!worker) return fail(file, 'is not a plan file: name it *.plan.ts, *.plan.yaml, *.plan.yml or *.plan.js');
   const loaded = await loadPlanModule(absolute, file, {
     env: options.env ?? process.env,
     envMarker: options.envMarker,
     limits,
+    worker,
   });
   if (!loaded.ok) throw new PlanInvalidError(loaded.problems);
   return { input: loaded.input, locate: () => file, validated: true };

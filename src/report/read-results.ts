@@ -11,6 +11,11 @@ const MAX_LISTED_PROBLEMS = 10;
 let checker: TypeCheck<typeof RunResultsSchema> | undefined;
 const compiled = (): TypeCheck<typeof RunResultsSchema> => (checker ??= TypeCompiler.Compile(RunResultsSchema));
 
+/** Compiles the check ahead of its first use (`plan run` does it while the engine works). */
+export function prepareResultsCheck(): void {
+  compiled();
+}
+
 export type ReadText = (file: string) => string;
 
 const readUtf8: ReadText = (file) => readFileSync(file, 'utf8');

@@ -9,7 +9,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { compareRuns, FLAKY_WINDOW } from '../report/compare/compare-runs.js';
-import { parseResults } from '../report/read-results.js';
+import { parseResults, prepareResultsCheck } from '../report/read-results.js';
 import { redactResults } from '../report/redact-results.js';
 import type { RunResults } from '../report/results.js';
 
@@ -101,6 +101,9 @@ const defaultResolveRef = async (ref: string, cwd: string): Promise<string | und
     return undefined;
   }
 };
+
+/** Readies the comparison before the run ends: stored runs are checked with the compiled results.json check. */
+export const prepareBaseline = prepareResultsCheck;
 
 /**
  * The run with its `baseline` block (or a warning saying why there is none). Never throws: the run's

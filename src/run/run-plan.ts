@@ -11,6 +11,7 @@ import { executePlan } from '../execute/execute-plan.js';
 import { redactResults } from '../report/redact-results.js';
 import type { RunResults } from '../report/results.js';
 import { gitInfo, type GitInfo } from './git-info.js';
+import { loadLater } from './load-later.js';
 import { createOutputResults } from './output-results.js';
 import { readShardHistory } from './shard-history.js';
 
@@ -38,12 +39,14 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResults> {
   const now = options.now ?? Date.now;
   const startedAt = now();
   // Evidence parsers, gates and results are needed at the end only: they load while the engine works.
-  const results$ = import('./build-results.js');
-  results$.catch(() => undefined); // awaited (and thrown) below
+  const results$ = loadLater(() => import('./build-results.js'));
   const secrets = plan.secrets.map((s) => s.reveal());
   // Every consumer (console reporters, run.log) gets events through the one redactor.
   const redact = makeRedactor(secrets);
-  const onEvent: EventSink = (event) => options.onEvent(redactEvent(event, redact));
+  const onEvent: EventSink = (event) => {
+    results$.onEvent(event);
+    options.onEvent(redactEvent(event, redact));
+  };
   // Independent start-up calls run together: they sit on the path to the first container.
   const described = (options.engineCheck ?? driver.describe()).then(
     (info) => ({ info }),
@@ -66,7 +69,7 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResults> {
   if ('error' in engine) {
     const { error } = engine;
     if (!(error instanceof InfrastructureError)) throw error;
-    const { engineFailureResults } = await results$;
+    const { engineFailureResults } = await results$.get();
     return redactResults(
       engineFailureResults({ plan, graph, run, git, startedAt, finishedAt: now(), driver: driver.kind, error }),
       secrets,
@@ -108,7 +111,7 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResults> {
   // Pruning what dead runs of this plan left touches none of this run's resources: it runs alongside.
   await pruned;
   const record = cache ? cache.merge(graph, executed) : executed;
-  const { buildResults } = await results$;
+  const { buildResults } = await results$.get();
   const built = await buildResults({
     plan,
     graph: toRun,
