@@ -142,8 +142,9 @@ export interface PhaseHandle {
 
 export interface PrepareOptions {
   /**
-   * False while a phase this one comes after still runs: that one may still change the host files this one
-   * mounts, even replace a mounted folder, so nothing may bind them yet (Docker: created, not started).
+   * False while a phase this one comes after (or takes turns with on an `exclusive` service) may still run:
+   * that one may still change the host files this one mounts, even replace a mounted folder, so nothing may
+   * bind them yet (Docker: created, not started).
    * Default true.
    */
   readonly mountsSettled: boolean;

@@ -364,10 +364,17 @@ export class PlanStepRunner implements StepRunner {
     }));
   }
 
-  /** Whether every phase `name` comes after (needs, after) that runs here has ended: none can change its mounts any more. */
+  /**
+   * Whether every phase that may run before `name` and change the files it mounts has ended: those it
+   * comes after (needs, after), and those that take turns with it on an `exclusive` service.
+   */
   private settledBefore(name: string): boolean {
     const spec = this.plan.phases[name]!;
-    return [...spec.needs, ...spec.after].every((p) => !this.phasesHere.has(p) || this.phasesDone.has(p));
+    const exclusive = spec.services.filter((s) => this.plan.services[s]!.exclusive);
+    const turns = Object.entries(this.plan.phases)
+      .filter(([other, p]) => other !== name && p.services.some((s) => exclusive.includes(s)))
+      .map(([other]) => other);
+    return [...spec.needs, ...spec.after, ...turns].every((p) => !this.phasesHere.has(p) || this.phasesDone.has(p));
   }
 
   /**

@@ -191,3 +191,27 @@ t.test(
     t.ok(whileBuilding > 0, 'some were prepared while build ran');
   },
 );
+
+t.test(
+  'phases that take turns on an exclusive service are not bound to their mounts ahead while another may still run',
+  async (t) => {
+    const mounts = [{ source: '/work/fixtures', target: '/fixtures', readOnly: false }];
+    const p = plan({
+      services: [service('db', { exclusive: true })],
+      phases: [
+        phase('one', { services: ['db'], mounts }),
+        phase('two', { services: ['db'], mounts }),
+        phase('free', { mounts }),
+      ],
+    });
+    const { driver, status } = await execute(p, { durations: { one: 30, two: 30 } }, { concurrency: 4 });
+    t.ok(Object.values(status).every((s) => s === 'passed'));
+    t.same(
+      driver.prepareOptions.get('one'),
+      { mountsSettled: false },
+      'two may run first and change the mounted files',
+    );
+    t.same(driver.prepareOptions.get('two'), { mountsSettled: false });
+    t.same(driver.prepareOptions.get('free'), { mountsSettled: true }, 'nothing takes turns with it');
+  },
+);
