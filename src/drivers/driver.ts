@@ -86,6 +86,9 @@ export interface ServiceHandle {
 /** What a phase needs of a service to reach it: `${name.host}` and `${name.port}`. */
 export type ServiceAddress = Pick<ServiceHandle, 'host' | 'port'>;
 
+/** What decides a service instance's address: its name, alias, ports and namespace. */
+export type ServiceAddressRequest = Pick<StartServiceRequest, 'name' | 'alias' | 'ports' | 'sharedNamespace'>;
+
 /** How and when a service's container or process ended. */
 export interface ServiceExit {
   /** `null` when a signal ended it or the code is unknown. */
@@ -216,9 +219,7 @@ export interface Driver {
    * (Docker: its network alias and first container port), so that phases can be prepared while it
    * starts; its handle then says the same. Undefined when only the running service can tell (a free host port).
    */
-  plannedAddress?(
-    req: Pick<StartServiceRequest, 'name' | 'alias' | 'ports' | 'sharedNamespace'>,
-  ): ServiceAddress | undefined;
+  plannedAddress?(req: ServiceAddressRequest): ServiceAddress | undefined;
   waitReady(service: ServiceHandle, probe: ReadyProbeSpec, ctx: StepContext): Promise<ReadyOutcome>;
   /**
    * Runs one command inside a running service with the service's own environment (Docker: an exec;

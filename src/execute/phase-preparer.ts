@@ -3,8 +3,8 @@
  * where it can wait at a gate, starts it) as soon as their request can be made — the run network exists,
  * their image is there and each of their services has an address — so that a phase waiting for
  * readiness or for an earlier phase has little left to do. At most `AHEAD` prepared phases wait at once,
-and they are prepared one at a time in graph order: an engine starts containers mostly one after the
-other, so the phase that runs first gets its container soonest.
+ * and they are prepared one at a time in graph order: an engine starts containers mostly one after the
+ * other, so the phase that runs first gets its container soonest.
  * A preparation that fails is dropped: the phase then prepares itself when it runs and reports the
  * failure there; so is one whose request is not the one the phase runs with. What was prepared and
  * never ran (a failed service, a skipped or cancelled phase) is released by `releaseUnused`.

@@ -19,8 +19,8 @@ import type {
   RunIdentity,
   RunPhaseRequest,
   ServiceAddress,
+  ServiceAddressRequest,
   ServiceHandle,
-  StartServiceRequest,
   StepContext,
 } from '../drivers/driver.js';
 import { InfrastructureError } from '../errors.js';
@@ -195,9 +195,7 @@ export class PlanStepRunner implements StepRunner {
   }
 
   /** What decides where phases reach a service instance. */
-  private addressRequest(
-    instance: ServiceInstance,
-  ): Pick<StartServiceRequest, 'name' | 'alias' | 'ports' | 'sharedNamespace'> {
+  private addressRequest(instance: ServiceInstance): ServiceAddressRequest {
     return {
       name: instance.service,
       ...(instance.forPhase !== undefined ? { alias: instanceAlias(instance) } : {}),

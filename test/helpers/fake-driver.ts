@@ -15,6 +15,7 @@ import type {
   ServiceCommandRequest,
   ServiceExit,
   ServiceAddress,
+  ServiceAddressRequest,
   ServiceHandle,
   StartServiceRequest,
   StepContext,
@@ -112,7 +113,7 @@ export class FakeDriver implements Driver {
   async createNetwork(): Promise<void> {
     this.calls.push('network create');
   }
-  plannedAddress(req: Pick<StartServiceRequest, 'name' | 'alias' | 'ports'>): ServiceAddress | undefined {
+  plannedAddress(req: ServiceAddressRequest): ServiceAddress | undefined {
     const planned = this.behaviour.plannedAddresses;
     if (!planned) return undefined;
     return { host: planned === 'wrong' ? 'elsewhere' : (req.alias ?? req.name), port: req.ports[0] ?? 0 };

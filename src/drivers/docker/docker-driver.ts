@@ -28,6 +28,7 @@ import type {
   ServiceCommandOutcome,
   ServiceCommandRequest,
   ServiceAddress,
+  ServiceAddressRequest,
   ServiceExit,
   ServiceHandle,
   StartServiceRequest,
@@ -37,7 +38,7 @@ import { collectAttempt } from './archive.js';
 import { buildImage } from './build-image.js';
 import { realClock, type Clock } from '../shared/clock.js';
 import { connectEngine, engineUnreachable } from './connect.js';
-import type { Engine } from './engine/engine.js';
+import type { Engine, ImageInfo } from './engine/engine.js';
 import { isConflict, isNotFound } from './engine/engine-error.js';
 import { LABEL, networkName } from './labels.js';
 import { outputLines } from './log-lines.js';
@@ -49,7 +50,7 @@ import {
   type PhaseContainerOptions,
   type WarmPhase,
 } from './phase-container.js';
-import { gatedCommand } from './phase-gate.js';
+import { gateEntrypoint } from './phase-gate.js';
 import type { AttemptFacts } from './phase-writes.js';
 import { waitUntilReady } from './probes/wait-ready.js';
 import { processIsAlive, pruneRuns, removeLabelled } from './prune.js';
@@ -70,10 +71,8 @@ export interface DockerDriverDeps {
   readonly connectTimeoutMs?: number;
 }
 
-interface ImageConfig {
-  readonly volumes: readonly string[];
-  readonly entrypoint?: readonly string[];
-}
+/** What the driver needs of an image's config. */
+type ImageConfig = Pick<ImageInfo, 'volumes' | 'entrypoint'>;
 
 interface RunState {
   /** The first service started with `sharedNamespace`: later ones and phases join its namespace. */
@@ -172,9 +171,7 @@ export class DockerDriver implements Driver {
   }
 
   /** A service in the shared namespace is reached at its owner's name, known once the owner started: no plan then. */
-  plannedAddress(
-    req: Pick<StartServiceRequest, 'name' | 'alias' | 'ports' | 'sharedNamespace'>,
-  ): ServiceAddress | undefined {
+  plannedAddress(req: ServiceAddressRequest): ServiceAddress | undefined {
     if (req.sharedNamespace) return undefined;
     return serviceAddress(req);
   }
@@ -205,7 +202,7 @@ export class DockerDriver implements Driver {
   async preparePhase(req: RunPhaseRequest, ctx: StepContext, options?: PrepareOptions): Promise<PreparedPhase> {
     const { entrypoint } = await this.imageConfig(req.image.ref);
     const bindNow = req.mounts.length === 0 || (options?.mountsSettled ?? true);
-    const gate = req.sharedNamespace || !bindNow ? undefined : gatedCommand(entrypoint, req.command);
+    const gate = req.sharedNamespace || !bindNow ? undefined : gateEntrypoint(entrypoint, req.command);
     if (!gate) {
       const handle = await this.createPhase(req, ctx);
       this.prepared.set(handle.id, { runId: ctx.run.runId });
@@ -348,10 +345,7 @@ export class DockerDriver implements Driver {
   private imageConfig(ref: string): Promise<ImageConfig> {
     let config = this.imageConfigs.get(ref);
     if (!config) {
-      config = this.engine.images.inspect(ref).then((info) => ({
-        volumes: [...(info?.volumes ?? [])],
-        ...(info?.entrypoint ? { entrypoint: info.entrypoint } : {}),
-      }));
+      config = this.engine.images.inspect(ref).then((info) => info ?? { volumes: [] });
       config.catch(() => this.imageConfigs.delete(ref));
       this.imageConfigs.set(ref, config);
     }

@@ -14,7 +14,7 @@ import { containerName, networkPlacement } from './container-config.js';
 import type { ContainerPort, OnOutput } from './engine/engine.js';
 import { resourceLabels } from './labels.js';
 import { outputLines } from './log-lines.js';
-import { GO_LINE, OutputRouter, type GatedCommand } from './phase-gate.js';
+import { GO_LINE, OutputRouter } from './phase-gate.js';
 
 export const PHASE_LOG_TAIL = 200;
 /** After the container ended, how long to wait for the rest of its output to arrive. */
@@ -43,7 +43,8 @@ export async function createPhaseContainer(
   run: RunIdentity,
   req: RunPhaseRequest,
   opts: PhaseContainerOptions,
-  gate?: GatedCommand,
+  /** The gate's entrypoint (phase-gate.ts), for a container started ahead. */
+  gate?: readonly string[],
 ): Promise<PhaseHandle> {
   const labels = resourceLabels(run, req.role, req.name);
   const joining = req.sharedNamespace ? opts.namespaceOwner : undefined;
@@ -52,7 +53,7 @@ export async function createPhaseContainer(
       name: containerName(run.runId, req.role, req.name, req.attempt),
       image: req.image.ref,
       command: req.command,
-      ...(gate ? { entrypoint: gate.entrypoint, openStdin: true } : {}),
+      ...(gate ? { entrypoint: gate, openStdin: true } : {}),
       env: req.env,
       ...(req.workdir ? { workdir: req.workdir } : {}),
       labels,
@@ -73,7 +74,7 @@ export async function startGatedPhase(
   run: RunIdentity,
   req: RunPhaseRequest,
   opts: PhaseContainerOptions,
-  gate: GatedCommand,
+  gate: readonly string[],
 ): Promise<WarmPhase> {
   const handle = await createPhaseContainer(containers, run, req, opts, gate);
   const router = new OutputRouter();

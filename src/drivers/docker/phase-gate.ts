@@ -17,19 +17,17 @@ const GATE_SCRIPT =
   'IFS= read -r line && [ "$line" = go ] && exec "$@" </dev/null; ' +
   'echo "testplan: this phase container was released before its phase ran" >&2; exit 125';
 
-export interface GatedCommand {
-  readonly entrypoint: readonly string[];
-  readonly command: readonly string[];
-}
-
-/** The container's entrypoint and command with the gate in front, or undefined when the command does not run `sh`. */
-export function gatedCommand(
+/**
+ * The container's entrypoint with the gate in front of the image's (the command stays as it is), or
+ * undefined when the command does not run `sh`.
+ */
+export function gateEntrypoint(
   imageEntrypoint: readonly string[] | undefined,
   command: readonly string[],
-): GatedCommand | undefined {
+): readonly string[] | undefined {
   const shell = command[0];
   if (shell !== 'sh' && shell !== '/bin/sh') return undefined;
-  return { entrypoint: [shell, '-c', GATE_SCRIPT, 'testplan-gate', ...(imageEntrypoint ?? [])], command };
+  return [shell, '-c', GATE_SCRIPT, 'testplan-gate', ...(imageEntrypoint ?? [])];
 }
 
 /** Output that arrives before anyone listens is kept until `to` names the listener. */

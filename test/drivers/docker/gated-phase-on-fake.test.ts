@@ -1,7 +1,7 @@
 /** Phases started ahead and held at a gate (phase-gate.ts), on the fake engine: what is made, when the command begins, fallbacks. */
 import t from 'tap';
 import { EngineError } from '../../../src/drivers/docker/engine/engine-error.js';
-import { gatedCommand } from '../../../src/drivers/docker/phase-gate.js';
+import { gateEntrypoint } from '../../../src/drivers/docker/phase-gate.js';
 import { contextFor, fakeRun, IMAGE, onFake, phase } from './on-fake.js';
 
 const SH = ['sh', '-c', 'npm test'];
@@ -57,12 +57,17 @@ t.test('a phase that runs sh is started ahead at its gate; its command begins on
 t.test(
   'the gate puts nothing before a command that does not run sh, and keeps an image without entrypoint as is',
   async (t) => {
-    t.equal(gatedCommand(undefined, ['run-tests']), undefined, 'exec form: created ahead only');
-    t.equal(gatedCommand(['/entry'], ['bash', '-c', 'x']), undefined);
-    const gated = gatedCommand(undefined, ['/bin/sh', '-c', 'make test'])!;
-    t.equal(gated.entrypoint[0], '/bin/sh', 'the same shell the command runs');
-    t.same(gated.entrypoint.slice(3), ['testplan-gate']);
-    t.same(gated.command, ['/bin/sh', '-c', 'make test']);
+    t.equal(gateEntrypoint(undefined, ['run-tests']), undefined, 'exec form: created ahead only');
+    t.equal(gateEntrypoint(['/entry'], ['bash', '-c', 'x']), undefined);
+    const gate = gateEntrypoint(undefined, ['/bin/sh', '-c', 'make test'])!;
+    t.equal(gate[0], '/bin/sh', 'the same shell the command runs');
+    t.same(gate.slice(3), ['testplan-gate']);
+    const { engine, driver, run } = await setup();
+    const prepared = await driver.preparePhase(
+      phase('unit', { command: ['/bin/sh', '-c', 'make test'] }),
+      contextFor(run),
+    );
+    t.same(engine.container(prepared.handle.id).spec.command, ['/bin/sh', '-c', 'make test'], 'the command as it is');
   },
 );
 
