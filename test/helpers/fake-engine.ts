@@ -47,6 +47,7 @@ type Op =
   | 'containers.attach'
   | 'containers.logs'
   | 'containers.wait'
+  | 'containers.died'
   | 'containers.kill'
   | 'containers.changes'
   | 'containers.remove'
@@ -226,6 +227,12 @@ export class FakeEngine implements Engine {
     },
     wait: async (id, signal) => {
       this.step('containers.wait', id);
+      const c = this.find(id);
+      if (!(await this.exited(c, signal))) throw new EngineError('The operation was aborted');
+      return { exitCode: c.exitCode };
+    },
+    died: async (id, signal) => {
+      this.step('containers.died', id);
       const c = this.find(id);
       if (!(await this.exited(c, signal))) throw new EngineError('The operation was aborted');
       return { exitCode: c.exitCode };

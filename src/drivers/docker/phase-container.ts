@@ -139,7 +139,7 @@ export async function runCreatedPhase(
   );
   let exitCode: number | null = null;
   try {
-    exitCode = (await containers.wait(id)).exitCode;
+    exitCode = await exitOf(containers, id);
   } finally {
     limit.dispose();
   }
@@ -149,6 +149,19 @@ export async function runCreatedPhase(
   lines.flush();
   const { timedOut, aborted } = limit;
   return { exitCode, timedOut, aborted, durationMs: clock.now() - started, logTail: tail.last(), handle };
+}
+
+/** The container's exit code, from its die event or, when the engine sends no events, from `wait`. */
+async function exitOf(containers: ContainerPort, id: string): Promise<number | null> {
+  const settled = new AbortController();
+  const waited = containers.wait(id, settled.signal);
+  try {
+    return (await Promise.any([containers.died(id, settled.signal), waited])).exitCode;
+  } catch {
+    return (await waited).exitCode; // both failed: wait's own error
+  } finally {
+    settled.abort();
+  }
 }
 
 function startFailed(req: RunPhaseRequest, cause: unknown): InfrastructureError {

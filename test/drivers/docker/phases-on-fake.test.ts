@@ -61,6 +61,23 @@ t.test('a phase streams its output as lines per stream, keeps the tail, and repo
   t.pass('releasing twice is no error');
 });
 
+t.test('a phase ends with the exit of its die event; with no events from the engine, with wait', async (t) => {
+  const { engine, driver, run } = await setup();
+  engine.onStart = (c) => setImmediate(() => engine.exit(c.id, 4));
+  const viaEvents = await driver.runPhase(phase('unit'), contextFor(run));
+  t.match(viaEvents, { exitCode: 4, timedOut: false });
+  t.ok(engine.calls.includes(`died ${viaEvents.handle.id}`), 'the die event was asked for');
+  engine.failOn('containers.died', () => new EngineError('events are not allowed', 403));
+  const viaWait = await driver.runPhase(phase('unit', { attempt: 2 }), contextFor(run));
+  t.match(viaWait, { exitCode: 4, timedOut: false });
+  engine.failOn('containers.wait', () => new EngineError('wait broke', 500));
+  await t.rejects(
+    driver.runPhase(phase('unit', { attempt: 3 }), contextFor(run)),
+    /wait broke/,
+    "both failed: wait's error",
+  );
+});
+
 t.test('a timeout kills the phase: timedOut, not aborted', async (t) => {
   const { engine, driver, run } = await setup();
   const outcome = await driver.runPhase(phase('slow', { timeoutMs: 30 }), contextFor(run));

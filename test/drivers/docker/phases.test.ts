@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ImageHandle, RunIdentity } from '../../../src/drivers/driver.js';
 import type { DockerDriver } from '../../../src/drivers/docker/docker-driver.js';
-import { contextFor, fixtureImage, makeRun, newDriver, requireEngine, shPhase } from './harness.js';
+import { containerName } from '../../../src/drivers/docker/container-config.js';
+import { resourceLabels } from '../../../src/drivers/docker/labels.js';
+import { contextFor, fixtureImage, makeRun, newDriver, requireEngine, shPhase, testEngine } from './harness.js';
 
 const phase = shPhase;
 
@@ -133,3 +135,43 @@ t.test('a phase that cannot start is an infrastructure error naming it', async (
   );
   t.match(err, { code: 'PHASE_START_FAILED', message: /Phase "unit"/ });
 });
+
+t.test(
+  'the die event gives the exit code: before wait answers, for a container that died before the call too',
+  async (t) => {
+    if (!requireEngine(t)) return;
+    const { run, image } = await setup(t);
+    const { containers } = testEngine();
+    const create = (name: string, script: string) =>
+      containers.create({
+        name: containerName(run.runId, 'phase', name, 1),
+        image: image.ref,
+        command: ['sh', '-c', script],
+        env: {},
+        labels: resourceLabels(run, 'phase', name),
+        placement: { network: `testplan-${run.runId}`, aliases: [] },
+        publish: [],
+        binds: [],
+        anonymousVolumes: [],
+      });
+
+    const later = await create('later', 'sleep 0.2; exit 5');
+    const died = containers.died(later);
+    await containers.start(later);
+    t.same(await died, { exitCode: 5 });
+    t.same(await containers.wait(later), { exitCode: 5 }, 'the same code wait gives');
+
+    const before = await create('before', 'exit 3');
+    await containers.start(before);
+    await containers.wait(before);
+    t.same(await containers.died(before), { exitCode: 3 }, 'replayed from the engine');
+
+    const running = await create('running', 'sleep 30');
+    await containers.start(running);
+    const stop = new AbortController();
+    const watch = containers.died(running, stop.signal);
+    setTimeout(() => stop.abort(), 100);
+    await t.rejects(watch, 'an abort ends the watch');
+    await containers.remove(running);
+  },
+);

@@ -89,6 +89,20 @@ export function dockerodeContainers(docker: Dockerode): ContainerPort {
         };
         return { exitCode: typeof r.StatusCode === 'number' ? r.StatusCode : null };
       }),
+    died: (id, signal) =>
+      engineCall(async () => {
+        const stream = (await docker.getEvents({
+          // Since the epoch: the engine replays what its event buffer holds, so a die before this call counts.
+          since: 1,
+          filters: { type: ['container'], container: [id], event: ['die'] },
+          ...(signal ? { abortSignal: signal } : {}),
+        })) as NodeJS.ReadableStream & { destroy(): void };
+        try {
+          return await firstDie(stream, signal);
+        } finally {
+          stream.destroy();
+        }
+      }),
     kill: (id) => engineCall(() => container(id).kill()),
     changes: (id) =>
       engineCall(async () => {
@@ -130,6 +144,36 @@ export function dockerodeExec(docker: Dockerode): ExecPort {
         return { exitCode: info.Running ? null : info.ExitCode, output: Buffer.concat(chunks).toString('utf8') };
       }),
   };
+}
+
+/** The exit code of the first `die` event on the engine's event stream (JSON objects, one per line). */
+function firstDie(stream: NodeJS.ReadableStream, signal?: AbortSignal): Promise<{ exitCode: number | null }> {
+  return new Promise((resolve, reject) => {
+    let pending = '';
+    stream.on('data', (chunk: Buffer) => {
+      pending += chunk.toString('utf8');
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) {
+        const event = parseEvent(line);
+        if (event?.Action !== 'die') continue;
+        const code = Number.parseInt(event.Actor?.Attributes?.exitCode ?? '', 10);
+        resolve({ exitCode: Number.isNaN(code) ? null : code });
+      }
+    });
+    const ended = () => reject(new Error(signal?.aborted ? 'The operation was aborted' : 'the event stream ended'));
+    stream.on('end', ended);
+    stream.on('close', ended);
+    stream.on('error', reject);
+  });
+}
+
+function parseEvent(line: string): { Action?: string; Actor?: { Attributes?: Record<string, string> } } | undefined {
+  try {
+    return line.trim() ? (JSON.parse(line) as ReturnType<typeof parseEvent>) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Feeds the engine's multiplexed stream (no TTY) to `onOutput`; settles when the stream ends, closes or fails. */

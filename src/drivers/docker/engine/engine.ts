@@ -95,6 +95,13 @@ export interface ContainerPort {
   logs(id: string, options: LogsOptions, onOutput: OnOutput): Promise<void>;
   /** Resolves once the container is not running, with its exit code; rejects when `signal` aborts. */
   wait(id: string, signal?: AbortSignal): Promise<{ readonly exitCode: number | null }>;
+  /**
+   * Resolves with the exit code of the container's `die` event, sent as its process ends: `wait`
+   * answers only after the engine has also released the container's network (~50 ms later). A die
+   * before the call is seen too (the engine replays its recent events). Rejects when the engine gives
+   * no events (a proxy that forbids them) or `signal` aborts.
+   */
+  died(id: string, signal?: AbortSignal): Promise<{ readonly exitCode: number | null }>;
   kill(id: string): Promise<void>;
   /** What the container's own processes changed in its filesystem (not on mounts or volumes). */
   changes(id: string): Promise<FileChange[]>;
