@@ -46,6 +46,8 @@ export class PlanStepRunner implements StepRunner {
   private readonly phasesHere: ReadonlySet<string>;
   /** Phases whose run-phase step has ended (passed, failed or cancelled). */
   private readonly phasesDone = new Set<string>();
+  /** Phase containers being removed: collecting does not wait for them, removing the network does. */
+  private readonly removals: Promise<void>[] = [];
 
   constructor(
     private readonly plan: TestPlan,
@@ -65,8 +67,9 @@ export class PlanStepRunner implements StepRunner {
   }
 
   /** Releases what was prepared ahead and never ran (also with `--keep`, which skips teardown). */
-  releaseUnused(): Promise<void> {
-    return this.preparer.releaseUnused();
+  async releaseUnused(): Promise<void> {
+    await Promise.allSettled(this.removals);
+    await this.preparer.releaseUnused();
   }
 
   hasWork(step: Step): boolean {
@@ -424,7 +427,9 @@ export class PlanStepRunner implements StepRunner {
       );
     } finally {
       delete state.handle;
-      await this.driver.releasePhase(handle);
+      const removal = this.driver.releasePhase(handle);
+      removal.catch(() => undefined); // awaited (and its failure reported) by remove-network
+      this.removals.push(removal);
     }
     const missing = state.collected.filter((f) => !f.path);
     return missing.length
@@ -474,6 +479,7 @@ export class PlanStepRunner implements StepRunner {
   }
 
   private async removeNetwork(): Promise<StepOutcome> {
+    await Promise.all(this.removals);
     await this.preparer.releaseUnused();
     await this.driver.removeNetwork(this.identity);
     this.state.networkCreated = false;

@@ -170,3 +170,24 @@ t.test('--keep leaves services and the network up', async (t) => {
   t.equal(status['stop-service:postgres'], 'skipped');
   t.same(driver.cleanedUp, []);
 });
+
+t.test('phase containers are removed while the run goes on; the network goes once they are gone', async (t) => {
+  const { driver, status } = await execute(twoServices, { releaseMs: 40 });
+  t.ok(Object.values(status).every((s) => s === 'passed'));
+  t.ok(
+    driver.calls.indexOf('stop postgres') < driver.calls.indexOf('released integration#1'),
+    'the services stop while the last phase is being removed',
+  );
+  t.ok(driver.calls.indexOf('released integration#1') < driver.calls.indexOf('network remove'));
+  t.ok(driver.calls.indexOf('released unit#1') < driver.calls.indexOf('network remove'));
+});
+
+t.test('a phase container that cannot be removed fails the network removal, not the phase', async (t) => {
+  const { driver, status, record } = await execute(twoServices, { failRelease: ['unit'] });
+  t.equal(status['collect-artifacts:unit'], 'passed');
+  t.equal(status['run-phase:integration'], 'passed');
+  t.not(status['remove-network'], 'passed');
+  t.match(record.steps.find((s) => s.step.id === 'remove-network')?.message, /container of unit could not be removed/);
+  t.notOk(driver.calls.includes('network remove'));
+  t.ok(driver.cleanedUp.includes('run-1'), 'what is left goes by label');
+});

@@ -48,6 +48,10 @@ export interface FakeBehaviour {
   filesByPhase?: Record<string, Record<string, string>>;
   /** Services that exit with this code: at once after starting, or while phase `during` runs. */
   exits?: Record<string, { exitCode: number; during?: string }>;
+  /** How long removing a phase container (`releasePhase`) takes, in ms; default 0. */
+  releaseMs?: number;
+  /** Phases (by request name) whose container cannot be removed. */
+  failRelease?: string[];
   /** How long `preparePhase` takes, in ms; default 0. */
   prepareMs?: number;
   /** `plannedAddress` answers: as the started service will be, or with a host it will not have; default none. */
@@ -221,6 +225,10 @@ export class FakeDriver implements Driver {
   async releasePhase(phase: PhaseHandle): Promise<void> {
     this.calls.push(`release ${phase.id}`);
     this.preparedOpen.delete(phase.id);
+    if (this.behaviour.releaseMs) await sleep(this.behaviour.releaseMs, new AbortController().signal);
+    if (this.behaviour.failRelease?.includes(phase.name))
+      throw new InfrastructureError('ENGINE_FAILED', `container of ${phase.name} could not be removed`);
+    this.calls.push(`released ${phase.id}`);
   }
   async serviceLogTail(): Promise<readonly string[]> {
     return ['service log line'];
