@@ -4,8 +4,9 @@
  *
  * Timing: probes run at the probe's `interval` (default 50 ms) for the first second, then the
  * pause grows ×1.5 per probe up to 500 ms (or the interval, if longer). Output from the service
- * (`onChange`) brings the next probe forward, never sooner than `interval` after the previous one
- * started. `retries: N` gives up after N failed probes; 0 or unset sets no limit, as a HEALTHCHECK's
+ * (`onChange`) brings the next probe forward, never sooner than `OUTPUT_PROBE_GAP_MS` (or the interval,
+ * if shorter) after the previous one started: a service prints "ready" the moment it is, and waiting out
+ * the rest of the interval then is the whole wait. `retries: N` gives up after N failed probes; 0 or unset sets no limit, as a HEALTHCHECK's
  * retries: only `timeout` ends the wait. A service that exits fails the wait at once, even when
  * the probe passed in the same moment (a port answering after our service died belongs to someone else).
  */
@@ -17,6 +18,8 @@ import type { ProbeAttempt, ProbeResult } from './probe-result.js';
 export const FAST_PHASE_MS = 1000;
 export const MAX_INTERVAL_MS = 500;
 export const BACKOFF = 1.5;
+/** Probes brought forward by output come at most this often (a chatty service must not become a probe storm). */
+export const OUTPUT_PROBE_GAP_MS = 10;
 /** The last attempt still gets this long to see an answer already on its way. */
 const MIN_ATTEMPT_MS = 100;
 const LOG_TAIL_LINES = 50;
@@ -88,7 +91,7 @@ export async function waitUntilReady(
       if (remaining <= 0) return await fail({ kind: 'timeout' });
       const woken = await pause(
         Math.min(interval, remaining),
-        attemptStarted + probe.intervalMs,
+        attemptStarted + Math.min(probe.intervalMs, OUTPUT_PROBE_GAP_MS),
         interrupt,
         changes,
         linked,

@@ -167,3 +167,18 @@ t.test(
     t.match(await driver.serviceExit(handle), { exitCode: null }, 'gone is not alive');
   },
 );
+
+t.test('output from the service brings the next probe forward: its log is followed during the wait', async (t) => {
+  const { engine, driver, ctx, handle } = await started();
+  let ready = false;
+  engine.onExec = () => (ready ? { exitCode: 0, output: 'PONG' } : { exitCode: 1, output: 'refused' });
+  setTimeout(() => {
+    ready = true;
+    engine.emit(handle.id, 'Ready to accept connections\n');
+  }, 30);
+  // Without the log, the second probe would come a minute after the first.
+  const outcome = await driver.waitReady(handle, exec({ intervalMs: 60_000, timeoutMs: 120_000 }), ctx);
+  t.match(outcome, { ready: true, probes: 2 });
+  t.ok(outcome.elapsedMs < 30_000, `ready after ${outcome.elapsedMs} ms`);
+  t.ok(engine.calls.includes(`logs ${handle.id}`), 'the log was followed');
+});

@@ -178,8 +178,8 @@ t.test('an abort ends the wait, before the first probe or during a pause', async
   });
 });
 
-t.test('output from the service brings the next probe forward, never sooner than the interval', async (t) => {
-  // The pause (400 ms) is held: only the change can end it, at 400 ms after the first probe started.
+t.test('output from the service brings the next probe forward, at most one probe per 10 ms', async (t) => {
+  // The pause (400 ms) is held: only the change can end it, 10 ms after the first probe started (which took 5).
   const clock = virtualClock(400);
   let changed: () => void = () => undefined;
   const tg = target(clock, 2, {
@@ -190,5 +190,5 @@ t.test('output from the service brings the next probe forward, never sooner than
   });
   setTimeout(() => changed(), 20);
   const outcome = await waitUntilReady(tcp({ intervalMs: 400, timeoutMs: 100_000_000 }), tg, never, clock);
-  t.match(outcome, { ready: true, probes: 2, elapsedMs: 405 });
+  t.match(outcome, { ready: true, probes: 2, elapsedMs: 15 });
 });

@@ -1,6 +1,7 @@
 /**
  * Readiness under Docker: the shared loop (drivers/shared/wait-ready.ts) with Docker's probe
- * attempts, the engine's wait call to notice an exit at once, and the container's log for log probes.
+ * attempts, the engine's wait call to notice an exit at once, and the container's log followed: it
+ * brings probes forward, and log probes count its lines.
  */
 import type { ReadyProbeSpec } from '../../../dsl/plan.js';
 import type { ReadyOutcome, ServiceExit } from '../../driver.js';
@@ -41,48 +42,34 @@ export async function waitUntilReady(
       }
     );
   };
-  if (probe.kind !== 'log') {
-    return pollUntilReady(
-      probe,
-      { attempt: probeAttempt(deps.engine, target, probe), exited, logTail: deps.logTail },
-      signal,
-      deps.clock,
-    );
-  }
-  // The log is followed for the whole wait; each "attempt" reads the count, and a matching line wakes the loop.
   const stop = new AbortController();
+  const watching = AbortSignal.any([signal, stop.signal]);
   let wake: (() => void) | undefined;
-  let seen = { count: 0, lastLine: '' };
-  void watchLogFor(
-    deps.engine.containers,
-    target.containerId,
-    probe.pattern,
-    probe.times,
-    AbortSignal.any([signal, stop.signal]),
-    (m) => {
+  const onChange = (changed: () => void) => {
+    wake = changed;
+    return () => (wake = undefined);
+  };
+  try {
+    if (probe.kind !== 'log') {
+      // The log is followed for the whole wait: a service prints as it becomes ready, so output brings the next probe forward.
+      void deps.engine.containers
+        .logs(target.containerId, { follow: true, signal: watching }, () => wake?.())
+        .catch(() => undefined);
+      const attempt = probeAttempt(deps.engine, target, probe);
+      return await pollUntilReady(probe, { attempt, exited, logTail: deps.logTail, onChange }, signal, deps.clock);
+    }
+    // Each "attempt" reads the count of matching lines, and a matching line wakes the loop.
+    let seen = { count: 0, lastLine: '' };
+    void watchLogFor(deps.engine.containers, target.containerId, probe.pattern, probe.times, watching, (m) => {
       const matched = m.count > seen.count;
       seen = m;
       if (matched) wake?.();
-    },
-  ).catch(() => undefined);
-  try {
-    return await pollUntilReady(
-      probe,
-      {
-        attempt: async () => ({
-          ok: seen.count >= probe.times,
-          output: `${seen.count}/${probe.times} lines matched /${probe.pattern}/; last line: ${seen.lastLine}`,
-        }),
-        exited,
-        logTail: deps.logTail,
-        onChange: (changed) => {
-          wake = changed;
-          return () => (wake = undefined);
-        },
-      },
-      signal,
-      deps.clock,
-    );
+    }).catch(() => undefined);
+    const attempt = async () => ({
+      ok: seen.count >= probe.times,
+      output: `${seen.count}/${probe.times} lines matched /${probe.pattern}/; last line: ${seen.lastLine}`,
+    });
+    return await pollUntilReady(probe, { attempt, exited, logTail: deps.logTail, onChange }, signal, deps.clock);
   } finally {
     stop.abort();
   }
