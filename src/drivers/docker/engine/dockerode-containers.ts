@@ -147,18 +147,20 @@ export function dockerodeExec(docker: Dockerode): ExecPort {
 }
 
 /** The exit code of the first `die` event on the engine's event stream (JSON objects, one per line). */
-function firstDie(stream: NodeJS.ReadableStream, signal?: AbortSignal): Promise<{ exitCode: number | null }> {
+export function firstDie(stream: NodeJS.ReadableStream, signal?: AbortSignal): Promise<{ exitCode: number | null }> {
   return new Promise((resolve, reject) => {
     let pending = '';
-    stream.on('data', (chunk: Buffer) => {
-      pending += chunk.toString('utf8');
+    stream.setEncoding('utf8'); // a character split between chunks stays whole
+    stream.on('data', (chunk: string) => {
+      pending += chunk;
       const lines = pending.split('\n');
       pending = lines.pop() ?? '';
       for (const line of lines) {
         const event = parseEvent(line);
         if (event?.Action !== 'die') continue;
+        // An engine that leaves the code out (not Docker's) is left to wait, which has it.
         const code = Number.parseInt(event.Actor?.Attributes?.exitCode ?? '', 10);
-        resolve({ exitCode: Number.isNaN(code) ? null : code });
+        if (!Number.isNaN(code)) resolve({ exitCode: code });
       }
     });
     const ended = () => reject(new Error(signal?.aborted ? 'The operation was aborted' : 'the event stream ended'));

@@ -98,8 +98,9 @@ export interface ContainerPort {
   /**
    * Resolves with the exit code of the container's `die` event, sent as its process ends: `wait`
    * answers only after the engine has also released the container's network (~50 ms later). A die
-   * before the call is seen too (the engine replays its recent events). Rejects when the engine gives
-   * no events (a proxy that forbids them) or `signal` aborts.
+   * before the call is seen too (the engine replays its recent events). A die event without an exit
+   * code (not Docker's) does not count. Rejects when the engine gives no events (a proxy that forbids
+   * them), when the stream ends, or when `signal` aborts.
    */
   died(id: string, signal?: AbortSignal): Promise<{ readonly exitCode: number | null }>;
   kill(id: string): Promise<void>;
