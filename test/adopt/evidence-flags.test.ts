@@ -1,5 +1,6 @@
 import t from 'tap';
 import { looksLikeTests, thresholdsIn, withEvidence } from '../../src/adopt/evidence-flags.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 t.test('pytest gets JUnit into /out, and coverage XML when it measures coverage', async (t) => {
   const plain = withEvidence('python3 -m pytest -q tests');
@@ -86,12 +87,11 @@ t.test('what counts as running tests', async (t) => {
 t.test(
   'Maven: the gathered Surefire reports parse as one JUnit file with every class, and the build status is kept',
   async (t) => {
-    const { mkdtempSync, mkdirSync, copyFileSync, readFileSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
+    const { mkdirSync, copyFileSync, readFileSync } = await import('node:fs');
     const { join, resolve } = await import('node:path');
-    const { execFileSync, spawnSync } = await import('node:child_process');
+    const { spawnSync } = await import('node:child_process');
     const { parseTestReport } = await import('../../src/evidence/parsers.js');
-    const dir = mkdtempSync(join(tmpdir(), 'testplan-adopt-surefire-'));
+    const dir = tempDir('adopt-surefire');
     const reports = join(dir, 'target/surefire-reports');
     mkdirSync(reports, { recursive: true });
     const fixture = resolve(import.meta.dirname, '../../fixtures/evidence/surefire/TEST-demo.CalcTest.xml');
@@ -106,6 +106,5 @@ t.test(
     const single = parseTestReport(readFileSync(fixture, 'utf8'), 'junit');
     if (gathered.ok && single.ok)
       t.equal(gathered.value.cases.length, 2 * single.value.cases.length, 'both classes are counted');
-    execFileSync('rm', ['-rf', dir]);
   },
 );

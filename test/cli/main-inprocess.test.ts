@@ -1,6 +1,7 @@
 import t from 'tap';
 import path from 'node:path';
 import { cli as runCli } from '../helpers/in-process-cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');
 
@@ -61,8 +62,8 @@ t.test('plan list names the plans and their phases', async (t) => {
 });
 
 t.test('plan report re-renders from results.json without running anything', async (t) => {
-  const { mkdtempSync, readFileSync } = await import('node:fs');
-  const out = mkdtempSync(path.join((await import('node:os')).tmpdir(), 'testplan-report-'));
+  const { readFileSync } = await import('node:fs');
+  const out = tempDir('report');
   const r = await cli(['report', path.join(repo, 'fixtures/results/failing.json'), '--out', out]);
   t.equal(r.code, 0, r.stderr);
   t.equal(

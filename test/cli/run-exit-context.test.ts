@@ -1,13 +1,13 @@
 /** A second Ctrl-C ends the process through the injected context (exit 130), never past it. */
 import t from 'tap';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CommandContext } from '../../src/cli/context.js';
 import { main } from '../../src/cli/main.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 t.test('the second signal cleans up and calls ctx.exit(130); the first one stops the run with exit 130', async (t) => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'testplan-exit-ctx-'));
+  const dir = tempDir('exit-ctx');
   const file = path.join(dir, 'slow.plan.yaml');
   writeFileSync(
     file,

@@ -4,12 +4,12 @@
  * declares it in `driver.capabilities`; cases never skip on the driver's name.
  */
 import t, { type Test } from 'tap';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ReadyProbeSpec } from '../../src/dsl/plan.js';
 import type { ServiceHandle } from '../../src/drivers/driver.js';
 import type { DriverAdapter, Fixture } from './adapter.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const TIMING = { intervalMs: 25, timeoutMs: 20_000 } as const;
 const HTTP_SERVER = `exec "$NODE" -e "require('http').createServer((q, r) => { r.statusCode = q.url === '/health' ? 200 : 404; r.end('hi'); }).listen(Number(process.argv[1]), () => console.log('listening'))" \${port}`;
@@ -39,8 +39,7 @@ export function conformance(adapter: DriverAdapter): void {
       t.equal(phase.exitCode, 0, 'a phase in the shared namespace reaches the service on localhost');
       await f.driver.releasePhase(phase.handle);
     }
-    const mounted = mkdtempSync(join(tmpdir(), 'testplan-conformance-mount-'));
-    t.teardown(() => rmSync(mounted, { recursive: true, force: true }));
+    const mounted = tempDir('conformance-mount');
     writeFileSync(join(mounted, 'pg_hba.conf'), 'host all all all trust\n');
     const withMount = await f.driver.startService(
       { ...f.service('mounted', 'exec sleep 60'), mounts: [{ source: mounted, target: '/etc/conf', readOnly: true }] },

@@ -1,13 +1,12 @@
 import t from 'tap';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readCoverage, readTestReport, type OpenText } from '../../src/evidence/read-evidence.js';
 import { parseCoverage, parseTestReport } from '../../src/evidence/parsers.js';
 import { PYPROJ, fixturePath, fixtureText } from './fixtures.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'evidence-read-'));
-t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('evidence-read');
 
 /** Feeds the text in tiny chunks, so every parser sees tags, lines and entities split across writes. */
 const chunked = (text: string, size: number): OpenText =>

@@ -1,7 +1,4 @@
 /** Per-phase service instances (scope: 'phase') on the recording fake driver, through to results.json and the report. */
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import t from 'tap';
 import { compilePlan } from '../../src/compile/compile.js';
 import type { TestPlan } from '../../src/dsl/plan.js';
@@ -13,6 +10,7 @@ import { runPlan } from '../../src/run/run-plan.js';
 import { plainProgress } from '../../src/cli/reporters/plain.js';
 import { FakeDriver } from '../helpers/fake-driver.js';
 import { phase, plan, service } from '../helpers/plan-builder.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const isolated = (scope: 'run' | 'phase'): TestPlan =>
   plan({
@@ -65,7 +63,7 @@ t.test('the same plan with scope run shares one instance', async (t) => {
 
 t.test('results.json, the report and plain output name each instance', async (t) => {
   const p = isolated('phase');
-  const outDir = mkdtempSync(path.join(os.tmpdir(), 'testplan-instances-'));
+  const outDir = tempDir('instances');
   const lines: string[] = [];
   const plain = plainProgress({ verbosity: 'verbose', write: (text) => lines.push(text) });
   const results = await runPlan({
@@ -96,7 +94,7 @@ t.test(
   "an instance that never becomes ready fails only its phase's run, and the report names the instance",
   async (t) => {
     const p = isolated('phase');
-    const outDir = mkdtempSync(path.join(os.tmpdir(), 'testplan-instances-'));
+    const outDir = tempDir('instances');
     const results = await runPlan({
       plan: p,
       graph: compilePlan(p),

@@ -1,13 +1,11 @@
 /** A whole `runPlan` on the recording fake driver, into a fresh output folder: the run layer's tests in one call. */
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { compilePlan } from '../../src/compile/compile.js';
 import type { TestPlan } from '../../src/dsl/plan.js';
 import type { RunResults } from '../../src/report/results.js';
 import { runIdentity } from '../../src/run/run-identity.js';
 import { runPlan } from '../../src/run/run-plan.js';
 import { FakeDriver, type FakeBehaviour } from './fake-driver.js';
+import { tempDir } from './temp-dir.js';
 
 export interface FakeRunOptions {
   /** `--phase` selection. */
@@ -20,7 +18,7 @@ export async function runOnFake(
   behaviour: FakeBehaviour,
   options: FakeRunOptions = {},
 ): Promise<{ results: RunResults; outDir: string }> {
-  const outDir = mkdtempSync(path.join(os.tmpdir(), 'testplan-fake-run-'));
+  const outDir = tempDir('fake-run');
   const results = await runPlan({
     plan,
     graph: compilePlan(plan, options.phases ? { phases: [...options.phases] } : {}),

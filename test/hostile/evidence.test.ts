@@ -3,11 +3,11 @@
  * it says something failed) or is an error naming what is wrong. None crashes, none passes by default.
  */
 import t, { type Test } from 'tap';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCoverage, parseTestReport, readCoverage, readTestReport } from '../../src/evidence/index.js';
 import type { EvidenceResult } from '../../src/evidence/index.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const SOURCE = { file: '/out/evidence', phase: 'unit' };
 const junit = (text: string) => parseTestReport(text, 'junit', SOURCE);
@@ -15,7 +15,7 @@ const tap = (text: string) => parseTestReport(text, 'tap', SOURCE);
 const lcov = (text: string) => parseCoverage(text, 'lcov', SOURCE);
 const cobertura = (text: string) => parseCoverage(text, 'cobertura', SOURCE);
 
-const dir = mkdtempSync(join(tmpdir(), 'hostile-evidence-'));
+const dir = tempDir('hostile-evidence');
 function file(name: string, content: string | Buffer): string {
   const path = join(dir, name);
   writeFileSync(path, content);

@@ -1,8 +1,8 @@
 import t from 'tap';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadPlanModule } from '../../src/load/load-module.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const planText = (name: string) =>
   `import { defineTestPlan } from 'testplan';\nimport { image } from './shared';\nexport default defineTestPlan({ name: '${name}', phases: { unit: { image, run: 'true' } } });\n`;
@@ -18,8 +18,8 @@ async function nameOf(file: string, cacheDir: string): Promise<string> {
 }
 
 t.test('a compiled plan is reused until the plan or anything it imports changes', async (t) => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'testplan-cache-plan-'));
-  const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'testplan-cache-'));
+  const dir = tempDir('cache-plan');
+  const cacheDir = tempDir('cache');
   const file = path.join(dir, 'demo.plan.ts');
   writeFileSync(path.join(dir, 'shared.ts'), `export const image = 'node:20';\n`);
   writeFileSync(file, planText('first'));
@@ -54,8 +54,8 @@ t.test('the cache is per user: XDG_CACHE_HOME or ~/.cache, never a shared temp f
 
 t.test('a cache folder or entry that others can write is ignored, not imported', async (t) => {
   const { chmodSync, statSync } = await import('node:fs');
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'testplan-cache-plan-'));
-  const cacheDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'testplan-cache-')), 'plans');
+  const dir = tempDir('cache-plan');
+  const cacheDir = path.join(tempDir('cache'), 'plans');
   const file = path.join(dir, 'demo.plan.ts');
   writeFileSync(path.join(dir, 'shared.ts'), `export const image = 'node:20';\n`);
   writeFileSync(file, planText('real'));

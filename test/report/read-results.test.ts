@@ -1,21 +1,15 @@
 import t from 'tap';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../../src/errors.js';
 import { readResults } from '../../src/report/read-results.js';
 import { renderMarkdown } from '../../src/report/markdown/render-markdown.js';
 import { serializeResults, writeReports } from '../../src/report/write-reports.js';
 import { fixturePath, loadFixture } from './fixtures.js';
-
-function tempDir(t: { teardown(fn: () => void): void }): string {
-  const dir = mkdtempSync(join(tmpdir(), 'testplan-report-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+import { tempDir } from '../helpers/temp-dir.js';
 
 t.test('readResults returns what writeReports wrote, and re-renders the same report', async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir('report');
   const results = loadFixture('failing');
   const written = await writeReports(results, join(dir, 'run'), {});
   const back = readResults(written.resultsJson);
@@ -30,7 +24,7 @@ t.test('results.json is pretty JSON with the version first', async (t) => {
 });
 
 t.test('a missing file says to run the plan first', async (t) => {
-  const file = join(tempDir(t), 'nope.json');
+  const file = join(tempDir('report'), 'nope.json');
   t.throws(() => readResults(file), {
     constructor: UsageError,
     message: `${file} does not exist. Run \`plan run\` first, or pass the path of the results.json it wrote.`,
@@ -38,13 +32,13 @@ t.test('a missing file says to run the plan first', async (t) => {
 });
 
 t.test('a folder instead of a file says which file to pass', async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir('report');
   mkdirSync(join(dir, 'results.json'));
   t.throws(() => readResults(join(dir, 'results.json')), { constructor: UsageError, message: /is a folder/ });
 });
 
 t.test('bad JSON says so with the parser reason', async (t) => {
-  const file = join(tempDir(t), 'results.json');
+  const file = join(tempDir('report'), 'results.json');
   writeFileSync(file, '{"version": 1,');
   t.throws(() => readResults(file), {
     constructor: UsageError,
@@ -55,7 +49,7 @@ t.test('bad JSON says so with the parser reason', async (t) => {
 });
 
 t.test('an unknown or missing version is refused with the version this testplan reads', async (t) => {
-  const file = join(tempDir(t), 'results.json');
+  const file = join(tempDir('report'), 'results.json');
   writeFileSync(file, JSON.stringify({ ...loadFixture('passing'), version: 2 }));
   t.throws(() => readResults(file), {
     constructor: UsageError,
@@ -67,7 +61,7 @@ t.test('an unknown or missing version is refused with the version this testplan 
 });
 
 t.test('a wrong field is named by its path', async (t) => {
-  const file = join(tempDir(t), 'results.json');
+  const file = join(tempDir('report'), 'results.json');
   const r = JSON.parse(serializeResults(loadFixture('passing')));
   r.phases[1].status = 'great';
   delete r.runId;
@@ -80,7 +74,7 @@ t.test('a wrong field is named by its path', async (t) => {
 });
 
 t.test('extra fields (additive changes) are accepted', async (t) => {
-  const file = join(tempDir(t), 'results.json');
+  const file = join(tempDir('report'), 'results.json');
   writeFileSync(file, JSON.stringify({ ...loadFixture('passing'), somethingNew: { a: 1 } }));
   t.equal(readResults(file).runId, '20261125-140210-7f3a');
 });

@@ -1,6 +1,5 @@
 import t from 'tap';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderAnnotations, renderLogGroups } from '../../src/report/github/annotations.js';
 import { renderStepSummary } from '../../src/report/github/step-summary.js';
@@ -10,6 +9,7 @@ import { makeRedactor, redactResults } from '../../src/report/redact-results.js'
 import type { RunResults } from '../../src/report/results.js';
 import { serializeResults, writeReports } from '../../src/report/write-reports.js';
 import { loadFixture, mutableCopy } from './fixtures.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const SECRET = 'Pa55:w0rd@db/9';
 const ENCODED = encodeURIComponent(SECRET); // as it appears inside a URL
@@ -65,8 +65,7 @@ t.test('after redaction no rendered output holds the secret, plain, URL-encoded 
 });
 
 t.test('writeReports with the secret values writes no file that holds them', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'testplan-redact-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir('redact');
   const summary = join(dir, 'step-summary.md');
   await writeReports(
     leakyResults(),

@@ -1,20 +1,14 @@
 import t from 'tap';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderJunit } from '../../src/report/junit/render-junit.js';
 import { renderMarkdown } from '../../src/report/markdown/render-markdown.js';
 import { writeReports } from '../../src/report/write-reports.js';
 import { loadFixture } from './fixtures.js';
-
-function tempDir(t: { teardown(fn: () => void): void }): string {
-  const dir = mkdtempSync(join(tmpdir(), 'testplan-write-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+import { tempDir } from '../helpers/temp-dir.js';
 
 t.test('writes results.json, report.md and junit.xml into a new folder and returns their paths', async (t) => {
-  const dir = join(tempDir(t), 'deep', 'run-1');
+  const dir = join(tempDir('write'), 'deep', 'run-1');
   const results = loadFixture('failing');
   const written = await writeReports(results, dir, {});
   t.same(written, {
@@ -28,7 +22,7 @@ t.test('writes results.json, report.md and junit.xml into a new folder and retur
 });
 
 t.test('under GitHub Actions the report is appended to the step summary file', async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir('write');
   const summary = join(dir, 'summary.md');
   writeFileSync(summary, 'earlier step output\n');
   const written = await writeReports(loadFixture('passing'), join(dir, 'out'), {
@@ -41,7 +35,7 @@ t.test('under GitHub Actions the report is appended to the step summary file', a
 });
 
 t.test('outside GitHub Actions the step summary file is left alone', async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir('write');
   const summary = join(dir, 'summary.md');
   const written = await writeReports(loadFixture('passing'), join(dir, 'out'), {
     GITHUB_ACTIONS: 'false',
@@ -52,7 +46,7 @@ t.test('outside GitHub Actions the step summary file is left alone', async (t) =
 });
 
 t.test('the step summary honours its size limit', async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir('write');
   const summary = join(dir, 'summary.md');
   await writeReports(
     loadFixture('failing'),
@@ -66,7 +60,7 @@ t.test('the step summary honours its size limit', async (t) => {
 });
 
 t.test('earlier output of the same step counts against the step summary limit', async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir('write');
   const summary = join(dir, 'summary.md');
   writeFileSync(summary, `${'x'.repeat(3000)}\n`);
   await writeReports(

@@ -1,18 +1,16 @@
 /** Tools' colours are removed where output lines enter (once): log events (plain output, run.log) and results.json. */
 import t from 'tap';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { compilePlan } from '../../src/compile/compile.js';
 import { runIdentity } from '../../src/run/run-identity.js';
 import { runPlan } from '../../src/run/run-plan.js';
 import { FakeDriver } from '../helpers/fake-driver.js';
 import { phase, plan } from '../helpers/plan-builder.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 t.test('a coloured line reaches log events and the phase log tail as plain text', async (t) => {
   const p = plan({ phases: [phase('unit')] });
   const lines: string[] = [];
-  const outDir = mkdtempSync(path.join(os.tmpdir(), 'testplan-ansi-'));
+  const outDir = tempDir('ansi');
   const coloured = [
     '\u001b[32m✔ adds\u001b[39m',
     '\u001b[1m\u001b[31mFAIL\u001b[0m src/a.test.ts',

@@ -3,9 +3,7 @@
  * so in one headline, and the report quotes the runner's error lines rather than its whole log tail.
  */
 import t from 'tap';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { compilePlan } from '../../src/compile/compile.js';
 import { renderMarkdown } from '../../src/report/markdown/render-markdown.js';
@@ -14,6 +12,7 @@ import { runIdentity } from '../../src/run/run-identity.js';
 import { runPlan } from '../../src/run/run-plan.js';
 import { FakeDriver } from '../helpers/fake-driver.js';
 import { phase, plan } from '../helpers/plan-builder.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const log = readFileSync(
   fileURLToPath(new URL('../../fixtures/runner-output/c8-threshold.log', import.meta.url)),
@@ -25,7 +24,7 @@ const junit = `<?xml version="1.0"?><testsuites><testsuite name="s" tests="1"><t
 
 t.test('c8 threshold after passing tests: one headline and the error line quoted', async (t) => {
   const p = plan({ phases: [phase('unit', { results: { format: 'junit', path: '/out/junit.xml' } })] });
-  const outDir = mkdtempSync(path.join(os.tmpdir(), 'testplan-exit-'));
+  const outDir = tempDir('exit');
   const results = await runPlan({
     plan: p,
     graph: compilePlan(p),

@@ -2,9 +2,8 @@
  * Service setup under `--driver local`: the commands run as host processes with the service's env,
  * in the plan's folder, with `${svc.port}` the service's free port, before the phase that uses it.
  */
-import t, { type Test } from 'tap';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import t from 'tap';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compilePlan } from '../../src/compile/compile.js';
 import { LocalDriver } from '../../src/drivers/local/local-driver.js';
@@ -13,12 +12,12 @@ import type { RunEvent } from '../../src/execute/events.js';
 import { runIdentity } from '../../src/run/run-identity.js';
 import { runPlan } from '../../src/run/run-plan.js';
 import { userEnv } from '../drivers/local/real-process-helpers.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const SERVER = `"${process.execPath}" -e "require('http').createServer((q, r) => r.end('ok')).listen(Number(process.argv[1]))" \${port}`;
 
-async function runLocal(t: Test, setup: readonly (string | readonly string[])[]) {
-  const dir = mkdtempSync(join(tmpdir(), 'testplan-local-setup-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+async function runLocal(setup: readonly (string | readonly string[])[]) {
+  const dir = tempDir('local-setup');
   const plan = validatePlan(
     {
       name: 'local-setup',
@@ -56,7 +55,7 @@ async function runLocal(t: Test, setup: readonly (string | readonly string[])[])
 t.test(
   'setup runs on the host with the service env and its free port, in the plan folder, before the phase',
   async (t) => {
-    const { results, dir, events } = await runLocal(t, [
+    const { results, dir, events } = await runLocal([
       'echo "seeding $SEED_NAME on ${api.host}:${api.port} with $SEED_TOKEN" | tee seeded.txt',
     ]);
     t.equal(results.exitCode, 0, results.message ?? '');
@@ -75,7 +74,7 @@ t.test(
 );
 
 t.test('a failing setup command on the host: exit 3, the phase skipped', async (t) => {
-  const { results } = await runLocal(t, ['echo "no such table"; exit 5']);
+  const { results } = await runLocal(['echo "no such table"; exit 5']);
   t.equal(results.exitCode, 3);
   t.match(results.services[0]?.message, /setup command 1 of 1 \(echo "no such table"; exit 5\) exited with code 5/);
   t.match(results.phases[0], { status: 'skipped' });

@@ -1,7 +1,6 @@
 /** Sharded phases through runPlan on the recording fake driver: listing, split, per-shard services, merge, failures. */
 import t from 'tap';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { compilePlan } from '../../src/compile/compile.js';
 import type { TestPlan } from '../../src/dsl/plan.js';
@@ -10,6 +9,7 @@ import { runPlan } from '../../src/run/run-plan.js';
 import { renderMarkdown } from '../../src/report/markdown/render-markdown.js';
 import { FakeDriver, type FakeBehaviour } from '../helpers/fake-driver.js';
 import { phase, plan, service } from '../helpers/plan-builder.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const FILES = ['test/a.test.js', 'test/b.test.js', 'test/c.test.js', 'test/d.test.js', 'test/e.test.js'];
 const SIZES = [500, 400, 300, 200, 100];
@@ -51,7 +51,7 @@ function perShardJunit(driver: FakeDriver, behaviour: FakeBehaviour): void {
   };
 }
 
-async function run(p: TestPlan, behaviour: FakeBehaviour, outDir = mkdtempSync(path.join(os.tmpdir(), 'tp-shards-'))) {
+async function run(p: TestPlan, behaviour: FakeBehaviour, outDir = tempDir('shards')) {
   const driver = new FakeDriver(behaviour);
   perShardJunit(driver, behaviour);
   const results = await runPlan({
@@ -192,7 +192,7 @@ t.test('shard: N runs N shards without a listing; --concurrency bounds them', as
     plan: p,
     graph: compilePlan(p),
     driver,
-    run: runIdentity(p.name, 'run-n', mkdtempSync(path.join(os.tmpdir(), 'tp-shards-'))),
+    run: runIdentity(p.name, 'run-n', tempDir('shards')),
     concurrency: 2,
     signal: new AbortController().signal,
     onEvent: () => {},

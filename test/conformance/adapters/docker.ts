@@ -1,11 +1,10 @@
 /** The Docker driver under the conformance suite: scripts run under `sh -c` in testplan-node:20. */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Test } from 'tap';
 import type { Driver, RunIdentity, ServiceHandle } from '../../../src/drivers/driver.js';
 import { contextFor, countLabelled, makeRun, newDriver, requireEngine } from '../../drivers/docker/harness.js';
 import { recordingContext, type DriverAdapter, type Fixture, type RecordedContext } from '../adapter.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
 const BASE = 'testplan-node:20';
 const PORT = 7000;
@@ -17,7 +16,7 @@ export const dockerAdapter: DriverAdapter = {
     if (!requireEngine(t)) return undefined;
     const driver = newDriver();
     const run = makeRun(t, driver, 'conformance');
-    return engineFixture(t, driver, run, async () => {
+    return engineFixture(driver, run, async () => {
       const c = await countLabelled(run.runId);
       return c.containers + c.networks + c.volumes;
     });
@@ -30,7 +29,6 @@ export const dockerAdapter: DriverAdapter = {
  * as the folder that outlives an attempt. `leftovers` counts what the run left, wherever the driver puts it.
  */
 export async function engineFixture(
-  t: Test,
   driver: Driver,
   run: RunIdentity,
   leftovers: () => Promise<number>,
@@ -64,8 +62,7 @@ export async function engineFixture(
       ...extra,
     }),
     async preexistingResults(name, script, futureMtime) {
-      const dir = mkdtempSync(join(tmpdir(), 'testplan-conformance-ctx-'));
-      t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+      const dir = tempDir('conformance-ctx');
       const touch = futureMtime ? ' && touch -d 2099-01-01 /out/junit.xml' : '';
       writeFileSync(
         join(dir, 'Dockerfile'),
@@ -84,8 +81,7 @@ export async function engineFixture(
       return { request: { ...fixture.phase(name, script), image: baked }, path: '/out/junit.xml' };
     },
     persistentFolder() {
-      const dir = mkdtempSync(join(tmpdir(), 'testplan-conformance-persist-'));
-      t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+      const dir = tempDir('conformance-persist');
       return { path: '/persist', extra: { mounts: [{ source: dir, target: '/persist', readOnly: false }] } };
     },
     leftovers: (_services: readonly ServiceHandle[]) => leftovers(),

@@ -14,9 +14,9 @@ const IMAGE = { name: 'host', ref: 'host', cached: true };
 export const localAdapter: DriverAdapter = {
   name: 'local',
   async setup(t) {
-    const work = tempDir(t);
-    const driver = new LocalDriver({ cwd: work, baseEnv: userEnv(), tempRoot: tempDir(t), graceMs: 500 });
-    const run = { ...stepContext().run, outDir: tempDir(t) };
+    const work = tempDir('local-test');
+    const driver = new LocalDriver({ cwd: work, baseEnv: userEnv(), tempRoot: tempDir('local-test'), graceMs: 500 });
+    const run = { ...stepContext().run, outDir: tempDir('local-test') };
     t.teardown(() => driver.cleanupRun(run));
     const context = (): RecordedContext => recordingContext(run);
     const fixture: Fixture = {
@@ -47,14 +47,14 @@ export const localAdapter: DriverAdapter = {
       }),
       async preexistingResults(name, script, futureMtime) {
         // No images here: the stale file is one left on disk where the phase's results path points.
-        const dir = tempDir(t);
+        const dir = tempDir('local-test');
         const path = join(dir, 'junit.xml');
         writeFileSync(path, PASSING_JUNIT);
         if (futureMtime) utimesSync(path, new Date('2099-01-01'), new Date('2099-01-01'));
         return { request: fixture.phase(name, script), path };
       },
       persistentFolder() {
-        const dir = join(tempDir(t), 'persist');
+        const dir = join(tempDir('local-test'), 'persist');
         mkdirSync(dir);
         return { path: dir, extra: {} };
       },

@@ -19,7 +19,7 @@ export const swarmAdapter: DriverAdapter = {
     if (!env) return undefined;
     const driver = new SwarmDriver({ env: { ...process.env, ...env } });
     const run = makeRun(t, driver, 'conformance');
-    return engineFixture(t, driver, run, async () => {
+    return engineFixture(driver, run, async () => {
       const left = await countLeftovers(driver.manager, driver.swarm, await driver.nodes.all(), {
         [LABEL.run]: run.runId,
       });

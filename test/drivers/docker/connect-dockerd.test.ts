@@ -4,13 +4,13 @@
  */
 import t from 'tap';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DockerDriver } from '../../../src/drivers/docker/docker-driver.js';
 import { contextDigest } from '../../../src/drivers/docker/endpoint.js';
 import { requireDockerd, startDockerd } from '../../helpers/dockerd.js';
 import { contextFor, fakeRun } from './on-fake.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
 /** The main engine has this image; a fresh daemon has none: telling which one answered. */
 const MAIN_ENGINE_IMAGE = 'testplan-base:bookworm';
@@ -31,8 +31,7 @@ t.test('the driver reaches the daemon that DOCKER_HOST or the Docker context nam
   const hadDocker0 = bridges().includes('docker0');
   const [unixd, tcpd] = await Promise.all([startDockerd('unix'), startDockerd('tcp')]);
   t.teardown(() => Promise.all([unixd.stop(), tcpd.stop()]));
-  const home = mkdtempSync(join(tmpdir(), 'testplan-home-'));
-  t.teardown(() => rmSync(home, { recursive: true, force: true }));
+  const home = tempDir('home');
 
   await t.test('DOCKER_HOST=unix://<socket> and tcp://127.0.0.1:<port>', async (t) => {
     for (const daemon of [unixd, tcpd]) {

@@ -1,10 +1,10 @@
 /** Copy-out of the Docker driver on the fake engine: files, folders, missing paths, engine faults, failed phases. */
 import t from 'tap';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EngineError } from '../../../src/drivers/docker/engine/engine-error.js';
 import { contextFor, fakeRun, onFake, phase } from './on-fake.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
 /** A phase that wrote `files` and exited with `exitCode`. */
 async function finishedPhase(files: Record<string, string>, exitCode = 0) {
@@ -16,7 +16,7 @@ async function finishedPhase(files: Record<string, string>, exitCode = 0) {
     setImmediate(() => engine.exit(c.id, exitCode));
   };
   const outcome = await driver.runPhase(phase('unit'), contextFor(run));
-  const dest = mkdtempSync(join(tmpdir(), 'testplan-fake-collect-'));
+  const dest = tempDir('fake-collect');
   return { engine, driver, outcome, dest };
 }
 
@@ -88,7 +88,7 @@ t.test('a file that came with the image is not written by this phase; one the ph
     setImmediate(() => engine.exit(c.id, 0));
   };
   const outcome = await driver.runPhase(phase('unit'), contextFor(run));
-  const dest = mkdtempSync(join(tmpdir(), 'testplan-fake-collect-'));
+  const dest = tempDir('fake-collect');
   const [baked, written] = await driver.collect(outcome.handle, ['/out/junit.xml', '/out/lcov.info'], dest);
   t.match(baked, { source: '/out/junit.xml', writtenByPhase: false });
   t.match(written, { source: '/out/lcov.info', writtenByPhase: true });

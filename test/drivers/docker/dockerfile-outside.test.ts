@@ -3,17 +3,17 @@
  * the Docker CLI does; `<Dockerfile>.dockerignore` next to it wins over the context's `.dockerignore`.
  */
 import t from 'tap';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { extract } from 'tar-stream';
 import { packBuildContext } from '../../../src/drivers/docker/build-context.js';
 import { cli } from '../../helpers/in-process-cli.js';
 import { contextFor, makeRun, newDriver, requireEngine } from './harness.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
 function tree(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'testplan-dockerfile-'));
+  const dir = tempDir('dockerfile');
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(join(dir, name, '..'), { recursive: true });
     writeFileSync(join(dir, name), text);

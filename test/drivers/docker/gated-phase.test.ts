@@ -4,8 +4,7 @@
  * is replaced, and the timeout counts from the gate.
  */
 import t, { type Test } from 'tap';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ImageHandle, RunIdentity, RunPhaseRequest } from '../../../src/drivers/driver.js';
 import type { DockerDriver } from '../../../src/drivers/docker/docker-driver.js';
@@ -19,6 +18,7 @@ import {
   shPhase,
   testEngine,
 } from './harness.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
 const phase = (image: ImageHandle, script: string, extra: Partial<RunPhaseRequest> = {}) =>
   shPhase(image, script, { env: { GREETING: 'hello' }, ...extra });
@@ -26,7 +26,7 @@ const phase = (image: ImageHandle, script: string, extra: Partial<RunPhaseReques
 /** The client fixture with an ENTRYPOINT that prints and then execs its arguments, as many images' do. */
 async function imageWithEntrypoint(driver: DockerDriver, run: RunIdentity): Promise<ImageHandle> {
   await fixtureImage(driver, run, 'client');
-  const context = mkdtempSync(join(tmpdir(), 'testplan-entrypoint-'));
+  const context = tempDir('entrypoint');
   writeFileSync(
     join(context, 'Dockerfile'),
     'FROM testplan-fixture/client:latest\nENTRYPOINT ["/bin/sh", "-c", "echo entrypoint ran; exec \\"$@\\"", "entry"]\n',

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
 import type { Driver, ImageHandle, RunIdentity, RunPhaseRequest, StepContext } from '../../../src/drivers/driver.js';
 import { DockerDriver } from '../../../src/drivers/docker/docker-driver.js';
 import { connectEngine } from '../../../src/drivers/docker/connect.js';
 import type { Engine } from '../../../src/drivers/docker/engine/engine.js';
 import { LABEL } from '../../../src/drivers/docker/labels.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 export { requireEngine } from '../../helpers/engine.js';
 
 export const FIXTURES = resolve(import.meta.dirname, '../../../fixtures/docker');
@@ -35,7 +35,7 @@ export function makeRun(
     runId,
     plan,
     labels: { [LABEL.run]: runId, [LABEL.plan]: plan, [LABEL.pid]: String(pid), [LABEL.host]: hostname() },
-    outDir: mkdtempSync(join(tmpdir(), `testplan-${runId}-`)),
+    outDir: tempDir(runId),
   };
   t.teardown(() => driver.cleanupRun(run));
   return run;

@@ -1,12 +1,12 @@
 import t from 'tap';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { contextFilter } from '../../../src/drivers/docker/build-context.js';
 import { imageTag } from '../../../src/drivers/docker/build-image.js';
 import { InfrastructureError } from '../../../src/errors.js';
 import { requireEngine } from './harness.js';
 import { contextFor, makeRun, newDriver } from './harness.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
 t.test('.dockerignore rules leave files out, keep exceptions, the Dockerfile and .dockerignore', async (t) => {
   const excluded = contextFilter(
@@ -29,7 +29,7 @@ t.test('image tags are valid and stable per plan and image', async (t) => {
 });
 
 function writeContext(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'testplan-ctx-'));
+  const dir = tempDir('ctx');
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(join(dir, name, '..'), { recursive: true });
     writeFileSync(join(dir, name), text);

@@ -1,11 +1,9 @@
 /** A DockerDriver on the in-memory fake engine, with a run and a recording context: no engine needed. */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { ImageHandle, RunIdentity, RunPhaseRequest, StartServiceRequest } from '../../../src/drivers/driver.js';
 import { DockerDriver } from '../../../src/drivers/docker/docker-driver.js';
 import { LABEL } from '../../../src/drivers/docker/labels.js';
 import { FakeEngine } from '../../helpers/fake-engine.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 import { contextFor } from './harness.js';
 
 export const IMAGE: ImageHandle = { name: 'app', ref: 'sha256:app', cached: true };
@@ -29,7 +27,7 @@ export function fakeRun(plan = 'fake-plan', extra: Record<string, string> = {}):
     runId,
     plan,
     labels: { [LABEL.run]: runId, [LABEL.plan]: plan, [LABEL.pid]: '4242', [LABEL.host]: 'this-host', ...extra },
-    outDir: mkdtempSync(join(tmpdir(), 'testplan-fake-')),
+    outDir: tempDir('fake'),
   };
 }
 

@@ -1,12 +1,12 @@
 import t, { type Test } from 'tap';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ImageHandle, RunIdentity } from '../../../src/drivers/driver.js';
 import type { DockerDriver } from '../../../src/drivers/docker/docker-driver.js';
 import { containerName } from '../../../src/drivers/docker/container-config.js';
 import { resourceLabels } from '../../../src/drivers/docker/labels.js';
 import { contextFor, fixtureImage, makeRun, newDriver, requireEngine, shPhase, testEngine } from './harness.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
 const phase = shPhase;
 
@@ -22,7 +22,7 @@ t.test('a phase streams its output line by line, keeps the tail, and reports its
   if (!requireEngine(t)) return;
   const { driver, run, image } = await setup(t);
   const ctx = contextFor(run);
-  const dir = mkdtempSync(join(tmpdir(), 'testplan-mount-'));
+  const dir = tempDir('mount');
   writeFileSync(join(dir, 'input.txt'), 'from the host\n');
   const outcome = await driver.runPhase(
     phase(
@@ -72,7 +72,7 @@ t.test('a phase timeout kills it and its files can still be copied out', async (
   t.not(outcome.exitCode, 0);
   t.same(outcome.logTail, ['written']);
 
-  const dest = mkdtempSync(join(tmpdir(), 'testplan-collect-'));
+  const dest = tempDir('collect');
   const collected = await driver.collect(outcome.handle, ['/out/junit.xml', '/out/cov', '/out/missing.xml'], dest);
   t.same(collected[0], {
     source: '/out/junit.xml',
@@ -101,7 +101,7 @@ t.test('artifacts are copied out of a failed phase', async (t) => {
     contextFor(run),
   );
   t.equal(outcome.exitCode, 1);
-  const dest = mkdtempSync(join(tmpdir(), 'testplan-collect-'));
+  const dest = tempDir('collect');
   const [junit] = await driver.collect(outcome.handle, ['/out/junit.xml'], dest);
   t.same(junit, { source: '/out/junit.xml', path: join(dest, 'files', 'out', 'junit.xml'), writtenByPhase: true });
   t.ok(existsSync(join(dest, 'files', 'out', 'junit.xml')));

@@ -47,7 +47,7 @@ t.test(
     });
     const ctx = stepContext();
     const other = stepContext();
-    const pidFile = join(tempDir(t), 'pids');
+    const pidFile = join(tempDir('local-test'), 'pids');
     const tree = await driver.startService(
       service('tree', `sh '${join(FIXTURES, 'spawn-tree.sh')}' '${pidFile}'; true`),
       ctx,
@@ -117,7 +117,7 @@ t.test("the runner's exit hook SIGKILLs every live process group at once", async
   });
   const ctx = stepContext();
   t.teardown(() => driver.cleanupRun(ctx.run));
-  const pidFile = join(tempDir(t), 'pids');
+  const pidFile = join(tempDir('local-test'), 'pids');
   await driver.startService(service('tree', `sh '${join(FIXTURES, 'spawn-tree.sh')}' '${pidFile}'; true`), ctx);
   const pids = await pidsFrom(pidFile);
   t.ok(onExit, 'a hook was installed');
@@ -149,7 +149,7 @@ t.test('describe, images, networks and prune under the local driver', async (t) 
 });
 
 t.test('a runner that exits without cleanup takes its service trees with it', async (t) => {
-  const pidFile = join(tempDir(t), 'pids');
+  const pidFile = join(tempDir('local-test'), 'pids');
   const out = execFileSync(NODE, ['--import', 'tsx', join(FIXTURES, 'runner-exits.ts'), pidFile], {
     env: userEnv(),
     encoding: 'utf8',

@@ -73,7 +73,7 @@ t.test('without local.run the phase command runs, argument by argument', async (
 
 t.test('local.workdir is relative to the plan folder; a missing one says what to fix', async (t) => {
   const { driver, ctx } = setup(t);
-  const dir = tempDir(t);
+  const dir = tempDir('local-test');
   const inDir = await driver.runPhase(phase('unit', undefined, { command: ['pwd'], local: { workdir: dir } }), ctx);
   t.same(inDir.logTail, [dir]);
   const err = await driver
@@ -113,7 +113,7 @@ t.test('a phase reaches a service through ${service.host}:${service.port} resolv
 
 t.test('a timeout kills the whole process tree: SIGTERM, then SIGKILL after 2 s', async (t) => {
   const { driver, ctx } = setup(t);
-  const pids = join(tempDir(t), 'pids');
+  const pids = join(tempDir('local-test'), 'pids');
   // `; true` keeps the phase shell from exec-ing the script: shell → script shell → sleep.
   const script = `sh '${join(FIXTURES, 'spawn-tree.sh')}' '${pids}'; true`;
   const outcome = await driver.runPhase(phase('slow', script, { timeoutMs: 1000 }), ctx);
@@ -157,8 +157,8 @@ t.test('when the phase shell ends, what it left running is killed (like a contai
 
 t.test('/out/ paths are collected from $TESTPLAN_OUT, also after a failure', async (t) => {
   const { driver, ctx } = setup(t);
-  const dest = tempDir(t);
-  const work = tempDir(t);
+  const dest = tempDir('local-test');
+  const work = tempDir('local-test');
   const script =
     'mkdir -p "$TESTPLAN_OUT/html" && echo "<testsuites/>" > "$TESTPLAN_OUT/junit.xml" && echo "<p/>" > "$TESTPLAN_OUT/html/index.html" && echo rel > notes.txt && exit 1';
   const outcome = await driver.runPhase(phase('unit', script, { local: { run: script, workdir: work } }), ctx);

@@ -16,8 +16,8 @@ t.test('container paths map to host paths', async (t) => {
 });
 
 t.test('collect copies files and folders under the path the phase named and reports what is missing', async (t) => {
-  const out = tempDir(t);
-  const dest = tempDir(t);
+  const out = tempDir('local-test');
+  const dest = tempDir('local-test');
   writeFileSync(join(out, 'junit.xml'), '<x/>');
   mkdirSync(join(out, 'html'));
   writeFileSync(join(out, 'html', 'a.html'), 'a');

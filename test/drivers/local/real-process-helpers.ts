@@ -1,9 +1,11 @@
 /** Shared pieces of the local driver's real-process tests. */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { StepContext } from '../../../src/drivers/driver.js';
+
+export { tempDir } from '../../helpers/temp-dir.js';
 
 export const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../../../fixtures/local');
 export const NODE = process.execPath;
@@ -34,13 +36,6 @@ export function stepContext(runId = `run-${process.pid}-${++counter}`): Recordin
     lines,
     abort,
   };
-}
-
-/** A temp folder removed when the test ends. */
-export function tempDir(t: { teardown: (fn: () => void) => void }): string {
-  const dir = mkdtempSync(join(tmpdir(), 'testplan-local-test-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
 }
 
 /** False when the process is gone or only a zombie is left (PID 1 here may not reap orphans). */

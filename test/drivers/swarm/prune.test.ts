@@ -4,9 +4,7 @@
  */
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { hostname } from 'node:os';
 import type { RunIdentity } from '../../../src/drivers/driver.js';
 import { LABEL } from '../../../src/drivers/docker/labels.js';
 import { countLeftovers } from '../../../src/drivers/swarm/cleanup.js';
@@ -14,6 +12,7 @@ import { SwarmDriver } from '../../../src/drivers/swarm/swarm-driver.js';
 import { contextFor } from '../docker/harness.js';
 import { runCli } from '../../cli/e2e-helpers.js';
 import { requireSwarm } from '../../helpers/swarm.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
 const PLAN = 'e2e-swarm-prune';
 
@@ -22,7 +21,7 @@ function runOf(runId: string, pid: number): RunIdentity {
     runId,
     plan: PLAN,
     labels: { [LABEL.run]: runId, [LABEL.plan]: PLAN, [LABEL.pid]: String(pid), [LABEL.host]: hostname() },
-    outDir: mkdtempSync(join(tmpdir(), `testplan-${runId}-`)),
+    outDir: tempDir(runId),
   };
 }
 
