@@ -17,8 +17,13 @@ const rounds = Number(process.env['ROUNDS'] ?? 5);
 const clis: [string, string][] = [['plan run', path.join(root, 'dist/cli/bin.js')]];
 if (process.env['PLAN_CLI_BASE']) clis.push(['base build', path.resolve(process.env['PLAN_CLI_BASE'])]);
 
+/** The runs stay side by side, as in a team's `.testplan/runs`: a run reads the last one's figures (and baseline). */
+const runs = mkdtempSync(path.join(os.tmpdir(), 'testplan-seq-runs-'));
+process.on('exit', () => rmSync(runs, { recursive: true, force: true }));
+let runCount = 0;
+
 async function planRun(cli: string): Promise<number> {
-  const out = mkdtempSync(path.join(os.tmpdir(), 'testplan-seq-'));
+  const out = path.join(runs, `run-${++runCount}`);
   try {
     const timed = await timeCommand(
       process.execPath,
@@ -32,7 +37,7 @@ async function planRun(cli: string): Promise<number> {
     if (timed.exitCode !== 0) throw new Error(`plan run exited ${timed.exitCode}:\n${timed.output}`);
     return timed.wallMs;
   } finally {
-    rmSync(out, { recursive: true, force: true });
+    rmSync(path.join(out, '.phase-cache'), { recursive: true, force: true });
   }
 }
 

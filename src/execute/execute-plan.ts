@@ -7,7 +7,7 @@ import type { EventSink } from './events.js';
 import { PlanStepRunner } from './plan-step-runner.js';
 import { emptyRunState, type RunState } from './run-state.js';
 import { schedule, type StepRecord } from './scheduler.js';
-import type { ShardHistory } from './shard-state.js';
+import type { RunHistory } from './run-history.js';
 
 export interface ExecuteOptions {
   readonly run: RunIdentity;
@@ -17,8 +17,8 @@ export interface ExecuteOptions {
   readonly signal?: AbortSignal;
   readonly onEvent?: EventSink;
   readonly now?: () => number;
-  /** The last run's per-file durations, for balancing sharded phases. */
-  readonly shardHistory?: ShardHistory;
+  /** What the last run measured: per-file durations for balancing shards, how long services took to be ready. */
+  readonly history?: RunHistory;
   /** Plan images prepared before the run (the phase cache needs their ids first); their build steps are not in the graph. */
   readonly images?: ReadonlyMap<string, ImageHandle>;
 }
@@ -46,7 +46,7 @@ export async function executePlan(
     state,
     onEvent,
     graph.sharedNamespace,
-    options.shardHistory,
+    options.history,
     // Phases that run here (restored ones are not in the graph's steps).
     graph.steps.flatMap((s) => (s.kind === 'run-phase' ? [s.phase] : [])),
   );

@@ -33,10 +33,17 @@ import { notReadyReason, startServiceRequest } from './service-request.js';
 import { runServiceSetup, setupFailureMessage } from './service-setup.js';
 import type { StepOutcome, StepRunner } from './scheduler.js';
 import { runShardedPhase } from './run-shards.js';
-import type { ShardHistory } from './shard-state.js';
+import type { RunHistory } from './run-history.js';
 import type { Slots } from './slots.js';
 
 const SERVICE_LOG_TAIL = 50;
+/**
+ * A service that took this long to be ready (and set up) in the last run starts before the containers
+ * of the phases that use it: they start during its readiness wait instead, which is long enough for them.
+ * Started side by side (the default, and for quick services), the engine finishes the containers in its
+ * own order, and the service's readiness may begin a container start later (~250 ms for PostgreSQL here).
+ */
+export const SLOW_TO_READY_MS = 300;
 
 export { phaseCollectPaths, phaseOutputDir } from './phase-paths.js';
 
@@ -56,8 +63,8 @@ export class PlanStepRunner implements StepRunner {
     private readonly state: RunState,
     private readonly onEvent: EventSink,
     private readonly sharedNamespace: boolean,
-    /** The last run's per-file durations, for balancing sharded phases. */
-    private readonly shardHistory?: ShardHistory,
+    /** What the last run measured: per-file durations of sharded phases, services' time to be ready. */
+    private readonly history?: RunHistory,
     /** The phases that run here (the graph's), in graph order; the unsharded ones are prepared ahead (see PhasePreparer). */
     phasesHere: readonly string[] = [],
   ) {
@@ -260,7 +267,7 @@ export class PlanStepRunner implements StepRunner {
       driver: this.driver,
       run: this.identity,
       onEvent: this.onEvent,
-      ...(this.shardHistory ? { history: this.shardHistory } : {}),
+      ...(this.history ? { history: this.history.shardFileMs } : {}),
       image: (use, s) => this.image(use, s),
       context: (source, s, step, errors) => this.context(source, s, step, errors),
       entering: (line) => this.entering(line),
@@ -380,12 +387,14 @@ export class PlanStepRunner implements StepRunner {
 
   /**
    * Where `owner` reaches services before they all run: the handles there are, and for the instances it
-   * uses that have not started, the address the driver plans; undefined while one of those has neither.
+   * uses that have not started, the address the driver plans; undefined while one of those has neither,
+   * or is slow to get ready: its container then starts alone, and the phase's during its readiness wait.
    */
   private addressesAhead(owner: string): Map<string, ServiceAddress> | undefined {
     const addresses: Map<string, ServiceAddress> = this.handles(owner);
     for (const service of this.plan.phases[owner]!.services) {
       if (addresses.has(service)) continue;
+      if ((this.history?.readyMs.get(service) ?? 0) >= SLOW_TO_READY_MS) return undefined;
       const planned = this.driver.plannedAddress?.(this.addressRequest(instanceFor(this.plan, service, owner)));
       if (!planned) return undefined;
       addresses.set(service, planned);

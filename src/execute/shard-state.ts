@@ -45,5 +45,5 @@ export interface ShardsState {
   readonly list: ShardState[];
 }
 
-/** The last run's duration per test file, by phase (run/shard-history.ts reads it from results.json). */
+/** The last run's duration per test file, by phase (part of `RunHistory`). */
 export type ShardHistory = ReadonlyMap<string, ReadonlyMap<string, number>>;

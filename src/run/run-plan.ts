@@ -13,7 +13,7 @@ import type { RunResults } from '../report/results.js';
 import { gitInfo, type GitInfo } from './git-info.js';
 import { loadLater } from './load-later.js';
 import { createOutputResults } from './output-results.js';
-import { readShardHistory } from './shard-history.js';
+import { readRunHistory } from './run-history.js';
 
 export interface RunPlanOptions {
   readonly plan: TestPlan;
@@ -57,14 +57,14 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResults> {
   );
   // The changes are read before anything runs: the working tree as the run tests it.
   const changedBase = plan.gates.changedLines?.base;
-  const [git, engine, changes, shardHistory] = await Promise.all([
+  const [git, engine, changes, history] = await Promise.all([
     options.git ?? gitInfo(plan.dir),
     described,
     // Loaded only for a plan with the changed-lines gate: it pulls in the evidence parsers.
     changedBase === undefined
       ? undefined
       : import('./git-changes.js').then(({ readChanges }) => readChanges(plan.dir, changedBase)),
-    readShardHistory(plan, run.outDir),
+    readRunHistory(plan, run.outDir),
   ]);
   if ('error' in engine) {
     const { error } = engine;
@@ -106,7 +106,7 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResults> {
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),
     failFast: options.failFast ?? false,
     keep: options.keep ?? false,
-    shardHistory,
+    history,
   });
   // Pruning what dead runs of this plan left touches none of this run's resources: it runs alongside.
   await pruned;

@@ -3,6 +3,8 @@ import t from 'tap';
 import { compilePlan } from '../../src/compile/compile.js';
 import type { TestPlan } from '../../src/dsl/plan.js';
 import { executePlan } from '../../src/execute/execute-plan.js';
+import type { RunHistory } from '../../src/execute/run-history.js';
+import { SLOW_TO_READY_MS } from '../../src/execute/plan-step-runner.js';
 import { FakeDriver, type FakeBehaviour } from '../helpers/fake-driver.js';
 import { phase, plan, service } from '../helpers/plan-builder.js';
 
@@ -11,7 +13,7 @@ const run = { runId: 'run-ahead', plan: 'demo', labels: {}, outDir: '/tmp/out' }
 async function execute(
   p: TestPlan,
   behaviour: FakeBehaviour = {},
-  options: { concurrency?: number; signal?: AbortSignal; keep?: boolean; phases?: string[] } = {},
+  options: { concurrency?: number; signal?: AbortSignal; keep?: boolean; phases?: string[]; history?: RunHistory } = {},
 ) {
   const driver = new FakeDriver(behaviour);
   const record = await executePlan(p, compilePlan(p, options.phases ? { phases: options.phases } : {}), driver, {
@@ -19,6 +21,7 @@ async function execute(
     concurrency: options.concurrency ?? 4,
     keep: options.keep ?? false,
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.history ? { history: options.history } : {}),
   });
   const status = Object.fromEntries(record.steps.map((s) => [s.step.id, s.status]));
   return { driver, record, status };
@@ -134,6 +137,33 @@ t.test('with addresses the driver plans, a phase is prepared before its service 
   t.equal(prepared.env.DATABASE_URL, 'postgresql://u@postgres:5432/db');
   t.same(driver.preparedOpen, new Set());
 });
+
+t.test(
+  'a service slow to get ready in the last run starts first; its phases are prepared during its wait',
+  async (t) => {
+    const history = (ms: number): RunHistory => ({ shardFileMs: new Map(), readyMs: new Map([['postgres', ms]]) });
+    const slow = await execute(
+      withDatabase,
+      { plannedAddresses: 'as-started', readyMs: { postgres: 30 } },
+      { history: history(SLOW_TO_READY_MS) },
+    );
+    t.equal(slow.status['run-phase:integration'], 'passed');
+    const calls = slow.driver.calls;
+    t.ok(calls.indexOf('start postgres') < calls.indexOf('prepare integration'), 'the service first');
+    t.ok(calls.indexOf('prepare integration') < calls.indexOf('ready postgres done'), 'the phase during its wait');
+    t.ok(slow.driver.ranPrepared.includes('integration#1'));
+
+    const quick = await execute(
+      withDatabase,
+      { plannedAddresses: 'as-started', readyMs: { postgres: 30 } },
+      { history: history(SLOW_TO_READY_MS - 1) },
+    );
+    t.ok(
+      quick.driver.calls.indexOf('prepare integration') < quick.driver.calls.indexOf('start postgres'),
+      'a quick one starts beside the phase',
+    );
+  },
+);
 
 t.test('a phase prepared for another address than its service got is released and runs fresh', async (t) => {
   const { driver, status } = await execute(withDatabase, { plannedAddresses: 'wrong' });
