@@ -17,8 +17,8 @@ export interface ExecuteOptions {
   readonly signal?: AbortSignal;
   readonly onEvent?: EventSink;
   readonly now?: () => number;
-  /** What the last run measured: per-file durations for balancing shards, how long services took to be ready. */
-  readonly history?: RunHistory;
+  /** What the last run measured (per-file durations for balancing shards, how long services took to be ready), being read. */
+  readonly history?: Promise<RunHistory>;
   /** Plan images prepared before the run (the phase cache needs their ids first); their build steps are not in the graph. */
   readonly images?: ReadonlyMap<string, ImageHandle>;
 }

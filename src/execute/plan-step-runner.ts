@@ -53,6 +53,7 @@ export class PlanStepRunner implements StepRunner {
   private readonly phasesHere: ReadonlySet<string>;
   /** Phases whose run-phase step has ended (passed, failed or cancelled). */
   private readonly phasesDone = new Set<string>();
+  private historyRead: RunHistory | undefined;
   /** Phase containers being removed: collecting does not wait for them, removing the network does. */
   private readonly removals: Promise<void>[] = [];
 
@@ -63,12 +64,14 @@ export class PlanStepRunner implements StepRunner {
     private readonly state: RunState,
     private readonly onEvent: EventSink,
     private readonly sharedNamespace: boolean,
-    /** What the last run measured: per-file durations of sharded phases, services' time to be ready. */
-    private readonly history?: RunHistory,
+    /** What the last run measured (per-file durations of sharded phases, services' time to be ready), being read. */
+    private readonly history?: Promise<RunHistory>,
     /** The phases that run here (the graph's), in graph order; the unsharded ones are prepared ahead (see PhasePreparer). */
     phasesHere: readonly string[] = [],
   ) {
     this.phasesHere = new Set(phasesHere);
+    // The run never waits for the history to start: until it is read, no service counts as slow.
+    void history?.then((read) => (this.historyRead = read));
     const prepared = phasesHere.filter((p) => !plan.phases[p]!.shard);
     this.preparer = new PhasePreparer(driver, prepared, (name) => this.requestAhead(name));
   }
@@ -259,15 +262,16 @@ export class PlanStepRunner implements StepRunner {
     return { status: 'failed', message };
   }
 
-  private runShards(name: string, signal: AbortSignal, slots: Slots): Promise<StepOutcome> {
+  private async runShards(name: string, signal: AbortSignal, slots: Slots): Promise<StepOutcome> {
     const state: PhaseState = { attempts: [], collected: [] };
     this.state.phases.set(name, state);
+    const history = await this.history;
     return runShardedPhase(name, state, signal, slots, {
       plan: this.plan,
       driver: this.driver,
       run: this.identity,
       onEvent: this.onEvent,
-      ...(this.history ? { history: this.history.shardFileMs } : {}),
+      ...(history ? { history: history.shardFileMs } : {}),
       image: (use, s) => this.image(use, s),
       context: (source, s, step, errors) => this.context(source, s, step, errors),
       entering: (line) => this.entering(line),
@@ -394,7 +398,7 @@ export class PlanStepRunner implements StepRunner {
     const addresses: Map<string, ServiceAddress> = this.handles(owner);
     for (const service of this.plan.phases[owner]!.services) {
       if (addresses.has(service)) continue;
-      if ((this.history?.readyMs.get(service) ?? 0) >= SLOW_TO_READY_MS) return undefined;
+      if ((this.historyRead?.readyMs.get(service) ?? 0) >= SLOW_TO_READY_MS) return undefined;
       const planned = this.driver.plannedAddress?.(this.addressRequest(instanceFor(this.plan, service, owner)));
       if (!planned) return undefined;
       addresses.set(service, planned);

@@ -57,14 +57,15 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResults> {
   );
   // The changes are read before anything runs: the working tree as the run tests it.
   const changedBase = plan.gates.changedLines?.base;
-  const [git, engine, changes, history] = await Promise.all([
+  // Read alongside, never waited for to start: a crowded folder of runs must not delay the first container.
+  const history = readRunHistory(plan, run.outDir).catch(() => ({ shardFileMs: new Map(), readyMs: new Map() }));
+  const [git, engine, changes] = await Promise.all([
     options.git ?? gitInfo(plan.dir),
     described,
     // Loaded only for a plan with the changed-lines gate: it pulls in the evidence parsers.
     changedBase === undefined
       ? undefined
       : import('./git-changes.js').then(({ readChanges }) => readChanges(plan.dir, changedBase)),
-    readRunHistory(plan, run.outDir),
   ]);
   if ('error' in engine) {
     const { error } = engine;
