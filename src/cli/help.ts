@@ -29,7 +29,7 @@ export function generalHelp(): string {
   return [
     'plan — run a typed test plan in real containers and write an honest completion report',
     '',
-    'Usage: plan <command> [plan-file] [options]        plan <command> --help: one command',
+    'Usage: plan <command> [plan-file] [options]        plan <command> --help: one command   plan --version',
     '',
     'Commands',
     ...commands,

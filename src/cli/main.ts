@@ -8,6 +8,10 @@ const wantsHelp = (arg: string): boolean => arg === '--help' || arg === '-h';
 
 export async function main(argv: readonly string[], ctx: CommandContext): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === '--version' || name === '-v') {
+    ctx.stdout(`plan ${(await import('./version.js')).ownVersion()}\n`);
+    return EXIT.passed;
+  }
   if (!name || name === 'help' || wantsHelp(name)) {
     const topic = rest[0];
     ctx.stdout(name === 'help' && topic !== undefined && isCommand(topic) ? commandHelp(topic) : generalHelp());

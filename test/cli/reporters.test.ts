@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import t from 'tap';
 import path from 'node:path';
 import type { CommandContext } from '../../src/cli/context.js';
@@ -103,6 +104,15 @@ t.test('help is generated from the options the parser reads; every command has -
   const c = context();
   t.equal(await main(['run', '--bogus'], c), 2);
   t.match(c.err(), "plan run: Unknown option '--bogus'. Run `plan run --help` for its options.");
+});
+
+t.test('plan --version (and -v) prints the package version', async (t) => {
+  const { version } = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../package.json'), 'utf8'));
+  for (const flag of ['--version', '-v']) {
+    const c = context();
+    t.equal(await main([flag], c), 0);
+    t.equal(c.out(), `plan ${version}\n`);
+  }
 });
 
 t.test('TESTPLAN_DRIVER is read by prune too', async (t) => {
