@@ -6,7 +6,7 @@
  */
 import t from 'tap';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 const repo = path.resolve(import.meta.dirname, '../..');
@@ -89,4 +89,10 @@ t.test('the packed tarball installs in a fresh project, types a plan and checks 
   );
   t.equal(checked.status, 0, `${checked.stdout}${checked.stderr}`);
   t.match(checked.stdout, /plans\/team\.plan\.ts: plan team is valid \(3 phase\(s\), 1 service\(s\), 0 criteria\)/);
+  const version = spawnSync(
+    process.execPath,
+    [path.join(project, 'node_modules', 'testplan', 'dist', 'cli', 'bin.js'), '--version'],
+    { encoding: 'utf8' },
+  );
+  t.equal(version.stdout, `plan ${JSON.parse(readFileSync(path.join(repo, 'package.json'), 'utf8')).version}\n`);
 });
