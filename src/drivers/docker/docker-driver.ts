@@ -101,6 +101,8 @@ export class DockerDriver implements Driver {
   private readonly attempts = new Map<string, AttemptFacts>();
   /** Phase containers made ahead by `preparePhase` until `runPhase` takes them: their run, and the gate of a warm one. */
   private readonly prepared = new Map<string, { readonly runId: string; readonly warm?: WarmPhase }>();
+  /** Container removals under way (see `removeContainer`). */
+  private readonly removals = new Set<Promise<void>>();
 
   constructor(deps: DockerDriverDeps = {}) {
     if (deps.engine) {
@@ -305,11 +307,20 @@ export class DockerDriver implements Driver {
   async cleanupRun(run: RunIdentity): Promise<PruneReport> {
     this.runs.delete(run.runId);
     for (const [id, entry] of this.prepared) if (entry.runId === run.runId) this.prepared.delete(id);
-    try {
-      return await removeLabelled(this.engine, { [LABEL.run]: run.runId });
-    } catch {
-      return { containers: 0, networks: 0, volumes: 0 };
+    const removed = { containers: 0, networks: 0, volumes: 0 };
+    // A second pass when teardown steps still running (a forced exit) began removals during the first.
+    for (let pass = 0; pass < 2 && (pass === 0 || this.removals.size > 0); pass++) {
+      await Promise.allSettled([...this.removals]);
+      try {
+        const report = await removeLabelled(this.engine, { [LABEL.run]: run.runId });
+        removed.containers += report.containers;
+        removed.networks += report.networks;
+        removed.volumes += report.volumes;
+      } catch {
+        // what is left goes with `plan prune`
+      }
     }
+    return removed;
   }
 
   prune(filter: { readonly plan?: string; readonly all?: boolean }): Promise<PruneReport> {
@@ -352,9 +363,20 @@ export class DockerDriver implements Driver {
     return config;
   }
 
-  private async removeContainer(id: string): Promise<void> {
-    await this.engine.containers.remove(id).catch((err: unknown) => {
+  /**
+   * Removes a container; one already being removed (409) or gone (404) is no error. `cleanupRun` waits
+   * for the removals under way: the engine answers a second remove of the same container at once, before
+   * it is gone, and a network cannot go while a container being removed still holds its endpoint.
+   */
+  private removeContainer(id: string): Promise<void> {
+    const removal = this.engine.containers.remove(id).catch((err: unknown) => {
       if (!isNotFound(err) && !isConflict(err)) throw err;
     });
+    this.removals.add(removal);
+    void removal.then(
+      () => this.removals.delete(removal),
+      () => this.removals.delete(removal),
+    );
+    return removal;
   }
 }

@@ -12,6 +12,7 @@ import {
   makeRun,
   newDriver,
   requireEngine,
+  shPhase,
   testEngine,
 } from './harness.js';
 
@@ -127,3 +128,29 @@ t.test('prune removes runs whose runner is gone, keeps live ones, and `all` remo
   await driver.prune({ plan, all: true });
   t.same(await countLabelled(live.runId), { containers: 0, networks: 0, volumes: 0 }, '`all` removes live runs too');
 });
+
+t.test(
+  'cleanupRun lets removals already under way finish, then removes the rest (a forced exit mid-teardown)',
+  async (t) => {
+    if (!requireEngine(t)) return;
+    const driver = newDriver();
+    const run = makeRun(t, driver);
+    const [redis, client] = await Promise.all([
+      fixtureImage(driver, run, 'redis'),
+      fixtureImage(driver, run, 'client'),
+    ]);
+    await driver.createNetwork(run);
+    const ctx = contextFor(run);
+    const service = await driver.startService(
+      { name: 'redis', image: redis, env: {}, ports: [6379], sharedNamespace: false },
+      ctx,
+    );
+    const phase = await driver.runPhase(shPhase(client, 'exit 0'), ctx);
+    // Teardown under way (the service killed and removed, the phase removed) when the second Ctrl-C cleans up.
+    const teardown = [driver.stopService(service), driver.releasePhase(phase.handle)];
+    const report = await driver.cleanupRun(run);
+    t.same(await countLabelled(run.runId), { containers: 0, networks: 0, volumes: 0 }, 'nothing left');
+    t.equal(report.networks, 1, 'the network was removed');
+    await Promise.allSettled(teardown);
+  },
+);
