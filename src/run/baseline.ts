@@ -5,13 +5,14 @@
  * never a failure: the run's verdict does not depend on it.
  */
 import { execFile } from 'node:child_process';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { compareRuns, FLAKY_WINDOW } from '../report/compare/compare-runs.js';
 import { parseResults, prepareResultsCheck } from '../report/read-results.js';
 import { redactResults } from '../report/redact-results.js';
 import type { RunResults } from '../report/results.js';
+import { storedResultFiles } from './stored-runs.js';
 
 const exec = promisify(execFile);
 
@@ -62,23 +63,9 @@ async function scanRuns(
   keep: (r: RunResults) => boolean,
   done: (kept: readonly Stored[]) => boolean,
 ): Promise<{ runs: Stored[]; problems: string[] }> {
-  const entries = await readdir(runsDir, { withFileTypes: true }).catch(() => []);
-  const files = await Promise.all(
-    entries
-      .filter((e) => e.isDirectory())
-      .map(async (e) => {
-        const file = path.join(runsDir, e.name, 'results.json');
-        const info = await stat(file).catch(() => undefined);
-        return info?.isFile() ? { file, mtime: info.mtimeMs } : undefined;
-      }),
-  );
-  const newest = files
-    .filter((f) => f !== undefined)
-    .sort((a, b) => b.mtime - a.mtime)
-    .slice(0, MAX_STORED_RUNS);
   const runs: Stored[] = [];
   const problems: string[] = [];
-  for (const { file } of newest) {
+  for (const file of await storedResultFiles(runsDir, MAX_STORED_RUNS)) {
     if (done(runs)) break;
     const read = await readStoredResults(file);
     // A run folder removed since it was listed (a clean-up going on) is not a damaged run.

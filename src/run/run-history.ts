@@ -3,10 +3,11 @@
  * own folder (a reused `--out`) or its siblings (`.testplan/runs/*`). Anything unreadable or foreign is
  * passed over: without history, shards split by file size and every service starts beside the phases.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { TestPlan } from '../dsl/plan.js';
 import type { RunHistory } from '../execute/run-history.js';
+import { storedResultFiles } from './stored-runs.js';
 
 /** How many of the newest run folders are looked at. */
 const MAX_CANDIDATES = 20;
@@ -24,23 +25,6 @@ interface LooseResults {
   }[];
 }
 
-async function candidates(outDir: string): Promise<string[]> {
-  const parent = path.dirname(outDir);
-  const names = await readdir(parent).catch(() => [] as string[]);
-  const dated = await Promise.all(
-    names.map(async (name) => {
-      const file = path.join(parent, name, 'results.json');
-      const info = await stat(file).catch(() => undefined);
-      return info ? { file, at: info.mtimeMs } : undefined;
-    }),
-  );
-  return dated
-    .filter((d): d is { file: string; at: number } => d !== undefined)
-    .sort((a, b) => b.at - a.at)
-    .slice(0, MAX_CANDIDATES)
-    .map((d) => d.file);
-}
-
 const ms = (x: unknown): number | undefined => (typeof x === 'number' && Number.isFinite(x) && x >= 0 ? x : undefined);
 
 /** Per sharded phase the last run's milliseconds per file; per service how long it took to be ready and set up. */
@@ -54,7 +38,7 @@ export async function readRunHistory(plan: TestPlan, outDir: string): Promise<Ru
   const services = Object.keys(plan.services);
   if (sharded.length === 0 && services.length === 0) return history;
   let readinessSeen = false;
-  for (const file of await candidates(outDir)) {
+  for (const file of await storedResultFiles(path.dirname(outDir), MAX_CANDIDATES)) {
     let results: LooseResults;
     try {
       results = JSON.parse(await readFile(file, 'utf8')) as LooseResults;

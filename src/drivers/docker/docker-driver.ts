@@ -37,6 +37,7 @@ import type {
 import { collectAttempt } from './archive.js';
 import { buildImage } from './build-image.js';
 import { realClock, type Clock } from '../shared/clock.js';
+import { NOTHING_REMOVED, totalOf } from '../shared/prune-report.js';
 import { connectEngine, engineUnreachable } from './connect.js';
 import type { Engine, ImageInfo } from './engine/engine.js';
 import { isConflict, isNotFound } from './engine/engine-error.js';
@@ -307,20 +308,14 @@ export class DockerDriver implements Driver {
   async cleanupRun(run: RunIdentity): Promise<PruneReport> {
     this.runs.delete(run.runId);
     for (const [id, entry] of this.prepared) if (entry.runId === run.runId) this.prepared.delete(id);
-    const removed = { containers: 0, networks: 0, volumes: 0 };
+    const reports: PruneReport[] = [];
     // A second pass when teardown steps still running (a forced exit) began removals during the first.
-    for (let pass = 0; pass < 2 && (pass === 0 || this.removals.size > 0); pass++) {
+    do {
       await Promise.allSettled([...this.removals]);
-      try {
-        const report = await removeLabelled(this.engine, { [LABEL.run]: run.runId });
-        removed.containers += report.containers;
-        removed.networks += report.networks;
-        removed.volumes += report.volumes;
-      } catch {
-        // what is left goes with `plan prune`
-      }
-    }
-    return removed;
+      // What is left after a failure goes with `plan prune`.
+      reports.push(await removeLabelled(this.engine, { [LABEL.run]: run.runId }).catch(() => NOTHING_REMOVED));
+    } while (reports.length < 2 && this.removals.size > 0);
+    return totalOf(reports);
   }
 
   prune(filter: { readonly plan?: string; readonly all?: boolean }): Promise<PruneReport> {

@@ -1,5 +1,6 @@
 /** Removes resources by label: one run's (`cleanupRun`), or those of runs whose runner is gone (`prune`). */
 import type { PruneReport } from '../driver.js';
+import { totalOf } from '../shared/prune-report.js';
 import type { Engine, LabelSelector } from './engine/engine.js';
 import { isNotFound } from './engine/engine-error.js';
 import { LABEL } from './labels.js';
@@ -74,12 +75,5 @@ export async function pruneRuns(
     return !Number.isInteger(n) || n <= 0 || !deps.isAlive(n);
   });
   const reports = await Promise.all(gone.map(([run]) => removeLabelled(engine, { [LABEL.run]: run })));
-  return reports.reduce(
-    (a, r) => ({
-      containers: a.containers + r.containers,
-      networks: a.networks + r.networks,
-      volumes: a.volumes + r.volumes,
-    }),
-    { containers: 0, networks: 0, volumes: 0 },
-  );
+  return totalOf(reports);
 }

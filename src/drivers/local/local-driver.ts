@@ -25,6 +25,7 @@ import type {
 } from '../driver.js';
 import type { ImageSpec, ReadyProbeSpec } from '../../dsl/plan.js';
 import { realClock, type Clock } from '../shared/clock.js';
+import { NOTHING_REMOVED } from '../shared/prune-report.js';
 import { waitUntilReady } from '../shared/wait-ready.js';
 import { findFreePort, type FindFreePort } from './free-port.js';
 import {
@@ -253,7 +254,7 @@ export class LocalDriver implements Driver {
    * runner killed with SIGKILL leaves processes, and their ids died with it.
    */
   async prune(_filter: { readonly plan?: string; readonly all?: boolean }): Promise<PruneReport> {
-    return { containers: 0, networks: 0, volumes: 0 };
+    return NOTHING_REMOVED;
   }
 
   private track(runId: string, proc: HostProcess): () => void {

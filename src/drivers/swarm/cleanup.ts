@@ -4,6 +4,7 @@
  * then its overlay network (which Swarm refuses while tasks still hold it). Bounded; never throws.
  */
 import type { PruneReport } from '../driver.js';
+import { NOTHING_REMOVED } from '../shared/prune-report.js';
 import type { Engine, LabelSelector } from '../docker/engine/engine.js';
 import type { SwarmPort } from '../docker/engine/swarm.js';
 import { LABEL } from '../docker/labels.js';
@@ -57,7 +58,7 @@ export async function removeRunEverywhere(
   const deadline = clock.now() + SETTLE_MS;
   for (;;) {
     for (const node of nodes) {
-      const removed = await removeLabelled(node, selector).catch(() => ({ containers: 0, networks: 0, volumes: 0 }));
+      const removed = await removeLabelled(node, selector).catch(() => NOTHING_REMOVED);
       report.volumes += removed.volumes;
       report.networks += removed.networks;
     }

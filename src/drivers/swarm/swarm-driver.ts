@@ -44,6 +44,7 @@ import { processIsAlive } from '../docker/prune.js';
 import { resolveImage } from '../docker/pull-image.js';
 import { runServiceCommand } from '../docker/service-command.js';
 import { realClock, type Clock } from '../shared/clock.js';
+import { NOTHING_REMOVED, totalOf } from '../shared/prune-report.js';
 import { removeRunEverywhere } from './cleanup.js';
 import { NetworkAnchors } from './network-anchor.js';
 import { NodeEngines } from './nodes.js';
@@ -308,7 +309,7 @@ export class SwarmDriver implements Driver {
       await this.anchors.remove(run.runId).catch(() => undefined);
       return await removeRunEverywhere(this.manager, this.swarm, await this.nodes.all(), run.runId, this.clock);
     } catch {
-      return { containers: 0, networks: 0, volumes: 0 };
+      return NOTHING_REMOVED;
     }
   }
 
@@ -331,14 +332,10 @@ export class SwarmDriver implements Driver {
       return !Number.isInteger(n) || n <= 0 || !this.isAlive(n);
     });
     const nodes = await this.nodes.all();
-    const total = { containers: 0, networks: 0, volumes: 0 };
-    for (const [runId] of gone) {
-      const r = await removeRunEverywhere(this.manager, this.swarm, nodes, runId, this.clock);
-      total.containers += r.containers;
-      total.networks += r.networks;
-      total.volumes += r.volumes;
-    }
-    return total;
+    const reports: PruneReport[] = [];
+    for (const [runId] of gone)
+      reports.push(await removeRunEverywhere(this.manager, this.swarm, nodes, runId, this.clock));
+    return totalOf(reports);
   }
 
   private placedOf(id: string): PlacedTask {
