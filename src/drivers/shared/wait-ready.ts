@@ -6,8 +6,8 @@
  * pause grows ×1.5 per probe up to 500 ms (or the interval, if longer). Output from the service
  * (`onChange`) brings the next probe forward, never sooner than `OUTPUT_PROBE_GAP_MS` (or the interval,
  * if shorter) after the previous one started: a service prints "ready" the moment it is, and waiting out
- * the rest of the interval then is the whole wait. `retries: N` gives up after N failed probes; 0 or unset sets no limit, as a HEALTHCHECK's
- * retries: only `timeout` ends the wait. A service that exits fails the wait at once, even when
+ * the rest of the interval then is the whole wait. `retries: N` gives up after N failed probes; 0 or
+ * unset sets no limit, as a HEALTHCHECK's retries: only `timeout` ends the wait. A service that exits fails the wait at once, even when
  * the probe passed in the same moment (a port answering after our service died belongs to someone else).
  */
 import type { ReadyProbeSpec } from '../../dsl/plan.js';
