@@ -12,12 +12,10 @@ import { compareRuns, FLAKY_WINDOW } from '../report/compare/compare-runs.js';
 import { parseResults, prepareResultsCheck } from '../report/read-results.js';
 import { redactResults } from '../report/redact-results.js';
 import type { RunResults } from '../report/results.js';
-import { storedResultFiles } from './stored-runs.js';
+import { MAX_RESULTS_BYTES, storedResultFiles } from './stored-runs.js';
 
 const exec = promisify(execFile);
 
-/** A results.json larger than this is not read as a baseline (a hostile or broken file). */
-export const MAX_BASELINE_BYTES = 64 * 1024 * 1024;
 /** Stored runs looked at, newest first by file time. */
 export const MAX_STORED_RUNS = 50;
 
@@ -44,8 +42,8 @@ export async function readStoredResults(
   try {
     const info = await stat(file);
     if (!info.isFile()) return { problem: `${file} is not a file` };
-    if (info.size > MAX_BASELINE_BYTES)
-      return { problem: `${file} is ${info.size} bytes, more than a results.json can be (${MAX_BASELINE_BYTES})` };
+    if (info.size > MAX_RESULTS_BYTES)
+      return { problem: `${file} is ${info.size} bytes, more than a results.json can be (${MAX_RESULTS_BYTES})` };
     return { results: parseResults(await readFile(file, 'utf8'), file) };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { problem: `${file} does not exist`, gone: true };
@@ -65,7 +63,7 @@ async function scanRuns(
 ): Promise<{ runs: Stored[]; problems: string[] }> {
   const runs: Stored[] = [];
   const problems: string[] = [];
-  for (const file of await storedResultFiles(runsDir, MAX_STORED_RUNS)) {
+  for (const { file } of await storedResultFiles(runsDir, MAX_STORED_RUNS)) {
     if (done(runs)) break;
     const read = await readStoredResults(file);
     // A run folder removed since it was listed (a clean-up going on) is not a damaged run.

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { TestPlan } from '../dsl/plan.js';
 import type { RunHistory } from '../execute/run-history.js';
-import { storedResultFiles } from './stored-runs.js';
+import { MAX_RESULTS_BYTES, storedResultFiles } from './stored-runs.js';
 
 /** How many of the newest run folders are looked at. */
 const MAX_CANDIDATES = 20;
@@ -38,7 +38,8 @@ export async function readRunHistory(plan: TestPlan, outDir: string): Promise<Ru
   const services = Object.keys(plan.services);
   if (sharded.length === 0 && services.length === 0) return history;
   let readinessSeen = false;
-  for (const file of await storedResultFiles(path.dirname(outDir), MAX_CANDIDATES)) {
+  for (const { file, bytes } of await storedResultFiles(path.dirname(outDir), MAX_CANDIDATES)) {
+    if (bytes > MAX_RESULTS_BYTES) continue;
     let results: LooseResults;
     try {
       results = JSON.parse(await readFile(file, 'utf8')) as LooseResults;

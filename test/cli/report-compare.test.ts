@@ -2,7 +2,7 @@
 import t from 'tap';
 import { truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { MAX_BASELINE_BYTES } from '../../src/run/baseline.js';
+import { MAX_RESULTS_BYTES } from '../../src/run/stored-runs.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { cli } from '../helpers/in-process-cli.js';
 import { fixturePath } from '../report/fixtures.js';
@@ -20,7 +20,7 @@ t.test('huge, folder, wrong version: exit 2 naming the file', async (t) => {
   const dir = tempDir('compare-hostile');
   const huge = path.join(dir, 'huge.json');
   writeFileSync(huge, '{}');
-  truncateSync(huge, MAX_BASELINE_BYTES + 1);
+  truncateSync(huge, MAX_RESULTS_BYTES + 1);
   const old = path.join(dir, 'old.json');
   writeFileSync(old, JSON.stringify({ version: 0 }));
   for (const [file, why] of [

@@ -2,7 +2,8 @@
 import t from 'tap';
 import { mkdirSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { attachBaseline, MAX_BASELINE_BYTES, readStoredResults } from '../../src/run/baseline.js';
+import { attachBaseline, readStoredResults } from '../../src/run/baseline.js';
+import { MAX_RESULTS_BYTES } from '../../src/run/stored-runs.js';
 import { serializeResults } from '../../src/report/write-reports.js';
 import type { RunResults } from '../../src/report/results.js';
 import { loadFixture, mutableCopy } from '../report/fixtures.js';
@@ -88,7 +89,7 @@ t.test(
 t.test('hostile stored runs: huge, truncated, schema-invalid → warnings, never a throw', async (t) => {
   const runs = tempDir('baseline-hostile');
   const huge = store(runs, 'huge');
-  truncateSync(huge, MAX_BASELINE_BYTES + 1); // sparse: no disk, but too big to read
+  truncateSync(huge, MAX_RESULTS_BYTES + 1); // sparse: no disk, but too big to read
   const cut = store(runs, 'cut');
   writeFileSync(cut, '{"version": 1, "plan": {"na');
   const invalid = store(runs, 'invalid');

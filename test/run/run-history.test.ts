@@ -1,9 +1,10 @@
 /** The last run's figures read back for scheduling (run/run-history.ts): readiness per service, from stored results.json. */
 import t from 'tap';
-import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { RunResults } from '../../src/report/results.js';
 import { readRunHistory } from '../../src/run/run-history.js';
+import { MAX_RESULTS_BYTES } from '../../src/run/stored-runs.js';
 import { phase, plan, service } from '../helpers/plan-builder.js';
 import { runOnFake } from '../helpers/run-on-fake.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -65,4 +66,17 @@ t.test('the slowest instance of a service counts; no stored run, no figures', as
   }));
   t.same(Object.fromEntries((await readRunHistory(withDb, path.join(runs, 'this-run'))).readyMs), { db: 700 });
   t.same((await readRunHistory(withDb, path.join(tempDir('history-none'), 'this-run'))).readyMs, new Map());
+});
+
+t.test('a stored results.json too large to be one is passed over unread', async (t) => {
+  const runs = tempDir('history-huge');
+  await store(runs, 'last', 100, readiness({ db: 800 }));
+  // The newest run: readable JSON padded past the bound (trailing spaces are valid JSON).
+  await store(runs, 'huge', 10, readiness({ db: 5000 }));
+  const huge = path.join(runs, 'huge', 'results.json');
+  appendFileSync(huge, Buffer.alloc(MAX_RESULTS_BYTES, ' '));
+  t.same(Object.fromEntries((await readRunHistory(withDb, path.join(runs, 'this-run'))).readyMs), {
+    db: 800,
+    cache: 12,
+  });
 });
