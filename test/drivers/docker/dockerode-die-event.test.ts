@@ -1,19 +1,31 @@
 /** The exit code read from the engine's event stream (`containers.died` on dockerode): parsing only. */
 import t from 'tap';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { firstDie } from '../../../src/drivers/docker/engine/dockerode-containers.js';
 
-const event = (action: string, attributes: Record<string, string>) =>
-  `${JSON.stringify({ Type: 'container', Action: action, Actor: { ID: 'abc', Attributes: attributes } })}\n`;
+/** A real stream (fixtures/docker-events/README.md): an attach, then the die of `exit 7`, a `café` label in both. */
+const [attach, die] = readFileSync(
+  path.resolve(import.meta.dirname, '../../../fixtures/docker-events/attach-die-exit7.jsonl'),
+  'utf8',
+)
+  .split('\n')
+  .filter(Boolean) as [string, string];
+
+/** The real die event with its attributes edited (the README names these variants). */
+const dieWith = (edit: (attributes: Record<string, string>) => void): string => {
+  const event = JSON.parse(die) as { Actor: { Attributes: Record<string, string> } };
+  edit(event.Actor.Attributes);
+  return JSON.stringify(event);
+};
 
 t.test('the first die with an exit code wins, across chunks split anywhere (a character too)', async (t) => {
   const stream = new PassThrough();
   const died = firstDie(stream);
-  const text =
-    event('attach', {}) +
-    event('die', { name: 'no-code' }) +
-    event('die', { exitCode: '7', 'testplan.plan': 'café' }) +
-    event('die', { exitCode: '9' });
+  const noCode = dieWith((a) => delete a['exitCode']);
+  const later = dieWith((a) => (a['exitCode'] = '9'));
+  const text = `${[attach, noCode, die, later].join('\n')}\n`;
   const bytes = Buffer.from(text);
   const cut = bytes.indexOf(Buffer.from('é')) + 1; // inside the two bytes of é
   stream.write(bytes.subarray(0, 5));
@@ -25,7 +37,7 @@ t.test('the first die with an exit code wins, across chunks split anywhere (a ch
 t.test('a stream that ends, fails or is aborted without a die rejects', async (t) => {
   const ended = new PassThrough();
   const endedDie = firstDie(ended);
-  ended.end(event('start', {}));
+  ended.end(`${attach}\n`);
   await t.rejects(endedDie, /event stream ended/);
 
   const broken = new PassThrough();
